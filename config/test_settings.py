@@ -1,0 +1,19 @@
+"""The test suite's settings: production settings (DEBUG off) with values safe for tests.
+
+The environment decides the database and cache, so the same suite runs on SQLite and,
+with DATABASE_URL and CACHE_URL set, on PostgreSQL and Redis.
+"""
+
+import os
+
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-real-site-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ["SECURE_SSL_REDIRECT"] = "false"
+
+from config.settings import *  # noqa: E402,F403
+
+# Pages render without a collectstatic run; tests/website/test_static.py covers the manifest.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# Hashing a password at full strength costs ~0.3 s; tests log in often.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

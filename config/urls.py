@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.flatpages import views as flatpages
+from django.urls import include, path
+
+from newsroom.website import views as website
+
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = settings.SITE_NAME
+
+urlpatterns = [
+    path("", website.home, name="home"),
+    path("news/", include("newsroom.stories.urls")),
+    path("archive/", include("newsroom.archive.urls")),
+    path("admin/", admin.site.urls),
+    # CISA BOD 20-01 names this exact address, without a trailing slash.
+    path(
+        "vulnerability-disclosure-policy",
+        flatpages.flatpage,
+        {"url": "/vulnerability-disclosure-policy/"},
+        name="vulnerability-disclosure-policy",
+    ),
+]
+
+handler500 = "newsroom.website.views.server_error"
+
+if settings.SERVE_MEDIA:
+    # Production serves uploads from the web server or object storage, not from Django.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.archive.models import ArchiveStatus
+
+
+class Label(models.TextChoices):
+    """The kind of story, printed above the headline (`NEWS | Sept. 22, 2020`)."""
+
+    NEWS = "news", "News"
+    FEATURE = "feature", "Feature"
+    RELEASE = "release", "Release"
+    ADVISORY = "advisory", "Advisory"
+    TRANSCRIPT = "transcript", "Transcript"
+    SPEECH = "speech", "Speech"
+
+
+class Status(models.TextChoices):
+    """Where a story is in the editorial workflow.
+
+    "Scheduled" is not stored: it is a published story whose publication time is still
+    ahead, so it goes live at that second with no job to flip it.
+    """
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True, help_text="For example “Disaster Response”.")
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stories:tag", args=[self.slug])
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        """The one definition of what readers may see: published, and its time has come."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, *, now=None):
+        return self.filter(status=Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def current(self):
+        """Not in a historical collection: what current news listings show."""
+        return self.exclude(archive_status=ArchiveStatus.ARCHIVED)
+
+    def archived(self):
+        return self.filter(archive_status=ArchiveStatus.ARCHIVED)
+
+
+class Story(models.Model):
+    headline = models.CharField(
+        max_length=200, help_text="The story's one headline, for example “Hospital Ship Wraps Up Mission”."
+    )
+    slug = models.SlugField(
+        max_length=200, help_text="The last part of the story's web address, made from the headline."
+    )
+    label = models.CharField(max_length=20, choices=Label, default=Label.NEWS)
+    summary = models.TextField(
+        max_length=600,
+        help_text="One or two sentences shown under the headline, in listings and in search results.",
+    )
+    byline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who wrote it, without “By”, for example “Jim Garamone, DOD News”.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Separate paragraphs with a blank line. Links (<a href=…>), <em> and <strong> "
+        "are kept; other markup is removed.",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
+    related_stories = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, verbose_name="related stories"
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="When readers first see the story. Leave empty to publish now; a future time schedules it.",
+    )
+    archive_status = models.CharField(
+        max_length=20, choices=ArchiveStatus, default=ArchiveStatus.CURRENT, editable=False
+    )
+    collection = models.ForeignKey(
+        "archive.Collection",
+        verbose_name="historical collection",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="stories",
+    )
+    archived_at = models.DateTimeField("archived", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "archive_status", "-published_at"], name="story_listing_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint("slug", name="story_slug_unique"),
+            models.CheckConstraint(condition=models.Q(label__in=Label.values), name="story_label_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="story_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(archive_status__in=ArchiveStatus.values), name="story_archive_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.PUBLISHED) | models.Q(published_at__isnull=False),
+                name="story_published_has_time",
+                violation_error_message="A published story needs a publication time.",
+            ),
+            # In a collection exactly when archived, and then with the date it moved there.
+            models.CheckConstraint(
+                condition=models.Q(
+                    archive_status=ArchiveStatus.ARCHIVED, collection__isnull=False, archived_at__isnull=False
+                )
+                | (
+                    ~models.Q(archive_status=ArchiveStatus.ARCHIVED)
+                    & models.Q(collection__isnull=True, archived_at__isnull=True)
+                ),
+                name="story_archived_in_collection",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("stories:detail", args=[self.slug])
+
+    @property
+    def is_archived(self):
+        return self.archive_status == ArchiveStatus.ARCHIVED
+
+    def is_public(self, *, now=None):
+        return self.status == Status.PUBLISHED and self.published_at <= (now or timezone.now())
+
+    @property
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and self.published_at > timezone.now()
+
+
+class PhotoPlacement(models.Model):
+    """A photo placed in a story's body, after the paragraph the editor chose."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="placements")
+    photo = models.ForeignKey(
+        "photos.PhotoAsset", on_delete=models.PROTECT, related_name="placements"
+    )
+    after_paragraph = models.PositiveSmallIntegerField(
+        "after paragraph",
+        default=0,
+        help_text="0 puts the photo above the first paragraph, 2 between the second and third.",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="For photos after the same paragraph: lower numbers come first."
+    )
+    caption = models.TextField(
+        "caption in this story",
+        blank=True,
+        help_text="Optional; replaces the photo's own caption in this story only.",
+    )
+
+    class Meta:
+        verbose_name = "placed photo"
+        ordering = ["after_paragraph", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "story", "photo", name="placement_photo_once_per_story",
+                violation_error_message="This photo is already placed in the story.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.photo.virin} after paragraph {self.after_paragraph}"
+
+    @property
+    def shown_caption(self):
+        return self.caption or self.photo.caption

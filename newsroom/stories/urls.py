@@ -1,0 +1,10 @@
+from django.urls import path
+
+from newsroom.stories import views
+
+app_name = "stories"
+urlpatterns = [
+    path("", views.NewsListView.as_view(), name="list"),
+    path("tag/<slug:slug>/", views.NewsListView.as_view(), name="tag"),
+    path("<slug:slug>/", views.story_detail, name="detail"),
+]

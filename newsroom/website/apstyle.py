@@ -1,0 +1,13 @@
+"""Dates the way a newsroom prints them (AP style): ``Sept. 22, 2020``, ``March 4, 2021``."""
+
+import datetime
+
+# Spelled out here rather than via calendar/strftime, which follow the process locale.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July",
+             "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+
+
+def ap_date(day: datetime.date) -> str:
+    return f"{AP_MONTHS[day.month - 1]} {day.day}, {day.year}"

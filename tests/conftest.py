@@ -1,0 +1,96 @@
+"""Builders shared by the tests: real image files, photos, stories and a logged-in editor."""
+
+import datetime
+import io
+import itertools
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from newsroom.archive.models import Collection
+from newsroom.photos.models import PhotoAsset
+from newsroom.photos.services import photo_save
+from newsroom.stories.models import PhotoPlacement, Status, Story
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test writes uploads into its own temporary media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def jpeg_upload(name="photo.jpg", size=(640, 427), color=(40, 90, 140)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG", quality=85)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def next_virin(day=datetime.date(2026, 3, 3), service="N") -> str:
+    return f"{day:%y%m%d}-{service}-TV418-{1000 + next(_sequence)}"
+
+
+@pytest.fixture
+def make_photo(db):
+    def make(**fields):
+        fields.setdefault("virin", next_virin())
+        fields.setdefault("title", "Community Clinic")
+        fields.setdefault("caption", "A nurse checks a patient's blood pressure, March 3, 2026.")
+        fields.setdefault("alt_text", "A nurse in blue scrubs checks a child's blood pressure.")
+        fields.setdefault("photographer", "Petty Officer 1st Class Tomas Varga")
+        fields.setdefault("credit", "Navy")
+        fields.setdefault("date_taken", datetime.date(2026, 3, 3))
+        image = fields.pop("image", None) or jpeg_upload(f"{fields['virin']}.jpg")
+        return photo_save(photo=PhotoAsset(image=image, **fields), user=None)
+
+    return make
+
+
+@pytest.fixture
+def make_story(db):
+    def make(*, photos=(), published=True, **fields):
+        number = next(_sequence)
+        fields.setdefault("headline", f"Hospital Ship Wraps Up Partnership Mission {number}")
+        fields.setdefault("slug", f"hospital-ship-mission-{number}")
+        fields.setdefault("summary", "Sailors treated more than 21,000 patients during a five-month mission.")
+        fields.setdefault("byline", "Jane Doe, DOD News")
+        fields.setdefault("body", "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.")
+        if published:
+            fields.setdefault("status", Status.PUBLISHED)
+            fields.setdefault("published_at", timezone.now() - datetime.timedelta(hours=number))
+        story = Story.objects.create(**fields)
+        for position, photo in enumerate(photos, start=1):
+            PhotoPlacement.objects.create(story=story, photo=photo, after_paragraph=position)
+        return story
+
+    return make
+
+
+@pytest.fixture
+def collection(db):
+    return Collection.objects.create(
+        name="2019-2021 Historical Collection",
+        slug="2019-2021",
+        notice="You have accessed part of a historical collection on this website. "
+        "Some of the information contained within may be outdated and links may not function.",
+    )
+
+
+@pytest.fixture
+def editor(db):
+    from newsroom.accounts.roles import editors_group
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("editor", password="a-long-test-password", is_staff=True)
+    user.groups.add(editors_group())
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -1,0 +1,246 @@
+"""What a reader sees: the story page's anatomy, listings, and what stays hidden."""
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from newsroom.archive.services import story_archive
+from newsroom.stories.models import Status, Tag
+from newsroom.stories.services import story_withdraw
+
+pytestmark = pytest.mark.django_db
+
+BANNER_TEXT = "An official website of the United States government"
+
+
+def text_of(response) -> str:
+    """The visible text of the page's body, with tags and runs of white space collapsed."""
+    html = response.content.decode().split("<body>", 1)[1]
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def assert_in_order(text: str, pieces: list[str]):
+    position = 0
+    for piece in pieces:
+        found = text.find(piece, position)
+        assert found >= 0, f"{piece!r} is missing, or out of order, after position {position}"
+        position = found + len(piece)
+
+
+def test_story_page_shows_the_full_anatomy_in_order(client, make_story, make_photo):
+    cordon = make_photo(virin="200922-D-BN624-1166", title="Honor Cordon", photographer="Lisa Ferdinando",
+                        credit="DOD", caption="Service members form an honor cordon, Sept. 22, 2020.")
+    clinic = make_photo(title="Community Clinic")
+    other = make_story(headline="Navy Medical Teams Train Partner Nations")
+    story = make_story(
+        headline="Hospital Ship Wraps Up Mission",
+        published_at=timezone.make_aware(datetime.datetime(2020, 9, 22, 10, 30)),
+        photos=[cordon, clinic],
+    )
+    story.related_stories.add(other)
+    story.tags.add(Tag.objects.create(name="Global Health", slug="global-health"))
+
+    response = client.get(story.get_absolute_url())
+
+    assert response.status_code == 200
+    text = text_of(response)
+    order = [
+        BANNER_TEXT,
+        "Here’s how you know",
+        "NEWS | Sept. 22, 2020",
+        "Hospital Ship Wraps Up Mission",
+        "Sailors treated more than 21,000 patients",
+        "By Jane Doe, DOD News",
+        "First paragraph.",
+        "Honor Cordon",
+        "Service members form an honor cordon, Sept. 22, 2020.",
+        "Photo By: Lisa Ferdinando, DOD",
+        "VIRIN: 200922-D-BN624-1166",
+        "Second paragraph.",
+        "Community Clinic",
+        "Third paragraph.",
+        "Related Stories",
+        "Navy Medical Teams Train Partner Nations",
+        "Global Health",
+        "Vulnerability Disclosure Policy",
+    ]
+    assert_in_order(text, order)
+    assert response.content.decode().count("<h1") == 1
+    assert f"Full Size ({cordon.file_size / 1_000_000:.2f} MB)" in text
+    assert f'src="{cordon.image.url}"' in response.content.decode()
+    assert 'alt="A nurse in blue scrubs' in response.content.decode()
+    assert "You have accessed part of a historical collection" not in text
+
+
+def test_banner_is_collapsed_with_the_gov_notices_in_its_panel(client, make_story):
+    html = client.get(make_story().get_absolute_url()).content.decode()
+    assert 'aria-expanded="false" aria-controls="gov-banner"' in html
+    assert re.search(r'id="gov-banner"\s+hidden', html)
+    assert "Official websites use .gov" in html
+    assert "Secure .gov websites use HTTPS" in html
+    assert "means you’ve safely connected to the .gov website" in html
+    assert "uswds/js/uswds.min.js" in html
+
+
+def test_mil_banner_when_configured(client, make_story, settings):
+    settings.BANNER_DOMAIN = "mil"
+    html = client.get(make_story().get_absolute_url()).content.decode()
+    assert "Official websites use .mil" in html
+    assert "belongs to an official U.S. Department of Defense organization" in html
+    assert "Official websites use .gov" not in html
+
+
+def test_archived_story_keeps_its_address_and_shows_the_collection_notice(client, make_story, collection):
+    story = make_story()
+    address = story.get_absolute_url()
+    story_archive(story=story, collection=collection, user=None)
+
+    response = client.get(address)
+
+    assert response.status_code == 200
+    text = text_of(response)
+    assert_in_order(text, ["You have accessed part of a historical collection", "NEWS |", story.headline])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": Status.DRAFT, "published_at": None},
+        {"status": Status.IN_REVIEW, "published_at": None},
+        {"status": Status.PUBLISHED, "published_at": timezone.now() + datetime.timedelta(minutes=5)},
+        {"status": Status.WITHDRAWN},
+    ],
+    ids=["draft", "in-review", "scheduled", "withdrawn"],
+)
+def test_stories_readers_may_not_see_are_404_and_absent_from_listings(client, make_story, change):
+    story = make_story(headline="Not For Readers Yet")
+    for field, value in change.items():
+        setattr(story, field, value)
+    story.save()
+
+    assert client.get(story.get_absolute_url()).status_code == 404
+    for page in ("/", "/news/"):
+        assert "Not For Readers Yet" not in client.get(page).content.decode()
+
+
+def test_scheduled_story_appears_once_its_time_has_come(client, make_story):
+    story = make_story(published_at=timezone.now() + datetime.timedelta(seconds=2))
+    assert client.get(story.get_absolute_url()).status_code == 404
+    story.published_at = timezone.now() - datetime.timedelta(seconds=1)
+    story.save()
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_withdrawn_story_disappears(client, make_story):
+    story = make_story()
+    assert client.get(story.get_absolute_url()).status_code == 200
+    story_withdraw(story=story, user=None)
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_related_stories_list_only_published_ones(client, make_story):
+    story = make_story()
+    story.related_stories.add(make_story(headline="Published Neighbor"), make_story(headline="Draft Neighbor", published=False))
+    text = text_of(client.get(story.get_absolute_url()))
+    assert "Published Neighbor" in text
+    assert "Draft Neighbor" not in text
+
+
+def test_body_markup_is_sanitised(client, make_story):
+    story = make_story(body='Read <a href="https://www.usa.gov/">USA.gov</a>.<script>alert(1)</script>\n\n'
+                            '<img src=x onerror=alert(2)>Second.')
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '<a href="https://www.usa.gov/" rel="noopener noreferrer">USA.gov</a>' in html
+    assert "alert(1)" not in html and "onerror" not in html
+
+
+def test_home_page_leads_with_the_newest_current_story(client, make_story, make_photo, collection):
+    older = make_story(headline="Older Story", published_at=timezone.now() - datetime.timedelta(days=2))
+    newest = make_story(headline="Newest Story", photos=[make_photo()], published_at=timezone.now() - datetime.timedelta(minutes=1))
+    archived = make_story(headline="Archived Story", published_at=timezone.now())
+    story_archive(story=archived, collection=collection, user=None)
+
+    text = text_of(client.get("/"))
+
+    assert text.index("Newest Story") < text.index("Latest News") < text.index("Older Story")
+    assert "Archived Story" not in text
+    assert newest.placements.get().photo.image.url in client.get("/").content.decode()
+    assert older.get_absolute_url() in client.get("/").content.decode()
+
+
+def test_news_listing_paginates_and_leaves_out_archived_stories(client, make_story, collection):
+    for number in range(settings.NEWS_PER_PAGE + 3):
+        make_story(headline=f"Listed Story {number:02d}")
+    story_archive(story=make_story(headline="Gone To The Archive"), collection=collection, user=None)
+
+    first = text_of(client.get("/news/"))
+    second = text_of(client.get("/news/?page=2"))
+
+    assert "Listed Story 00" in first and "Listed Story 22" not in first
+    assert "Listed Story 22" in second and "Page 2 of 2" in second
+    assert "Gone To The Archive" not in first + second
+    assert client.get("/news/?page=9").status_code == 404
+
+
+def test_label_and_ap_dates_in_listings(client, make_story):
+    make_story(headline="A Feature", label="feature", published_at=timezone.make_aware(datetime.datetime(2021, 3, 4, 12)))
+    assert "FEATURE | March 4, 2021" in text_of(client.get("/news/"))
+
+
+def test_tag_page_lists_that_tags_stories(client, make_story):
+    tag = Tag.objects.create(name="Disaster Response", slug="disaster-response")
+    make_story(headline="Tagged Story").tags.add(tag)
+    make_story(headline="Untagged Story")
+    text = text_of(client.get(tag.get_absolute_url()))
+    assert "News Stories: Disaster Response" in text
+    assert "Tagged Story" in text and "Untagged Story" not in text
+
+
+def test_archive_lists_archived_stories_by_collection(client, make_story, collection):
+    story_archive(story=make_story(headline="Levee Repairs Finish Early"), collection=collection, user=None)
+    make_story(headline="Current Story")
+
+    index = text_of(client.get("/archive/"))
+    by_collection = text_of(client.get(collection.get_absolute_url()))
+
+    assert "Levee Repairs Finish Early" in index and "Current Story" not in index
+    assert f"{collection.name} (1)" in index
+    assert "Archive: 2019-2021 Historical Collection" in by_collection
+    assert "Levee Repairs Finish Early" in by_collection
+
+
+def test_story_page_query_count_does_not_grow_with_photos_tags_or_related(
+    client, make_story, make_photo, django_assert_num_queries
+):
+    small = make_story(photos=[make_photo()])
+    large = make_story(photos=[make_photo() for _ in range(3)])
+    for number in range(4):
+        large.tags.add(Tag.objects.create(name=f"Tag {number}", slug=f"tag-{number}"))
+        large.related_stories.add(make_story())
+
+    # story, placements with photos, tags, related stories
+    for story in (small, large):
+        with django_assert_num_queries(4):
+            assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_listing_query_count_does_not_grow_with_stories(client, make_story, make_photo, django_assert_num_queries):
+    make_story(photos=[make_photo()])
+    # count for the paginator, stories, their placements with photos
+    with django_assert_num_queries(3):
+        client.get("/news/")
+    for _ in range(5):
+        make_story(photos=[make_photo()])
+    with django_assert_num_queries(3):
+        client.get("/news/")
+
+
+def test_unknown_pages_get_a_404_page_with_the_banner_and_navigation(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    text = text_of(response)
+    assert BANNER_TEXT in text and "Page not found" in text and "Privacy Policy" in text

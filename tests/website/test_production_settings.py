@@ -1,0 +1,82 @@
+"""With production values the site passes Django's deployment checks and sends the federal headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "b3Vc0x9-Lq2rT7nM4pZ8kW1yE6hJ5sA0dF3gH7jK9lQ2wE4rT6yU8iO0pA",
+    "ALLOWED_HOSTS": "news.example.gov",
+    "DATABASE_URL": "sqlite:////tmp/newsroom-deploy-check.sqlite3",
+}
+
+
+def manage(*args, **env_changes):
+    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT")}
+    env.update(PRODUCTION)
+    env.update(env_changes)
+    env = {key: value for key, value in env.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_reports_no_issues_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", ALLOWED_HOSTS=None)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_production_security_settings():
+    result = manage(
+        "shell", "--verbosity", "0", "-c",
+        "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
+    )
+    assert result.stdout.split() == ["31536000", "True", "True", "True", "True", "True"], result.stderr
+
+
+@pytest.mark.django_db
+def test_http_is_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/news/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/news/"
+
+
+@pytest.mark.django_db
+def test_https_responses_carry_hsts_csp_and_no_sniff(client):
+    response = client.get("/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    csp = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert csp["script-src"] == "'self'"
+    assert csp["default-src"] == "'self'"
+    assert csp["object-src"] == "'none'"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_script(client, make_story):
+    html = client.get(make_story().get_absolute_url()).content.decode()
+    assert "<script>" not in html and "<script " in html
+    for tag in html.split("<script")[1:]:
+        assert tag.lstrip().startswith("src="), "every script must be a file the CSP allows"

@@ -1,0 +1,56 @@
+"""USWDS comes from the npm package, collected into hashed, compressed files whitenoise serves."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from newsroom.website.context_processors import site
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    static_root = tmp_path_factory.mktemp("static")
+    from django.test import override_settings
+
+    manifest_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    with override_settings(STATIC_ROOT=static_root, STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": manifest_storage,
+    }):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield static_root
+
+
+def test_uswds_assets_are_collected_hashed_and_compressed(collected):
+    css = list((collected / "uswds" / "css").glob("uswds.min.*.css"))
+    assert css, "uswds.min.css was not collected with a content hash"
+    assert (css[0].with_name(css[0].name + ".gz")).exists()
+    for name in ("us_flag_small", "icon-dot-gov", "icon-https", "lock"):
+        assert list((collected / "uswds" / "img").glob(f"{name}.*.*")), name
+    assert list((collected / "uswds" / "js").glob("uswds.min.*.js"))
+    assert not (collected / "uswds" / "scss").exists()
+
+
+@pytest.mark.django_db
+def test_pages_link_hashed_assets_that_whitenoise_serves(collected, settings):
+    settings.STATIC_ROOT = collected
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    client = Client()  # a new client builds the middleware, so whitenoise reads the new STATIC_ROOT
+    html = client.get("/").content.decode()
+    import re
+
+    css_url = re.search(r'href="(/static/uswds/css/uswds\.min\.[0-9a-f]{12}\.css)"', html).group(1)
+    response = client.get(css_url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "max-age=315360000" in response["Cache-Control"]
+
+
+def test_the_500_page_renders_without_a_database(client, monkeypatch):
+    from newsroom.website.views import server_error
+
+    response = server_error(None)
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "An official website of the United States government" in html
+    assert "Something went wrong" in html
+    assert site()["site_name"] in html
