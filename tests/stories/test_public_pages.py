@@ -70,7 +70,7 @@ def test_story_page_shows_the_full_anatomy_in_order(client, make_story, make_pho
     ]
     assert_in_order(text, order)
     assert response.content.decode().count("<h1") == 1
-    assert f"Full Size ({cordon.file_size / 1_000_000:.2f} MB)" in text
+    assert f"Full Size ({round(cordon.file_size / 1000)} KB)" in text
     assert f'src="{cordon.image.url}"' in response.content.decode()
     assert 'alt="A nurse in blue scrubs' in response.content.decode()
     assert "You have accessed part of a historical collection" not in text

@@ -17,7 +17,9 @@ PRODUCTION = {
 
 
 def manage(*args, **env_changes):
-    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT")}
+    # The test process's own overrides (the browser tests' async flag among them) stay out.
+    test_only = ("DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {key: value for key, value in os.environ.items() if key not in test_only}
     env.update(PRODUCTION)
     env.update(env_changes)
     env = {key: value for key, value in env.items() if value is not None}

@@ -20,9 +20,12 @@ def ap_date(value):
 
 
 @register.filter
-def megabytes(size_in_bytes):
-    """`3.32 MB`, the way download links state a photo's size."""
-    return f"{(size_in_bytes or 0) / 1_000_000:.2f} MB"
+def download_size(size_in_bytes):
+    """`3.32 MB`, the way DoD download links state a photo's size; small files in KB."""
+    size_in_bytes = size_in_bytes or 0
+    if size_in_bytes < 1_000_000:
+        return f"{max(1, round(size_in_bytes / 1000))} KB"
+    return f"{size_in_bytes / 1_000_000:.2f} MB"
 
 
 @register.filter

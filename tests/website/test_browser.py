@@ -1,0 +1,103 @@
+"""The story page in a real browser: Debian's headless Chromium, driven by Playwright.
+
+Screenshots land in test-artifacts/ for a person to look at.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+
+@pytest.fixture(scope="session")
+def site_url(request):
+    # The live server serves static files through whitenoise, straight from the finders
+    # (node_modules and static/), so no collectstatic run is needed.
+    with override_settings(WHITENOISE_USE_FINDERS=True):
+        yield request.getfixturevalue("live_server").url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; the Django calls the tests make are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            )
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def story_url(site_url, make_story, make_photo):
+    story = make_story(headline="Engineers Close Final Levee Breach", photos=[make_photo(title="Closing the Breach")])
+    return site_url + story.get_absolute_url()
+
+
+def test_banner_expands_and_collapses_on_click(page, story_url):
+    page.goto(story_url)
+    button = page.get_by_role("button", name="Here’s how you know")
+    panel = page.locator("#gov-banner")
+
+    assert button.get_attribute("aria-expanded") == "false"
+    assert panel.is_hidden()
+
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert panel.is_visible()
+    assert "Official websites use .gov" in panel.inner_text()
+
+    button.click()
+    assert button.get_attribute("aria-expanded") == "false"
+    assert panel.is_hidden()
+    assert page.console_errors == [], "the page logged errors (a CSP refusal shows here)"
+
+
+def test_first_tab_reaches_the_skip_link(page, story_url):
+    page.goto(story_url)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_story_reads_without_javascript_and_screenshots_at_two_widths(browser, story_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, viewport, javascript in (
+        ("story-phone", {"width": 375, "height": 812}, True),
+        ("story-desktop", {"width": 1280, "height": 900}, True),
+        ("story-no-javascript", {"width": 1280, "height": 900}, False),
+    ):
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(story_url)
+        assert page.get_by_role("heading", level=1).inner_text() == "Engineers Close Final Levee Breach"
+        assert page.get_by_text("VIRIN: ").first.is_visible()
+        assert page.locator("img[alt^='A nurse']").evaluate("img => img.complete && img.naturalWidth > 0")
+        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+        context.close()

@@ -1,0 +1,21 @@
+import datetime
+import zoneinfo
+
+import pytest
+
+from newsroom.website.templatetags.newsroom import ap_date, download_size
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"), [(3_320_000, "3.32 MB"), (1_000_000, "1.00 MB"), (47_400, "47 KB"), (120, "1 KB")]
+)
+def test_download_size(size, shown):
+    assert download_size(size) == shown
+
+
+def test_ap_date_shows_a_moment_in_the_sites_time_zone(settings):
+    # 02:30 UTC on Sept. 23 is still Sept. 22 in Washington.
+    moment = datetime.datetime(2020, 9, 23, 2, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    assert ap_date(moment) == "Sept. 22, 2020"
+    assert ap_date(datetime.date(2021, 3, 4)) == "March 4, 2021"
+    assert ap_date(None) == ""
