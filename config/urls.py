@@ -14,6 +14,7 @@ urlpatterns = [
     path("news/", include("newsroom.stories.urls")),
     path("archive/", include("newsroom.archive.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", website.favicon),
     # CISA BOD 20-01 names this exact address, without a trailing slash.
     path(
         "vulnerability-disclosure-policy",

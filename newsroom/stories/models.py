@@ -79,8 +79,9 @@ class Story(models.Model):
     )
     body = models.TextField(
         blank=True,
-        help_text="Separate paragraphs with a blank line. Links (<a href=…>), <em> and <strong> "
-        "are kept; other markup is removed.",
+        # Help text is HTML in the admin, so the tags it names are written escaped.
+        help_text="Separate paragraphs with a blank line. Links (&lt;a href=…&gt;), &lt;em&gt; and "
+        "&lt;strong&gt; are kept; other markup is removed.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
     related_stories = models.ManyToManyField(

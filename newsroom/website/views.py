@@ -1,5 +1,6 @@
 from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.template.loader import render_to_string
 
 from newsroom.stories.selectors import current_news
@@ -12,6 +13,11 @@ def home(request):
     """The lead story and the latest current news."""
     stories = list(current_news()[:HOME_STORIES])
     return render(request, "website/home.html", {"lead": stories[0] if stories else None, "latest": stories[1:]})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; point them at USWDS's."""
+    return redirect(static("uswds/img/favicons/favicon.ico"), permanent=True)
 
 
 def server_error(request):

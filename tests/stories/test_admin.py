@@ -211,3 +211,8 @@ def test_publish_action_publishes_ready_stories_and_reports_the_rest(editor_clie
     assert ready.status == Status.PUBLISHED
     assert missing.status == Status.DRAFT
     assert "Byline is missing" in response.content.decode()
+
+
+def test_story_form_help_text_shows_the_allowed_tags_as_text(editor_client):
+    page = editor_client.get("/admin/stories/story/add/").content.decode()
+    assert "Links (&lt;a href=…&gt;), &lt;em&gt; and &lt;strong&gt; are kept" in page

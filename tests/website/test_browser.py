@@ -101,3 +101,25 @@ def test_story_reads_without_javascript_and_screenshots_at_two_widths(browser, s
         assert page.locator("img[alt^='A nurse']").evaluate("img => img.complete && img.naturalWidth > 0")
         page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
         context.close()
+
+
+def test_admin_works_under_the_content_security_policy(browser, site_url, editor, make_photo):
+    make_photo(virin="210614-A-KX193-1002", title="Closing the Breach")
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(site_url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.goto(site_url + "/admin/stories/story/add/")
+
+    # The photo picker is the admin's JavaScript autocomplete: it finds a photo by VIRIN.
+    page.locator(".field-photo .select2-selection").first.click()
+    page.keyboard.type("210614")
+    option = page.locator(".select2-results__option", has_text="210614-A-KX193-1002")
+    option.wait_for(timeout=5000)
+    assert "Closing the Breach" in option.inner_text()
+    assert errors == [], "the admin logged errors (a CSP refusal shows here)"
+    context.close()

@@ -1,0 +1,225 @@
+"""`manage.py load_demo`: fill the newsroom with invented demo content.
+
+Loads the stories, photos, tags, historical collection and information pages described in
+`newsroom.demo.content`, drawing each photo with `newsroom.demo.images`. Safe to run again:
+everything is keyed (stories and collections by slug, photos by VIRIN, tags by slug, pages
+by URL) and anything that already exists is kept exactly as it is, so an editor's changes to
+a demo story or page survive. Photos go through `photo_save` and stories through
+`story_publish` and `story_archive`, the same services the admin uses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.archive.services import story_archive
+from newsroom.demo.content import DEMO, DRAFT, DemoContent, DemoStory
+from newsroom.demo.images import make_demo_jpeg
+from newsroom.photos.models import PhotoAsset
+from newsroom.photos.services import photo_save
+from newsroom.stories.models import PhotoPlacement, Story, Tag
+from newsroom.stories.services import story_publish
+
+
+class DryRunRollback(Exception):
+    """Raised inside the transaction to undo a --dry-run."""
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the invented demo content: stories (published, archived, draft and scheduled), "
+        "photos with VIRINs, tags, a historical collection and the information pages. "
+        "Existing items are kept, so running it again changes nothing. "
+        "Example: python manage.py load_demo --dry-run -v 2"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Do everything, report what would be created, then roll back; nothing is saved.",
+        )
+
+    def handle(self, *args, dry_run=False, verbosity=1, **options):
+        self.verbosity = verbosity
+        self.counts: Counter = Counter()  # (kind, "created"|"kept") -> n
+        self.written_files: list[tuple[object, str]] = []  # files to remove if we roll back
+        try:
+            with transaction.atomic():
+                self.load(DEMO)
+                if dry_run:
+                    raise DryRunRollback
+        except DryRunRollback:
+            self.remove_written_files()
+        except BaseException:
+            self.remove_written_files()
+            raise
+        self.report(DEMO, dry_run=dry_run)
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, demo: DemoContent):
+        self.archived_at = demo.collection.archived_at
+        tags = {tag.slug: self.load_tag(tag) for tag in demo.tags}
+        photos = {photo.virin: self.load_photo(photo) for photo in demo.photos}
+        collection = self.load_collection(demo)
+        new_stories = {}
+        stories = {}
+        for spec in demo.stories:
+            story, created = self.load_story(spec, tags=tags, photos=photos, collection=collection)
+            stories[spec.slug] = story
+            if created:
+                new_stories[spec.slug] = (spec, story)
+        # Related stories last, once every story they point to exists; only on new stories,
+        # so the links an editor set on an existing one are left alone.
+        for spec, story in new_stories.values():
+            if spec.related:
+                story.related_stories.set([stories[slug] for slug in spec.related])
+        for page in demo.pages:
+            self.load_page(page)
+
+    def load_tag(self, spec) -> Tag:
+        tag, created = Tag.objects.get_or_create(slug=spec.slug, defaults={"name": spec.name})
+        self.note("tag", created, spec.slug)
+        return tag
+
+    def load_photo(self, spec) -> PhotoAsset:
+        photo = PhotoAsset.objects.filter(virin=spec.virin).first()
+        if photo is not None:
+            self.note("photo", False, spec.virin)
+            return photo
+        photo = PhotoAsset(
+            virin=spec.virin,
+            title=spec.title,
+            caption=spec.caption,
+            alt_text=spec.alt_text,
+            photographer=spec.photographer,
+            credit=spec.credit,
+            date_taken=spec.date_taken,
+            image=ContentFile(make_demo_jpeg(spec), name=spec.file_name),
+        )
+        photo.full_clean()
+        photo_save(photo=photo, user=None)
+        self.written_files.append((photo.image.storage, photo.image.name))
+        self.note("photo", True, f"{spec.virin} ({photo.image.name})")
+        return photo
+
+    def load_collection(self, demo: DemoContent) -> Collection:
+        spec = demo.collection
+        collection, created = Collection.objects.get_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "notice": spec.notice,
+                "description": spec.description,
+                "published_before": spec.published_before,
+            },
+        )
+        self.note("collection", created, spec.slug)
+        return collection
+
+    def load_story(self, spec: DemoStory, *, tags, photos, collection) -> tuple[Story, bool]:
+        story = Story.objects.filter(slug=spec.slug).first()
+        if story is not None:
+            self.note("story", False, spec.slug)
+            return story, False
+        story = Story(
+            headline=spec.headline,
+            slug=spec.slug,
+            label=spec.label,
+            summary=spec.summary,
+            byline=spec.byline,
+            body=spec.body,
+        )
+        if spec.never_archive:
+            story.archive_status = ArchiveStatus.NEVER
+        story.full_clean()
+        story.save()
+        story.tags.set([tags[slug] for slug in spec.tags])
+        for use in spec.photos:
+            PhotoPlacement.objects.create(
+                story=story,
+                photo=photos[use.virin],
+                after_paragraph=use.after_paragraph,
+                order=use.order,
+                caption=use.caption,
+            )
+        if spec.state != DRAFT:
+            story_publish(story=story, user=None, at=spec.published_at)
+        if spec.archive:
+            story_archive(story=story, collection=collection, user=None, at=self.archived_at)
+        state = "archived" if spec.archive else spec.state
+        self.note("story", True, f"{spec.slug} ({state})")
+        return story, True
+
+    def load_page(self, spec) -> FlatPage:
+        page = FlatPage.objects.filter(url=spec.url).first()
+        if page is not None:
+            self.note("page", False, spec.url)
+            return page
+        page = FlatPage(url=spec.url, title=spec.title, content=spec.content)
+        page.full_clean(exclude=["sites"])
+        page.save()
+        page.sites.set([Site.objects.get_current()])
+        self.note("page", True, spec.url)
+        return page
+
+    # ------------------------------------------------------------------ reporting
+
+    def note(self, kind: str, created: bool, label: str):
+        outcome = "created" if created else "kept"
+        self.counts[kind, outcome] += 1
+        if self.verbosity >= 2:
+            style = self.style.SUCCESS if created else self.style.NOTICE
+            self.stdout.write(f"  {style(outcome.ljust(7))} {kind} {label}")
+
+    def remove_written_files(self):
+        """The rows are rolled back; take the image files written for them too."""
+        for storage, name in self.written_files:
+            storage.delete(name)
+            self.remove_empty_folders(storage, name)
+        self.written_files.clear()
+
+    @staticmethod
+    def remove_empty_folders(storage, name):
+        """Folders such as photos/26/ that the rolled-back files left empty (local storage only)."""
+        try:
+            root = Path(storage.path("")).resolve()
+            folder = Path(storage.path(name)).resolve().parent
+        except NotImplementedError:  # remote storage has no folders to tidy
+            return
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()  # only succeeds when empty
+            except OSError:
+                return
+            folder = folder.parent
+
+    def report(self, demo: DemoContent, *, dry_run: bool):
+        if self.verbosity < 1:
+            return
+
+        def part(kind, singular, plural):
+            total = self.counts[kind, "created"] + self.counts[kind, "kept"]
+            noun = singular if total == 1 else plural
+            return f"{total} {noun} ({self.counts[kind, 'created']} new, {self.counts[kind, 'kept']} kept)"
+
+        created = sum(n for (_, outcome), n in self.counts.items() if outcome == "created")
+        kept = sum(n for (_, outcome), n in self.counts.items() if outcome == "kept")
+        summary = (
+            f"Demo content: {part('story', 'story', 'stories')}, {part('photo', 'photo', 'photos')}, "
+            f"{part('tag', 'tag', 'tags')}, {part('collection', 'collection', 'collections')}, "
+            f"{part('page', 'page', 'pages')}. Created {created}, kept {kept}."
+        )
+        if dry_run:
+            self.stdout.write(self.style.WARNING(f"Dry run, nothing saved. {summary}"))
+        else:
+            self.stdout.write(self.style.SUCCESS(summary))
