@@ -123,3 +123,48 @@ def test_admin_works_under_the_content_security_policy(browser, site_url, editor
     assert "Closing the Breach" in option.inner_text()
     assert errors == [], "the admin logged errors (a CSP refusal shows here)"
     context.close()
+
+
+def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_home_page(
+    browser, site_url, editor, tmp_path
+):
+    from PIL import Image
+
+    photo_file = tmp_path / "260303-N-TV418-1107.jpg"
+    Image.new("RGB", (900, 600), (30, 80, 120)).save(photo_file, "JPEG")
+    page = browser.new_context().new_page()
+    page.goto(site_url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+
+    page.goto(site_url + "/admin/photos/photoasset/add/")
+    page.set_input_files("#id_image", photo_file)
+    page.fill("#id_virin", "260303-n-tv418-1107")
+    page.fill("#id_title", "Community Clinic")
+    page.fill("#id_caption", "Navy Lt. j.g. Aisha Bello checks a patient's blood pressure, March 3, 2026.")
+    page.fill("#id_alt_text", "A nurse in blue scrubs checks a child's blood pressure.")
+    page.fill("#id_photographer", "Petty Officer 1st Class Tomas Varga")
+    page.fill("#id_credit", "Navy")
+    page.click("input[name=_save]")
+    assert "was added successfully" in page.inner_text(".messagelist")
+
+    page.goto(site_url + "/admin/stories/story/add/")
+    page.locator("#id_headline").press_sequentially("Hospital Ship Wraps Up Partnership Mission")
+    assert page.input_value("#id_slug") == "hospital-ship-wraps-up-partnership-mission"
+    page.fill("#id_summary", "Sailors treated more than 21,000 patients during a five-month mission.")
+    page.fill("#id_byline", "Jane Doe, DOD News")
+    page.fill("#id_body", "The mission visited six host nations.\n\nThe teams trained 1,400 local health workers.")
+    page.locator(".field-photo .select2-selection").first.click()
+    page.keyboard.type("260303")
+    page.locator(".select2-results__option", has_text="260303-N-TV418-1107").click()
+    page.fill("#id_placements-0-after_paragraph", "1")
+    page.click("input[name=_publish]")
+    assert "is published" in page.inner_text(".messagelist")
+
+    page.goto(site_url + "/")
+    page.get_by_role("link", name="Hospital Ship Wraps Up Partnership Mission").click()
+    figure = page.locator("figure")
+    assert "Photo By: Petty Officer 1st Class Tomas Varga, Navy" in figure.inner_text()
+    assert "VIRIN: 260303-N-TV418-1107" in figure.inner_text()
+    page.context.close()
