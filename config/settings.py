@@ -122,10 +122,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"] + [
 ]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Photo originals as uploaded: kept private, never under MEDIA_URL. Readers get cleaned copies.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 # Let Django itself serve uploads: fine on a laptop, slow behind real traffic.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "originals": {"BACKEND": "newsroom.photos.storage.OriginalsStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
@@ -173,3 +176,6 @@ if BANNER_DOMAIN not in ("gov", "mil"):
     raise ImproperlyConfigured(f'BANNER_DOMAIN must be "gov" or "mil", not "{BANNER_DOMAIN}".')
 INSPECTOR_GENERAL_URL = env.url("INSPECTOR_GENERAL_URL", default="https://www.oversight.gov/").geturl()
 NEWS_PER_PAGE = 20
+# Uploads larger than these are refused; the pixel limit stops decompression bombs.
+PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=80_000_000)

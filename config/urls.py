@@ -12,6 +12,7 @@ admin.site.site_title = settings.SITE_NAME
 urlpatterns = [
     path("", website.home, name="home"),
     path("news/", include("newsroom.stories.urls")),
+    path("photos/", include("newsroom.photos.urls")),
     path("archive/", include("newsroom.archive.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", website.favicon),

@@ -19,9 +19,15 @@ _sequence = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Every test writes uploads into its own temporary media folder."""
+    """Every test writes public files and private originals into its own temporary folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def private_root(settings, media_root):
+    return settings.PRIVATE_MEDIA_ROOT
 
 
 def jpeg_upload(name="photo.jpg", size=(640, 427), color=(40, 90, 140)) -> SimpleUploadedFile:
@@ -44,8 +50,8 @@ def make_photo(db):
         fields.setdefault("photographer", "Petty Officer 1st Class Tomas Varga")
         fields.setdefault("credit", "Navy")
         fields.setdefault("date_taken", datetime.date(2026, 3, 3))
-        image = fields.pop("image", None) or jpeg_upload(f"{fields['virin']}.jpg")
-        return photo_save(photo=PhotoAsset(image=image, **fields), user=None)
+        original = fields.pop("original", None) or jpeg_upload(f"{fields['virin']}.jpg")
+        return photo_save(photo=PhotoAsset(original=original, **fields), user=None)
 
     return make
 

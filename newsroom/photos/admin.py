@@ -1,34 +1,91 @@
-from django.contrib import admin
-from django.utils.html import format_html
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from newsroom.photos.forms import PhotoAssetForm
+from newsroom.photos.forms import PhotoAssetForm, virin_date_warning
 from newsroom.photos.models import PhotoAsset
-from newsroom.photos.services import photo_save
+from newsroom.photos.services import photo_save, photos_update_credit
+from newsroom.photos.virin import SERVICES, parse_virin
 
 
 def thumbnail(photo, width=96):
-    if not photo or not photo.image:
+    """A small public copy of the photo for admin lists; never the private original."""
+    entry = photo.renditions.get("thumb.jpg") if photo else None
+    if not entry:
         return "—"
-    height = round(width * photo.height / photo.width) if photo.width else width
     return format_html(
-        '<img src="{}" alt="" width="{}" height="{}" loading="lazy">', photo.image.url, width, height
+        '<img src="{}" alt="" width="{}" height="{}" loading="lazy">',
+        photo.public_url("thumb.jpg"), width, round(width * entry["height"] / entry["width"]),
+    )
+
+
+class ServiceFilter(admin.SimpleListFilter):
+    title = "service"
+    parameter_name = "service"
+
+    def lookups(self, request, model_admin):
+        return [(letter, f"{letter} · {name}") for letter, name in SERVICES.items()]
+
+    def queryset(self, request, queryset):
+        # The service letter is the VIRIN's second segment: YYMMDD-S-...
+        return queryset.filter(virin__regex=rf"^[0-9]{{6}}-{self.value()}-") if self.value() else queryset
+
+
+class YearTakenFilter(admin.SimpleListFilter):
+    title = "year taken"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            PhotoAsset.objects.exclude(date_taken=None).annotate(year=ExtractYear("date_taken"))
+            .values_list("year", flat=True).distinct().order_by("-year")
+        )
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(date_taken__year=self.value()) if self.value() else queryset
+
+
+class BulkCreditForm(forms.Form):
+    photographer = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
+    credit = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
+    add_keywords = forms.CharField(
+        required=False, help_text="Comma-separated; added to each photo's keywords, none removed."
     )
 
 
 @admin.register(PhotoAsset)
 class PhotoAssetAdmin(admin.ModelAdmin):
     form = PhotoAssetForm
-    list_display = ["preview", "virin", "title", "credit_line", "date_taken", "created_at"]
+    list_display = ["preview", "virin", "title", "credit_line", "date_taken", "used_in"]
     list_display_links = ["preview", "virin"]
-    search_fields = ["virin", "title", "caption", "photographer"]
-    list_filter = ["credit", "date_taken"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["preview_large", "width", "height", "file_size", "file_hash", "uploaded_by", "created_at"]
-    fieldsets = [
-        (None, {"fields": ["image", "preview_large", "virin", "title", "caption", "alt_text"]}),
-        ("Credit", {"fields": ["photographer", "credit", "date_taken"]}),
-        ("File", {"fields": ["width", "height", "file_size", "file_hash", "uploaded_by", "created_at"]}),
+    search_fields = ["virin", "title", "caption", "photographer", "keywords"]
+    list_filter = [ServiceFilter, YearTakenFilter, "credit"]
+    list_per_page = 50
+    # Stated here because the "used in" count groups rows, and Django drops Meta.ordering then.
+    ordering = ["-created_at", "-id"]
+    actions = ["edit_credit_and_keywords"]
+    readonly_fields = [
+        "preview_large", "checks", "what_the_virin_says", "width", "height", "file_size",
+        "file_hash", "from_the_file", "uploaded_by", "created_at",
     ]
+    fieldsets = [
+        (None, {"fields": ["original", "pending_upload", "preview_large", "checks", "virin", "title", "caption", "alt_text"]}),
+        ("Credit", {"fields": ["photographer", "credit", "date_taken", "place", "keywords"]}),
+        ("About the file", {
+            "fields": ["what_the_virin_says", "from_the_file", "width", "height", "file_size", "file_hash",
+                       "uploaded_by", "created_at"],
+            "classes": ["collapse"],
+        }),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("placements"))
 
     @admin.display(description="Photo")
     def preview(self, photo):
@@ -36,7 +93,66 @@ class PhotoAssetAdmin(admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def preview_large(self, photo):
-        return thumbnail(photo, width=480)
+        entry = photo.renditions.get("w480.jpg")
+        if not entry:
+            return "Shown here once the photo is saved."
+        return format_html(
+            '<img src="{}" alt="" width="{}" height="{}">', photo.public_url("w480.jpg"), entry["width"], entry["height"]
+        )
+
+    @admin.display(description="Checks")
+    def checks(self, photo):
+        return virin_date_warning(photo.virin, photo.date_taken) or "No problems found."
+
+    @admin.display(description="What the VIRIN says")
+    def what_the_virin_says(self, photo):
+        try:
+            explained = parse_virin(photo.virin, lenient=True).explain()
+        except ValueError as error:
+            return str(error)
+        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", explained)
+        notes = format_html("<p>{}</p>", photo.virin_notes) if photo.virin_notes else ""
+        return format_html("<table>{}</table>{}", rows, notes)
+
+    @admin.display(description="Filled from the file")
+    def from_the_file(self, photo):
+        if not photo.metadata_sources:
+            return "Nothing: every value was typed in."
+        return ", ".join(
+            f"{PhotoAsset._meta.get_field(field).verbose_name} ({source})"
+            for field, source in photo.metadata_sources.items()
+        )
+
+    @admin.display(description="Used in", ordering="story_count")
+    def used_in(self, photo):
+        if not photo.story_count:
+            return "—"
+        url = reverse("admin:stories_story_changelist") + f"?q={photo.virin}"
+        label = f"{photo.story_count} stor{'y' if photo.story_count == 1 else 'ies'}"
+        return format_html('<a href="{}">{}</a>', url, label)
 
     def save_model(self, request, obj, form, change):
-        photo_save(photo=obj, user=request.user)
+        photo_save(photo=obj, user=request.user, facts=form.facts)
+        transaction.on_commit(form.discard_pending)
+        for warning in form.warnings:
+            self.message_user(request, warning, messages.WARNING)
+
+    @admin.action(description="Edit credit and keywords of selected photos", permissions=["change"])
+    def edit_credit_and_keywords(self, request, queryset):
+        if "apply" in request.POST:
+            form = BulkCreditForm(request.POST)
+            if form.is_valid():
+                changed = photos_update_credit(photos=queryset, user=request.user, **form.cleaned_data)
+                self.message_user(request, f"Updated {changed} photos.", messages.SUCCESS)
+                return None
+        else:
+            form = BulkCreditForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Edit credit and keywords",
+            "photos": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/photos/photoasset/edit_credit.html", context)

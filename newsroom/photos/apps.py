@@ -8,6 +8,6 @@ class PhotosConfig(AppConfig):
 
     def ready(self):
         from newsroom.photos.models import PhotoAsset
-        from newsroom.photos.services import delete_file_when_committed
+        from newsroom.photos.services import delete_files_when_committed
 
-        post_delete.connect(delete_file_when_committed, sender=PhotoAsset, dispatch_uid="photo-file-delete")
+        post_delete.connect(delete_files_when_committed, sender=PhotoAsset, dispatch_uid="photo-files-delete")

@@ -1,15 +1,114 @@
+"""The photo upload form: checks the file, fills blanks from its own record, keeps it between rounds."""
+
+import datetime
+import uuid
+from pathlib import PurePath
+
 from django import forms
+from django.core import signing
+from django.core.files import File
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 
-from newsroom.photos.models import PhotoAsset
-from newsroom.photos.virin import VirinError, normalise_virin
+from newsroom.photos.metadata import read_photo_metadata
+from newsroom.photos.models import PhotoAsset, originals_storage
+from newsroom.photos.services import file_sha256, inspect_photo_upload, metadata_source, values_from_file
+from newsroom.photos.virin import VirinError, normalise_virin, parse_virin
+from newsroom.website.apstyle import ap_date
+
+PENDING_SALT = "newsroom.photos.pending-upload"
+PENDING_FOLDER = "pending"
+PENDING_MAX_AGE = datetime.timedelta(days=1)
+
+
+def virin_date_warning(virin: str, date_taken) -> str:
+    """A VIRIN's date is the day the photo was shot; a different date taken is worth a second look."""
+    try:
+        shot = parse_virin(virin, lenient=True).date_shot
+    except VirinError:
+        return ""
+    if date_taken and shot != date_taken:
+        return (
+            f"VIRIN {virin} says the photo was shot on {ap_date(shot)}, but its date taken is "
+            f"{ap_date(date_taken)}. Check which one is right."
+        )
+    return ""
+
+
+def _link_to(photo):
+    return format_html('<a href="{}">{}</a>', reverse("admin:photos_photoasset_change", args=[photo.pk]), photo)
 
 
 class PhotoAssetForm(forms.ModelForm):
+    pending_upload = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = PhotoAsset
-        fields = ["image", "virin", "title", "caption", "alt_text", "photographer", "credit", "date_taken"]
+        fields = [
+            "original", "virin", "title", "caption", "alt_text",
+            "photographer", "credit", "date_taken", "place", "keywords",
+        ]
+
+    def __init__(self, data=None, files=None, *args, **kwargs):
+        self.filled_from_file = {}  # field -> "IPTC" | "XMP" | "EXIF"
+        self.facts = None
+        self.stashed_name = ""
+        self._pending = None
+        if data is not None:
+            data, files = data.copy(), (files.copy() if files else MultiValueDict())
+            upload = files.get("original")
+            if upload is None and data.get("pending_upload"):
+                upload = self._pending_file(data["pending_upload"])
+                if upload is not None:
+                    files["original"] = upload
+            if upload is not None:
+                self._fill_blanks(data, read_photo_metadata(upload))
+        super().__init__(data, files, *args, **kwargs)
+        for field, source in self.filled_from_file.items():
+            self.fields[field].help_text = format_html(
+                "<strong>Filled in from the file’s {} record.</strong> {}", source, self.fields[field].help_text
+            )
+        if self.stashed_name:
+            self._note_kept_upload()
+
+    def _note_kept_upload(self):
+        self.fields["original"].help_text = format_html(
+            "<strong>Your file is kept: no need to choose it again.</strong> Choose another only to replace it. {}",
+            self.fields["original"].help_text,
+        )
+        self._bound_fields_cache.pop("original", None)  # bound fields copy help text when first made
+
+    def _fill_blanks(self, data, metadata):
+        for field, value in values_from_file(metadata).items():
+            if field in self._meta.fields and not str(data.get(field, "")).strip():
+                data[field] = value.isoformat() if isinstance(value, datetime.date) else value
+                self.filled_from_file[field] = metadata_source(metadata, field)
+
+    def _pending_file(self, token):
+        try:
+            name = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        storage = originals_storage()
+        if not name.startswith(f"{PENDING_FOLDER}/") or not storage.exists(name):
+            return None
+        self.stashed_name = name
+        self._pending = File(storage.open(name, "rb"), name=name)
+        return self._pending
+
+    def clean_original(self):
+        original = self.cleaned_data["original"]
+        if original is None or getattr(original, "_committed", False):
+            return original  # no new file: the stored one stays
+        self.facts = inspect_photo_upload(original)
+        holder = PhotoAsset.objects.filter(file_hash=file_sha256(original)).exclude(pk=self.instance.pk).first()
+        if holder:
+            raise forms.ValidationError(
+                format_html("This file is already in the library: {}.", _link_to(holder)), code="duplicate_file"
+            )
+        return original
 
     def clean_virin(self):
         try:
@@ -19,12 +118,67 @@ class PhotoAssetForm(forms.ModelForm):
         holder = PhotoAsset.objects.filter(virin=virin).exclude(pk=self.instance.pk).first()
         if holder:
             raise forms.ValidationError(
-                format_html(
-                    'Another photo already has VIRIN {}: <a href="{}">{}</a>.',
-                    virin,
-                    reverse("admin:photos_photoasset_change", args=[holder.pk]),
-                    holder.title,
-                ),
+                format_html("Another photo already has VIRIN {}: {}.", virin, _link_to(holder)),
                 code="duplicate_virin",
             )
         return virin
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.filled_from_file and not self.errors:
+            # Values read from a file deserve an editor's look before they go public.
+            raise forms.ValidationError(
+                f"Newsroom filled in {len(self.filled_from_file)} fields from the photo’s own record "
+                "(marked below). Check them, add alt text, and save again.",
+                code="review_filled_values",
+            )
+        return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        if self._errors:
+            self._keep_upload()
+            self._close_pending()
+
+    def _keep_upload(self):
+        """Keep a good upload in private storage so the next round need not choose it again."""
+        upload = self.cleaned_data.get("original")
+        if upload is None or getattr(upload, "_committed", False) or self.stashed_name:
+            if self.stashed_name:
+                self.data["pending_upload"] = signing.dumps(self.stashed_name, salt=PENDING_SALT)
+            return
+        storage = originals_storage()
+        _remove_stale_pending(storage)
+        extension = PurePath(upload.name).suffix.lower()
+        upload.seek(0)
+        self.stashed_name = storage.save(f"{PENDING_FOLDER}/{uuid.uuid4().hex}{extension}", upload)
+        self.data["pending_upload"] = signing.dumps(self.stashed_name, salt=PENDING_SALT)
+        self._note_kept_upload()
+
+    @property
+    def warnings(self):
+        warning = virin_date_warning(self.instance.virin, self.instance.date_taken)
+        return [warning] if warning else []
+
+    def discard_pending(self):
+        """Once the photo is saved, the kept upload has done its job."""
+        self._close_pending()
+        if self.stashed_name:
+            originals_storage().delete(self.stashed_name)
+
+    def _close_pending(self):
+        if self._pending is not None:
+            self._pending.close()
+
+
+def _remove_stale_pending(storage):
+    """Uploads kept for a form nobody came back to are removed after a day."""
+    try:
+        _, names = storage.listdir(PENDING_FOLDER)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - PENDING_MAX_AGE
+    for name in names:
+        path = f"{PENDING_FOLDER}/{name}"
+        if storage.get_modified_time(path) < cutoff:
+            storage.delete(path)

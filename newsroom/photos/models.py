@@ -1,42 +1,61 @@
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.storage import default_storage, storages
 from django.db import models
 from django.db.models.functions import Upper
+from django.urls import reverse
 
 from newsroom.photos.virin import validate_virin
 
 
-def photo_upload_to(photo, filename):
+def originals_storage():
+    """Originals live outside MEDIA_ROOT: readers only ever get the cleaned public copies."""
+    return storages["originals"]
+
+
+def original_upload_to(photo, filename):
     """Originals are filed by year and VIRIN, the name a DoD photo already carries."""
     extension = PurePath(filename).suffix.lower()
-    return f"photos/{photo.virin[:2] or 'xx'}/{photo.virin.lower()}{extension}"
+    return f"originals/{photo.virin[:2] or 'xx'}/{photo.virin.lower()}{extension}"
 
 
 class PhotoAsset(models.Model):
-    """An official photograph: the image file and the record that travels with it."""
+    """An official photograph: the original file, its record, and the public copies made from it."""
 
-    image = models.ImageField(
-        "image file",
-        upload_to=photo_upload_to,
-        width_field="width",
-        height_field="height",
-        help_text="JPEG, PNG, WebP or TIFF, as received from the photographer.",
+    original = models.FileField(
+        "photo file",
+        storage=originals_storage,
+        upload_to=original_upload_to,
+        max_length=255,
+        help_text="JPEG, PNG, WebP or TIFF, as received from the photographer. Kept private: "
+        "readers get copies without GPS positions or camera serial numbers.",
     )
     width = models.PositiveIntegerField("width in pixels", editable=False, default=0)
     height = models.PositiveIntegerField("height in pixels", editable=False, default=0)
-    file_size = models.PositiveBigIntegerField("file size in bytes", editable=False, default=0)
+    file_size = models.PositiveBigIntegerField("original's size in bytes", editable=False, default=0)
     file_hash = models.CharField(
         "SHA-256 of the original", max_length=64, editable=False, blank=True, db_index=True
     )
+    # Public copies, by file name ("full", "w800.webp", "thumb.jpg", ...): storage name, width,
+    # height and size of each. Pages read this instead of touching files while a reader waits.
+    renditions = models.JSONField("public copies", default=dict, blank=True, editable=False)
     virin = models.CharField(
         "VIRIN",
         max_length=40,
         validators=[validate_virin],
         help_text="Visual Information Record Identification Number, for example 200922-D-BN624-1166.",
     )
+    virin_notes = models.TextField(
+        "VIRIN notes",
+        blank=True,
+        editable=False,
+        help_text="Why an imported VIRIN is not in today's form (legacy data).",
+    )
     title = models.CharField(
-        max_length=120, help_text="A short title shown above the caption, for example “Honor Cordon”."
+        max_length=120,
+        blank=True,
+        help_text="A short title shown above the caption, for example “Honor Cordon”.",
     )
     caption = models.TextField(
         help_text="Who, what, where and when, for example “Army Spc. Luis Ortega signals an "
@@ -63,6 +82,19 @@ class PhotoAsset(models.Model):
     )
     date_taken = models.DateField(
         "date taken", null=True, blank=True, help_text="The day the photo was shot."
+    )
+    place = models.CharField(
+        max_length=200, blank=True, help_text="Where it was shot, for example “Baton Rouge, Louisiana, United States”."
+    )
+    keywords = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated, for example “levee, engineers, flood”."
+    )
+    metadata_sources = models.JSONField(
+        "filled from the file",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Which values came from the photo's own IPTC, XMP or EXIF record.",
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,7 +126,10 @@ class PhotoAsset(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.virin} · {self.title}"
+        return f"{self.virin} · {self.title}" if self.title else self.virin
+
+    def get_absolute_url(self):
+        return reverse("photos:detail", args=[self.virin])
 
     @property
     def credit_line(self):
@@ -105,3 +140,37 @@ class PhotoAsset(models.Model):
     @property
     def is_credited(self):
         return bool(self.photographer and self.credit)
+
+    @property
+    def keyword_list(self):
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    # Public copies. Names are storage names under MEDIA_ROOT; each carries a content hash,
+    # so a URL never changes meaning and can be cached for good.
+
+    def public_url(self, key):
+        entry = self.renditions.get(key)
+        return default_storage.url(entry["name"]) if entry else ""
+
+    @property
+    def full_size(self):
+        """The full-size public copy: what "Download full size" serves."""
+        return self.renditions.get("full")
+
+    @property
+    def full_size_url(self):
+        return self.public_url("full")
+
+    @property
+    def download_name(self):
+        """Saved under its VIRIN, the name DoD photos go by."""
+        return self.virin + PurePath(self.full_size["name"]).suffix if self.full_size else ""
+
+    def srcset(self, extension):
+        """`url 480w, url 800w, ...` for the responsive widths in one format."""
+        widths = sorted(
+            (entry["width"], entry["name"])
+            for key, entry in self.renditions.items()
+            if key.startswith("w") and key.endswith(f".{extension}")
+        )
+        return ", ".join(f"{default_storage.url(name)} {width}w" for width, name in widths)

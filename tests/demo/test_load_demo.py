@@ -158,7 +158,7 @@ def test_load_demo_fills_the_newsroom(media):
     photos = PhotoAsset.objects.all()
     assert photos.count() == len(DEMO.photos)
     for photo in photos:
-        path = Path(photo.image.path)
+        path = Path(photo.original.path)
         assert path.is_file() and path.is_relative_to(media)
         with Image.open(path) as image:
             assert image.format == "JPEG"

@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 def test_virin_is_unique_in_the_database(make_photo):
     make_photo(virin="200922-D-BN624-1166")
     with pytest.raises(IntegrityError), transaction.atomic():
-        PhotoAsset.objects.create(virin="200922-D-BN624-1166", title="T", caption="C", image="x.jpg", width=1, height=1)
+        PhotoAsset.objects.create(virin="200922-D-BN624-1166", title="T", caption="C", original="x.jpg")
 
 
 def test_virin_is_stored_upper_case_only(make_photo):
     with pytest.raises(IntegrityError), transaction.atomic():
-        PhotoAsset.objects.create(virin="200922-d-bn624-1166", title="T", caption="C", image="x.jpg", width=1, height=1)
+        PhotoAsset.objects.create(virin="200922-d-bn624-1166", title="T", caption="C", original="x.jpg")
 
 
 def test_credit_line_reads_as_dod_pages_print_it(make_photo):
@@ -27,30 +27,67 @@ def test_credit_line_reads_as_dod_pages_print_it(make_photo):
     assert make_photo(photographer="", credit="").credit_line == ""
 
 
-def test_the_file_is_named_by_virin_and_its_hash_recorded(make_photo, media_root):
+def test_the_original_is_private_named_by_virin_and_hashed(make_photo, private_root, media_root):
     import hashlib
 
     photo = make_photo(virin="210614-A-KX193-1002")
-    path = media_root / photo.image.name
-    assert photo.image.name == "photos/21/210614-a-kx193-1002.jpg"
+    path = private_root / photo.original.name
+    assert photo.original.name == "originals/21/210614-a-kx193-1002.jpg"
     assert photo.file_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert not path.is_relative_to(media_root)
+    with pytest.raises(ValueError, match="private"):
+        photo.original.url
 
 
-def test_deleting_a_photo_removes_its_file_once_committed(make_photo, media_root, django_capture_on_commit_callbacks):
+def public_paths(photo, media_root):
+    return [media_root / entry["name"] for entry in photo.renditions.values()]
+
+
+def test_deleting_a_photo_removes_original_and_public_copies_once_committed(
+    make_photo, media_root, private_root, django_capture_on_commit_callbacks
+):
     photo = make_photo()
-    path = media_root / photo.image.name
+    paths = [private_root / photo.original.name, *public_paths(photo, media_root)]
+    assert all(path.exists() for path in paths) and len(paths) > 5
     with django_capture_on_commit_callbacks(execute=True):
         photo.delete()
-    assert not path.exists()
+    assert not [path for path in paths if path.exists()]
 
 
-def test_replacing_the_file_removes_the_old_one_and_records_the_new(make_photo, media_root, django_capture_on_commit_callbacks):
+def test_replacing_the_file_removes_the_old_files_and_records_the_new(
+    make_photo, media_root, private_root, django_capture_on_commit_callbacks
+):
     photo = make_photo()
-    old_path, old_hash = media_root / photo.image.name, photo.file_hash
-    photo.image = jpeg_upload("replacement.jpg", size=(300, 200), color=(200, 10, 10))
+    old_paths, old_hash = public_paths(photo, media_root), photo.file_hash
+    photo.original = jpeg_upload("replacement.jpg", size=(300, 200), color=(200, 10, 10))
     with django_capture_on_commit_callbacks(execute=True):
         photo_save(photo=photo, user=None)
     photo.refresh_from_db()
-    assert not old_path.exists()
-    assert (media_root / photo.image.name).exists()
+    assert not [path for path in old_paths if path.exists()]
+    assert all(path.exists() for path in public_paths(photo, media_root))
     assert (photo.width, photo.height) == (300, 200) and photo.file_hash != old_hash
+    assert photo.full_size["width"] == 300
+
+
+def test_a_new_credit_remakes_the_public_copies_with_it(make_photo, media_root, django_capture_on_commit_callbacks):
+    from PIL import Image
+
+    photo = make_photo(credit="Navy")
+    old_full = media_root / photo.full_size["name"]
+    photo.credit = "Marine Corps"
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_save(photo=photo, user=None)
+    new_full = media_root / photo.full_size["name"]
+    assert new_full != old_full and not old_full.exists()
+    with Image.open(new_full) as image:
+        assert b"Marine Corps" in image.info["xmp"]
+
+
+def test_a_failed_save_leaves_no_files(make_photo, media_root, private_root):
+    make_photo(virin="200922-D-BN624-1166")
+    duplicate = PhotoAsset(original=jpeg_upload("dup.jpg", color=(1, 2, 3)), virin="200922-D-BN624-1166", caption="C")
+    before = sorted(p for p in media_root.rglob("*") if p.is_file()) + sorted(p for p in private_root.rglob("*") if p.is_file())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        photo_save(photo=duplicate, user=None)
+    after = sorted(p for p in media_root.rglob("*") if p.is_file()) + sorted(p for p in private_root.rglob("*") if p.is_file())
+    assert after == before

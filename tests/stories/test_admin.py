@@ -19,7 +19,8 @@ BODY = (
 
 def upload_photo(client, virin, **overrides):
     data = {
-        "image": jpeg_upload(f"{virin}.jpg", size=(800, 533)),
+        # Colour from the VIRIN: every photo a different file, as in life.
+        "original": jpeg_upload(f"{virin}.jpg", size=(800, 533), color=(int(virin[-3:]) % 256, 90, 140)),
         "virin": virin,
         "title": "Community Clinic",
         "caption": "Navy Lt. j.g. Aisha Bello checks a patient's blood pressure, March 3, 2026.",
@@ -61,13 +62,13 @@ def with_placements(data, *placements):
     return data
 
 
-def test_editor_uploads_two_photos_places_them_publishes_and_readers_see_the_story(editor_client, client, media_root):
+def test_editor_uploads_two_photos_places_them_publishes_and_readers_see_the_story(editor_client, client, private_root):
     for virin in ("260303-N-TV418-1107", "260304-N-TV418-1108"):
         response = upload_photo(editor_client, virin)
         assert response.status_code == 302, response.content.decode()
     first, second = PhotoAsset.objects.order_by("virin")
     assert (first.width, first.height) == (800, 533)
-    assert first.file_size == (media_root / first.image.name).stat().st_size
+    assert first.file_size == (private_root / first.original.name).stat().st_size
     assert len(first.file_hash) == 64
     assert first.uploaded_by.username == "editor"
 
@@ -126,7 +127,7 @@ def test_placement_after_a_paragraph_the_body_does_not_have_is_refused(editor_cl
         ("200922-D-BN624-1000", "Item 000"),
     ],
 )
-def test_upload_with_a_bad_virin_names_the_wrong_segment_and_leaves_nothing(editor_client, media_root, virin, message):
+def test_upload_with_a_bad_virin_names_the_wrong_segment_and_publishes_nothing(editor_client, media_root, virin, message):
     response = upload_photo(editor_client, virin)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -153,9 +154,9 @@ def test_a_file_that_is_not_an_image_is_refused(editor_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("200922-D-BN624-1166.jpg", b"this is not a JPEG", content_type="image/jpeg")
-    response = upload_photo(editor_client, "200922-D-BN624-1166", image=fake)
+    response = upload_photo(editor_client, "200922-D-BN624-1166", original=fake)
     assert response.status_code == 200
-    assert "Upload a valid image" in response.content.decode()
+    assert "This file is not a photo Newsroom can use" in response.content.decode()
     assert not PhotoAsset.objects.exists()
 
 
@@ -173,7 +174,7 @@ def test_changelist_shows_status_date_and_thumbnail_at_a_fixed_query_count(
     assert "Published With Photo" in page and "Draft Story" in page
     assert re.search(r'<td class="field-publication">Published</td>', page)
     assert re.search(r'<td class="field-publication">Draft</td>', page)
-    assert '<img src="/media/photos/26/' in page
+    assert re.search(r'<img src="/media/photos/26/[^"]+/thumb\.[0-9a-f]{10}\.jpg"', page)
 
     for _ in range(10):
         make_story(photos=[make_photo()])

@@ -70,8 +70,9 @@ def test_story_page_shows_the_full_anatomy_in_order(client, make_story, make_pho
     ]
     assert_in_order(text, order)
     assert response.content.decode().count("<h1") == 1
-    assert f"Full Size ({round(cordon.file_size / 1000)} KB)" in text
-    assert f'src="{cordon.image.url}"' in response.content.decode()
+    assert f"Full Size ({round(cordon.full_size['bytes'] / 1000)} KB)" in text
+    assert f'src="{cordon.public_url("w480.jpg")}"' in response.content.decode()
+    assert f'href="{cordon.full_size_url}" download="200922-D-BN624-1166.jpg"' in response.content.decode()
     assert 'alt="A nurse in blue scrubs' in response.content.decode()
     assert "You have accessed part of a historical collection" not in text
 
@@ -168,7 +169,7 @@ def test_home_page_leads_with_the_newest_current_story(client, make_story, make_
 
     assert text.index("Newest Story") < text.index("Latest News") < text.index("Older Story")
     assert "Archived Story" not in text
-    assert newest.placements.get().photo.image.url in client.get("/").content.decode()
+    assert newest.placements.get().photo.public_url("thumb.jpg") in client.get("/").content.decode()
     assert older.get_absolute_url() in client.get("/").content.decode()
 
 

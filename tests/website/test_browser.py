@@ -139,7 +139,7 @@ def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_hom
     page.click("input[type=submit]")
 
     page.goto(site_url + "/admin/photos/photoasset/add/")
-    page.set_input_files("#id_image", photo_file)
+    page.set_input_files("#id_original", photo_file)
     page.fill("#id_virin", "260303-n-tv418-1107")
     page.fill("#id_title", "Community Clinic")
     page.fill("#id_caption", "Navy Lt. j.g. Aisha Bello checks a patient's blood pressure, March 3, 2026.")

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -104,12 +105,13 @@ class Command(BaseCommand):
             photographer=spec.photographer,
             credit=spec.credit,
             date_taken=spec.date_taken,
-            image=ContentFile(make_demo_jpeg(spec), name=spec.file_name),
+            original=ContentFile(make_demo_jpeg(spec), name=spec.file_name),
         )
         photo.full_clean()
         photo_save(photo=photo, user=None)
-        self.written_files.append((photo.image.storage, photo.image.name))
-        self.note("photo", True, f"{spec.virin} ({photo.image.name})")
+        self.written_files.append((photo.original.storage, photo.original.name))
+        self.written_files.extend((default_storage, entry["name"]) for entry in photo.renditions.values())
+        self.note("photo", True, f"{spec.virin} ({photo.original.name})")
         return photo
 
     def load_collection(self, demo: DemoContent) -> Collection:

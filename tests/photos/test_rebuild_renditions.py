@@ -1,0 +1,62 @@
+"""The audit of stored public copies: it finds unsafe, missing and stray files, and repairs them."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from newsroom.photos.imaging import public_file_problems
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def run(*args):
+    out = StringIO()
+    try:
+        call_command("rebuild_renditions", *args, stdout=out)
+        status = 0
+    except SystemExit as exit_:
+        status = exit_.code
+    return status, out.getvalue()
+
+
+@pytest.fixture
+def damaged(make_photo, media_root):
+    """A photo whose full-size copy was replaced by the GPS-laden original, and one missing a rendition."""
+    leaky = make_photo(virin="210614-A-KX193-1002")
+    (media_root / leaky.full_size["name"]).write_bytes((SAMPLES / "210614-A-KX193-1002.jpg").read_bytes())
+    incomplete = make_photo(virin="210615-N-QR552-1045")
+    (media_root / incomplete.renditions["w480.webp"]["name"]).unlink()
+    stray = media_root / "photos" / "21" / "stray.jpg"
+    stray.write_bytes(b"left behind")
+    return leaky, incomplete, stray
+
+
+def test_dry_run_reports_every_problem_changes_nothing_and_fails(damaged, media_root):
+    leaky, incomplete, stray = damaged
+    before = sorted(p.read_bytes() for p in media_root.rglob("*") if p.is_file())
+
+    status, output = run("--dry-run")
+
+    assert status == 1
+    assert "210614-A-KX193-1002: full: GPS position; full: camera serial number" in output
+    assert "210615-N-QR552-1045: w480.webp: file missing" in output
+    assert "photos/21/stray.jpg: no photo uses this public file" in output
+    assert sorted(p.read_bytes() for p in media_root.rglob("*") if p.is_file()) == before
+
+
+def test_without_dry_run_it_repairs_and_a_second_audit_is_clean(damaged, media_root):
+    leaky, incomplete, stray = damaged
+    status, output = run()
+    assert status == 0 and "2 photos with problems; remade 2; deleted 1 unused public files." in output
+    leaky.refresh_from_db()
+    assert public_file_problems((media_root / leaky.full_size["name"]).read_bytes()) == []
+    assert not stray.exists()
+    assert run("--dry-run") == (0, "0 photos with problems, 0 unused public files. Nothing changed (dry run).\n")
+
+
+def test_an_unknown_virin_is_a_clear_error(make_photo):
+    with pytest.raises(CommandError, match="No photo has VIRIN 999999-A-AA111-1111"):
+        call_command("rebuild_renditions", "999999-A-AA111-1111", stdout=StringIO())
