@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "newsroom.website.apps.StaticFilesConfig",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.redirects",
     "newsroom.website",
     "newsroom.photos",
     "newsroom.stories",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # A story whose address changed answers at the old one with a permanent redirect.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -176,6 +179,8 @@ if BANNER_DOMAIN not in ("gov", "mil"):
     raise ImproperlyConfigured(f'BANNER_DOMAIN must be "gov" or "mil", not "{BANNER_DOMAIN}".')
 INSPECTOR_GENERAL_URL = env.url("INSPECTOR_GENERAL_URL", default="https://www.oversight.gov/").geturl()
 NEWS_PER_PAGE = 20
+# How long a reviewer's preview link works.
+PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # Uploads larger than these are refused; the pixel limit stops decompression bombs.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=80_000_000)

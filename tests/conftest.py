@@ -86,14 +86,30 @@ def collection(db):
     )
 
 
-@pytest.fixture
-def editor(db):
-    from newsroom.accounts.roles import editors_group
+def make_account(username, role):
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user("editor", password="a-long-test-password", is_staff=True)
-    user.groups.add(editors_group())
+    from newsroom.accounts.roles import role_group
+
+    user = get_user_model().objects.create_user(username, password="a-long-test-password", is_staff=True)
+    user.groups.add(role_group(role))
     return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_account("editor", "editor")
+
+
+@pytest.fixture
+def writer(db):
+    return make_account("writer", "writer")
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    client.force_login(writer)
+    return client
 
 
 @pytest.fixture

@@ -1,13 +1,9 @@
-"""Newsroom roles as auth groups."""
+"""Newsroom roles. The groups and their permissions are made by migration 0001_roles."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
-EDITORS = "Editors"
-# Editors manage everything readers see: stories, photos, collections and information pages.
-EDITOR_APPS = ["stories", "photos", "archive", "flatpages"]
+ROLES = {"writer": "Writers", "editor": "Editors", "administrator": "Site administrators"}
 
 
-def editors_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=EDITOR_APPS))
-    return group
+def role_group(role: str) -> Group:
+    return Group.objects.get(name=ROLES[role])

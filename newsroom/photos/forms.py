@@ -127,11 +127,12 @@ class PhotoAssetForm(forms.ModelForm):
         cleaned = super().clean()
         if self.filled_from_file and not self.errors:
             # Values read from a file deserve an editor's look before they go public.
-            raise forms.ValidationError(
+            review = [
                 f"Newsroom filled in {len(self.filled_from_file)} fields from the photo’s own record "
-                "(marked below). Check them, add alt text, and save again.",
-                code="review_filled_values",
-            )
+                "(marked below). Check them, add alt text, and save again."
+            ]
+            warning = virin_date_warning(cleaned.get("virin", ""), cleaned.get("date_taken"))
+            raise forms.ValidationError(review + ([warning] if warning else []), code="review_filled_values")
         return cleaned
 
     def full_clean(self):

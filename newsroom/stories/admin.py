@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -8,9 +9,54 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from newsroom.photos.admin import thumbnail
+from newsroom.stories import preview
 from newsroom.stories.body import split_paragraphs
-from newsroom.stories.models import PhotoPlacement, Status, Story, Tag
-from newsroom.stories.services import story_publish, story_withdraw
+from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
+from newsroom.stories.revisions import record_revision
+from newsroom.stories.services import (
+    keep_old_address,
+    story_publish,
+    story_return_to_draft,
+    story_submit,
+    story_withdraw,
+)
+
+# The buttons under the story form, and the transition each one asks for after saving.
+WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return": story_return_to_draft}
+
+
+class StoryForm(forms.ModelForm):
+    # The version the editor started from; a save from an older one is refused.
+    started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Story
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_from_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locked until this save commits, so two saves cannot both pass the check.
+            current = Story.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
+            started_from = cleaned.get("started_from_version") or 0
+            if started_from != current:
+                self.newer_version = current
+                raise ValidationError(
+                    format_html(
+                        "Someone else saved this story after you opened it, so your changes were not saved "
+                        "(you started from version {}; it is now version {}). "
+                        '<a href="{}">See what they changed</a>, then reload the story and make your edits again.',
+                        started_from, current,
+                        reverse("admin:stories_story_revisions_compare", args=[self.instance.pk])
+                        + f"?from={started_from}&to={current}",
+                    ),
+                    code="edit_conflict",
+                )
+        return cleaned
 
 
 class PlacementFormSet(BaseInlineFormSet):
@@ -40,6 +86,12 @@ class PhotoPlacementInline(admin.TabularInline):
         return thumbnail(placement.photo if placement.photo_id else None)
 
 
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["noted_on", "kind", "text"]
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -49,20 +101,24 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ["lead_photo", "headline", "label", "publication", "published_at", "archive_status"]
+    form = StoryForm
+    list_display = ["lead_photo", "headline", "label", "publication", "published_at", "archive_status", "created_by"]
     list_display_links = ["headline"]
-    list_filter = ["status", "archive_status", "label", "tags"]
+    list_filter = ["status", "archive_status", "label", "created_by", "tags"]
     search_fields = ["headline", "summary", "byline", "placements__photo__virin"]
     date_hierarchy = "published_at"
     list_per_page = 50
+    list_select_related = ["created_by"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "related_stories"]
-    inlines = [PhotoPlacementInline]
+    inlines = [PhotoPlacementInline, CorrectionInline]
     actions = ["publish_selected", "withdraw_selected"]
-    readonly_fields = ["publication", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at"]
+    readonly_fields = [
+        "publication", "preview_links", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at",
+    ]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "label", "summary", "byline", "body", "paragraph_guide"]}),
-        ("Publication", {"fields": ["publication", "published_at", "tags", "related_stories"]}),
+        (None, {"fields": ["headline", "slug", "label", "summary", "byline", "body", "paragraph_guide", "started_from_version"]}),
+        ("Publication", {"fields": ["publication", "preview_links", "published_at", "expires_at", "tags", "related_stories"]}),
         ("Historical collection", {"fields": ["archive_status", "collection"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -71,6 +127,28 @@ class StoryAdmin(admin.ModelAdmin):
         # One query for every row's lead photo, however many rows the page shows.
         placements = PhotoPlacement.objects.select_related("photo")
         return super().get_queryset(request).prefetch_related(Prefetch("placements", queryset=placements))
+
+    # Who may do what: Writers draft and submit; publishing and anything already public is the Editors'.
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("stories.publish_story")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status in (Status.PUBLISHED, Status.WITHDRAWN) and not self.has_publish_permission(request):
+            return False  # a writer sees a live story but cannot change it
+        return super().has_change_permission(request, obj)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        status = obj.status if obj else Status.DRAFT
+        can_publish = self.has_publish_permission(request)
+        context["workflow_buttons"] = [
+            (name, label) for name, label, shown in (
+                ("_submit", "Save and submit for review", status == Status.DRAFT),
+                ("_publish", "Save and publish", can_publish and status != Status.PUBLISHED),
+                ("_return", "Save and return to draft", can_publish and status in (Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN)),
+            ) if shown
+        ]
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.display(description="Photo")
     def lead_photo(self, story):
@@ -81,7 +159,20 @@ class StoryAdmin(admin.ModelAdmin):
     def publication(self, story):
         if story.status == Status.PUBLISHED and story.published_at > timezone.now():
             return format_html("<strong>Scheduled</strong> for {}", timezone.localtime(story.published_at))
+        if story.status == Status.PUBLISHED and story.expires_at and story.expires_at <= timezone.now():
+            return format_html("<strong>Expired</strong> {}", timezone.localtime(story.expires_at))
         return story.get_status_display()
+
+    @admin.display(description="Preview")
+    def preview_links(self, story):
+        if not story.pk:
+            return "Save the story to preview it."
+        expires = timezone.localtime(timezone.now() + preview.LINK_LIFETIME)
+        return format_html(
+            '<a href="{}">Preview as readers will see it</a><br>'
+            '<a href="{}">Reviewer link</a>: copy it for someone without an account; it works until {}.',
+            preview.staff_preview_url(story), preview.reviewer_link(story), expires.strftime("%b. %d, %Y %H:%M"),
+        )
 
     @admin.display(description="Paragraphs (for placing photos)")
     def paragraph_guide(self, story):
@@ -94,31 +185,52 @@ class StoryAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
+        if transition == "_publish" or transition == "_return":
+            if not self.has_publish_permission(request):
+                raise PermissionDenied("Only editors can publish or return stories to draft.")
+        if change:
+            old_slug = form.initial.get("slug")
+            obj.version = F("version") + 1
+            super().save_model(request, obj, form, change)
+            obj.refresh_from_db(fields=["version"])
+            if old_slug and old_slug != obj.slug:
+                keep_old_address(story=obj, old_slug=old_slug)
+        else:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if "_publish" in request.POST:
-            try:
-                story_publish(story=form.instance, user=request.user)
-            except ValidationError as error:
-                request.publish_refused = True
-                self.message_user(
-                    request,
-                    format_html(
-                        "Saved, but not published. Fix these first:<ul>{}</ul>",
-                        format_html_join("", "<li>{}</li>", ((m,) for m in error.messages)),
-                    ),
-                    messages.ERROR,
-                )
-            else:
-                verb = "scheduled" if form.instance.is_scheduled else "published"
-                self.message_user(request, f"“{form.instance}” is {verb}.", messages.SUCCESS)
+        story = form.instance
+        record_revision(story=story, user=request.user)
+        transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
+        if transition is None:
+            return
+        try:
+            WORKFLOW_BUTTONS[transition](story=story, user=request.user)
+        except ValidationError as error:
+            request.workflow_refused = True
+            self.message_user(
+                request,
+                format_html(
+                    "Saved, but not {}. Fix these first:<ul>{}</ul>",
+                    "published" if transition == "_publish" else "moved on",
+                    format_html_join("", "<li>{}</li>", ((m,) for m in error.messages)),
+                ),
+                messages.ERROR,
+            )
+        else:
+            self.message_user(request, f"“{story}” is {self._state_words(story)}.", messages.SUCCESS)
+
+    @staticmethod
+    def _state_words(story):
+        if story.is_scheduled:
+            return f"scheduled for {timezone.localtime(story.published_at):%b. %d, %Y %H:%M}"
+        return {Status.IN_REVIEW: "submitted for review", Status.DRAFT: "back in draft"}.get(story.status, "published")
 
     def _stay_if_refused(self, request, obj, response):
-        if getattr(request, "publish_refused", False):
+        if getattr(request, "workflow_refused", False):
             return HttpResponseRedirect(reverse("admin:stories_story_change", args=[obj.pk]))
         return response
 
@@ -128,7 +240,7 @@ class StoryAdmin(admin.ModelAdmin):
     def response_change(self, request, obj):
         return self._stay_if_refused(request, obj, super().response_change(request, obj))
 
-    @admin.action(description="Publish selected stories", permissions=["change"])
+    @admin.action(description="Publish selected stories", permissions=["publish"])
     def publish_selected(self, request, queryset):
         published = 0
         for story in queryset:
@@ -140,8 +252,14 @@ class StoryAdmin(admin.ModelAdmin):
         if published:
             self.message_user(request, f"{published} stor{'y' if published == 1 else 'ies'} published.", messages.SUCCESS)
 
-    @admin.action(description="Withdraw selected stories from public view", permissions=["change"])
+    @admin.action(description="Withdraw selected stories from public view", permissions=["publish"])
     def withdraw_selected(self, request, queryset):
+        withdrawn = 0
         for story in queryset:
-            story_withdraw(story=story, user=request.user)
-        self.message_user(request, f"{len(queryset)} withdrawn.", messages.SUCCESS)
+            try:
+                story_withdraw(story=story, user=request.user)
+                withdrawn += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+        if withdrawn:
+            self.message_user(request, f"{withdrawn} withdrawn.", messages.SUCCESS)

@@ -46,8 +46,11 @@ class Tag(models.Model):
 
 class StoryQuerySet(models.QuerySet):
     def published(self, *, now=None):
-        """The one definition of what readers may see: published, and its time has come."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
+        """The one definition of what readers may see: published, its time come, not yet expired."""
+        now = now or timezone.now()
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
     def scheduled(self, *, now=None):
         return self.filter(status=Status.PUBLISHED, published_at__gt=now or timezone.now())
@@ -94,6 +97,12 @@ class Story(models.Model):
         blank=True,
         help_text="When readers first see the story. Leave empty to publish now; a future time schedules it.",
     )
+    expires_at = models.DateTimeField(
+        "expiry time",
+        null=True,
+        blank=True,
+        help_text="Optional: when readers stop seeing the story, for example the end of an event.",
+    )
     archive_status = models.CharField(
         max_length=20, choices=ArchiveStatus, default=ArchiveStatus.CURRENT, editable=False
     )
@@ -117,12 +126,18 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
+    # Counts saves; an edit made from an older version is refused rather than overwriting.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "stories"
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_story", "Can publish, schedule and withdraw stories"),
+            ("archive_story", "Can move stories into and out of historical collections"),
+        ]
         get_latest_by = "published_at"
         indexes = [
             models.Index(fields=["status", "archive_status", "-published_at"], name="story_listing_idx"),
@@ -138,6 +153,13 @@ class Story(models.Model):
                 condition=~models.Q(status=Status.PUBLISHED) | models.Q(published_at__isnull=False),
                 name="story_published_has_time",
                 violation_error_message="A published story needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__isnull=True)
+                | models.Q(published_at__isnull=True)
+                | models.Q(expires_at__gt=models.F("published_at")),
+                name="story_expires_after_publication",
+                violation_error_message="The expiry time must come after the publication time.",
             ),
             # In a collection exactly when archived, and then with the date it moved there.
             models.CheckConstraint(
@@ -163,7 +185,18 @@ class Story(models.Model):
         return self.archive_status == ArchiveStatus.ARCHIVED
 
     def is_public(self, *, now=None):
-        return self.status == Status.PUBLISHED and self.published_at <= (now or timezone.now())
+        now = now or timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def last_updated(self):
+        """The date of the newest correction or update note, which readers see as "Updated"."""
+        notes = list(self.corrections.all())
+        return max((note.noted_on for note in notes), default=None)
 
     @property
     def is_scheduled(self):
@@ -207,3 +240,68 @@ class PhotoPlacement(models.Model):
     @property
     def shown_caption(self):
         return self.caption or self.photo.caption
+
+
+class Action(models.TextChoices):
+    """What a revision records: a plain save, or a step in the workflow."""
+
+    SAVED = "saved", "Saved"
+    SUBMITTED = "submitted", "Submitted for review"
+    PUBLISHED = "published", "Published"
+    SCHEDULED = "scheduled", "Scheduled"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    RETURNED = "returned", "Returned to draft"
+    ARCHIVED = "archived", "Moved to a historical collection"
+    UNARCHIVED = "unarchived", "Brought back from a historical collection"
+    RESTORED = "restored", "Restored from an earlier revision"
+
+
+class Revision(models.Model):
+    """A story as it stood after one save or workflow step: who, when, what changed, and all of it."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    action = models.CharField(max_length=20, choices=Action, default=Action.SAVED)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+    snapshot = models.JSONField(help_text="Every editable field, tags, related stories and placed photos.")
+
+    class Meta:
+        ordering = ["story", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint("story", "number", name="revision_number_unique_per_story"),
+            models.CheckConstraint(condition=models.Q(action__in=Action.values), name="revision_action_valid"),
+        ]
+
+    def __str__(self):
+        return f"Revision {self.number} of “{self.story}”"
+
+
+class NoteKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    UPDATE = "update", "Update"
+
+
+class Correction(models.Model):
+    """A dated correction or update, shown to readers at the end of the story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=NoteKind, default=NoteKind.CORRECTION)
+    noted_on = models.DateField("date", default=timezone.localdate)
+    text = models.TextField(
+        help_text="What changed, for example “An earlier version misstated the number of patients treated.”"
+    )
+
+    class Meta:
+        verbose_name = "correction or update"
+        ordering = ["noted_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=NoteKind.values), name="correction_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.noted_on}"

@@ -19,13 +19,19 @@ def current_news():
     return listed_stories().current()
 
 
-def story_for_reader(slug: str) -> Story:
-    """A published story with its photos, tags and published related stories, or 404."""
+def _with_everything_shown(stories):
     related = Prefetch("related_stories", queryset=Story.objects.published().order_by("-published_at"))
-    queryset = Story.objects.published().select_related("collection").prefetch_related(
-        _placements(), "tags", related
-    )
-    return get_object_or_404(queryset, slug=slug)
+    return stories.select_related("collection").prefetch_related(_placements(), "tags", related, "corrections")
+
+
+def story_for_reader(slug: str) -> Story:
+    """A published story with its photos, tags, corrections and published related stories, or 404."""
+    return get_object_or_404(_with_everything_shown(Story.objects.published()), slug=slug)
+
+
+def story_for_preview(pk: int) -> Story:
+    """Any story, whatever its state, with everything its page shows."""
+    return get_object_or_404(_with_everything_shown(Story.objects.all()), pk=pk)
 
 
 def lead_photo(story: Story):

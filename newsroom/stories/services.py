@@ -1,11 +1,20 @@
-"""Changes to a story's publication state. Admin actions, views and commands call these."""
+"""Changes to a story's workflow state. Admin actions, views and commands call these.
 
+Each transition checks it is allowed from the story's current state, and records a revision
+saying who did it and when.
+"""
+
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.photos.virin import VirinError, parse_virin
-from newsroom.stories.models import Status, Story
+from newsroom.stories.models import Action, Status, Story
+from newsroom.stories.revisions import record_revision
 
 
 def story_publication_problems(story: Story) -> list[str]:
@@ -33,25 +42,68 @@ def story_publication_problems(story: Story) -> list[str]:
     return problems
 
 
+def _move(story: Story, *, to: Status, allowed_from: tuple, user, action: Action, fields=()) -> Story:
+    if story.status not in allowed_from:
+        names = ", ".join(Status(state).label.lower() for state in allowed_from)
+        raise ValidationError(
+            f"“{story.headline}” is {story.get_status_display().lower()}; only a story that is {names} can be "
+            f"{action.label.lower()}.",
+            code="wrong_state",
+        )
+    story.status = to
+    story.version = F("version") + 1
+    story.save(update_fields=["status", "version", "updated_at", *fields])
+    story.refresh_from_db(fields=["version"])
+    record_revision(story=story, user=user, action=action)
+    return story
+
+
+@transaction.atomic
+def story_submit(*, story: Story, user) -> Story:
+    """A writer hands a draft to the editors."""
+    return _move(story, to=Status.IN_REVIEW, allowed_from=(Status.DRAFT,), user=user, action=Action.SUBMITTED)
+
+
 @transaction.atomic
 def story_publish(*, story: Story, user, at=None) -> Story:
-    """Publish now, or at `at` (or the story's own publication time) when that is ahead.
+    """Publish now, or schedule for `at` (or the story's own publication time) when that is ahead.
 
     Refused with a ValidationError listing every missing item; nothing changes then.
     """
     problems = story_publication_problems(story)
     if problems:
         raise ValidationError(problems, code="not_ready")
-    story.status = Status.PUBLISHED
     story.published_at = at or story.published_at or timezone.now()
-    story.full_clean()
-    story.save(update_fields=["status", "published_at", "updated_at"])
-    return story
+    if story.expires_at and story.expires_at <= story.published_at:
+        raise ValidationError("The expiry time must come after the publication time.", code="expires_first")
+    action = Action.SCHEDULED if story.published_at > timezone.now() else Action.PUBLISHED
+    return _move(
+        story, to=Status.PUBLISHED, allowed_from=(Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN, Status.PUBLISHED),
+        user=user, action=action, fields=["published_at"],
+    )
 
 
 @transaction.atomic
 def story_withdraw(*, story: Story, user) -> Story:
     """Take a story out of public view; it keeps its publication time for the record."""
-    story.status = Status.WITHDRAWN
-    story.save(update_fields=["status", "updated_at"])
-    return story
+    return _move(story, to=Status.WITHDRAWN, allowed_from=(Status.PUBLISHED,), user=user, action=Action.WITHDRAWN)
+
+
+@transaction.atomic
+def story_return_to_draft(*, story: Story, user) -> Story:
+    """Send a story back for more work: from review, or off the site."""
+    return _move(
+        story, to=Status.DRAFT, allowed_from=(Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN),
+        user=user, action=Action.RETURNED,
+    )
+
+
+def keep_old_address(*, story: Story, old_slug: str) -> None:
+    """A story readers may have seen keeps answering at its old address, with a permanent redirect."""
+    if story.published_at is None:
+        return  # never public: nobody can have linked to it
+    site = Site.objects.get_current()
+    old_path, new_path = reverse("stories:detail", args=[old_slug]), story.get_absolute_url()
+    Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)  # earlier renames too
+    Redirect.objects.filter(site=site, old_path=new_path).delete()  # the slug came back
+    Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})

@@ -6,5 +6,7 @@ app_name = "stories"
 urlpatterns = [
     path("", views.NewsListView.as_view(), name="list"),
     path("tag/<slug:slug>/", views.NewsListView.as_view(), name="tag"),
+    path("preview/<int:pk>/", views.story_preview, name="preview"),
+    path("preview/link/<str:token>/", views.reviewer_preview, name="reviewer-preview"),
     path("<slug:slug>/", views.story_detail, name="detail"),
 ]

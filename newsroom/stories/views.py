@@ -1,10 +1,17 @@
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
+
+from newsroom.stories import preview
 
 from newsroom.stories.body import body_blocks
 from newsroom.stories.models import Tag
-from newsroom.stories.selectors import current_news, story_for_reader
+from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader
 
 
 class NewsListView(ListView):
@@ -28,6 +35,31 @@ class NewsListView(ListView):
 
 
 def story_detail(request, slug):
-    story = story_for_reader(slug)
+    return _render_story(request, story_for_reader(slug))
+
+
+def _render_story(request, story, *, preview_mode=False):
     blocks = body_blocks(story.body, story.placements.all())
-    return render(request, "stories/story_detail.html", {"story": story, "blocks": blocks})
+    context = {"story": story, "blocks": blocks, "preview": preview_mode}
+    return render(request, "stories/story_detail.html", context)
+
+
+@never_cache
+@staff_member_required
+def story_preview(request, pk):
+    """The story exactly as readers will see it, whatever its state; staff only, never cached."""
+    if not request.user.has_perm("stories.view_story"):
+        raise PermissionDenied
+    return _render_story(request, story_for_preview(pk), preview_mode=True)
+
+
+@never_cache
+def reviewer_preview(request, token):
+    """The same preview, through a signed link for a reviewer without an account."""
+    try:
+        story_id = preview.story_id_from_link(token)
+    except preview.LinkExpired:
+        return render(request, "stories/preview_expired.html", status=410)
+    except signing.BadSignature:
+        raise Http404("No such preview link.") from None
+    return _render_story(request, story_for_preview(story_id), preview_mode=True)

@@ -27,7 +27,7 @@ def test_photo_page_shows_everything_a_reader_needs(client, used_photo):
     text = text_of(response)
     assert_in_order(text, [
         "Honor Cordon", "Service members form an honor cordon", "Photo By: Lisa Ferdinando, DOD",
-        f"Full Size ({round(used_photo.full_size['bytes'] / 1000)} KB)", "VIRIN 200922-D-BN624-1166",
+        f"Download full size ({max(used_photo.full_size['bytes'], 10_000) / 1_000_000:.2f} MB)", "VIRIN 200922-D-BN624-1166",
         "Date taken Sept. 22, 2020", "Place Arlington, Virginia", "Service D — Department of Defense",
         "public domain", "Stories with this photo", "Leaders Meet At The Pentagon",
     ])

@@ -70,7 +70,7 @@ def test_story_page_shows_the_full_anatomy_in_order(client, make_story, make_pho
     ]
     assert_in_order(text, order)
     assert response.content.decode().count("<h1") == 1
-    assert f"Full Size ({round(cordon.full_size['bytes'] / 1000)} KB)" in text
+    assert f"Full Size ({max(cordon.full_size['bytes'], 10_000) / 1_000_000:.2f} MB)" in text
     assert f'src="{cordon.public_url("w480.jpg")}"' in response.content.decode()
     assert f'href="{cordon.full_size_url}" download="200922-D-BN624-1166.jpg"' in response.content.decode()
     assert 'alt="A nurse in blue scrubs' in response.content.decode()
@@ -223,9 +223,9 @@ def test_story_page_query_count_does_not_grow_with_photos_tags_or_related(
         large.tags.add(Tag.objects.create(name=f"Tag {number}", slug=f"tag-{number}"))
         large.related_stories.add(make_story())
 
-    # story, placements with photos, tags, related stories
+    # story, placements with photos, tags, related stories, corrections
     for story in (small, large):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             assert client.get(story.get_absolute_url()).status_code == 200
 
 

@@ -7,7 +7,7 @@ from newsroom.website.templatetags.newsroom import ap_date, download_size
 
 
 @pytest.mark.parametrize(
-    ("size", "shown"), [(3_320_000, "3.32 MB"), (1_000_000, "1.00 MB"), (47_400, "47 KB"), (120, "1 KB")]
+    ("size", "shown"), [(3_320_000, "3.32 MB"), (1_000_000, "1.00 MB"), (47_400, "0.05 MB"), (120, "0.01 MB")]
 )
 def test_download_size(size, shown):
     assert download_size(size) == shown

@@ -21,11 +21,8 @@ def ap_date(value):
 
 @register.filter
 def download_size(size_in_bytes):
-    """`3.32 MB`, the way DoD download links state a photo's size; small files in KB."""
-    size_in_bytes = size_in_bytes or 0
-    if size_in_bytes < 1_000_000:
-        return f"{max(1, round(size_in_bytes / 1000))} KB"
-    return f"{size_in_bytes / 1_000_000:.2f} MB"
+    """`3.32 MB`, the way DoD download links state a photo's size (never `0.00 MB`)."""
+    return f"{max(size_in_bytes or 0, 10_000) / 1_000_000:.2f} MB"
 
 
 @register.filter

@@ -1,7 +1,8 @@
-"""Create a newsroom editor account: staff access to the admin, in the Editors group.
+"""Create a newsroom account in a role: Writers, Editors or Site administrators.
 
-    manage.py create_editor jdoe --email jdoe@example.gov
-    manage.py create_editor editor --password-file .demo-login   # the local demo account
+    manage.py create_editor jdoe --email jdoe@example.gov            # an editor
+    manage.py create_editor asmith --role writer
+    manage.py create_editor editor --password-file .demo-login       # the local demo account
 """
 
 import secrets
@@ -11,19 +12,21 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from newsroom.accounts.roles import editors_group
+from newsroom.accounts.roles import ROLES, role_group
 
 
 class Command(BaseCommand):
     help = (
-        "Create an editor account (staff, in the Editors group) with a generated password, and print "
-        "its login. Run again for an existing account: it is left unchanged. "
-        "Example: manage.py create_editor jdoe --email jdoe@example.gov"
+        "Create an account with admin access in a role (writer: drafts and submits; editor: also "
+        "publishes, schedules, withdraws and archives; administrator: also manages accounts), with a "
+        "generated password, and print its login. An existing account is left unchanged. "
+        "Example: manage.py create_editor jdoe --role writer --email jdoe@example.gov"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("username", help="Login name, for example jdoe.")
-        parser.add_argument("--email", default="", help="The editor's email address.")
+        parser.add_argument("--email", default="", help="The person's email address.")
+        parser.add_argument("--role", choices=sorted(ROLES), default="editor", help="Which role (default: editor).")
         parser.add_argument(
             "--password-file",
             type=Path,
@@ -32,12 +35,12 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, username, email, password_file, **options):
+    def handle(self, *args, username, email, password_file, role, **options):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is not None:
             if password_file and password_file.exists() and user.check_password(password_file.read_text().strip()):
-                self._print_login(username, password_file.read_text().strip())
+                self._print_login(username, password_file.read_text().strip(), role)
             else:
                 self.stdout.write(
                     f"Account “{username}” already exists; left unchanged. "
@@ -50,11 +53,11 @@ class Command(BaseCommand):
             user = User.objects.create_user(username=username, email=email, password=password, is_staff=True)
         except ValueError as error:
             raise CommandError(f"Could not create “{username}”: {error}") from None
-        user.groups.add(editors_group())
+        user.groups.add(role_group(role))
         if password_file:
             password_file.touch(mode=0o600)
             password_file.write_text(password + "\n")
-        self._print_login(username, password)
+        self._print_login(username, password, role)
 
-    def _print_login(self, username, password):
-        self.stdout.write(self.style.SUCCESS(f"Editor login: username “{username}”, password “{password}”"))
+    def _print_login(self, username, password, role="editor"):
+        self.stdout.write(self.style.SUCCESS(f"Login ({role}): username “{username}”, password “{password}”"))

@@ -1,0 +1,323 @@
+"""A story's history: a revision after every save and workflow step.
+
+A revision's number is the story's version after that save, so "edited from version 4, now at
+version 6" reads directly as "compare revisions 4 and 6". Editors compare two revisions as a
+readable diff and restore an earlier one; a restore is itself a revision, so it can be undone.
+"""
+
+import difflib
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+
+from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.photos.models import PhotoAsset
+from newsroom.stories.body import split_paragraphs
+from newsroom.stories.models import (
+    Action, Correction, Label, NoteKind, PhotoPlacement, Revision, Status, Story, Tag,
+)
+
+# The story's own fields a revision keeps (workflow and record-keeping fields included).
+SNAPSHOT_FIELDS = (
+    "headline", "slug", "label", "summary", "byline", "body",
+    "status", "published_at", "expires_at", "archive_status", "collection_id", "archived_at",
+)
+
+
+def snapshot(story: Story) -> dict:
+    """Everything an editor can change, as plain JSON: fields, tags, related stories, placed photos."""
+    data = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(story, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    data["tags"] = sorted(story.tags.values_list("pk", flat=True))
+    data["related_stories"] = sorted(story.related_stories.values_list("pk", flat=True))
+    data["placements"] = [
+        {"photo": p.photo_id, "after_paragraph": p.after_paragraph, "order": p.order, "caption": p.caption}
+        for p in story.placements.all().order_by("after_paragraph", "order", "id")
+    ]
+    data["corrections"] = [
+        {"kind": c.kind, "noted_on": c.noted_on.isoformat(), "text": c.text} for c in story.corrections.all()
+    ]
+    return data
+
+
+def record_revision(*, story: Story, user, action: Action = Action.SAVED) -> Revision:
+    """Keep the story as it now stands, with what changed since the previous revision."""
+    data = snapshot(story)
+    previous = story.revisions.order_by("-number").values_list("snapshot", flat=True).first() or {}
+    changed = [name for name, value in data.items() if previous.get(name) != value]
+    return Revision.objects.create(
+        story=story, number=story.version, action=action, user=user, changed_fields=changed, snapshot=data
+    )
+
+
+# What a restore puts back: what editors write. Status and the historical collection are left
+# alone, because only the workflow services (publish, withdraw, archive ...) may change them.
+RESTORED_FIELDS = ("headline", "slug", "label", "summary", "byline", "body", "published_at", "expires_at")
+RESTORED_RELATIONS = ("tags", "related_stories", "placements", "corrections")
+
+# Content first, as on the change form; workflow and record-keeping last.
+_DIFF_ORDER = (
+    *RESTORED_FIELDS, *RESTORED_RELATIONS, "status", "archive_status", "collection_id", "archived_at",
+)
+_LABELS = {"placements": "Placed photos", "corrections": "Corrections and updates"}
+_CHOICES = {"label": Label, "status": Status, "archive_status": ArchiveStatus}
+_DATETIMES = {"published_at", "expires_at", "archived_at"}
+# A word of its own in a body's word list, so a diff over the words keeps the paragraphs.
+_PARAGRAPH_BREAK = "\n\n"
+_NOTHING = mark_safe('<span class="revision-diff__none">none</span>')
+
+
+def field_label(name: str) -> str:
+    """What editors call a snapshot entry: "Publication time" for published_at, "Placed photos" ..."""
+    if name in _LABELS:
+        return _LABELS[name]
+    try:
+        return capfirst(Story._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return capfirst(name.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs between two revisions: escaped HTML for each side, with <del> and <ins>."""
+
+    label: str
+    before_html: SafeString
+    after_html: SafeString
+    name: str = ""
+
+
+def revision_diff(older: Revision, newer: Revision) -> list[FieldChange]:
+    """The fields that differ between two revisions, in the order of the change form.
+
+    Text is compared word by word; tags, related stories, photos and the collection are shown by
+    name, with one query for each kind that changed.
+    """
+    before, after = older.snapshot, newer.snapshot
+    names = [*_DIFF_ORDER, *(name for name in {**before, **after} if name not in _DIFF_ORDER)]
+    changed = [name for name in names if before.get(name) != after.get(name)]
+
+    def ids(name, key=None):
+        if name not in changed:
+            return set()
+        items = [*(before.get(name) or []), *(after.get(name) or [])]
+        return {item[key] for item in items} if key else set(items)
+
+    lookups = {
+        "tags": _names(Tag, "name", ids("tags")),
+        "related_stories": _names(Story, "headline", ids("related_stories")),
+        "placements": _names(PhotoAsset, "virin", ids("placements", key="photo")),
+        "collection_id": _names(Collection, "name", {before.get("collection_id"), after.get("collection_id")} - {None})
+        if "collection_id" in changed else {},
+    }
+    return [
+        FieldChange(field_label(name), *_render(name, before.get(name), after.get(name), lookups), name=name)
+        for name in changed
+    ]
+
+
+def _names(model, attribute: str, ids: set) -> dict:
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", attribute)) if ids else {}
+
+
+def _render(name, before, after, lookups) -> tuple[SafeString, SafeString]:
+    if name == "body":
+        return _text_change(before or "", after or "", paragraphs=True)
+    if name in _CHOICES:
+        labels = dict(_CHOICES[name].choices)
+        return _value_change(labels.get(before, before), labels.get(after, after))
+    if name in _DATETIMES:
+        return _value_change(_when(before), _when(after))
+    if name == "collection_id":
+        collections = lookups[name]
+        return _value_change(*(
+            None if pk is None else collections.get(pk, f"Deleted collection #{pk}") for pk in (before, after)
+        ))
+    if name in ("tags", "related_stories"):
+        found, missing = lookups[name], "Deleted tag" if name == "tags" else "Deleted story"
+        return _items_change(*(
+            sorted(((pk, found.get(pk, f"{missing} #{pk}")) for pk in side or []), key=lambda item: item[1])
+            for side in (before, after)
+        ))
+    if name == "placements":
+        virins = lookups[name]
+        return _items_change(*(
+            [(_key(p), _placement_text(p, virins)) for p in side or []] for side in (before, after)
+        ))
+    if name == "corrections":
+        return _items_change(*([(_key(c), _correction_text(c)) for c in side or []] for side in (before, after)))
+    if isinstance(before, str | None) and isinstance(after, str | None):
+        return _text_change(before or "", after or "")
+    return _value_change(*(None if value is None else str(value) for value in (before, after)))
+
+
+def _text_change(before: str, after: str, *, paragraphs: bool = False) -> tuple[SafeString, SafeString]:
+    old, new = _words(before, paragraphs=paragraphs), _words(after, paragraphs=paragraphs)
+    old_changed, new_changed = [False] * len(old), [False] * len(new)
+    # autojunk off: on a long body it would treat common words ("the") as noise and misalign.
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if operation != "equal":
+            old_changed[old_start:old_end] = [True] * (old_end - old_start)
+            new_changed[new_start:new_end] = [True] * (new_end - new_start)
+    return _marked(old, old_changed, "del", paragraphs), _marked(new, new_changed, "ins", paragraphs)
+
+
+def _words(text: str, *, paragraphs: bool) -> list[str]:
+    if not paragraphs:
+        return text.split()
+    words = []
+    for paragraph in split_paragraphs(text):
+        if words:
+            words.append(_PARAGRAPH_BREAK)
+        words.extend(paragraph.split())
+    return words
+
+
+def _marked(words: list[str], changed: list[bool], tag: str, paragraphs: bool) -> SafeString:
+    if not words:
+        return _NOTHING
+    blocks = [[]]
+    for word, is_changed in zip(words, changed):
+        if word == _PARAGRAPH_BREAK:
+            if is_changed:  # paragraphs split or joined: show where
+                blocks[-1].append((True, "¶"))
+            blocks.append([])
+        else:
+            blocks[-1].append((is_changed, word))
+    runs = []
+    for block in blocks:
+        parts = []
+        for is_changed, run in groupby(block, key=lambda item: item[0]):
+            text = " ".join(escape(word) for _, word in run)
+            parts.append(f"<{tag}>{text}</{tag}>" if is_changed else text)
+        runs.append(" ".join(parts))
+    if paragraphs:
+        return mark_safe("".join(f"<p>{run}</p>" for run in runs))
+    return mark_safe(runs[0])
+
+
+def _value_change(before: str | None, after: str | None) -> tuple[SafeString, SafeString]:
+    return tuple(
+        _NOTHING if value is None else mark_safe(f"<{tag}>{escape(value)}</{tag}>")
+        for value, tag in ((before, "del"), (after, "ins"))
+    )
+
+
+def _items_change(before: list[tuple], after: list[tuple]) -> tuple[SafeString, SafeString]:
+    """Lists of (key, text): items only on one side are marked."""
+    before_keys, after_keys = {key for key, _ in before}, {key for key, _ in after}
+    return _items_html(before, after_keys, "del"), _items_html(after, before_keys, "ins")
+
+
+def _items_html(items: list[tuple], other_keys: set, tag: str) -> SafeString:
+    if not items:
+        return _NOTHING
+    rows = "".join(
+        f"<li>{escape(text)}</li>" if key in other_keys else f"<li><{tag}>{escape(text)}</{tag}></li>"
+        for key, text in items
+    )
+    return mark_safe(f'<ul class="revision-diff__items">{rows}</ul>')
+
+
+def _key(item: dict) -> tuple:
+    return tuple(sorted(item.items()))
+
+
+def _when(value: str | None) -> str | None:
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "DATETIME_FORMAT")
+
+
+def _placement_text(placement: dict, virins: dict) -> str:
+    photo = virins.get(placement["photo"], f"Deleted photo #{placement['photo']}")
+    text = f"{photo} after paragraph {placement['after_paragraph']}"
+    if placement.get("order"):
+        text += f", order {placement['order']}"
+    if placement.get("caption"):
+        text += f", caption “{placement['caption']}”"
+    return text
+
+
+def _correction_text(correction: dict) -> str:
+    kind = dict(NoteKind.choices).get(correction["kind"], correction["kind"])
+    noted_on = formats.date_format(parse_date(correction["noted_on"]), "DATE_FORMAT")
+    return f"{kind}, {noted_on}: {correction['text']}"
+
+
+@transaction.atomic
+def revision_restore(*, revision: Revision, user) -> Story:
+    """Put the story's content back as it was in `revision`, and record that as a new revision.
+
+    Restores the headline, slug, label, summary, byline, body, publication and expiry times, tags,
+    related stories, placed photos and corrections. It does not restore workflow state: status and
+    the historical collection change only through the workflow services (stories.services and
+    archive.services), so a restore never publishes, withdraws, archives or brings back a story.
+    For the same reason a published story keeps its publication time when the revision has none
+    (the story was a draft then).
+
+    Tags, related stories and photos deleted since are skipped; `story.restore_skipped` names
+    them, for the editor. Raises ValidationError, changing nothing, if the old content no longer
+    passes the story's checks, for example when another story has taken the slug since.
+    The restore is itself a revision (Action.RESTORED), so it can be undone the same way.
+    """
+    story = Story.objects.select_for_update().get(pk=revision.story_id)
+    data = revision.snapshot
+    published_at = story.published_at
+    for name in RESTORED_FIELDS:
+        value = data.get(name)
+        setattr(story, name, parse_datetime(value) if name in _DATETIMES and value else value)
+    if story.published_at is None and story.status == Status.PUBLISHED:
+        story.published_at = published_at
+    story.full_clean()
+    story.version = F("version") + 1
+    story.save(update_fields=[*RESTORED_FIELDS, "version", "updated_at"])
+
+    skipped = []
+    tags = Tag.objects.in_bulk(data.get("tags", []))
+    skipped += [f"tag #{pk}" for pk in data.get("tags", []) if pk not in tags]
+    story.tags.set(tags.values())
+
+    related = Story.objects.exclude(pk=story.pk).in_bulk(data.get("related_stories", []))
+    skipped += [f"related story #{pk}" for pk in data.get("related_stories", []) if pk not in related]
+    story.related_stories.set(related.values())
+
+    placements = data.get("placements", [])
+    photos = PhotoAsset.objects.in_bulk({placement["photo"] for placement in placements})
+    skipped += [
+        f"the photo placed after paragraph {p['after_paragraph']} (photo #{p['photo']})"
+        for p in placements if p["photo"] not in photos
+    ]
+    story.placements.all().delete()
+    PhotoPlacement.objects.bulk_create(
+        PhotoPlacement(
+            story=story, photo=photos[p["photo"]], after_paragraph=p["after_paragraph"], order=p["order"],
+            caption=p["caption"],
+        )
+        for p in placements if p["photo"] in photos
+    )
+
+    story.corrections.all().delete()
+    Correction.objects.bulk_create(
+        Correction(story=story, kind=c["kind"], noted_on=parse_date(c["noted_on"]), text=c["text"])
+        for c in data.get("corrections", [])
+    )
+
+    story.refresh_from_db()
+    record_revision(story=story, user=user, action=Action.RESTORED)
+    story.restore_skipped = skipped
+    return story
