@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from newsroom.photos.admin import thumbnail
 from newsroom.stories import preview
+from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
 from newsroom.stories.revisions import record_revision
@@ -39,6 +40,11 @@ class StoryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.status == Status.PUBLISHED and not cleaned.get("published_at"):
+            self.add_error(
+                "published_at",
+                "A published story needs its publication time. To take it off the site, use Withdraw.",
+            )
         if self.instance.pk:
             # Locked until this save commits, so two saves cannot both pass the check.
             current = Story.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
@@ -100,7 +106,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     form = StoryForm
     list_display = ["lead_photo", "headline", "label", "publication", "published_at", "archive_status", "created_by"]
     list_display_links = ["headline"]

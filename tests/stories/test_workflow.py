@@ -1,0 +1,225 @@
+"""Roles, transitions, scheduling to the second, previews, redirects and corrections."""
+
+import datetime
+import zoneinfo
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from newsroom.stories import preview
+from newsroom.stories.models import Action, Correction, Status, Story
+from newsroom.stories.services import story_publish, story_submit, story_withdraw
+from tests.stories.test_admin import story_form
+
+pytestmark = pytest.mark.django_db
+EASTERN = zoneinfo.ZoneInfo("America/New_York")
+
+
+def change_url(story):
+    return f"/admin/stories/story/{story.pk}/change/"
+
+
+def edit(story, **overrides):
+    """The change form as an editor would post it, from the story's current version."""
+    data = story_form(
+        headline=story.headline, slug=story.slug, summary=story.summary, byline=story.byline, body=story.body,
+        started_from_version=str(story.version),
+    )
+    if story.published_at:
+        local = story.published_at.astimezone(EASTERN)
+        data.update({"published_at_0": f"{local:%Y-%m-%d}", "published_at_1": f"{local:%H:%M:%S}"})
+    data.update(overrides)
+    return data
+
+
+# Roles
+
+
+def test_roles_exist_with_the_right_powers():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"Writers", "Editors", "Site administrators"} <= names
+    writers = set(Group.objects.get(name="Writers").permissions.values_list("codename", flat=True))
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    assert {"add_story", "change_story"} <= writers and "publish_story" not in writers
+    assert {"publish_story", "archive_story", "add_collection"} <= editors and "add_user" not in editors
+    assert "add_user" in Group.objects.get(name="Site administrators").permissions.values_list("codename", flat=True)
+
+
+def test_create_editor_puts_an_account_into_a_role():
+    call_command("create_editor", "asmith", "--role", "writer", stdout=StringIO())
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="asmith")
+    assert user.has_perm("stories.add_story") and not user.has_perm("stories.publish_story")
+
+
+def test_a_writer_who_crafts_a_publish_request_gets_403_and_nothing_changes(writer_client, make_story):
+    story = make_story(published=False, headline="Writer's Draft")
+    response = writer_client.post(change_url(story), {**edit(story, headline="Changed"), "_publish": "1"})
+    assert response.status_code == 403
+    story.refresh_from_db()
+    assert (story.status, story.headline, story.revisions.count()) == (Status.DRAFT, "Writer's Draft", 0)
+
+
+def test_a_writer_submits_for_review_and_the_revision_says_who(writer_client, writer, make_story):
+    story = make_story(published=False)
+    page = writer_client.get(change_url(story)).content.decode()
+    assert 'name="_submit"' in page and 'name="_publish"' not in page
+    response = writer_client.post(change_url(story), {**edit(story), "_submit": "1"})
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.status == Status.IN_REVIEW
+    latest = story.revisions.order_by("-number").first()
+    assert (latest.action, latest.user) == (Action.SUBMITTED, writer)
+
+
+def test_a_writer_cannot_change_a_published_story(writer_client, make_story):
+    story = make_story(headline="Live Story")
+    assert writer_client.post(change_url(story), edit(story, headline="Sneaky")).status_code == 403
+    story.refresh_from_db()
+    assert story.headline == "Live Story"
+
+
+def test_writers_cannot_run_the_publish_action(writer_client, make_story):
+    story = make_story(published=False)
+    writer_client.post("/admin/stories/story/", {"action": "publish_selected", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT
+
+
+# Transitions
+
+
+def test_each_transition_records_who_and_when(editor, make_story):
+    story = make_story(published=False)
+    story_submit(story=story, user=editor)
+    story_publish(story=story, user=editor)
+    story_withdraw(story=story, user=editor)
+    actions = list(story.revisions.order_by("number").values_list("action", "user__username"))
+    assert actions == [(Action.SUBMITTED, "editor"), (Action.PUBLISHED, "editor"), (Action.WITHDRAWN, "editor")]
+
+
+def test_a_transition_from_the_wrong_state_is_refused(make_story):
+    story = make_story(published=False)
+    with pytest.raises(ValidationError, match="only a story that is published can be withdrawn"):
+        story_withdraw(story=story, user=None)
+
+
+# Scheduling without a scheduler
+
+
+def test_a_story_scheduled_for_nine_appears_at_nine_not_a_second_before(client, make_story):
+    nine = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=EASTERN)
+    story = make_story(published=False, headline="Nine OClock Story")
+    with time_machine.travel(nine - datetime.timedelta(hours=1), tick=False):
+        story_publish(story=story, user=None, at=nine)
+    with time_machine.travel(nine - datetime.timedelta(seconds=1), tick=False):
+        assert client.get(story.get_absolute_url()).status_code == 404
+        assert "Nine OClock Story" not in client.get("/").content.decode()
+    with time_machine.travel(nine, tick=False):
+        assert client.get(story.get_absolute_url()).status_code == 200
+        assert "Nine OClock Story" in client.get("/").content.decode()
+        assert "Nine OClock Story" in client.get("/news/").content.decode()
+
+
+def test_an_expired_story_leaves_public_view_at_its_expiry_time(client, make_story):
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=EASTERN)
+    story = make_story(published_at=start, expires_at=start + datetime.timedelta(days=1))
+    with time_machine.travel(start + datetime.timedelta(days=1, seconds=-1), tick=False):
+        assert client.get(story.get_absolute_url()).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(days=1), tick=False):
+        assert client.get(story.get_absolute_url()).status_code == 404
+        assert story.headline not in client.get("/news/").content.decode()
+
+
+# Preview
+
+
+def test_staff_preview_shows_a_draft_as_readers_will_see_it_never_cached(editor_client, client, make_story):
+    story = make_story(published=False, headline="Draft Under Review")
+    response = editor_client.get(preview.staff_preview_url(story))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview — not published." in html and "Draft Under Review" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert "no-store" in response["Cache-Control"]
+    from django.test import Client
+
+    assert Client().get(preview.staff_preview_url(story)).status_code == 302  # to the login page
+
+
+def test_a_reviewer_link_works_without_an_account_until_it_expires(client, make_story, settings):
+    story = make_story(published=False, headline="For The General Counsel")
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=EASTERN), tick=False):
+        link = preview.reviewer_link(story)
+        response = client.get(link)
+        assert response.status_code == 200 and "For The General Counsel" in response.content.decode()
+        assert "no-store" in response["Cache-Control"]
+    with time_machine.travel(datetime.datetime(2026, 12, 8, 9, 1, tzinfo=EASTERN), tick=False):
+        expired = client.get(link)
+        assert expired.status_code == 410 and "This preview link has expired" in expired.content.decode()
+    assert client.get(link[:-3] + "xyz/").status_code == 404
+
+
+# No lost edits
+
+
+def test_the_second_of_two_editors_is_refused_and_nothing_is_overwritten(editor_client, make_story):
+    story = make_story(headline="Original Headline")
+    first = edit(story, headline="First Editor's Headline")
+    second = edit(story, headline="Second Editor's Headline")  # both opened version 1
+
+    assert editor_client.post(change_url(story), first).status_code == 302
+    response = editor_client.post(change_url(story), second)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this story after you opened it" in page
+    assert "revisions/compare/?from=1&amp;to=2" in page
+    story.refresh_from_db()
+    assert story.headline == "First Editor's Headline" and story.version == 2
+
+
+# Links never break
+
+
+def test_a_published_storys_old_address_redirects_permanently(editor_client, client, make_story):
+    story = make_story(slug="old-address")
+    editor_client.post(change_url(story), edit(story, slug="newer-address"))
+    story.refresh_from_db()
+    editor_client.post(change_url(story), edit(story, slug="newest-address"))
+
+    for old in ("/news/old-address/", "/news/newer-address/"):
+        response = client.get(old)
+        assert response.status_code == 301 and response["Location"] == "/news/newest-address/"
+    assert client.get("/news/newest-address/").status_code == 200
+
+
+def test_a_draft_that_was_never_public_leaves_no_redirect(editor_client, client, make_story):
+    story = make_story(slug="draft-address", published=False)
+    editor_client.post(change_url(story), edit(story, slug="final-address"))
+    assert client.get("/news/draft-address/").status_code == 404
+
+
+def test_corrections_show_at_the_end_and_the_page_says_updated(client, make_story):
+    story = make_story(published_at=datetime.datetime(2026, 11, 2, 10, 0, tzinfo=EASTERN))
+    Correction.objects.create(story=story, noted_on=datetime.date(2026, 11, 4), kind="correction",
+                              text="An earlier version misstated the number of patients treated.")
+    text = " ".join(client.get(story.get_absolute_url()).content.decode().split())
+    assert "NEWS | <time" in text and "Nov. 2, 2026</time> | Updated <time" in text
+    assert text.index("Third paragraph.") < text.index("Corrections and Updates") < text.index(
+        "Correction, Nov. 4, 2026:</strong> An earlier version misstated"
+    )
+
+
+def test_clearing_a_published_storys_time_is_refused_with_a_message(editor_client, make_story):
+    story = make_story()
+    data = edit(story)
+    data.update({"published_at_0": "", "published_at_1": ""})
+    response = editor_client.post(change_url(story), data)
+    assert response.status_code == 200
+    assert "A published story needs its publication time. To take it off the site, use Withdraw." in response.content.decode()
