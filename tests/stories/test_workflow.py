@@ -223,3 +223,30 @@ def test_clearing_a_published_storys_time_is_refused_with_a_message(editor_clien
     response = editor_client.post(change_url(story), data)
     assert response.status_code == 200
     assert "A published story needs its publication time. To take it off the site, use Withdraw." in response.content.decode()
+
+
+# The editor's home
+
+
+def test_the_admin_index_shows_what_needs_attention(editor_client, make_story, make_photo):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    make_story(headline="Waiting For Review", published=False, status=Status.IN_REVIEW)
+    make_story(headline="Going Out Tomorrow", published_at=timezone.now() + dt.timedelta(days=1))
+    make_story(headline="Going Out Next Month", published_at=timezone.now() + dt.timedelta(days=30))
+    make_story(headline="Out This Morning", published_at=timezone.now() - dt.timedelta(hours=2))
+    make_story(headline="Photo Without Alt Text", photos=[make_photo(alt_text="")])
+    page = " ".join(editor_client.get("/admin/").content.decode().split())
+
+    def panel(caption):
+        start = page.index(f"<caption>{caption}")
+        return page[start:page.index("</table>", start)]
+
+    assert "Waiting For Review" in panel("In review")
+    assert "Going Out Tomorrow" in panel("Scheduled for the next 7 days")
+    assert "Going Out Next Month" not in panel("Scheduled for the next 7 days")
+    assert "Out This Morning" in panel("Recently published")
+    assert "Photo Without Alt Text" in panel("Stories with problems")
+    assert "Out This Morning" not in panel("Stories with problems")
