@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from newsroom.archive.admin_actions import bring_back_from_collection, move_to_collection
 from newsroom.photos.admin import thumbnail
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
@@ -50,19 +51,26 @@ class StoryForm(forms.ModelForm):
             current = Story.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
             started_from = cleaned.get("started_from_version") or 0
             if started_from != current:
-                self.newer_version = current
                 raise ValidationError(
                     format_html(
                         "Someone else saved this story after you opened it, so your changes were not saved "
                         "(you started from version {}; it is now version {}). "
                         '<a href="{}">See what they changed</a>, then reload the story and make your edits again.',
-                        started_from, current,
-                        reverse("admin:stories_story_revisions_compare", args=[self.instance.pk])
-                        + f"?from={started_from}&to={current}",
+                        started_from, current, self._changes_since(started_from, current),
                     ),
                     code="edit_conflict",
                 )
         return cleaned
+
+
+    def _changes_since(self, started_from, current):
+        """A link comparing what the editor saw with what is saved now, as near as the history allows."""
+        seen = self.instance.revisions.filter(number__lte=started_from).order_by("-number").first()
+        latest = self.instance.revisions.order_by("-number").first()
+        if seen is None or latest is None or seen == latest:
+            return reverse("admin:stories_story_revisions", args=[self.instance.pk])
+        compare = reverse("admin:stories_story_revisions_compare", args=[self.instance.pk])
+        return f"{compare}?from={seen.number}&to={latest.number}"
 
 
 class PlacementFormSet(BaseInlineFormSet):
@@ -118,7 +126,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "related_stories"]
     inlines = [PhotoPlacementInline, CorrectionInline]
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = ["publish_selected", "withdraw_selected", move_to_collection, bring_back_from_collection]
     readonly_fields = [
         "publication", "preview_links", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at",
     ]

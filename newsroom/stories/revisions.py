@@ -9,7 +9,7 @@ import difflib
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone
@@ -187,14 +187,18 @@ def _words(text: str, *, paragraphs: bool) -> list[str]:
 def _marked(words: list[str], changed: list[bool], tag: str, paragraphs: bool) -> SafeString:
     if not words:
         return _NOTHING
-    blocks = [[]]
+    blocks, breaks_changed = [[]], []
     for word, is_changed in zip(words, changed):
         if word == _PARAGRAPH_BREAK:
-            if is_changed:  # paragraphs split or joined: show where
-                blocks[-1].append((True, "¶"))
+            breaks_changed.append(is_changed)
             blocks.append([])
         else:
             blocks[-1].append((is_changed, word))
+    # A paragraph split or joined shows as ¶, unless a whole paragraph came or went around it.
+    for number, is_changed in enumerate(breaks_changed):
+        around = blocks[number], blocks[number + 1]
+        if is_changed and not any(all(c for c, _ in block) for block in around):
+            blocks[number].append((True, "¶"))
     runs = []
     for block in blocks:
         parts = []
@@ -272,20 +276,31 @@ def revision_restore(*, revision: Revision, user) -> Story:
 
     Tags, related stories and photos deleted since are skipped; `story.restore_skipped` names
     them, for the editor. Raises ValidationError, changing nothing, if the old content no longer
-    passes the story's checks, for example when another story has taken the slug since.
+    passes the story's checks, for example when another story has taken the slug since. A changed
+    slug keeps the old address answering, as an edit in the admin does.
     The restore is itself a revision (Action.RESTORED), so it can be undone the same way.
     """
+    # Imported here: services records revisions, so it imports this module.
+    from newsroom.stories.services import keep_old_address
+
     story = Story.objects.select_for_update().get(pk=revision.story_id)
     data = revision.snapshot
-    published_at = story.published_at
+    published_at, old_slug = story.published_at, story.slug
     for name in RESTORED_FIELDS:
         value = data.get(name)
         setattr(story, name, parse_datetime(value) if name in _DATETIMES and value else value)
     if story.published_at is None and story.status == Status.PUBLISHED:
         story.published_at = published_at
+    if story.slug != old_slug and Story.objects.filter(slug=story.slug).exclude(pk=story.pk).exists():
+        raise ValidationError(
+            {"slug": f"Another story now has the web address “{story.slug}”. Change that story's slug first."},
+            code="slug_taken",
+        )
     story.full_clean()
     story.version = F("version") + 1
     story.save(update_fields=[*RESTORED_FIELDS, "version", "updated_at"])
+    if story.slug != old_slug:
+        keep_old_address(story=story, old_slug=old_slug)
 
     skipped = []
     tags = Tag.objects.in_bulk(data.get("tags", []))

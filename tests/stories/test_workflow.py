@@ -169,7 +169,10 @@ def test_a_reviewer_link_works_without_an_account_until_it_expires(client, make_
 
 
 def test_the_second_of_two_editors_is_refused_and_nothing_is_overwritten(editor_client, make_story):
+    from newsroom.stories.revisions import record_revision
+
     story = make_story(headline="Original Headline")
+    record_revision(story=story, user=None)  # as the admin does when a story is created
     first = edit(story, headline="First Editor's Headline")
     second = edit(story, headline="Second Editor's Headline")  # both opened version 1
 
