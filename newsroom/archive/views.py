@@ -1,29 +1,51 @@
 from django.conf import settings
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.generic import ListView
 
 from newsroom.archive.models import Collection
-from newsroom.stories.selectors import listed_stories
+from newsroom.archive.selectors import ArchivePeriod, archived_months, archived_stories, archived_years
+from newsroom.stories.models import Story
 
 
 class ArchiveView(ListView):
-    """Stories in historical collections: still findable, newest first, one collection or all."""
+    """Stories in historical collections: still findable, newest first.
+
+    All of them, one collection's, or one year's or month's (by publication date), with the
+    collections and the years (and, within a year, the months) to move between.
+    """
 
     template_name = "archive/archive.html"
     context_object_name = "stories"
     paginate_by = settings.NEWS_PER_PAGE
 
     def get_queryset(self):
-        stories = listed_stories().archived()
-        self.collection = None
+        self.collection = self.period = None
+        self.years = self.months = []
         if "slug" in self.kwargs:
             self.collection = get_object_or_404(Collection, slug=self.kwargs["slug"])
-            stories = stories.filter(collection=self.collection)
-        return stories
+            return archived_stories().filter(collection=self.collection)
+
+        self.years = archived_years()
+        if "year" in self.kwargs:
+            self.period = ArchivePeriod(year=self.kwargs["year"], month=self.kwargs.get("month"))
+            # The navigation's own counts say whether the period has stories: no query for a 404.
+            if self.period.year not in {entry.year for entry in self.years}:
+                raise Http404("No archived stories were published that year.")
+            self.months = archived_months(self.period.year)
+            if self.period.month is not None and self.period.month not in {entry.month for entry in self.months}:
+                raise Http404("No archived stories were published that month.")
+        return archived_stories(period=self.period)
 
     def get_context_data(self, **kwargs):
-        public = Q(stories__status="published", stories__published_at__lte=timezone.now())
+        public = Q(stories__in=Story.objects.published())
         collections = Collection.objects.annotate(public_count=Count("stories", filter=public))
-        return super().get_context_data(collection=self.collection, collections=collections, **kwargs)
+        return super().get_context_data(
+            collection=self.collection,
+            collections=collections,
+            period=self.period,
+            years=self.years,
+            months=self.months,
+            **kwargs,
+        )

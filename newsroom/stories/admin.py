@@ -147,6 +147,17 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("stories.publish_story")
 
+    def has_archive_permission(self, request):
+        return request.user.has_perm("stories.archive_story")
+
+    def changelist_view(self, request, extra_context=None):
+        # Django hides actions a user may not run; a crafted request for one is refused outright.
+        requested = request.POST.get("action") if request.method == "POST" else None
+        every_action = {action if isinstance(action, str) else action.__name__ for action in self.actions}
+        if requested in every_action and requested not in self.get_actions(request):
+            raise PermissionDenied(f"You may not run “{requested}”.")
+        return super().changelist_view(request, extra_context)
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status in (Status.PUBLISHED, Status.WITHDRAWN) and not self.has_publish_permission(request):
             return False  # a writer sees a live story but cannot change it

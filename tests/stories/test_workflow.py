@@ -86,7 +86,8 @@ def test_a_writer_cannot_change_a_published_story(writer_client, make_story):
 
 def test_writers_cannot_run_the_publish_action(writer_client, make_story):
     story = make_story(published=False)
-    writer_client.post("/admin/stories/story/", {"action": "publish_selected", "_selected_action": [story.pk]})
+    response = writer_client.post("/admin/stories/story/", {"action": "publish_selected", "_selected_action": [story.pk]})
+    assert response.status_code == 403
     story.refresh_from_db()
     assert story.status == Status.DRAFT
 
@@ -253,3 +254,10 @@ def test_the_admin_index_shows_what_needs_attention(editor_client, make_story, m
     assert "Out This Morning" in panel("Recently published")
     assert "Photo Without Alt Text" in panel("Stories with problems")
     assert "Out This Morning" not in panel("Stories with problems")
+
+
+def test_writers_are_not_offered_editors_actions(writer_client, make_story):
+    make_story()
+    writer_page = writer_client.get("/admin/stories/story/").content.decode()
+    for action in ("publish_selected", "withdraw_selected", "move_to_collection", "bring_back_from_collection"):
+        assert f'value="{action}"' not in writer_page
