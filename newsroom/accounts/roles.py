@@ -1,9 +1,46 @@
-"""Newsroom roles. The groups and their permissions are made by migration 0001_roles."""
+"""Newsroom roles: which group has which permissions.
 
-from django.contrib.auth.models import Group
+Migration 0001_roles applies this; `sync_roles` can apply it again at any time (a role that
+changes here is brought up to date by a migration that calls it once more).
+"""
 
 ROLES = {"writer": "Writers", "editor": "Editors", "administrator": "Site administrators"}
 
+# Writers draft and submit; they can upload photos but not publish, archive or delete.
+WRITER_PERMISSIONS = {
+    "stories": ["add_story", "change_story", "view_story", "add_tag", "change_tag", "view_tag",
+                "add_photoplacement", "change_photoplacement", "delete_photoplacement", "view_photoplacement",
+                "add_correction", "change_correction", "delete_correction", "view_correction", "view_revision"],
+    "photos": ["add_photoasset", "change_photoasset", "view_photoasset"],
+    "archive": ["view_collection"],
+}
+# Editors have every permission of these apps; site administrators also manage accounts.
+EDITOR_APPS = ["stories", "photos", "archive", "flatpages", "redirects"]
+ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites"]
 
-def role_group(role: str) -> Group:
-    return Group.objects.get(name=ROLES[role])
+
+def sync_roles(Group, Permission):
+    """Create the role groups and give each exactly its permissions (model classes passed in,
+    so a migration can use its historical models)."""
+    from django.db.models import Q
+
+    writer_rule = Q(pk__in=[])
+    for app, codenames in WRITER_PERMISSIONS.items():
+        writer_rule |= Q(content_type__app_label=app, codename__in=codenames)
+    for role, rule in (
+        ("writer", writer_rule),
+        ("editor", Q(content_type__app_label__in=EDITOR_APPS)),
+        ("administrator", Q(content_type__app_label__in=ADMINISTRATOR_APPS)),
+    ):
+        group, _ = Group.objects.get_or_create(name=ROLES[role])
+        group.permissions.set(Permission.objects.filter(rule))
+
+
+def role_group(role: str):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.filter(name=ROLES[role]).first()
+    if group is None:  # e.g. after a test flushed the tables
+        sync_roles(Group, Permission)
+        group = Group.objects.get(name=ROLES[role])
+    return group
