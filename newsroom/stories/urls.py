@@ -1,10 +1,12 @@
 from django.urls import path
 
 from newsroom.stories import views
+from newsroom.stories.feeds import LatestNewsFeed
 
 app_name = "stories"
 urlpatterns = [
     path("", views.NewsListView.as_view(), name="list"),
+    path("feed/", LatestNewsFeed(), name="feed"),
     path("tag/<slug:slug>/", views.NewsListView.as_view(), name="tag"),
     path("preview/<int:pk>/", views.story_preview, name="preview"),
     path("preview/link/<str:token>/", views.reviewer_preview, name="reviewer-preview"),
