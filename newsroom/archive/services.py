@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from newsroom.archive.models import ArchiveStatus, Collection
 from newsroom.stories.models import Action, Story
-from newsroom.stories.revisions import record_revision
+from newsroom.stories.revisions import record_baseline, record_revision
 
 
 def _save(story, *, user, action):
@@ -24,6 +24,7 @@ def _save(story, *, user, action):
 @transaction.atomic
 def story_archive(*, story, collection: Collection, user, at=None):
     """Put a story in a historical collection; it keeps its address and gains the notice."""
+    record_baseline(story)
     if story.archive_status == ArchiveStatus.NEVER:
         raise ValidationError(f"“{story.headline}” is marked never to be archived.", code="never_archive")
     story.archive_status = ArchiveStatus.ARCHIVED
@@ -35,6 +36,7 @@ def story_archive(*, story, collection: Collection, user, at=None):
 @transaction.atomic
 def story_unarchive(*, story, user):
     """Bring a story back into current news."""
+    record_baseline(story)
     story.archive_status = ArchiveStatus.CURRENT
     story.collection = None
     story.archived_at = None

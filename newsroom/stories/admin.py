@@ -14,7 +14,7 @@ from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
-from newsroom.stories.revisions import record_revision
+from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.stories.services import (
     keep_old_address,
     story_publish,
@@ -215,6 +215,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             if not self.has_publish_permission(request):
                 raise PermissionDenied("Only editors can publish or return stories to draft.")
         if change:
+            record_baseline(obj)
             old_slug = form.initial.get("slug")
             obj.version = F("version") + 1
             super().save_model(request, obj, form, change)

@@ -50,6 +50,16 @@ def snapshot(story: Story) -> dict:
     return data
 
 
+def record_baseline(story: Story) -> None:
+    """Keep a story's state before its first recorded change.
+
+    Stories made outside the admin (the demo, imports) start with no history; without this,
+    their first edit could not be undone. Call it before changing the story.
+    """
+    if story.pk and not story.revisions.exists():
+        record_revision(story=Story.objects.get(pk=story.pk), user=None)
+
+
 def record_revision(*, story: Story, user, action: Action = Action.SAVED) -> Revision:
     """Keep the story as it now stands, with what changed since the previous revision."""
     data = snapshot(story)

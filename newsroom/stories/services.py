@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.models import Action, Status, Story
-from newsroom.stories.revisions import record_revision
+from newsroom.stories.revisions import record_baseline, record_revision
 
 
 def story_publication_problems(story: Story) -> list[str]:
@@ -43,6 +43,7 @@ def story_publication_problems(story: Story) -> list[str]:
 
 
 def _move(story: Story, *, to: Status, allowed_from: tuple, user, action: Action, fields=()) -> Story:
+    record_baseline(story)
     if story.status not in allowed_from:
         names = ", ".join(Status(state).label.lower() for state in allowed_from)
         raise ValidationError(

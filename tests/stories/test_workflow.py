@@ -101,7 +101,10 @@ def test_each_transition_records_who_and_when(editor, make_story):
     story_publish(story=story, user=editor)
     story_withdraw(story=story, user=editor)
     actions = list(story.revisions.order_by("number").values_list("action", "user__username"))
-    assert actions == [(Action.SUBMITTED, "editor"), (Action.PUBLISHED, "editor"), (Action.WITHDRAWN, "editor")]
+    assert actions == [
+        (Action.SAVED, None),  # the state it was made in, kept before the first change
+        (Action.SUBMITTED, "editor"), (Action.PUBLISHED, "editor"), (Action.WITHDRAWN, "editor"),
+    ]
 
 
 def test_a_transition_from_the_wrong_state_is_refused(make_story):
@@ -261,3 +264,14 @@ def test_writers_are_not_offered_editors_actions(writer_client, make_story):
     writer_page = writer_client.get("/admin/stories/story/").content.decode()
     for action in ("publish_selected", "withdraw_selected", "move_to_collection", "bring_back_from_collection"):
         assert f'value="{action}"' not in writer_page
+
+
+def test_a_story_made_outside_the_admin_keeps_its_first_state_so_the_first_edit_can_be_undone(editor_client, make_story):
+    story = make_story(headline="As Loaded By The Demo")
+    assert not story.revisions.exists()
+    editor_client.post(change_url(story), edit(story, headline="Edited In The Admin"))
+    first, second = story.revisions.order_by("number")
+    assert first.snapshot["headline"] == "As Loaded By The Demo" and second.snapshot["headline"] == "Edited In The Admin"
+    editor_client.post(f"/admin/stories/story/{story.pk}/revisions/{first.number}/restore/")
+    story.refresh_from_db()
+    assert story.headline == "As Loaded By The Demo"
