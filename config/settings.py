@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # A story whose address changed answers at the old one with a permanent redirect.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Innermost, so a page served from the cache still gets the security and CSP headers.
+    "newsroom.website.caching.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,6 +182,10 @@ if BANNER_DOMAIN not in ("gov", "mil"):
     raise ImproperlyConfigured(f'BANNER_DOMAIN must be "gov" or "mil", not "{BANNER_DOMAIN}".')
 INSPECTOR_GENERAL_URL = env.url("INSPECTOR_GENERAL_URL", default="https://www.oversight.gov/").geturl()
 NEWS_PER_PAGE = 20
+# Readers' pages: how long the page cache keeps one (0 turns it off), and the max-age browsers
+# and CDNs are told. Neither outlives the next scheduled publication or expiry.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 # How long a reviewer's preview link works.
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # Uploads larger than these are refused; the pixel limit stops decompression bombs.

@@ -17,3 +17,5 @@ from config.settings import *  # noqa: E402,F403
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # Hashing a password at full strength costs ~0.3 s; tests log in often.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests see each page as it is made; tests/website/test_page_cache.py turns the page cache on.
+PAGE_CACHE_SECONDS = 0

@@ -25,6 +25,14 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages (the cache may be a shared Redis in CI)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def private_root(settings, media_root):
     return settings.PRIVATE_MEDIA_ROOT

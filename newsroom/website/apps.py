@@ -3,8 +3,27 @@ from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFiles
 
 
 class WebsiteConfig(AppConfig):
+    # This module also holds the static-files config, so Django must be told which is the app's.
+    default = True
     name = "newsroom.website"
     verbose_name = "Public website"
+
+    def ready(self):
+        from django.contrib.flatpages.models import FlatPage
+        from django.contrib.redirects.models import Redirect
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from newsroom.archive.models import Collection
+        from newsroom.photos.models import PhotoAsset
+        from newsroom.stories.models import Correction, PhotoPlacement, Story, Tag
+        from newsroom.website.caching import content_changed
+
+        # Everything a reader's page is made from: a change to any of it retires cached pages.
+        for model in (Story, PhotoAsset, PhotoPlacement, Correction, Tag, Collection, FlatPage, Redirect):
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-delete")
+        for through in (Story.tags.through, Story.related_stories.through):
+            m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"pages-{through.__name__}")
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):

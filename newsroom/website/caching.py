@@ -1,0 +1,107 @@
+"""Full-page caching for readers, in the configured cache (Redis in production, shared by every server).
+
+A cached page is keyed by the site's content generation: any change to what pages show bumps
+it, so no page outlives the content it was made from. Entries also never outlive the next
+scheduled publication or expiry, so a story scheduled for 09:00 appears at 09:00 with no job
+to run. Readers with a session cookie (staff) are never served or stored.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from newsroom.stories.models import Status, Story
+
+GENERATION_KEY = "newsroom:pages:generation"
+NEXT_CHANGE_KEY = "newsroom:pages:next-change"
+# Only reader pages; the admin, previews and anything with a form that posts stay uncached.
+UNCACHED_PREFIXES = ("/admin/", "/news/preview/")
+
+
+def _next_scheduled_change() -> float:
+    """Seconds since the epoch of the next publication or expiry; far ahead when there is none."""
+    now = timezone.now()
+    upcoming = Story.objects.filter(status=Status.PUBLISHED).aggregate(
+        publish=Min("published_at", filter=Q(published_at__gt=now)),
+        expire=Min("expires_at", filter=Q(expires_at__gt=now)),
+    )
+    moments = [moment.timestamp() for moment in upcoming.values() if moment]
+    return min(moments, default=time.time() + 365 * 24 * 3600)
+
+
+def content_changed(**kwargs):
+    """Signal receiver: pages made before this change must not be served again."""
+    _bump()
+    transaction.on_commit(_bump)  # again once committed: a page cached meanwhile saw the old rows
+
+
+def _bump():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+    cache.set(NEXT_CHANGE_KEY, _next_scheduled_change(), timeout=None)
+
+
+def _current_generation():
+    """The generation to key pages by, bumped first if a scheduled moment has passed."""
+    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+    generation, next_change = values.get(GENERATION_KEY), values.get(NEXT_CHANGE_KEY)
+    if generation is None or next_change is None or time.time() >= next_change:
+        _bump()
+        values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+        generation, next_change = values.get(GENERATION_KEY), values.get(NEXT_CHANGE_KEY)
+    return generation, next_change
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            response = self.get_response(request)
+            if request.method in ("GET", "HEAD"):
+                patch_cache_control(response, private=True)
+                patch_vary_headers(response, ["Cookie"])
+            return response
+
+        generation, next_change = _current_generation()
+        key = f"newsroom:page:{generation}:{request.get_host()}:{request.get_full_path()}"
+        lifetime = max(1, min(settings.PAGE_CACHE_SECONDS, int(next_change - time.time())))
+        response = cache.get(key)
+        if response is None:
+            response = self.get_response(request)
+            if self._cacheable_response(response):
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                cache.set(key, response, timeout=lifetime)
+        if self._cacheable_response(response):
+            patch_cache_control(response, public=True, max_age=min(lifetime, settings.PAGE_MAX_AGE))
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+    @staticmethod
+    def _cacheable_request(request):
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(UNCACHED_PREFIXES)
+        )
+
+    @staticmethod
+    def _cacheable_response(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+            and not getattr(response, "streaming", False)
+        )
