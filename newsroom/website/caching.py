@@ -6,6 +6,7 @@ scheduled publication or expiry, so a story scheduled for 09:00 appears at 09:00
 to run. Readers with a session cookie (staff) are never served or stored.
 """
 
+import logging
 import time
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from newsroom.stories.models import Status, Story
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "newsroom:pages:generation"
 NEXT_CHANGE_KEY = "newsroom:pages:next-change"
 # Only reader pages; the admin, previews and anything with a form that posts stay uncached.
@@ -36,8 +38,16 @@ def _next_scheduled_change() -> float:
 
 def content_changed(**kwargs):
     """Signal receiver: pages made before this change must not be served again."""
-    _bump()
-    transaction.on_commit(_bump)  # again once committed: a page cached meanwhile saw the old rows
+    _bump_safely()
+    transaction.on_commit(_bump_safely)  # again once committed: a page cached meanwhile saw the old rows
+
+
+def _bump_safely():
+    # An editor's save must not fail because the cache is down; pages are not served from it then.
+    try:
+        _bump()
+    except Exception:
+        logger.warning("Page cache unavailable; generation not bumped", exc_info=True)
 
 
 def _bump():
@@ -71,16 +81,23 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ["Cookie"])
             return response
 
-        generation, next_change = _current_generation()
-        key = f"newsroom:page:{generation}:{request.get_host()}:{request.get_full_path()}"
-        lifetime = max(1, min(settings.PAGE_CACHE_SECONDS, int(next_change - time.time())))
-        response = cache.get(key)
+        try:
+            generation, next_change = _current_generation()
+            key = f"newsroom:page:{generation}:{request.get_host()}:{request.get_full_path()}"
+            lifetime = max(1, min(settings.PAGE_CACHE_SECONDS, int(next_change - time.time())))
+            response = cache.get(key)
+        except Exception:  # the cache is down: readers still get pages, just not cached ones
+            logger.warning("Page cache unavailable; serving uncached", exc_info=True)
+            return self.get_response(request)
         if response is None:
             response = self.get_response(request)
             if self._cacheable_response(response):
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
-                cache.set(key, response, timeout=lifetime)
+                try:
+                    cache.set(key, response, timeout=lifetime)
+                except Exception:
+                    logger.warning("Page cache unavailable; page not stored", exc_info=True)
         if self._cacheable_response(response):
             patch_cache_control(response, public=True, max_age=min(lifetime, settings.PAGE_MAX_AGE))
             patch_vary_headers(response, ["Cookie"])

@@ -90,3 +90,13 @@ def test_admin_and_previews_are_never_cached(editor_client, make_story):
     for url in ("/admin/", f"/news/preview/{story.pk}/"):
         response = editor_client.get(url)
         assert "public" not in response.get("Cache-Control", ""), url
+
+
+def test_with_the_cache_down_readers_and_editors_carry_on(client, make_story, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+    story = make_story(headline="Still Served")
+    story.headline = "Still Served After An Edit"
+    story.save()  # the invalidation signal must not break the save
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200 and b"Still Served After An Edit" in response.content
