@@ -51,12 +51,16 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.redirects",
+    "django.contrib.sitemaps",
+    # Full-text search on PostgreSQL; harmless on SQLite, where search falls back to plain matching.
+    "django.contrib.postgres",
     "newsroom.website",
     "newsroom.photos",
     "newsroom.stories",
     "newsroom.archive",
     "newsroom.accounts",
     "newsroom.demo",
+    "newsroom.search",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +185,12 @@ BANNER_DOMAIN = env.str("BANNER_DOMAIN", default="gov")
 if BANNER_DOMAIN not in ("gov", "mil"):
     raise ImproperlyConfigured(f'BANNER_DOMAIN must be "gov" or "mil", not "{BANNER_DOMAIN}".')
 INSPECTOR_GENERAL_URL = env.url("INSPECTOR_GENERAL_URL", default="https://www.oversight.gov/").geturl()
+# Where researchers report vulnerabilities: security.txt's Contact (RFC 9116), a mailto:, https: or tel: URI.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:security@example.gov")
+if not SECURITY_CONTACT.startswith(("mailto:", "https://", "tel:")):
+    raise ImproperlyConfigured(
+        f'SECURITY_CONTACT must be a mailto:, https:// or tel: URI (RFC 9116), not "{SECURITY_CONTACT}".'
+    )
 NEWS_PER_PAGE = 20
 # Readers' pages: how long the page cache keeps one (0 turns it off), and the max-age browsers
 # and CDNs are told. Neither outlives the next scheduled publication or expiry.

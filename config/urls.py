@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
+from newsroom.website import sitemaps, wellknown
 from newsroom.website import views as website
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -14,8 +15,14 @@ urlpatterns = [
     path("news/", include("newsroom.stories.urls")),
     path("photos/", include("newsroom.photos.urls")),
     path("archive/", include("newsroom.archive.urls")),
+    path("search/", include("newsroom.search.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", website.favicon),
+    path("robots.txt", wellknown.robots_txt, name="robots-txt"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     # CISA BOD 20-01 names this exact address, without a trailing slash.
     path(
         "vulnerability-disclosure-policy",

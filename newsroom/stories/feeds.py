@@ -1,43 +1,189 @@
-"""The news feed: current published stories, newest first, through Django's syndication framework."""
+"""The news feeds: current published stories, newest first, through Django's syndication framework.
+
+RSS 2.0 and Atom, for all current news and for each tag. Each item carries its lead photo as
+Media RSS (<media:content> with the photo's title, caption and credit), so a feed reader shows
+the picture with the credit DoD rules require. Addresses are absolute on the host the reader
+asked: Django would otherwise take the Sites framework's domain, "example.com" until someone
+edits it.
+"""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from newsroom.photos.models import PhotoAsset
+from newsroom.stories.models import Story, Tag
 from newsroom.stories.selectors import current_news
 
 FEED_LENGTH = 20
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+# The public copy a feed carries: 800 pixels wide, or for a narrower photo the uncropped
+# 480-pixel copy (which is the photo at its own width when smaller); the cropped share image
+# last. Never "full" (too large for a feed) and never the private original.
+FEED_COPIES = ("w800.jpg", "w480.jpg", "share.jpg")
+
+
+@dataclass(frozen=True)
+class FeedPhoto:
+    """A story's lead photo as a feed shows it: one public JPEG copy and the photo's record."""
+
+    url: str
+    width: int
+    height: int
+    size: int
+    title: str
+    caption: str
+    credit: str  # "Lisa Ferdinando, DOD", as Media RSS credits a photographer
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    story: Story
+    link: str
+    photo: FeedPhoto | None
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    """What one request for a feed covers: all current news, or one tag's."""
+
+    request: HttpRequest
+    tag: Tag | None = None
+
+
+def feed_photo(story: Story, request: HttpRequest) -> FeedPhoto | None:
+    """The story's lead photo, from the prefetched placements, with its caption in this story."""
+    placement = next(iter(story.placements.all()), None)
+    if placement is None:
+        return None
+    photo: PhotoAsset = placement.photo
+    key = next((key for key in FEED_COPIES if key in photo.renditions), None)
+    if key is None:
+        return None
+    copy = photo.renditions[key]
+    return FeedPhoto(
+        url=request.build_absolute_uri(photo.public_url(key)),
+        width=copy["width"],
+        height=copy["height"],
+        size=copy["bytes"],
+        title=photo.title,
+        caption=placement.shown_caption,
+        credit=", ".join(part for part in (photo.photographer, photo.credit) if part),
+    )
+
+
+def add_media_elements(handler, photo: FeedPhoto | None) -> None:
+    if photo is None:
+        return
+    handler.startElement(
+        "media:content",
+        {
+            "url": photo.url,
+            "medium": "image",
+            "type": "image/jpeg",
+            "width": str(photo.width),
+            "height": str(photo.height),
+            "fileSize": str(photo.size),
+        },
+    )
+    if photo.title:
+        handler.addQuickElement("media:title", photo.title, {"type": "plain"})
+    if photo.caption:
+        handler.addQuickElement("media:description", photo.caption, {"type": "plain"})
+    if photo.credit:
+        handler.addQuickElement("media:credit", photo.credit, {"role": "photographer", "scheme": "urn:ebu"})
+    handler.endElement("media:content")
+
+
+class MediaRssFeed(Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        add_media_elements(handler, item["photo"])
+
+
+class MediaAtomFeed(Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        add_media_elements(handler, item["photo"])
 
 
 class LatestNewsFeed(Feed):
+    """RSS of all current news, or of one tag's when the address names a tag."""
 
-    def title(self):
-        return f"{settings.SITE_NAME}: News"
+    feed_type = MediaRssFeed
 
-    def link(self):
-        return reverse("stories:list")
+    def get_object(self, request, slug=None):
+        return FeedScope(request=request, tag=get_object_or_404(Tag, slug=slug) if slug else None)
 
-    def description(self):
+    def title(self, scope):
+        return f"{settings.SITE_NAME}: {scope.tag.name} News" if scope.tag else f"{settings.SITE_NAME}: News"
+
+    def link(self, scope):
+        page = scope.tag.get_absolute_url() if scope.tag else reverse("stories:list")
+        return scope.request.build_absolute_uri(page)
+
+    def feed_url(self, scope):
+        return scope.request.build_absolute_uri(scope.request.path)
+
+    def description(self, scope):
+        if scope.tag:
+            return f"The latest news stories about {scope.tag.name} from {settings.SITE_NAME}."
         return f"The latest news stories from {settings.SITE_NAME}."
 
-    def items(self):
-        # The same "current and published" as the listings: scheduled, expired and archived stay out.
-        return current_news().order_by("-published_at")[:FEED_LENGTH]
+    def subtitle(self, scope):
+        return self.description(scope)
 
-    def item_title(self, story):
-        return story.headline
+    def items(self, scope):
+        # The same "current and published" as the listings: scheduled, expired, withdrawn,
+        # drafts and archived stay out. Placements and photos come prefetched: two queries
+        # for a feed of any length.
+        stories = current_news()
+        if scope.tag:
+            stories = stories.filter(tags=scope.tag)
+        return [
+            FeedEntry(
+                story=story,
+                link=scope.request.build_absolute_uri(story.get_absolute_url()),
+                photo=feed_photo(story, scope.request),
+            )
+            for story in stories.order_by("-published_at", "-id")[:FEED_LENGTH]
+        ]
 
-    def item_description(self, story):
-        return story.summary
+    def item_title(self, entry):
+        return entry.story.headline
 
-    def item_pubdate(self, story):
-        return story.published_at
+    def item_link(self, entry):
+        return entry.link
 
-    def item_updateddate(self, story):
-        return story.updated_at
+    def item_description(self, entry):
+        return entry.story.summary
 
-    def item_author_name(self, story):
-        return story.byline or None
+    def item_pubdate(self, entry):
+        return entry.story.published_at
 
-    def item_categories(self, story):
-        return [story.get_label_display()]
+    def item_updateddate(self, entry):
+        return entry.story.updated_at
+
+    def item_author_name(self, entry):
+        return entry.story.byline or None
+
+    def item_categories(self, entry):
+        return [entry.story.get_label_display()]
+
+    def item_extra_kwargs(self, entry):
+        return {"photo": entry.photo}
+
+
+class AtomLatestNewsFeed(LatestNewsFeed):
+    feed_type = MediaAtomFeed

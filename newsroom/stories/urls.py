@@ -1,13 +1,16 @@
 from django.urls import path
 
 from newsroom.stories import views
-from newsroom.stories.feeds import LatestNewsFeed
+from newsroom.stories.feeds import AtomLatestNewsFeed, LatestNewsFeed
 
 app_name = "stories"
 urlpatterns = [
     path("", views.NewsListView.as_view(), name="list"),
     path("feed/", LatestNewsFeed(), name="feed"),
+    path("feed/atom/", AtomLatestNewsFeed(), name="feed-atom"),
     path("tag/<slug:slug>/", views.NewsListView.as_view(), name="tag"),
+    path("tag/<slug:slug>/feed/", LatestNewsFeed(), name="tag-feed"),
+    path("tag/<slug:slug>/feed/atom/", AtomLatestNewsFeed(), name="tag-feed-atom"),
     path("preview/<int:pk>/", views.story_preview, name="preview"),
     path("preview/link/<str:token>/", views.reviewer_preview, name="reviewer-preview"),
     path("<slug:slug>/", views.story_detail, name="detail"),

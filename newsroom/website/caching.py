@@ -21,8 +21,9 @@ from newsroom.stories.models import Status, Story
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "newsroom:pages:generation"
 NEXT_CHANGE_KEY = "newsroom:pages:next-change"
-# Only reader pages; the admin, previews and anything with a form that posts stay uncached.
-UNCACHED_PREFIXES = ("/admin/", "/news/preview/")
+# Only reader pages. The admin and previews stay uncached, and so does search: every query
+# would be its own entry, and anyone could fill the cache with them.
+UNCACHED_PREFIXES = ("/admin/", "/news/preview/", "/search/")
 
 
 def _next_scheduled_change() -> float:

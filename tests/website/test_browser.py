@@ -168,3 +168,24 @@ def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_hom
     assert "Photo By: Petty Officer 1st Class Tomas Varga, Navy" in figure.inner_text()
     assert "VIRIN: 260303-N-TV418-1107" in figure.inner_text()
     page.context.close()
+
+
+
+def test_print_control_works_with_javascript_and_print_styles_leave_the_address(page, browser, story_url):
+    page.goto(story_url)
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Print this story").click()
+    assert page.evaluate("window.printed") is True
+    assert page.get_by_role("link", name="Share on Facebook").is_visible()
+    assert page.console_errors == [], "the page logged errors (a CSP refusal of the JSON-LD would show here)"
+
+    page.emulate_media(media="print")
+    assert page.locator(".newsroom-tools").is_hidden()
+    assert page.locator(".newsroom-print-address").inner_text() == story_url
+
+    context = browser.new_context(java_script_enabled=False)
+    no_script = context.new_page()
+    no_script.goto(story_url)
+    assert no_script.get_by_role("link", name="Share by Email").is_visible()
+    assert no_script.locator("[data-print]").is_hidden(), "a print button that cannot work stays hidden"
+    context.close()

@@ -100,3 +100,9 @@ def test_with_the_cache_down_readers_and_editors_carry_on(client, make_story, se
     story.save()  # the invalidation signal must not break the save
     response = client.get(story.get_absolute_url())
     assert response.status_code == 200 and b"Still Served After An Edit" in response.content
+
+
+def test_search_results_are_not_cached(client, make_story):
+    make_story(headline="Levee Repairs")
+    client.get("/search/?q=levee")
+    assert "public" not in client.get("/search/?q=levee").get("Cache-Control", "")

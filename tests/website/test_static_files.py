@@ -12,10 +12,10 @@ def collected(tmp_path_factory):
     static_root = tmp_path_factory.mktemp("static")
     from django.test import override_settings
 
+    from django.conf import settings
+
     manifest_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
-    with override_settings(STATIC_ROOT=static_root, STORAGES={
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": manifest_storage,
-    }):
+    with override_settings(STATIC_ROOT=static_root, STORAGES={**settings.STORAGES, "staticfiles": manifest_storage}):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield static_root
 

@@ -1,0 +1,119 @@
+"""Keeping the search index current: each story's search document, rebuilt from its rows.
+
+Only PostgreSQL has an index; on any other database (SQLite in development) search reads the
+stories directly and every function here does nothing. Refreshes run after the transaction
+that changed a story commits (see signal_handlers.py), so they read what readers will see.
+"""
+
+import html
+
+import nh3
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Prefetch, Value
+
+from newsroom.search.models import StorySearchDocument
+from newsroom.stories.models import PhotoPlacement, Story
+
+# The text search configuration for documents and queries alike: English stemming, so
+# "clinics" finds "clinic"; VIRINs and originator IDs are kept whole as well as in parts.
+CONFIG = "english"
+
+# Snippet markers: private-use characters no editor types. Snippets are cut from plain text
+# between these, and highlight.py escapes everything before turning them into <mark>.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+
+def index_in_use() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def plain_text(markup: str) -> str:
+    """The text a reader sees of some HTML: no tags, no script contents, entities decoded."""
+    text = html.unescape(nh3.clean(markup, tags=set()))
+    return text.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def _stories_with_photos():
+    return Story.objects.prefetch_related(
+        Prefetch("placements", queryset=PhotoPlacement.objects.select_related("photo"))
+    )
+
+
+def _captions(story: Story) -> list[str]:
+    """The captions of the story's photos: any written for this story, and each photo's own."""
+    placements = list(story.placements.all())
+    return [plain_text(p.caption) for p in placements if p.caption] + [plain_text(p.photo.caption) for p in placements]
+
+
+def document_text(story: Story) -> str:
+    """What a snippet may quote: the summary, the body as readers read it, the photo captions."""
+    parts = (plain_text(story.summary), plain_text(story.body), *_captions(story))
+    return "\n\n".join(part for part in parts if part)
+
+
+def _document_values(story: Story) -> dict:
+    def weighted(text, weight):
+        return SearchVector(Value(text), config=CONFIG, weight=weight)
+
+    virins = [placement.photo.virin for placement in story.placements.all()]
+    return {
+        "vector": (
+            weighted(story.headline, "A")
+            + weighted(plain_text(story.summary), "B")
+            + weighted(plain_text(story.body), "C")
+            + weighted(" ".join([*_captions(story), *virins]), "D")
+        ),
+        "text": document_text(story),
+    }
+
+
+def refresh_story(story_id: int) -> None:
+    """Rebuild one story's search document from its current rows; nothing if it is gone."""
+    if not index_in_use():
+        return
+    with transaction.atomic():
+        # Locking the story row orders this refresh after any edit still in progress, whose
+        # own refresh then runs last: an older version never overwrites a newer one.
+        story = _stories_with_photos().select_for_update().filter(pk=story_id).first()
+        if story is None:
+            return
+        StorySearchDocument.objects.update_or_create(story=story, defaults=_document_values(story))
+
+
+def refresh_stories_with_photo(photo_id: int) -> None:
+    """A photo's caption or VIRIN changed: refresh every story it is placed in."""
+    if not index_in_use():
+        return
+    for story_id in Story.objects.filter(placements__photo_id=photo_id).values_list("pk", flat=True):
+        refresh_story(story_id)
+
+
+def refresh_all(*, chunk_size: int = 200, progress=None) -> int:
+    """Rebuild every story's search document; returns how many. `progress(done, total)` is called per chunk."""
+    if not index_in_use():
+        return 0
+    stories = _stories_with_photos().order_by("pk")
+    total = stories.count()
+    done = 0
+    batch = []
+    for story in stories.iterator(chunk_size=chunk_size):
+        batch.append(StorySearchDocument(story=story, **_document_values(story)))
+        if len(batch) == chunk_size:
+            done += _save(batch)
+            if progress:
+                progress(done, total)
+            batch = []
+    if batch:
+        done += _save(batch)
+        if progress:
+            progress(done, total)
+    return done
+
+
+def _save(documents: list) -> int:
+    StorySearchDocument.objects.bulk_create(
+        documents, update_conflicts=True, unique_fields=["story"], update_fields=["vector", "text", "refreshed_at"]
+    )
+    return len(documents)

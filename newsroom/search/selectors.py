@@ -1,0 +1,119 @@
+"""What search shows readers: published stories only, current and archived, best match first."""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+
+from newsroom.photos.models import PhotoAsset
+from newsroom.photos.virin import VirinError, parse_virin
+from newsroom.search.highlight import marked_excerpt, snippet_html
+from newsroom.search.indexing import CONFIG, MARK_END, MARK_START, document_text, index_in_use
+from newsroom.stories.models import PhotoPlacement, Story
+from newsroom.stories.selectors import listed_stories
+
+MAX_QUERY_LENGTH = 200
+# Without the index, each word is a scan of the stories table; a few are plenty.
+MAX_PLAIN_TERMS = 8
+
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
+# Shaped like a VIRIN even when parse_virin refuses it (a legacy record, a typo'd date).
+_VIRIN_SHAPE = re.compile(
+    r"\d{6}-[A-Z]-[A-Z0-9]{5}-[A-Z0-9]{3,5}(?:-[A-Z]{2})?(?:\.(?:jpe?g|png|tiff?|webp))?", re.I
+)
+_EXTENSION = re.compile(r"\.(?:jpe?g|png|tiff?|webp)$", re.I)
+
+
+def clean_query(raw: str) -> str:
+    """The query as typed, white space collapsed and length capped."""
+    return " ".join(raw.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def photo_for_virin(query: str) -> PhotoAsset | None:
+    """The photo a query names by its VIRIN, if a published story uses it; else None.
+
+    Photos in no published story may be embargoed, so they are not found this way either.
+    """
+    candidates = set()
+    try:
+        candidates.add(str(parse_virin(query, lenient=True)))
+    except VirinError:
+        pass
+    if _VIRIN_SHAPE.fullmatch(query):
+        candidates.add(_EXTENSION.sub("", query).upper())
+    if not candidates:
+        return None
+    in_published_story = PhotoPlacement.objects.filter(photo=OuterRef("pk"), story__in=Story.objects.published())
+    return PhotoAsset.objects.filter(Exists(in_published_story), virin__in=candidates).first()
+
+
+def search_stories(query: str):
+    """Published stories matching `query`, best first.
+
+    PostgreSQL: full-text search over the index, ranked by where the words are (headline
+    first, then summary, body, photo captions and VIRINs), with snippets cut by ts_headline.
+    Elsewhere: every word must appear somewhere, headline matches first.
+    """
+    return _full_text(query) if index_in_use() else _plain(query)
+
+
+def _full_text(query: str):
+    search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    return (
+        listed_stories()
+        .filter(search_document__vector=search_query)
+        .annotate(
+            rank=SearchRank(F("search_document__vector"), search_query),
+            marked_snippet=SearchHeadline(
+                "search_document__text",
+                search_query,
+                config=CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def query_terms(query: str) -> list[str]:
+    return [word for word in _WORD.findall(query) if word.lower() not in {"or", "and"}][:MAX_PLAIN_TERMS]
+
+
+def _plain(query: str):
+    terms = query_terms(query)
+    if not terms:
+        return Story.objects.none()
+    stories = listed_stories()
+    rank = Value(0)
+    for term in terms:
+        found = (
+            Q(headline__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(body__icontains=term)
+            | Q(placements__caption__icontains=term)
+            | Q(placements__photo__caption__icontains=term)
+            | Q(placements__photo__virin__icontains=term)
+        )
+        # A subquery per word: no duplicate rows from the photo joins, and two words may
+        # match in two different photos' captions.
+        stories = stories.filter(pk__in=Story.objects.filter(found).values("pk"))
+        rank = rank + Case(
+            When(headline__icontains=term, then=Value(4)),
+            When(summary__icontains=term, then=Value(2)),
+            default=Value(1),
+        )
+    return stories.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+
+
+def with_snippets(stories, query: str) -> list:
+    """The stories as a list, each with `snippet`: safe HTML, the matches in <mark>."""
+    stories = list(stories)
+    for story in stories:
+        marked = getattr(story, "marked_snippet", None)
+        if marked is None:
+            marked = marked_excerpt(document_text(story), query_terms(query))
+        story.snippet = snippet_html(marked)
+    return stories

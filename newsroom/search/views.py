@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.views.generic import ListView
+
+from newsroom.search.selectors import clean_query, photo_for_virin, search_stories, with_snippets
+from newsroom.stories.models import Story
+
+
+class SearchView(ListView):
+    """Search results: published stories, archived ones marked; a VIRIN goes straight to its photo."""
+
+    template_name = "search/search_results.html"
+    context_object_name = "stories"
+    paginate_by = settings.NEWS_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        self.query = clean_query(request.GET.get("q", ""))
+        photo = photo_for_virin(self.query) if self.query else None
+        if photo is not None:
+            return redirect(photo)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return search_stories(self.query) if self.query else Story.objects.none()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        context["stories"] = with_snippets(context["stories"], self.query)
+        return context

@@ -1,0 +1,288 @@
+"""Search as readers use it, on SQLite (plain matching) and PostgreSQL (the full-text index).
+
+Stories are made inside django_capture_on_commit_callbacks(execute=True), so on PostgreSQL
+the search index is filled the way a real commit fills it: through the signal handlers.
+"""
+
+import datetime
+import re
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import RequestFactory
+from django.utils import timezone
+
+from newsroom.archive.services import story_archive
+from newsroom.photos.services import photo_save
+from newsroom.search.models import StorySearchDocument
+from newsroom.stories.models import Status
+from newsroom.website.views import server_error
+from tests.stories.test_public_pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs a change and then what its commit would run: the search index refresh."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def story(make_story, committed):
+    def make(**fields):
+        return committed(make_story, **fields)
+
+    return make
+
+
+def search(client, query, **params):
+    return client.get("/search/", {"q": query, **params})
+
+
+def headlines(response) -> list[str]:
+    return re.findall(r'class="newsroom-listing__headline"><a class="usa-link" href="[^"]+">([^<]+)</a>',
+                      response.content.decode())
+
+
+def snippets(response) -> list[str]:
+    return re.findall(r'<p class="newsroom-listing__summary newsroom-search__snippet">(.*?)</p>',
+                      response.content.decode(), flags=re.S)
+
+
+@pytest.mark.parametrize(
+    "where, query",
+    [
+        ("headline", "levee"),
+        ("summary", "levee"),
+        ("body", "levee"),
+        ("photo caption", "levee"),
+        ("caption in the story", "levee"),
+        ("VIRIN", "260303-N-QX123"),  # a full VIRIN goes to the photo instead, see below
+        ("VIRIN", "QX123"),  # the originator: everything one photographer shot
+    ],
+)
+def test_finds_a_word_wherever_it_is_in_the_story(client, story, make_photo, committed, where, query):
+    photo = make_photo(virin="260303-N-QX123-1042", caption="Sailors unload a cargo pallet in Manta.")
+    fields = {
+        "headline": {"headline": "Levee Holds As River Crests"},
+        "summary": {"summary": "Engineers say the levee held overnight."},
+        "body": {"body": "First paragraph.\n\nThe <em>levee</em> held through the night."},
+        "photo caption": {"photos": [make_photo(caption="Soldiers stack sandbags on the levee, Aug. 5, 2026.")]},
+        "caption in the story": {"photos": [photo]},
+        "VIRIN": {"photos": [photo]},
+    }[where]
+    found = story(**fields)
+    if where == "caption in the story":
+        placement = found.placements.get()
+        placement.caption = "The levee, seen from the air."
+        committed(placement.save)
+    story(headline="Unrelated Story", summary="Nothing to see.", body="Nothing here either.")
+
+    response = search(client, query)
+
+    assert response.status_code == 200
+    assert headlines(response) == [found.headline]
+
+
+def test_a_headline_match_ranks_above_a_body_only_match(client, story):
+    body_only = story(headline="Engineers Finish Repairs", body="Crews rebuilt the levee wall.",
+                      published_at=timezone.now() - datetime.timedelta(minutes=1))
+    headline = story(headline="Levee Repairs Finish Early", body="Crews finished ahead of schedule.",
+                     published_at=timezone.now() - datetime.timedelta(days=30))
+
+    assert headlines(search(client, "levee")) == [headline.headline, body_only.headline]
+
+
+def test_snippet_marks_the_words_and_carries_no_markup_from_the_body(client, story):
+    story(body='Crews said the <em>levee</em> held & "nobody" was hurt.<script>alert("levee")</script>\n\n'
+               '<a href="https://example.com/" onclick="steal()">Photos</a> of the <b>levee</b> '
+               '<img src=x onerror=alert(2)>')
+
+    response = search(client, "levee")
+
+    [snippet] = snippets(response)
+    assert "<mark>levee</mark> held &amp; &quot;nobody&quot; was hurt." in snippet
+    assert re.sub(r"</?mark>", "", snippet) == re.sub(r"<[^>]*>", "", snippet), "only <mark> tags"
+    for leaked in ("<em>", "<b>", "<script", "alert", "<a ", "onclick", "onerror", "<img"):
+        assert leaked not in snippet
+
+
+def test_the_query_is_shown_back_escaped(client, story):
+    story(headline="Levee Holds")
+
+    html = search(client, '<script>alert("q")</script> levee').content.decode()
+
+    assert "<script>alert" not in html
+    assert "Search results for “&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt; levee”" in html
+    assert 'value="&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt; levee"' in html
+
+
+def test_title_heading_count_and_the_query_in_the_box(client, story):
+    story(headline="Levee Holds As River Crests")
+    story(headline="Second Levee Story")
+
+    response = search(client, "  levee  ")
+    html = response.content.decode()
+
+    assert "<title>Search results for “levee” | Newsroom</title>" in html
+    assert "<h1>Search results for “levee”</h1>" in html
+    assert 'id="search-page-query" type="search" name="q" value="levee"' in html
+    assert "2 stories match." in text_of(response)
+    assert '<meta name="robots" content="noindex">' in html
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": Status.DRAFT, "published_at": None},
+        {"status": Status.IN_REVIEW, "published_at": None},
+        {"published_at": timezone.now() + datetime.timedelta(hours=1)},
+        {"status": Status.WITHDRAWN},
+        {"published_at": timezone.now() - datetime.timedelta(days=2),
+         "expires_at": timezone.now() - datetime.timedelta(days=1)},
+    ],
+    ids=["draft", "in-review", "scheduled", "withdrawn", "expired"],
+)
+def test_stories_readers_may_not_see_are_never_found(client, story, make_photo, change):
+    photo = make_photo(virin="260303-N-QX123-1042")
+    story(headline="Levee Story Not For Readers", photos=[photo], **change)
+
+    for query in ("levee", "QX123", photo.virin):
+        response = search(client, query)
+        assert response.status_code == 200, "an unpublished photo's VIRIN does not lead to it"
+        assert "Levee Story Not For Readers" not in response.content.decode()
+        assert "No published stories match" in text_of(response)
+
+
+def test_archived_stories_are_found_and_marked_archived(client, story, collection):
+    archived = story(headline="Levee Repairs From 2020")
+    story_archive(story=archived, collection=collection, user=None)
+    story(headline="Levee Repairs This Year")
+
+    text = text_of(search(client, "levee repairs"))
+
+    assert "| Archived Levee Repairs From 2020" in text
+    assert "Levee Repairs This Year" in text
+    assert text.count("Archived") == 1
+
+
+@pytest.mark.parametrize("query", ["200922-D-BN624-1166", "200922-d-bn624-1166", " 200922-D-BN624-1166.jpg "])
+def test_a_virin_goes_straight_to_its_photo(client, story, make_photo, query):
+    photo = make_photo(virin="200922-D-BN624-1166")
+    story(photos=[photo])
+
+    response = search(client, query)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/photos/200922-D-BN624-1166/"
+
+
+def test_empty_query_shows_the_form_and_no_results_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/search/", {"q": "   "})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<h1>Search</h1>" in html and "<title>Search | Newsroom</title>" in html
+    assert 'id="search-page-query" type="search" name="q" value=""' in html
+    assert "newsroom-listing" not in html and "No published stories match" not in html
+    assert client.get("/search/").status_code == 200
+
+
+def test_no_matches_get_a_helpful_message(client, story):
+    story(headline="Levee Holds")
+
+    text = text_of(search(client, "zeppelin"))
+
+    assert "No published stories match “zeppelin”." in text
+    assert "Check the spelling" in text and "VIRIN" in text and "browse the news" in text
+
+
+@pytest.mark.parametrize("query", ["'", ":*", "a & (b | !c", '"unclosed', "-", "or", "the", "x" * 500])
+def test_any_query_gets_a_page_never_an_error(client, story, query):
+    story(headline="Levee Holds")
+    assert search(client, query).status_code == 200
+
+
+def test_search_box_is_in_the_header_of_every_page(client, story):
+    found = story()
+    pages = [client.get("/"), client.get(found.get_absolute_url()), client.get("/no-such-page/"),
+             server_error(RequestFactory().get("/"))]
+    assert [page.status_code for page in pages] == [200, 200, 404, 500]
+
+    for page in pages:
+        header = page.content.decode().split('<header class="usa-header', 1)[1].split("</header>", 1)[0]
+        assert ('<form class="usa-search usa-search--small" role="search" aria-label="Site" '
+                'action="/search/" method="get">') in header
+        assert '<label class="usa-sr-only" for="site-search-query">Search</label>' in header
+        assert '<input class="usa-input" id="site-search-query" type="search" name="q"' in header
+        assert '<span class="usa-sr-only">Search</span></button>' in header
+
+
+def test_the_index_follows_edits_to_stories_photos_and_placements(client, story, make_photo, committed):
+    photo = make_photo(caption="Crews stack sandbags.")
+    edited = story(headline="Levee Holds", photos=[photo])
+
+    edited.headline = "Floodwall Holds"
+    committed(edited.save)
+    assert headlines(search(client, "floodwall")) == ["Floodwall Holds"]
+    assert headlines(search(client, "levee")) == []
+
+    photo.caption = "Crews stack hesco barriers."
+    committed(photo_save, photo=photo, user=None)
+    assert headlines(search(client, "hesco")) == ["Floodwall Holds"]
+
+    committed(edited.placements.get().delete)
+    assert headlines(search(client, "hesco")) == []
+
+
+def test_results_are_paginated_and_the_pages_keep_the_query(client, story):
+    for number in range(settings.NEWS_PER_PAGE + 3):
+        story(headline=f"Levee Story {number:02d}", published_at=timezone.now() - datetime.timedelta(hours=number))
+
+    first = search(client, "levee")
+    second = search(client, "levee", page=2)
+
+    assert len(headlines(first)) == settings.NEWS_PER_PAGE
+    assert headlines(second) == ["Levee Story 20", "Levee Story 21", "Levee Story 22"]
+    assert 'href="?q=levee&amp;page=2"' in first.content.decode()
+    assert "Page 2 of 2" in text_of(second)
+    assert search(client, "levee", page=9).status_code == 404
+
+
+def test_query_count_is_the_same_for_one_result_or_ten(client, story, make_photo, django_assert_num_queries):
+    story(headline="Levee Story", photos=[make_photo()])
+    # count for the paginator, the stories, their placements with photos
+    with django_assert_num_queries(3):
+        assert len(headlines(search(client, "levee"))) == 1
+    for _ in range(9):
+        story(headline="Levee Story", photos=[make_photo(), make_photo()])
+    with django_assert_num_queries(3):
+        assert len(headlines(search(client, "levee"))) == 10
+
+
+def test_rebuild_search_index_command(story):
+    story(headline="Levee Holds")
+    story(headline="Second Story")
+    StorySearchDocument.objects.all().delete()
+    out = StringIO()
+
+    call_command("rebuild_search_index", stdout=out)
+
+    if on_postgresql:
+        assert out.getvalue().strip() == "Rebuilt the search index: 2 stories."
+        assert StorySearchDocument.objects.count() == 2
+    else:
+        assert "Nothing to rebuild: on SQLite search reads the stories directly." in out.getvalue()
+        assert StorySearchDocument.objects.count() == 0
