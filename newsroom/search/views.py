@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.views.generic import ListView
@@ -26,4 +28,5 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
         context["stories"] = with_snippets(context["stories"], self.query)
+        context["keep"] = urlencode({"q": self.query})  # page links carry the search along
         return context
