@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from newsroom.archive.models import ArchiveStatus
 
@@ -179,6 +180,21 @@ class Story(models.Model):
 
     def get_absolute_url(self):
         return reverse("stories:detail", args=[self.slug])
+
+    @property
+    def byline_name(self):
+        """The writer in "Jim Garamone, DOD News"; the rest names their outlet."""
+        return self.byline.split(",")[0].strip()
+
+    @property
+    def byline_outlet(self):
+        """What follows the name, as written: ", DOD News"."""
+        return self.byline.strip()[len(self.byline_name):]
+
+    @property
+    def byline_url(self):
+        slug = slugify(self.byline_name)
+        return reverse("stories:byline", args=[slug]) if slug else ""
 
     @property
     def is_archived(self):

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
@@ -8,30 +10,53 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from newsroom.stories import preview
-
 from newsroom.stories.body import body_blocks
-from newsroom.stories.models import Tag
+from newsroom.stories.models import Label, Tag
 from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader
 
 
 class NewsListView(ListView):
-    """Current news, newest first; archived stories live in the archive section instead."""
+    """Current news, newest first: all of it, or one tag's, one label's or one writer's.
+
+    Archived stories live in the archive section instead.
+    """
 
     template_name = "stories/story_list.html"
     context_object_name = "stories"
     paginate_by = settings.NEWS_PER_PAGE
+    tag = None
 
     def get_queryset(self):
         stories = current_news()
+        self.heading = "News Stories"
+        self.description = f"The latest news stories from {settings.SITE_NAME}, newest first."
         if "slug" in self.kwargs:
             self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+            self.heading = f"News Stories: {self.tag.name}"
+            self.description = f"News stories about {self.tag.name} from {settings.SITE_NAME}, newest first."
             stories = stories.filter(tags=self.tag)
-        else:
-            self.tag = None
+        elif "label" in self.kwargs:
+            if self.kwargs["label"] not in Label.values:
+                raise Http404("No such kind of story.")
+            label = Label(self.kwargs["label"])
+            self.heading = f"{label.label} Stories"
+            self.description = f"{label.label} stories from {settings.SITE_NAME}, newest first."
+            stories = stories.filter(label=label)
+        elif "byline" in self.kwargs:
+            # A byline is free text ("Staff Sgt. Maria Delgado, Army"); its address is the
+            # slug of the name, matched word by word whatever the punctuation between.
+            words = self.kwargs["byline"].split("-")
+            pattern = r"^" + r"[^a-z0-9]+".join(re.escape(word) for word in words) + r"([^a-z0-9]|$)"
+            stories = stories.filter(byline__iregex=pattern)
+            first = stories.first()
+            if first is None:
+                raise Http404("No published story has that byline.")
+            self.heading = f"Stories by {first.byline.split(',')[0]}"
+            self.description = f"News stories by {first.byline.split(',')[0]}, newest first."
         return stories
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        return super().get_context_data(tag=self.tag, heading=self.heading, description=self.description, **kwargs)
 
 
 def story_detail(request, slug):

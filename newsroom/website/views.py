@@ -9,10 +9,16 @@ from newsroom.website.context_processors import site
 HOME_STORIES = 10
 
 
+RECENT_PHOTOS = 6
+
+
 def home(request):
-    """The lead story and the latest current news."""
+    """The lead story, the latest current news, and the photos those stories carry."""
     stories = list(current_news()[:HOME_STORIES])
-    return render(request, "website/home.html", {"lead": stories[0] if stories else None, "latest": stories[1:]})
+    # From the placements already fetched with the stories: no further query.
+    photos = list({p.photo_id: p.photo for story in stories for p in story.placements.all()}.values())
+    context = {"lead": stories[0] if stories else None, "latest": stories[1:], "photos": photos[:RECENT_PHOTOS]}
+    return render(request, "website/home.html", context)
 
 
 def favicon(request):

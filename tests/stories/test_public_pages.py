@@ -20,6 +20,7 @@ def text_of(response) -> str:
     """The visible text of the page's body, with tags and runs of white space collapsed."""
     html = response.content.decode().split("<body>", 1)[1]
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"</?(a|em|strong|b|i|span|time|mark|abbr|sup|sub)\b[^>]*>", "", html)  # inline: no gap
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 

@@ -217,7 +217,7 @@ def test_corrections_show_at_the_end_and_the_page_says_updated(client, make_stor
     Correction.objects.create(story=story, noted_on=datetime.date(2026, 11, 4), kind="correction",
                               text="An earlier version misstated the number of patients treated.")
     text = " ".join(client.get(story.get_absolute_url()).content.decode().split())
-    assert "NEWS | <time" in text and "Nov. 2, 2026</time> | Updated <time" in text
+    assert "NEWS</a> | <time" in text and "Nov. 2, 2026</time> | Updated <time" in text
     assert text.index("Third paragraph.") < text.index("Corrections and Updates") < text.index(
         "Correction, Nov. 4, 2026:</strong> An earlier version misstated"
     )

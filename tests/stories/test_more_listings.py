@@ -1,0 +1,42 @@
+"""Listings by label and by byline, and the home page's recent photos."""
+
+import pytest
+
+from tests.stories.test_public_pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_label_page_lists_only_that_kind_of_story(client, make_story):
+    make_story(headline="A Feature Story", label="feature")
+    make_story(headline="A News Story", label="news")
+    text = text_of(client.get("/news/label/feature/"))
+    assert "Feature Stories" in text and "A Feature Story" in text and "A News Story" not in text
+    assert client.get("/news/label/gossip/").status_code == 404
+
+
+def test_a_byline_page_lists_that_writers_stories_whatever_the_punctuation(client, make_story):
+    story = make_story(headline="Levee Story", byline="Staff Sgt. Maria Delgado, Army")
+    make_story(headline="Someone Else's Story", byline="Jim Garamone, DOD News")
+    assert story.byline_url == "/news/by/staff-sgt-maria-delgado/"
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert 'By <a class="usa-link" href="/news/by/staff-sgt-maria-delgado/">Staff Sgt. Maria Delgado</a>, Army' in page
+    text = text_of(client.get(story.byline_url))
+    assert "Stories by Staff Sgt. Maria Delgado" in text and "Levee Story" in text and "Someone Else" not in text
+    assert client.get("/news/by/nobody-at-all/").status_code == 404
+
+
+def test_the_story_label_links_to_its_listing(client, make_story):
+    story = make_story(label="release")
+    assert 'href="/news/label/release/">RELEASE</a>' in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_home_shows_recent_photos_without_extra_queries(client, make_story, make_photo, django_assert_num_queries):
+    make_story(photos=[make_photo(title="Honor Cordon")])
+    with django_assert_num_queries(2):  # the stories, their placements with photos
+        html = client.get("/").content.decode()
+    assert "Recent Photos" in html and "Honor Cordon" in html
+    for _ in range(4):
+        make_story(photos=[make_photo(), make_photo()])
+    with django_assert_num_queries(2):
+        client.get("/")
