@@ -3,53 +3,11 @@
 Screenshots land in test-artifacts/ for a person to look at.
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from django.test import override_settings
+
+from tests.website.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-
-@pytest.fixture(scope="session")
-def site_url(request):
-    # The live server serves static files through whitenoise, straight from the finders
-    # (node_modules and static/), so no collectstatic run is needed.
-    with override_settings(WHITENOISE_USE_FINDERS=True):
-        yield request.getfixturevalue("live_server").url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop; the Django calls the tests make are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-            )
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    yield page
-    context.close()
 
 
 @pytest.fixture
