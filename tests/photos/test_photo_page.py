@@ -111,3 +111,17 @@ def test_staff_see_an_unused_photo_as_a_preview_that_is_never_cached(editor_clie
     assert "Preview — not public." in response.content.decode()
     assert '<meta name="robots" content="noindex">' in response.content.decode()
     assert "no-store" in response["Cache-Control"]
+
+
+def test_photo_page_query_count_does_not_grow_with_the_stories_that_use_it(
+    client, make_story, make_photo, django_assert_num_queries
+):
+    photo = make_photo(virin="210614-A-KX193-1002")
+    make_story(photos=[photo])
+    # the photo, whether a published story uses it, the stories listed
+    with django_assert_num_queries(3):
+        client.get(f"/photos/{photo.virin}/")
+    for _ in range(5):
+        make_story(photos=[photo])
+    with django_assert_num_queries(3):
+        assert client.get(f"/photos/{photo.virin}/").status_code == 200

@@ -40,3 +40,28 @@ def test_home_shows_recent_photos_without_extra_queries(client, make_story, make
         make_story(photos=[make_photo(), make_photo()])
     with django_assert_num_queries(2):
         client.get("/")
+
+
+@pytest.mark.parametrize("kind", ["tag", "label", "byline"])
+def test_filtered_listings_cost_the_same_queries_for_any_number_of_stories(
+    client, make_story, make_photo, django_assert_max_num_queries, kind
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsroom.stories.models import Tag
+
+    tag = Tag.objects.create(name="Disaster Response", slug="disaster-response")
+    url = {"tag": "/news/tag/disaster-response/", "label": "/news/label/news/", "byline": "/news/by/jane-doe/"}[kind]
+
+    def add_story():
+        make_story(photos=[make_photo()]).tags.add(tag)
+
+    add_story()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(6):
+        add_story()
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
