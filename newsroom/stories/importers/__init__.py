@@ -1,0 +1,1 @@
+"""Readers for stories that arrive from outside the admin (legacy exports)."""

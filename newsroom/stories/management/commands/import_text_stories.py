@@ -1,0 +1,280 @@
+"""Import stories saved in the legacy plain-text layout (DOMAIN.md section 7).
+
+    manage.py import_text_stories old/*.txt --byline "Jim Garamone, DOD News" --photos-dir old/photos
+    manage.py import_text_stories levee.txt --collection 2019-2021 --published 2021-06-16 --dry-run
+
+Each file is its own transaction: a file that fails leaves nothing behind, and the others still
+import. Importing a file again updates the story with the same slug and reuses photos by VIRIN.
+
+Publishing needs a byline (story_publish refuses a story without one). These exports rarely
+carry one, so a published import without --byline is saved as a draft, with a warning, rather
+than refused: the text is kept and an editor adds the byline and publishes.
+"""
+
+import argparse
+import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from newsroom.archive.management.commands.archive_stories import HelpFormatter, collection_by_slug, iso_date
+from newsroom.archive.models import ArchiveStatus
+from newsroom.archive.services import start_of_day, story_archive
+from newsroom.photos.models import PhotoAsset
+from newsroom.photos.services import photo_save
+from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
+from newsroom.stories.models import PhotoPlacement, Status, Story
+from newsroom.stories.revisions import record_baseline, record_revision
+from newsroom.stories.services import story_publish
+
+BAD_USAGE = 2
+SOME_FILES_FAILED = 1
+
+
+class FileFailed(Exception):
+    """One file cannot be imported; the message says what to fix. Other files go on."""
+
+
+class Command(BaseCommand):
+    help = """\
+Import stories from the legacy plain-text layout: banner, headline, archive notice (if any),
+summary, paragraphs, five-line photo blocks and a "Related Stories" list.
+
+The publication date is --published, else the latest date in the photos' VIRINs, else the
+latest date written in a caption. Published imports need --byline; without one the story
+is saved as a draft, and so is
+one story_publish refuses (a legacy VIRIN, a photo without a credit). Exit status: 0 all imported, 1 some files failed, 2 bad usage.
+
+Examples:
+  manage.py import_text_stories story.txt --byline "Jane Doe, DOD News"
+  manage.py import_text_stories old/*.txt --collection 2019-2021 --photos-dir old/photos --dry-run
+"""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Text files to import, one story each.")
+        parser.add_argument(
+            "--collection", metavar="SLUG",
+            help="Historical collection for stories that carry the archive notice, for example 2019-2021.",
+        )
+        parser.add_argument(
+            "--published", type=iso_date, metavar="YYYY-MM-DD",
+            help="Publication date for every file; otherwise taken from the photos' VIRINs or captions.",
+        )
+        parser.add_argument("--byline", default="", help="Who wrote the stories, for example “Jane Doe, DOD News”.")
+        parser.add_argument(
+            "--status", choices=[Status.DRAFT.value, Status.PUBLISHED.value], default=Status.PUBLISHED.value,
+            help="published (default; needs --byline) or draft.",
+        )
+        parser.add_argument(
+            "--photos-dir", type=Path, metavar="DIR",
+            help="Folder of photo files named by VIRIN (210614-A-KX193-1002.jpg); each is attached to its photo.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true",
+            help="Do every import, report it, then roll it back: nothing is saved.",
+        )
+
+    def handle(self, *args, paths, collection, published, byline, status, photos_dir, dry_run, verbosity, **options):
+        self.verbosity = verbosity
+        if photos_dir is not None and not photos_dir.is_dir():
+            raise CommandError(f"--photos-dir {photos_dir} is not a folder; give the folder holding the photo files.",
+                               returncode=BAD_USAGE)
+        try:
+            self.collection = collection_by_slug(collection) if collection else None
+        except CommandError as error:
+            raise CommandError(str(error), returncode=BAD_USAGE) from None
+        self.photo_files = (
+            {path.stem.upper(): path for path in photos_dir.iterdir() if path.suffix.lower() in (".jpg", ".jpeg")}
+            if photos_dir else {}
+        )
+        self.byline = " ".join(byline.split())
+        if status == Status.PUBLISHED and not self.byline:
+            self.warn("No --byline given: stories are imported as drafts (publishing needs a byline).")
+            status = Status.DRAFT
+        self.status, self.published = status, published
+
+        imported = failed = 0
+        self.photo_count = self.missing_images = 0
+        for path in paths:
+            written = []  # files stored for this file's photos, removed if its transaction is undone
+            try:
+                with transaction.atomic():
+                    story = self.import_file(Path(path), written)
+                    if dry_run:
+                        transaction.set_rollback(True)
+            except (FileFailed, ValidationError) as error:
+                failed += 1
+                self.remove(written)
+                message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.stderr.write(self.style.ERROR(f"{path}: not imported. {message}"))
+                continue
+            except BaseException:
+                self.remove(written)
+                raise
+            if dry_run:
+                self.remove(written)
+            imported += 1
+            verb = "Would import" if dry_run else "Imported"
+            self.stdout.write(self.style.SUCCESS(
+                f"{path}: {verb} “{story.headline}” as {story.get_status_display().lower()} ({story.get_absolute_url()})"
+            ))
+
+        summary = (
+            f"{'Would import' if dry_run else 'Imported'} {imported} of {len(paths)} files; {failed} failed; "
+            f"{self.photo_count} photos, {self.missing_images} without an image file."
+        )
+        if dry_run:
+            summary += " Dry run: nothing was saved."
+        if failed:
+            raise CommandError(summary, returncode=SOME_FILES_FAILED)
+        self.stdout.write(self.style.WARNING(summary) if dry_run else self.style.SUCCESS(summary))
+
+    # One file
+
+    def import_file(self, path: Path, written: list) -> Story:
+        parsed = self.read(path)
+        if parsed.is_archived and self.collection is None:
+            raise FileFailed(
+                "It carries the historical-collection notice; pass --collection SLUG to say which collection it goes into."
+            )
+        published_at = self.publication_time(parsed)
+        story = self.save_story(parsed, published_at)
+        for order, (photo, placement) in enumerate(self.save_photos(parsed, written)):
+            PhotoPlacement.objects.create(story=story, photo=photo, after_paragraph=placement.after_paragraph, order=order)
+        self.relate(story, parsed)
+        record_revision(story=story, user=None)
+
+        if self.status == Status.PUBLISHED:
+            try:
+                story = story_publish(story=story, user=None, at=published_at)
+            except ValidationError as error:
+                # Legacy photos (old VIRIN forms, missing credit) block publishing, not the import.
+                self.warn(f"{path}: kept as {story.get_status_display().lower()}, not published: "
+                          f"{'; '.join(error.messages)}.")
+        if parsed.is_archived and story.collection_id != self.collection.pk:
+            story = story_archive(story=story, collection=self.collection, user=None)
+        return story
+
+    def read(self, path: Path) -> ParsedStory:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise FileFailed(f"Cannot read it: {error.strerror}.") from None
+        if b"\x00" in data[:8192]:
+            raise FileFailed("It is a binary file, not a text export; give the .txt saved from the story page.")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise FileFailed(
+                f"Line {line} is not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8 and import it again."
+            ) from None
+        try:
+            return parse_text_story(text)
+        except TextStoryError as error:
+            raise FileFailed(str(error)) from None
+
+    def publication_time(self, parsed: ParsedStory):
+        day = self.published
+        if day is None and parsed.photos:
+            day = max(photo.date_taken for photo in parsed.photos)
+        if day is None and parsed.caption_dates():
+            day = max(parsed.caption_dates())
+        if day is None:
+            if self.status == Status.PUBLISHED:
+                raise FileFailed(
+                    "It has no date (no photo VIRIN, no date in a caption); pass --published YYYY-MM-DD."
+                )
+            return None
+        return start_of_day(day)
+
+    def save_story(self, parsed: ParsedStory, published_at) -> Story:
+        slug = slugify(parsed.headline)
+        if not slug:
+            raise FileFailed(f"The headline “{parsed.headline}” makes no web address; check the first line after the banner.")
+        story = Story.objects.filter(slug=slug).first()
+        if story is None:
+            story = Story(slug=slug)
+        else:
+            record_baseline(story)
+            story.placements.all().delete()
+            story.version += 1
+        story.headline, story.summary, story.body = parsed.headline, parsed.summary, parsed.body
+        story.byline = self.byline or story.byline
+        if published_at is not None:
+            story.published_at = published_at
+        story.full_clean(exclude=["status", "archive_status", "collection", "archived_at"])
+        story.save()
+        return story
+
+    def save_photos(self, parsed: ParsedStory, written: list):
+        for parsed_photo in parsed.photos:
+            photo = PhotoAsset.objects.filter(virin=parsed_photo.virin).first() or PhotoAsset(virin=parsed_photo.virin)
+            before = set(entry["name"] for entry in photo.renditions.values())
+            photo.virin_notes = "\n".join(parsed_photo.virin_notes)
+            photo.alt_text, photo.title, photo.caption = parsed_photo.alt_text, parsed_photo.title, parsed_photo.caption
+            photo.photographer, photo.credit = parsed_photo.photographer, parsed_photo.credit
+            photo.date_taken = photo.date_taken or parsed_photo.date_taken
+            image = self.photo_files.get(parsed_photo.virin.upper())
+            attached = False
+            if not photo.original and image is not None:
+                photo.original = ContentFile(image.read_bytes(), name=image.name)
+                attached = True
+            try:
+                # The VIRIN was checked leniently by the parser: legacy forms are kept, with notes.
+                photo.full_clean(exclude=["virin", "original"])
+                photo = photo_save(photo=photo, user=None)
+            except ValidationError as error:
+                raise FileFailed(
+                    f"Photo {parsed_photo.virin} (line {parsed_photo.line_number}): {' '.join(error.messages)}"
+                ) from None
+            if attached:
+                written.append((photo.original.storage, photo.original.name))
+            written.extend((default_storage, name) for name in {e["name"] for e in photo.renditions.values()} - before)
+            self.photo_count += 1
+            if not photo.original:
+                self.missing_images += 1
+                self.note(f"  Photo {photo.virin}: image missing (no {photo.virin}.jpg in --photos-dir); saved without a file.")
+            elif self.verbosity > 1:
+                self.stdout.write(f"  Photo {photo.virin}: {'image attached' if attached else 'kept its image'}.")
+            if photo.virin_notes:
+                self.note(f"  Photo {photo.virin}: legacy VIRIN. {' '.join(parsed_photo.virin_notes)}")
+            yield photo, parsed_photo
+
+    def relate(self, story: Story, parsed: ParsedStory) -> None:
+        story.related_stories.clear()
+        if not parsed.related_headlines:
+            return
+        wanted = {headline_key(headline): headline for headline in parsed.related_headlines}
+        found = {}
+        for pk, headline in Story.objects.exclude(pk=story.pk).values_list("pk", "headline").iterator(chunk_size=2000):
+            key = headline_key(headline)
+            if key in wanted:
+                found.setdefault(key, pk)
+        story.related_stories.set(found.values())
+        for key, headline in wanted.items():
+            if key not in found:
+                # No field keeps unresolved headlines; importing again once the story exists links it.
+                self.note(f"  Related story not found yet: “{headline}”.")
+
+    # Output
+
+    def note(self, message):
+        if self.verbosity > 0:
+            self.stdout.write(self.style.WARNING(message))
+
+    def warn(self, message):
+        self.stderr.write(self.style.WARNING(message))
+
+    @staticmethod
+    def remove(written):
+        for storage, name in written:
+            storage.delete(name)
