@@ -7,6 +7,9 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Commands run on a developer's machine by default, as in cookiecutter-django; production
+    # sets DEBUG=false (the web server, through config/wsgi.py, is production unless told).
+    os.environ.setdefault("DEBUG", "true")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -84,3 +84,23 @@ def test_pages_have_no_inline_script(client, make_story):
         # JSON-LD is a data block: browsers never run it, so script-src does not apply to it.
         executable = not tag.lstrip().startswith('type="application/ld+json"')
         assert not executable or tag.lstrip().startswith("src="), "every script must be a file the CSP allows"
+
+
+def bare_environment():
+    """The environment of someone who set nothing for Newsroom."""
+    skip = {"DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG",
+            "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    return {key: value for key, value in os.environ.items() if key not in skip}
+
+
+def test_the_web_server_is_in_production_mode_unless_told_otherwise():
+    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=bare_environment(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr
+
+
+def test_manage_py_runs_on_a_developers_machine_with_nothing_set():
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
+                            env=bare_environment(), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
