@@ -8,30 +8,14 @@ The whole run is one transaction: it moves every story or none. Running it again
 nothing new, because stories already in a collection are skipped.
 """
 
-import argparse
-import datetime
-
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from newsroom.archive.models import Collection
 from newsroom.archive.services import stories_archive, stories_to_archive
+from newsroom.commandline import HelpFormatter, collection_by_slug, iso_date
 from newsroom.website.apstyle import ap_date
-
-
-class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Keeps the help's examples on their own lines."""
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"“{value}” is not a date; write it as YYYY-MM-DD, for example 2022-01-01."
-        ) from None
 
 
 def add_selection_arguments(parser, *, collection_help: str):
@@ -48,21 +32,6 @@ def add_selection_arguments(parser, *, collection_help: str):
         "--dry-run", action="store_true",
         help="Do the whole run, report what it would change, then roll it back: nothing is saved.",
     )
-
-
-def collection_by_slug(slug: str) -> Collection:
-    try:
-        return Collection.objects.get(slug=slug)
-    except Collection.DoesNotExist:
-        slugs = list(Collection.objects.order_by("slug").values_list("slug", flat=True))
-        if not slugs:
-            raise CommandError(
-                f"No collection has the slug “{slug}”, and there are no collections yet. "
-                "Create one in the admin (Archive › Collections) first."
-            ) from None
-        raise CommandError(
-            f"No collection has the slug “{slug}”. Existing collections: {', '.join(slugs)}."
-        ) from None
 
 
 def check_date_order(*, before, after):

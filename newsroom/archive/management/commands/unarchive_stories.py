@@ -12,15 +12,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from newsroom.archive.management.commands.archive_stories import (
-    HelpFormatter,
     add_selection_arguments,
     check_date_order,
-    collection_by_slug,
     describe_dates,
     stories_word,
     story_line,
 )
 from newsroom.archive.services import stories_to_unarchive, stories_unarchive
+from newsroom.commandline import HelpFormatter, collection_by_slug
 
 
 class Command(BaseCommand):

@@ -22,9 +22,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from newsroom.archive.management.commands.archive_stories import HelpFormatter, collection_by_slug, iso_date
 from newsroom.archive.models import ArchiveStatus
 from newsroom.archive.services import start_of_day, story_archive
+from newsroom.commandline import HelpFormatter, collection_by_slug, iso_date
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
