@@ -13,7 +13,7 @@ from newsroom.photos.admin import thumbnail
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
-from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
+from newsroom.stories.models import Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
 from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.stories.services import (
     keep_old_address,
@@ -100,6 +100,18 @@ class PhotoPlacementInline(admin.TabularInline):
         return thumbnail(placement.photo if placement.photo_id else None)
 
 
+class RelatedHeadlineInline(admin.TabularInline):
+    """Imported "Related Stories" headlines no story has yet; each is linked when its story arrives."""
+
+    model = RelatedHeadline
+    extra = 0
+    fields = ["headline"]
+    readonly_fields = ["headline"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class CorrectionInline(admin.TabularInline):
     model = Correction
     extra = 0
@@ -125,7 +137,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     list_select_related = ["created_by"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "related_stories"]
-    inlines = [PhotoPlacementInline, CorrectionInline]
+    inlines = [PhotoPlacementInline, CorrectionInline, RelatedHeadlineInline]
     actions = ["publish_selected", "withdraw_selected", move_to_collection, bring_back_from_collection]
     readonly_fields = [
         "publication", "preview_links", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at",

@@ -258,6 +258,28 @@ class PhotoPlacement(models.Model):
         return self.caption or self.photo.caption
 
 
+class RelatedHeadline(models.Model):
+    """A "Related Stories" headline an imported story names before that story exists.
+
+    Kept, not dropped, so the link is made when a story with that headline arrives
+    (see ``link_waiting_related``), whichever way it arrives.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="waiting_related")
+    headline = models.CharField(max_length=300)
+    # headline_key(headline): what matches despite case, quotes and spacing.
+    key = models.CharField(max_length=300, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = "related story not found yet"
+        verbose_name_plural = "related stories not found yet"
+        ordering = ["story", "id"]
+        constraints = [models.UniqueConstraint("story", "key", name="related_headline_once_per_story")]
+
+    def __str__(self):
+        return self.headline
+
+
 class Action(models.TextChoices):
     """What a revision records: a plain save, or a step in the workflow."""
 

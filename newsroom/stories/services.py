@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.photos.virin import VirinError, parse_virin
-from newsroom.stories.models import Action, Status, Story
+from newsroom.stories.models import Action, RelatedHeadline, Status, Story
 from newsroom.stories.revisions import record_baseline, record_revision
 
 
@@ -108,3 +108,20 @@ def keep_old_address(*, story: Story, old_slug: str) -> None:
     Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)  # earlier renames too
     Redirect.objects.filter(site=site, old_path=new_path).delete()  # the slug came back
     Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
+
+
+def link_waiting_related(story: Story) -> int:
+    """Link ``story`` into every story whose "Related Stories" named its headline before it existed.
+
+    Called after each save of a story (see apps.py), so an import, the admin or a restore all
+    resolve waiting headlines the same way. Returns how many stories were linked.
+    """
+    from newsroom.stories.importers.text_story import headline_key
+
+    waiting = RelatedHeadline.objects.filter(key=headline_key(story.headline)).exclude(story=story)
+    linked = 0
+    for wanted in waiting.select_related("story"):
+        wanted.story.related_stories.add(story)
+        wanted.delete()
+        linked += 1
+    return linked

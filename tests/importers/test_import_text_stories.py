@@ -161,6 +161,24 @@ def test_reimport_updates_without_duplicates_and_links_related_stories(make_stor
 
 
 @pytest.mark.django_db
+def test_related_headlines_not_found_are_remembered_and_linked_when_the_story_arrives(make_story):
+    run(CURRENT, "--byline", BYLINE)
+    story = Story.objects.get(slug="navy-hospital-ship-wraps-up-five-month-partnership-mission")
+    assert story.related_stories.count() == 0
+    waiting = set(story.waiting_related.values_list("headline", flat=True))
+    assert "Hospital Ship Departs for Partnership Mission" in waiting
+
+    # Written with other case and curly quotes, it is still the same headline.
+    arrived = make_story(headline="hospital ship departs for partnership  mission")
+    assert list(story.related_stories.all()) == [arrived]
+    assert "Hospital Ship Departs for Partnership Mission" not in set(
+        story.waiting_related.values_list("headline", flat=True)
+    )
+    response_links = [s.headline for s in story.related_stories.all()]
+    assert response_links == ["hospital ship departs for partnership  mission"]
+
+
+@pytest.mark.django_db
 def test_photos_are_attached_from_the_photos_dir(tmp_path):
     folder = tmp_path / "photos"
     folder.mkdir()

@@ -53,6 +53,10 @@ def story_form(**overrides):
         "placements-INITIAL_FORMS": "0",
         "placements-MIN_NUM_FORMS": "0",
         "placements-MAX_NUM_FORMS": "1000",
+        "waiting_related-TOTAL_FORMS": "0",
+        "waiting_related-INITIAL_FORMS": "0",
+        "waiting_related-MIN_NUM_FORMS": "0",
+        "waiting_related-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
@@ -223,3 +227,12 @@ def test_publish_action_publishes_ready_stories_and_reports_the_rest(editor_clie
 def test_story_form_help_text_shows_the_allowed_tags_as_text(editor_client):
     page = editor_client.get("/admin/stories/story/add/").content.decode()
     assert "Links (&lt;a href=…&gt;), &lt;em&gt; and &lt;strong&gt; are kept" in page
+
+
+def test_editors_see_related_headlines_still_waiting_for_their_story(editor_client, make_story):
+    from newsroom.stories.models import RelatedHeadline
+
+    story = make_story(headline="Levee Repairs Finish Early")
+    RelatedHeadline.objects.create(story=story, headline="Corps Opens Spillway", key="corps opens spillway")
+    page = editor_client.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
+    assert "Related stories not found yet" in page and "Corps Opens Spillway" in page

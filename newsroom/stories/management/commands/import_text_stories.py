@@ -28,7 +28,7 @@ from newsroom.commandline import HelpFormatter, collection_by_slug, iso_date
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
-from newsroom.stories.models import PhotoPlacement, Status, Story
+from newsroom.stories.models import PhotoPlacement, RelatedHeadline, Status, Story
 from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.stories.services import story_publish
 
@@ -251,6 +251,7 @@ Examples:
 
     def relate(self, story: Story, parsed: ParsedStory) -> None:
         story.related_stories.clear()
+        story.waiting_related.all().delete()
         if not parsed.related_headlines:
             return
         wanted = {headline_key(headline): headline for headline in parsed.related_headlines}
@@ -260,10 +261,14 @@ Examples:
             if key in wanted:
                 found.setdefault(key, pk)
         story.related_stories.set(found.values())
-        for key, headline in wanted.items():
-            if key not in found:
-                # No field keeps unresolved headlines; importing again once the story exists links it.
-                self.note(f"  Related story not found yet: “{headline}”.")
+        waiting = [
+            RelatedHeadline(story=story, headline=headline, key=key)
+            for key, headline in wanted.items()
+            if key not in found
+        ]
+        RelatedHeadline.objects.bulk_create(waiting)
+        for wanted_headline in waiting:
+            self.note(f"  Related story not found yet: “{wanted_headline.headline}”; it is linked when it arrives.")
 
     # Output
 
