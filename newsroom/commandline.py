@@ -5,10 +5,20 @@ They live here rather than in one command's module, so no command imports anothe
 
 import argparse
 import datetime
+import sys
+from contextlib import contextmanager
 
 from django.core.management.base import CommandError, DjangoHelpFormatter
+from django.db import transaction
+from tqdm import tqdm
 
 from newsroom.archive.models import Collection
+
+
+# Exit statuses every command shares: 0 done, 1 some items failed (the rest were done), 2 bad usage
+# (argparse already exits 2 on unknown options; CommandError(..., returncode=BAD_USAGE) for the rest).
+SOME_ITEMS_FAILED = 1
+BAD_USAGE = 2
 
 
 class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -39,4 +49,27 @@ def collection_by_slug(slug: str) -> Collection:
             f"No collection has the slug “{slug}”. Existing collections: {', '.join(slugs)}."
         ) from None
 
+
+def progress(iterable=None, *, total=None, desc="", unit="item"):
+    """A progress bar on a terminal's stderr; nothing when output goes to a file, a pipe or CI."""
+    return tqdm(iterable, total=total, desc=desc, unit=unit, disable=None, file=sys.stderr, leave=False)
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@contextmanager
+def dry_run_or_commit(dry_run: bool):
+    """One transaction around the work; with --dry-run it runs, reports, and is rolled back.
+
+    Files a dry run wrote must be removed by the caller (storage is not transactional).
+    """
+    try:
+        with transaction.atomic():
+            yield
+            if dry_run:
+                raise _RolledBack
+    except _RolledBack:
+        pass
 
