@@ -61,11 +61,14 @@ INSTALLED_APPS = [
     "newsroom.accounts",
     "newsroom.demo",
     "newsroom.search",
+    "newsroom.bundles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PostgreSQL down or restarting: readers get a 503 page with Retry-After, not a 500.
+    "newsroom.website.health.DatabaseUnavailableMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
-from newsroom.website import sitemaps, wellknown
+from newsroom.website import health, sitemaps, wellknown
 from newsroom.website import views as website
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -18,6 +18,8 @@ urlpatterns = [
     path("search/", include("newsroom.search.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", website.favicon),
+    # For load balancers: 200 while the database answers, 503 when it does not.
+    path("healthz", health.healthz, name="healthz"),
     path("robots.txt", wellknown.robots_txt, name="robots-txt"),
     path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),

@@ -23,7 +23,7 @@ GENERATION_KEY = "newsroom:pages:generation"
 NEXT_CHANGE_KEY = "newsroom:pages:next-change"
 # Only reader pages. The admin and previews stay uncached, and so does search: every query
 # would be its own entry, and anyone could fill the cache with them.
-UNCACHED_PREFIXES = ("/admin/", "/news/preview/", "/search/")
+UNCACHED_PREFIXES = ("/admin/", "/news/preview/", "/search/", "/healthz")
 
 
 def _next_scheduled_change() -> float:

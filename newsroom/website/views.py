@@ -1,4 +1,7 @@
-from django.http import HttpResponseServerError
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.template.loader import render_to_string
@@ -7,6 +10,10 @@ from newsroom.stories.selectors import current_news
 from newsroom.website.context_processors import site
 
 HOME_STORIES = 10
+# What a request meets when PostgreSQL is restarting, unreachable or refusing connections.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Seconds a reader's browser or a proxy is told to wait before asking again.
+RETRY_AFTER_SECONDS = 30
 
 
 RECENT_PHOTOS = 6
@@ -27,6 +34,20 @@ def favicon(request):
 
 
 def server_error(request):
-    """The 500 page, rendered without a request context: the database may be what failed."""
+    """The 500 page, rendered without a request context: the database may be what failed.
+
+    Django calls this while handling the exception, so a database outage met outside a view
+    (in a middleware) still gets the 503 page that DatabaseUnavailableMiddleware gives views.
+    """
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return service_unavailable()
     html = render_to_string("500.html", site())
     return HttpResponseServerError(html)
+
+
+def service_unavailable():
+    """The 503 page: the banner and "try again shortly", made without the database; never cached."""
+    response = HttpResponse(render_to_string("503.html", site()), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
