@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "newsroom.accounts",
     "newsroom.demo",
     "newsroom.search",
-    "newsroom.bundles",
 ]
 
 MIDDLEWARE = [
