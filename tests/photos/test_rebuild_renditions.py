@@ -13,12 +13,14 @@ SAMPLES = Path(__file__).parent / "samples"
 
 
 def run(*args):
+    """The exit status and what the operator reads (the summary of a failed run is the error)."""
     out = StringIO()
     try:
-        call_command("rebuild_renditions", *args, stdout=out)
+        call_command("rebuild_renditions", *args, stdout=out, stderr=out)
         status = 0
-    except SystemExit as exit_:
-        status = exit_.code
+    except CommandError as error:
+        status = error.returncode
+        out.write(f"{error}\n")
     return status, out.getvalue()
 
 
@@ -44,6 +46,7 @@ def test_dry_run_reports_every_problem_changes_nothing_and_fails(damaged, media_
     assert "210614-A-KX193-1002: full: GPS position; full: camera serial number" in output
     assert "210615-N-QR552-1045: w480.webp: file missing" in output
     assert "photos/21/stray.jpg: no photo uses this public file" in output
+    assert "2 photos with problems, 1 unused public files. Nothing changed (dry run)." in output
     assert sorted(p.read_bytes() for p in media_root.rglob("*") if p.is_file()) == before
 
 
@@ -58,5 +61,21 @@ def test_without_dry_run_it_repairs_and_a_second_audit_is_clean(damaged, media_r
 
 
 def test_an_unknown_virin_is_a_clear_error(make_photo):
-    with pytest.raises(CommandError, match="No photo has VIRIN 999999-A-AA111-1111"):
+    with pytest.raises(CommandError, match="No photo has VIRIN 999999-A-AA111-1111") as raised:
         call_command("rebuild_renditions", "999999-A-AA111-1111", stdout=StringIO())
+    assert raised.value.returncode == 2
+
+
+def test_a_photo_whose_original_is_gone_fails_alone_and_says_what_to_do(make_photo, media_root, private_root):
+    lost = make_photo(virin="210614-A-KX193-1002")
+    (private_root / lost.original.name).unlink()
+    (media_root / lost.full_size["name"]).unlink()
+    fine = make_photo(virin="210615-N-QR552-1045")
+    (media_root / fine.renditions["w480.webp"]["name"]).unlink()
+
+    status, output = run()
+
+    assert status == 1
+    assert "210614-A-KX193-1002: copies not remade: its original is missing. Restore the original" in output
+    assert "2 photos with problems; remade 1; deleted 0 unused public files. 1 could not be remade" in output
+    assert (media_root / fine.renditions["w480.webp"]["name"]).exists()

@@ -6,30 +6,15 @@
     manage.py rebuild_renditions 210614-A-KX193-1002
 """
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from newsroom.photos.imaging import public_file_problems
+from newsroom.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
+from newsroom.photos.audit import copy_problems
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
-
-# Every photo with a file has at least these; a missing one means its copies are incomplete.
-REQUIRED_COPIES = ("full", "thumb.jpg", "thumb.webp", "share.jpg", "w480.jpg", "w480.webp")
-
-
-def copy_problems(photo) -> list[str]:
-    """What is wrong with one photo's public copies, in an operator's words."""
-    if not photo.original:
-        return []
-    problems = [f"no {key} copy" for key in REQUIRED_COPIES if key not in photo.renditions]
-    for key, entry in photo.renditions.items():
-        if not default_storage.exists(entry["name"]):
-            problems.append(f"{key}: file missing")
-            continue
-        with default_storage.open(entry["name"], "rb") as public_file:
-            problems.extend(f"{key}: {problem}" for problem in public_file_problems(public_file.read()))
-    return problems
 
 
 def stored_public_files(folder="photos"):
@@ -41,12 +26,24 @@ def stored_public_files(folder="photos"):
 
 
 class Command(BaseCommand):
-    help = (
-        "Check every photo's public copies (the full-size download and each rendition) for GPS "
-        "positions, serial numbers, maker notes, thumbnails, unapplied rotation and missing files; "
-        "remake the bad ones and delete public files no photo uses. Example: "
-        "manage.py rebuild_renditions --dry-run"
-    )
+    help = """\
+Check every photo's public copies (the full-size download and each rendition) for GPS
+positions, serial numbers, maker notes, thumbnails, unapplied rotation and missing files;
+remake the bad ones, one photo at a time, and delete public files no photo uses.
+
+--dry-run only reports: remaking a copy rewrites files readers are being served, which a
+rollback could not restore. Exit status: 0 done (or nothing wrong), 1 a dry run found
+problems or a photo could not be remade, 2 bad usage.
+
+Examples:
+  manage.py rebuild_renditions --dry-run              # report; exit status 1 if anything is wrong
+  manage.py rebuild_renditions                        # remake bad copies, remove unused files
+  manage.py rebuild_renditions --all                  # remake every copy (after a size change)
+  manage.py rebuild_renditions 210614-A-KX193-1002 -v 2
+"""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
 
     def add_arguments(self, parser):
         parser.add_argument("virins", nargs="*", metavar="VIRIN", help="Only these photos.")
@@ -59,10 +56,11 @@ class Command(BaseCommand):
             photos = photos.filter(virin__in=[virin.upper() for virin in virins])
             missing = {virin.upper() for virin in virins} - set(photos.values_list("virin", flat=True))
             if missing:
-                raise CommandError(f"No photo has VIRIN {', '.join(sorted(missing))}. Check the spelling.")
+                raise CommandError(f"No photo has VIRIN {', '.join(sorted(missing))}. Check the spelling.",
+                                   returncode=BAD_USAGE)
 
-        bad = remade = 0
-        for photo in photos.iterator(chunk_size=200):
+        bad = remade = failed = 0
+        for photo in progress(photos.iterator(chunk_size=200), total=photos.count(), desc="Checking copies", unit="photo"):
             problems = copy_problems(photo)
             if problems:
                 bad += 1
@@ -70,8 +68,17 @@ class Command(BaseCommand):
             elif verbosity > 1:
                 self.stdout.write(f"{photo.virin}: fine")
             if (problems or all) and not dry_run and photo.original:
-                with transaction.atomic():  # one photo at a time: an interruption loses nothing
-                    photo_save(photo=photo, user=None, remake_copies=True)
+                try:
+                    with transaction.atomic():  # one photo at a time: an interruption loses nothing
+                        photo_save(photo=photo, user=None, remake_copies=True)
+                except (OSError, ValidationError) as error:
+                    failed += 1
+                    reason = "its original is missing" if isinstance(error, FileNotFoundError) else str(error)
+                    self.stderr.write(self.style.ERROR(
+                        f"{photo.virin}: copies not remade: {reason}. Restore the original from a backup "
+                        "or upload the photo's file again in the admin, then run this again."
+                    ))
+                    continue
                 remade += 1
 
         manifests = PhotoAsset.objects.values_list("renditions", flat=True).iterator(chunk_size=2000)
@@ -84,8 +91,10 @@ class Command(BaseCommand):
 
         if dry_run:
             summary = f"{bad} photos with problems, {len(orphans)} unused public files. Nothing changed (dry run)."
+            if bad or orphans:
+                raise CommandError(summary, returncode=SOME_ITEMS_FAILED)
         else:
             summary = f"{bad} photos with problems; remade {remade}; deleted {len(orphans)} unused public files."
+            if failed:
+                raise CommandError(f"{summary} {failed} could not be remade (see above).", returncode=SOME_ITEMS_FAILED)
         self.stdout.write(self.style.WARNING(summary) if (bad or orphans) else self.style.SUCCESS(summary))
-        if dry_run and (bad or orphans):
-            raise SystemExit(1)

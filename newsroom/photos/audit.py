@@ -1,0 +1,174 @@
+"""Auditing the photo library: what is wrong with each photo's record and files, and how to fix it.
+
+Read-only. ``audit_photo`` checks one photo and returns its findings; the ``audit_photos``
+command streams the library through it. The checks, by code:
+
+    virin-invalid   the VIRIN does not parse, even in the lenient form used for imports
+    virin-legacy    the VIRIN is in an old form (three-digit sequence, old originator ID ...)
+    virin-date      the VIRIN's date is not the photo's date taken
+    alt-text        no alt text (publishing a story that uses the photo is refused)
+    credit          no photographer or no credit organization (likewise refused)
+    no-image        a record without an image file (imported with "image missing")
+    file-missing    the private original or a public copy is not in storage
+    gps             a public copy (the full-size download or a rendition) carries a GPS position
+    hash-mismatch   the original's SHA-256 is no longer the one recorded at upload
+
+A public copy is read with Pillow by ``public_file_problems``, the same audit
+``rebuild_renditions`` uses and that every copy passes when it is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from newsroom.photos.imaging import public_file_problems
+from newsroom.photos.models import PhotoAsset
+from newsroom.photos.services import file_sha256
+from newsroom.photos.virin import VirinError, parse_virin
+from newsroom.website.apstyle import ap_date
+
+# Code -> the heading its findings are listed under, in the order they are reported.
+CHECKS = {
+    "virin-invalid": "Invalid VIRINs",
+    "virin-legacy": "Legacy VIRINs",
+    "virin-date": "VIRIN dates that differ from the date taken",
+    "alt-text": "Missing alt text",
+    "credit": "Missing photographer or credit",
+    "no-image": "Records without an image file",
+    "file-missing": "Files missing from storage",
+    "gps": "GPS positions in public files",
+    "hash-mismatch": "Originals changed since upload",
+}
+
+# Every photo with a file has at least these public copies; a missing one means they are incomplete.
+REQUIRED_COPIES = ("full", "thumb.jpg", "thumb.webp", "share.jpg", "w480.jpg", "w480.webp")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to fix on one photo. ``file`` is the storage name when a file is at fault."""
+
+    photo_id: int
+    virin: str
+    check: str
+    message: str
+    fix: str
+    file: str | None = None
+
+    @property
+    def admin_url(self) -> str:
+        return reverse("admin:photos_photoasset_change", args=[self.photo_id])
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "admin_url": self.admin_url}
+
+
+@dataclass(frozen=True)
+class PublicCopy:
+    key: str  # "full", "w800.webp", "thumb.jpg" ...
+    name: str  # storage name under MEDIA_ROOT
+    problems: list[str] | None  # what public_file_problems finds; None when the file is missing
+
+
+def public_copies(photo: PhotoAsset):
+    """Each public copy of the photo with what is wrong inside it, read from default storage."""
+    for key, entry in photo.renditions.items():
+        try:
+            with default_storage.open(entry["name"], "rb") as public_file:
+                content = public_file.read()
+        except FileNotFoundError:
+            yield PublicCopy(key, entry["name"], None)
+            continue
+        yield PublicCopy(key, entry["name"], public_file_problems(content))
+
+
+def copy_problems(photo: PhotoAsset) -> list[str]:
+    """What is wrong with one photo's public copies, in an operator's words (for rebuild_renditions)."""
+    if not photo.original:
+        return []
+    problems = [f"no {key} copy" for key in REQUIRED_COPIES if key not in photo.renditions]
+    for copy in public_copies(photo):
+        if copy.problems is None:
+            problems.append(f"{copy.key}: file missing")
+        else:
+            problems.extend(f"{copy.key}: {problem}" for problem in copy.problems)
+    return problems
+
+
+def audit_photo(photo: PhotoAsset, *, checks=tuple(CHECKS)) -> list[Finding]:
+    """Every finding of the given checks on one photo; [] when it is in order."""
+    findings: list[Finding] = []
+
+    def found(check, message, fix, file=None):
+        if check in checks:
+            findings.append(Finding(photo.pk, photo.virin, check, message, fix, file))
+
+    _check_virin(photo, found)
+    if not photo.alt_text.strip():
+        found("alt-text", "No alt text.", "Describe what is in the picture in one line, in the admin's Alt text field.")
+    missing = [name for name, value in (("photographer", photo.photographer), ("credit organization", photo.credit))
+               if not value.strip()]
+    if missing:
+        found("credit", f"No {' and no '.join(missing)}.",
+              "Fill in Photographer and Credit (organization) as the photo is credited, e.g. "
+              "“Staff Sgt. Maria Delgado” and “Army”.")
+    if not photo.original:
+        found("no-image", "The record has no image file (it was imported without one).",
+              "Upload the photo's file in the admin; its public copies are made on save.")
+        return findings
+    if {"file-missing", "hash-mismatch"} & set(checks):
+        _check_original(photo, found, hashing="hash-mismatch" in checks)
+    if {"file-missing", "gps"} & set(checks):
+        _check_public_copies(photo, found)
+    return findings
+
+
+def _check_virin(photo, found):
+    try:
+        virin = parse_virin(photo.virin, lenient=True)
+    except VirinError as error:
+        found("virin-invalid", str(error),
+              "Correct the VIRIN in the admin from the photographer's record (the file name or the caption).")
+        return
+    if virin.legacy_reasons:
+        found("virin-legacy", f"Legacy VIRIN: {' '.join(virin.legacy_reasons)}",
+              "Stories using it cannot be published: enter the VIRIN in today's form in the admin, "
+              "from the photographer's record.")
+    if photo.date_taken and virin.date_shot != photo.date_taken:
+        found("virin-date",
+              f"The VIRIN says the photo was shot on {ap_date(virin.date_shot)}; its date taken is "
+              f"{ap_date(photo.date_taken)}.",
+              "Check which is right and correct the date taken or the VIRIN in the admin.")
+
+
+def _check_original(photo, found, *, hashing):
+    storage, name = photo.original.storage, photo.original.name
+    try:
+        with storage.open(name, "rb") as original:
+            digest = file_sha256(original) if hashing else None
+    except FileNotFoundError:
+        found("file-missing", f"The original {name} is not in private storage (PRIVATE_MEDIA_ROOT).",
+              "Restore it from a backup, or upload the photo's file again in the admin.", name)
+        return
+    if digest is not None and digest != photo.file_hash:
+        found("hash-mismatch",
+              f"The original {name} has changed since upload: SHA-256 {digest[:12]}…, recorded {photo.file_hash[:12]}….",
+              "Restore the original from a backup, or upload it again in the admin if the new file is right.", name)
+
+
+def _check_public_copies(photo, found):
+    remake = f"Remake the public copies: manage.py rebuild_renditions {photo.virin}"
+    for key in REQUIRED_COPIES:
+        if key not in photo.renditions:
+            found("file-missing", f"There is no {key} public copy.", remake)
+    for copy in public_copies(photo):
+        label = "full-size" if copy.key == "full" else copy.key
+        if copy.problems is None:
+            found("file-missing", f"The {label} public copy {copy.name} is not in storage (MEDIA_ROOT).",
+                  remake, copy.name)
+        elif "GPS position" in copy.problems:
+            found("gps", f"The {label} public copy {copy.name} carries a GPS position: it tells readers where "
+                  "the photo was taken.", remake, copy.name)
