@@ -10,11 +10,10 @@ nothing new, because stories already in a collection are skipped.
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
 from newsroom.archive.services import stories_archive, stories_to_archive
-from newsroom.commandline import HelpFormatter, collection_by_slug, iso_date
+from newsroom.commandline import BAD_USAGE, HelpFormatter, collection_by_slug, dry_run_or_commit, iso_date
 from newsroom.website.apstyle import ap_date
 
 
@@ -34,11 +33,20 @@ def add_selection_arguments(parser, *, collection_help: str):
     )
 
 
+def selected_collection(slug):
+    """The --collection named; an unknown slug is bad usage (exit status 2)."""
+    try:
+        return collection_by_slug(slug)
+    except CommandError as error:
+        raise CommandError(str(error), returncode=BAD_USAGE) from None
+
+
 def check_date_order(*, before, after):
     if before and after and after >= before:
         raise CommandError(
             f"--after ({after}) must be earlier than --before ({before}): --after is the first day "
-            "of the range, --before the day after its last."
+            "of the range, --before the day after its last.",
+            returncode=BAD_USAGE,
         )
 
 
@@ -70,6 +78,8 @@ Only stories readers can see now are moved. Drafts, stories in review, scheduled
 marked never to archive are skipped and counted; so are stories already in a collection,
 which makes a second run move nothing. The run is one transaction: all or nothing.
 
+Exit status: 0 done, 1 a story could not be moved (then none is), 2 bad usage.
+
 Examples:
   manage.py archive_stories --collection 2019-2021 --dry-run
   manage.py archive_stories --collection 2019-2021
@@ -87,13 +97,14 @@ Examples:
         )
 
     def handle(self, *args, collection, before, after, dry_run, verbosity, **options):
-        collection = collection_by_slug(collection)
+        collection = selected_collection(collection)
         check_date_order(before=before, after=after)
         if before is None and after is None and not (collection.published_before or collection.published_after):
             raise CommandError(
                 f"The collection “{collection}” has no rule, so give dates: for example "
                 f"manage.py archive_stories --collection {collection.slug} --before 2022-01-01 "
-                "(add --after for a range), or set its rule in the admin (Archive › Collections)."
+                "(add --after for a range), or set its rule in the admin (Archive › Collections).",
+                returncode=BAD_USAGE,
             )
 
         if verbosity > 1:
@@ -104,14 +115,12 @@ Examples:
                 dates = f"{rule} (the collection's rule)"
             self.stdout.write(f"Published stories {dates}:")
 
-        with transaction.atomic():
-            try:
+        try:
+            with dry_run_or_commit(dry_run):
                 stories = stories_to_archive(collection=collection, before=before, after=after)
                 result = stories_archive(stories=stories, collection=collection, user=None)
-            except ValidationError as error:
-                raise CommandError(" ".join(error.messages)) from None
-            if dry_run:
-                transaction.set_rollback(True)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
 
         if verbosity > 1:
             for story in result.archived:

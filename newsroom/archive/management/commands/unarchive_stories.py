@@ -9,17 +9,17 @@ The whole run is one transaction: it brings back every story or none.
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from newsroom.archive.management.commands.archive_stories import (
     add_selection_arguments,
     check_date_order,
     describe_dates,
+    selected_collection,
     stories_word,
     story_line,
 )
 from newsroom.archive.services import stories_to_unarchive, stories_unarchive
-from newsroom.commandline import HelpFormatter, collection_by_slug
+from newsroom.commandline import HelpFormatter, dry_run_or_commit
 
 
 class Command(BaseCommand):
@@ -31,6 +31,8 @@ stories published within those dates; the collection's rule is not used.
 Every story in the collection is brought back, whatever its workflow state (a story
 withdrawn while archived leaves the collection too). The run is one transaction: all or
 nothing. Running it again brings back nothing.
+
+Exit status: 0 done, 1 a story could not be brought back (then none is), 2 bad usage.
 
 Examples:
   manage.py unarchive_stories --collection 2019-2021 --dry-run
@@ -48,20 +50,18 @@ Examples:
         )
 
     def handle(self, *args, collection, before, after, dry_run, verbosity, **options):
-        collection = collection_by_slug(collection)
+        collection = selected_collection(collection)
         check_date_order(before=before, after=after)
         if verbosity > 1:
             dates = f" published {describe_dates(before=before, after=after)}" if (before or after) else ""
             self.stdout.write(f"Stories in “{collection}”{dates}:")
 
-        with transaction.atomic():
-            try:
+        try:
+            with dry_run_or_commit(dry_run):
                 stories = stories_to_unarchive(collection=collection, before=before, after=after)
                 result = stories_unarchive(stories=stories, user=None)
-            except ValidationError as error:
-                raise CommandError(" ".join(error.messages)) from None
-            if dry_run:
-                transaction.set_rollback(True)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
 
         if verbosity > 1:
             for story in result.unarchived:

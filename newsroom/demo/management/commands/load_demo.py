@@ -18,10 +18,10 @@ from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from newsroom.archive.models import ArchiveStatus, Collection
 from newsroom.archive.services import story_archive
+from newsroom.commandline import HelpFormatter, dry_run_or_commit, progress
 from newsroom.demo.content import DEMO, DRAFT, DemoContent, DemoStory
 from newsroom.demo.images import make_demo_jpeg
 from newsroom.photos.models import PhotoAsset
@@ -30,17 +30,19 @@ from newsroom.stories.models import PhotoPlacement, Story, Tag
 from newsroom.stories.services import story_publish
 
 
-class DryRunRollback(Exception):
-    """Raised inside the transaction to undo a --dry-run."""
-
-
 class Command(BaseCommand):
-    help = (
-        "Load the invented demo content: stories (published, archived, draft and scheduled), "
-        "photos with VIRINs, tags, a historical collection and the information pages. "
-        "Existing items are kept, so running it again changes nothing. "
-        "Example: python manage.py load_demo --dry-run -v 2"
-    )
+    help = """\
+Load the invented demo content: stories (published, archived, draft and scheduled), photos
+with VIRINs, tags, a historical collection and the information pages. Existing items are
+kept, so running it again changes nothing. The whole load is one transaction.
+
+Examples:
+  manage.py load_demo
+  manage.py load_demo --dry-run -v 2      # list what would be created or kept; save nothing
+"""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -54,15 +56,13 @@ class Command(BaseCommand):
         self.counts: Counter = Counter()  # (kind, "created"|"kept") -> n
         self.written_files: list[tuple[object, str]] = []  # files to remove if we roll back
         try:
-            with transaction.atomic():
+            with dry_run_or_commit(dry_run):
                 self.load(DEMO)
-                if dry_run:
-                    raise DryRunRollback
-        except DryRunRollback:
-            self.remove_written_files()
-        except BaseException:
+        except BaseException:  # Ctrl-C included: the rows are rolled back, so the files go too
             self.remove_written_files()
             raise
+        if dry_run:
+            self.remove_written_files()
         self.report(DEMO, dry_run=dry_run)
 
     # ------------------------------------------------------------------ loading
@@ -70,7 +70,9 @@ class Command(BaseCommand):
     def load(self, demo: DemoContent):
         self.archived_at = demo.collection.archived_at
         tags = {tag.slug: self.load_tag(tag) for tag in demo.tags}
-        photos = {photo.virin: self.load_photo(photo) for photo in demo.photos}
+        # Drawing each photo and making its copies is the slow part.
+        photos = {photo.virin: self.load_photo(photo)
+                  for photo in progress(demo.photos, desc="Demo photos", unit="photo")}
         collection = self.load_collection(demo)
         new_stories = {}
         stories = {}

@@ -24,17 +24,20 @@ from django.utils.text import slugify
 
 from newsroom.archive.models import ArchiveStatus
 from newsroom.archive.services import start_of_day, story_archive
-from newsroom.commandline import HelpFormatter, collection_by_slug, iso_date
+from newsroom.commandline import (
+    BAD_USAGE,
+    SOME_ITEMS_FAILED,
+    HelpFormatter,
+    collection_by_slug,
+    iso_date,
+    progress,
+)
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
 from newsroom.stories.models import PhotoPlacement, RelatedHeadline, Status, Story
 from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.stories.services import story_publish
-
-BAD_USAGE = 2
-SOME_FILES_FAILED = 1
-
 
 class FileFailed(Exception):
     """One file cannot be imported; the message says what to fix. Other files go on."""
@@ -47,8 +50,9 @@ summary, paragraphs, five-line photo blocks and a "Related Stories" list.
 
 The publication date is --published, else the latest date in the photos' VIRINs, else the
 latest date written in a caption. Published imports need --byline; without one the story
-is saved as a draft, and so is
-one story_publish refuses (a legacy VIRIN, a photo without a credit). Exit status: 0 all imported, 1 some files failed, 2 bad usage.
+is saved as a draft, and so is one that publishing refuses (a legacy VIRIN, a photo
+without a credit). Each file is one transaction. Exit status: 0 all imported, 1 some
+files failed (the others were imported), 2 bad usage.
 
 Examples:
   manage.py import_text_stories story.txt --byline "Jane Doe, DOD News"
@@ -103,7 +107,7 @@ Examples:
 
         imported = failed = 0
         self.photo_count = self.missing_images = 0
-        for path in paths:
+        for path in progress(paths, desc="Importing", unit="file"):
             written = []  # files stored for this file's photos, removed if its transaction is undone
             try:
                 with transaction.atomic():
@@ -134,7 +138,7 @@ Examples:
         if dry_run:
             summary += " Dry run: nothing was saved."
         if failed:
-            raise CommandError(summary, returncode=SOME_FILES_FAILED)
+            raise CommandError(summary, returncode=SOME_ITEMS_FAILED)
         self.stdout.write(self.style.WARNING(summary) if dry_run else self.style.SUCCESS(summary))
 
     # One file
