@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "newsroom.accounts",
     "newsroom.demo",
     "newsroom.search",
+    "newsroom.bundles",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BundlesConfig(AppConfig):
+    name = "newsroom.bundles"
+    verbose_name = "Site bundles"

@@ -1,0 +1,72 @@
+"""Export the whole newsroom into one bundle file: every story, photo (with its files), tag,
+collection, redirect, information page and account.
+
+    manage.py export_newsroom /backups/newsroom-2026-11-25.zip
+    manage.py export_newsroom site.zip --overwrite -v 0
+
+The bundle is written beside PATH under a hidden temporary name and renamed to PATH when it
+is complete: an export that fails or is interrupted leaves no half bundle.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsroom.bundles.export import ExportFailed, export_bundle
+from newsroom.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
+
+
+class Command(BaseCommand):
+    help = """\
+Write every story (with its revisions, corrections, placed photos, tags and related stories),
+photo (with its original and public copies), collection, redirect, information page and
+account (without its password) into one bundle file that import_newsroom reads.
+
+Exit status: 0 exported; 1 exported, but some photo files were missing (listed), or not
+exported because an original no longer matches its record; 2 bad usage.
+
+Examples:
+  manage.py export_newsroom /backups/newsroom.zip
+  manage.py export_newsroom newsroom.zip --overwrite
+"""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", metavar="PATH", type=Path, help="The bundle file to write, for example newsroom.zip.")
+        parser.add_argument("--overwrite", action="store_true", help="Replace PATH if it exists (only once the new bundle is complete).")
+        parser.add_argument(
+            "--chunk-size", type=int, default=2000, metavar="N",
+            help="Rows read from the database at a time (default 2000).",
+        )
+
+    def handle(self, *args, path, overwrite, chunk_size, verbosity, **options):
+        if chunk_size < 1:
+            raise CommandError(f"--chunk-size must be 1 or more, not {chunk_size}.", returncode=BAD_USAGE)
+        if not path.parent.is_dir():
+            raise CommandError(f"There is no folder {path.parent} to write {path.name} in.", returncode=BAD_USAGE)
+        if path.is_dir():
+            raise CommandError(f"{path} is a folder; give a file name such as {path / 'newsroom.zip'}.",
+                               returncode=BAD_USAGE)
+        if path.exists() and not overwrite:
+            raise CommandError(f"{path} already exists; choose another name, or pass --overwrite to replace it.",
+                               returncode=BAD_USAGE)
+        try:
+            report = export_bundle(path, chunk_size=chunk_size, progress=progress)
+        except ExportFailed as error:
+            raise CommandError(f"Nothing was written to {path}. {error}", returncode=SOME_ITEMS_FAILED) from None
+
+        records = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in report.records.items())
+        summary = f"Exported to {path}: {records}; {report.files} files ({report.file_bytes / 1e6:.1f} MB)."
+        if report.missing_files:
+            for virin, name in report.missing_files:
+                self.stderr.write(self.style.WARNING(f"Photo {virin}: {name} is missing here, so it is not in the bundle."))
+            raise CommandError(
+                f"{summary} {len(report.missing_files)} photo files were missing (listed above); their photos "
+                "are in the bundle as they are here. Run manage.py rebuild_renditions to remake missing "
+                "public copies, then export again.",
+                returncode=SOME_ITEMS_FAILED,
+            )
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(summary))

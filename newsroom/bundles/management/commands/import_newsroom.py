@@ -1,0 +1,120 @@
+"""Import a bundle written by export_newsroom.
+
+    manage.py import_newsroom newsroom.zip              # into an empty database: the same site
+    manage.py import_newsroom newsroom.zip --merge      # into one with content: add, never overwrite newer
+    manage.py import_newsroom newsroom.zip --dry-run    # check and do it all, then roll back
+
+The bundle is checked whole before anything is written. The import is one transaction: a
+failure or Ctrl-C leaves the database as it was, and the files it had stored are removed.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from newsroom.bundles.format import Bundle, BundleError
+from newsroom.bundles.restore import ADDED, CONFLICT, UNCHANGED, UPDATED, Restore, remove_files, site_content
+from newsroom.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, dry_run_or_commit, progress
+
+
+class Command(BaseCommand):
+    help = """\
+Import a bundle written by export_newsroom. Into an empty database it gives back the same
+site: every record with its keys and timestamps, every photo file; then the search index is
+rebuilt and cached pages are retired. A database that has content is refused unless --merge.
+
+With --merge, stories, tags and collections are matched by slug, photos by VIRIN, redirects by
+old address, pages by URL and accounts by username. New records are added and equal ones
+skipped; a record the bundle has a newer copy of is updated. A record changed here after the
+bundle's copy is kept and reported as a conflict.
+
+Accounts arrive without passwords: set one with manage.py changepassword USERNAME.
+Exit status: 0 imported; 1 conflicts (listed; the rest was imported) or the import failed
+(nothing was written); 2 bad usage or a bundle that cannot be imported (what is wrong is named).
+
+Examples:
+  manage.py import_newsroom newsroom.zip
+  manage.py import_newsroom newsroom.zip --merge --dry-run
+"""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", metavar="PATH", type=Path, help="The bundle file, for example newsroom.zip.")
+        parser.add_argument(
+            "--merge", action="store_true",
+            help="Import into a database that has content: add new records, skip equal ones, keep local changes.",
+        )
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Check the bundle and do the whole import, then roll it back: nothing is saved.")
+        parser.add_argument("--batch-size", type=int, default=2000, metavar="N",
+                            help="Rows written to the database at a time (default 2000).")
+
+    def handle(self, *args, path, merge, dry_run, batch_size, verbosity, **options):
+        if batch_size < 1:
+            raise CommandError(f"--batch-size must be 1 or more, not {batch_size}.", returncode=BAD_USAGE)
+        try:
+            bundle = Bundle.open(path)
+        except BundleError as error:
+            raise CommandError(str(error), returncode=BAD_USAGE) from None
+        try:
+            if not merge:
+                self.refuse_unless_empty()
+            try:
+                bundle.check(progress)
+            except BundleError as error:
+                raise CommandError(str(error), returncode=BAD_USAGE) from None
+            restore = Restore(bundle, merge=merge, dry_run=dry_run, batch_size=batch_size, progress=progress)
+            try:
+                with dry_run_or_commit(dry_run):
+                    report = restore.run()
+            except BaseException as error:
+                remove_files(restore.written)
+                if isinstance(error, (DatabaseError, BundleError)):
+                    raise CommandError(
+                        f"{path} was not imported; nothing was written. The database refused a record: {error}",
+                        returncode=SOME_ITEMS_FAILED,
+                    ) from error
+                raise
+        finally:
+            bundle.close()
+        self.report(path, report, dry_run=dry_run, verbosity=verbosity)
+
+    def refuse_unless_empty(self):
+        content = site_content()
+        if content:
+            has = ", ".join(f"{count} {kind}" for kind, count in content.items())
+            raise CommandError(
+                f"This database already has content ({has}). Without --merge, import_newsroom only "
+                "restores into an empty database. To add the bundle's records to this site, keeping "
+                "every change made here, run it again with --merge (try --merge --dry-run first).",
+                returncode=BAD_USAGE,
+            )
+
+    def report(self, path, report, *, dry_run, verbosity):
+        for note in report.notes:
+            self.stderr.write(self.style.WARNING(note))
+        for conflict in report.conflicts:
+            self.stderr.write(self.style.WARNING(f"Conflict: {conflict}"))
+        if verbosity > 1:
+            for (table, outcome), count in sorted(report.outcomes.items()):
+                self.stdout.write(f"  {table.replace('_', ' ')}: {count} {outcome}")
+        totals = {outcome: sum(n for (_, o), n in report.outcomes.items() if o == outcome)
+                  for outcome in (ADDED, UPDATED, UNCHANGED, CONFLICT)}
+        accounts = report.outcomes["accounts", ADDED]
+        summary = (
+            f"{'Would import' if dry_run else 'Imported'} {path}: {totals[ADDED]} records added, "
+            f"{totals[UPDATED]} updated, {totals[UNCHANGED]} unchanged, {totals[CONFLICT]} conflicts kept as here; "
+            f"{report.files_written} files stored; {report.search_documents} search documents rebuilt."
+        )
+        if accounts and not dry_run:
+            summary += (f" {accounts} accounts were added without a password: set one with "
+                        "manage.py changepassword USERNAME.")
+        if dry_run:
+            summary += " Dry run: nothing was saved."
+        if report.conflicts:
+            raise CommandError(summary, returncode=SOME_ITEMS_FAILED)
+        if verbosity:
+            self.stdout.write(self.style.WARNING(summary) if dry_run else self.style.SUCCESS(summary))

@@ -1,0 +1,469 @@
+"""Loading a checked bundle into the database, in one transaction the caller opens.
+
+Into an empty site every row keeps its primary key and its timestamps, and is written with
+``bulk_create`` in batches: no per-row signals, so afterwards the search index is rebuilt
+once and the cached pages are retired once.
+
+With ``merge`` the site already has content. Records are matched by what editors know them
+by (stories, tags and collections by slug, photos by VIRIN, redirects by old address, pages by
+URL, accounts by username); new ones are added under new keys, equal ones are skipped, and a
+record the bundle has a newer copy of (by version and updated_at) is brought up to date. A
+local record changed after the bundle's copy, or one that differs where there is no time to
+tell which is newer, is kept as it is and reported as a conflict: never overwritten silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from newsroom.archive.models import Collection
+from newsroom.bundles.format import ACCOUNT_FIELDS, TABLE, TABLES, Bundle
+from newsroom.photos.models import PhotoAsset, originals_storage
+from newsroom.search import indexing
+from newsroom.stories.models import Revision, Story, Tag
+from newsroom.website.caching import content_changed
+
+ADDED, UPDATED, UNCHANGED, CONFLICT = "added", "updated", "unchanged", "conflict"
+# Stories whose own rows (tags, links, placed photos, notes, history) come from the bundle.
+TAKES_CHILDREN = (ADDED, UPDATED)
+# What an editor knows each record by, and what tells two copies apart.
+ACCOUNT_COMPARED = ("first_name", "last_name", "email", "is_active", "is_staff", "is_superuser", "groups")
+PAGE_COMPARED = ("title", "content", "enable_comments", "template_name", "registration_required")
+
+
+def site_content() -> dict:
+    """What already stands in this database, by kind; empty when an import may restore into it."""
+    kinds = {
+        "stories": Story, "photos": PhotoAsset, "tags": Tag, "collections": Collection,
+        "revisions": Revision, "redirects": Redirect, "information pages": FlatPage,
+    }
+    counts = {kind: model._base_manager.count() for kind, model in kinds.items()}
+    return {kind: count for kind, count in counts.items() if count}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    name: str
+    reason: str
+
+    def __str__(self):
+        return f"{self.kind} “{self.name}”: {self.reason}"
+
+
+@dataclass
+class RestoreReport:
+    outcomes: Counter = field(default_factory=Counter)  # (table, outcome) -> n
+    conflicts: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    files_written: int = 0
+    search_documents: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(n for (_, outcome), n in self.outcomes.items() if outcome in (ADDED, UPDATED))
+
+
+@contextmanager
+def timestamps_as_given():
+    """Let rows keep their created/updated times: auto_now fields would set them to now.
+
+    Changes the model fields for this process while it lasts, which is fine for a command
+    (it serves no requests) and is undone even when the import fails.
+    """
+    changed = []
+    for table in TABLES:
+        for model_field in table.model._meta.concrete_fields:
+            if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+                changed.append((model_field, model_field.auto_now, model_field.auto_now_add))
+                model_field.auto_now = model_field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for model_field, auto_now, auto_now_add in changed:
+            model_field.auto_now, model_field.auto_now_add = auto_now, auto_now_add
+
+
+class Restore:
+    def __init__(self, bundle: Bundle, *, merge: bool, dry_run: bool = False, batch_size: int = 2000,
+                 progress=lambda iterable, **kwargs: iterable):
+        # A dry run does every database write (then rolled back) but stores no file: the check
+        # before it has read every file already.
+        self.bundle, self.merge, self.dry_run = bundle, merge, dry_run
+        self.batch_size, self.progress = batch_size, progress
+        self.report = RestoreReport()
+        self.written: list = []  # (storage, name) of every file stored, removed if the import is undone
+        self.ids: dict = {table.name: {} for table in TABLES}  # bundle pk -> local pk, where they differ
+        self.story_fate: dict = {}  # bundle story pk -> outcome, with --merge
+        self.touched_stories: set = set()  # local pks whose search documents need a refresh, with --merge
+        self.site = Site.objects.get_current()
+
+    # --- The run ---------------------------------------------------------------------------------
+
+    def run(self) -> RestoreReport:
+        with timestamps_as_given():
+            self.load_accounts()
+            self.load_matched("tags", key="slug", compared=("name",), unique=("name",), kind="tag")
+            self.load_matched(
+                "collections", key="slug", kind="collection", unique=("name",),
+                compared=("name", "notice", "description", "published_before", "published_after"),
+            )
+            self.load_matched("photos", key="virin", versioned=("updated_at",), kind="photo",
+                              prepare=self.prepare_photo)
+            self.load_matched("stories", key="slug", versioned=("version", "updated_at"), kind="story",
+                              prepare=self.prepare_story)
+            self.load_story_rows("story_tags", remap={"tag_id": "tags"})
+            self.load_story_rows("related_stories", parent="from_story_id", remap={"to_story_id": "stories"})
+            self.load_story_rows("placements", remap={"photo_id": "photos"})
+            self.load_story_rows("corrections")
+            self.load_story_rows("revisions", remap={"user_id": "accounts"})
+            self.load_story_rows("related_headlines")
+            self.load_matched("redirects", key="old_path", compared=("new_path",), kind="redirect",
+                              prepare=lambda row: {**row, "site_id": self.site.pk})
+            self.load_matched("pages", key="url", compared=PAGE_COMPARED, kind="information page",
+                              after_insert=self.put_pages_on_site)
+        if not self.merge:
+            self.reset_sequences()
+            self.adopt_site_name()
+        self.refresh_search()
+        if self.report.changed and not self.dry_run:
+            content_changed()  # cached pages were made from what was here before
+        return self.report
+
+    # --- Keys --------------------------------------------------------------------------------------
+
+    def local_id(self, table: str, pk):
+        """The local primary key of a bundle row: the same when restoring, mapped when merging."""
+        if pk is None:
+            return None
+        if not self.merge and table != "accounts":
+            return pk
+        return self.ids[table].get(pk)
+
+    # --- Accounts ----------------------------------------------------------------------------------
+
+    def load_accounts(self):
+        """Accounts are matched by username, in both modes: one made here first is kept as it is."""
+        User = get_user_model()
+        local = {
+            account.username: account
+            for account in User._base_manager.prefetch_related("groups")
+        }
+        groups = dict(Group.objects.values_list("name", "pk"))
+        table = TABLE["accounts"]
+        new, memberships = [], []
+        for row in self.progress(self.bundle.records(table), total=self.bundle.count(table),
+                                 desc="Importing accounts", unit="record"):
+            row["groups"] = sorted(row["groups"])
+            existing = local.get(row["username"])
+            if existing is not None:
+                self.ids["accounts"][row["id"]] = existing.pk
+                here = {name: getattr(existing, name) for name in ACCOUNT_COMPARED if name != "groups"}
+                here["groups"] = sorted(group.name for group in existing.groups.all())
+                self.compare_plain("accounts", "account", row["username"], row, here, ACCOUNT_COMPARED)
+                continue
+            values = {name: row[name] for name in ACCOUNT_FIELDS if name != "id"}
+            # No password travels in a bundle: the operator resets it (see README).
+            new.append((row, User(password=make_password(None), **values)))
+        User._base_manager.bulk_create([account for _, account in new], batch_size=self.batch_size)
+        for row, account in new:
+            self.ids["accounts"][row["id"]] = account.pk
+            for name in row["groups"]:
+                if name in groups:
+                    memberships.append(User.groups.through(user_id=account.pk, group_id=groups[name]))
+                else:
+                    self.report.notes.append(
+                        f"Account “{row['username']}”: there is no group “{name}” here, so it was not added to it."
+                    )
+        User.groups.through._base_manager.bulk_create(memberships, batch_size=self.batch_size)
+        self.report.outcomes["accounts", ADDED] += len(new)
+
+    # --- Records matched by a natural key ----------------------------------------------------------
+
+    def load_matched(self, name, *, key, kind, compared=(), versioned=(), unique=(), prepare=None, after_insert=None):
+        table = TABLE[name]
+        model = table.model
+        local = {}
+        taken = {column: {} for column in unique}  # another unique column's values here -> their key
+        if self.merge:
+            columns = ["pk", key, *compared, *versioned, *unique]
+            for row in model._base_manager.values(*columns).iterator(chunk_size=self.batch_size):
+                local[row[key]] = row
+                for column in unique:
+                    taken[column][row[column]] = row[key]
+        batch = []
+        for row in self.progress(self.bundle.records(table), total=self.bundle.count(table),
+                                 desc=f"Importing {name}", unit="record"):
+            found = local.get(row[key])
+            clash = next((column for column in unique if row[column] in taken[column]), None)
+            if found is None and clash:
+                self.conflict(name, kind, row[key], f"its {clash} “{row[clash]}” belongs here to "
+                              f"“{taken[clash][row[clash]]}”; not added")
+                continue
+            if found is None:
+                values = prepare(row) if prepare else row
+                if self.merge:
+                    values.pop("id")
+                batch.append((row["id"], model(**values)))
+                if len(batch) >= self.batch_size:
+                    self.insert(name, batch, after_insert)
+                    batch = []
+                continue
+            self.ids[name][row["id"]] = found["pk"]
+            label = row[key]
+            if versioned:
+                outcome = self.compare_versions(name, kind, label, row, found, versioned)
+            else:
+                outcome = self.compare_plain(name, kind, label, row, found, compared)
+            if name == "stories":
+                self.story_fate[row["id"]] = outcome
+            if outcome == UPDATED:
+                self.update(name, found["pk"], prepare(row) if prepare else row)
+        self.insert(name, batch, after_insert)
+
+    def insert(self, name, batch, after_insert=None):
+        if not batch:
+            return
+        model = TABLE[name].model
+        model._base_manager.bulk_create([instance for _, instance in batch])
+        for bundle_pk, instance in batch:
+            if self.merge:
+                self.ids[name][bundle_pk] = instance.pk
+                if name == "stories":
+                    self.story_fate[bundle_pk] = ADDED
+                    self.touched_stories.add(instance.pk)
+        if after_insert:
+            after_insert([instance for _, instance in batch])
+        self.report.outcomes[name, ADDED] += len(batch)
+
+    def compare_plain(self, name, kind, label, row, here, compared) -> str:
+        differing = [column for column in compared if row[column] != here[column]]
+        if not differing:
+            self.report.outcomes[name, UNCHANGED] += 1
+            return UNCHANGED
+        self.conflict(name, kind, label, f"differs here in {', '.join(differing)}; kept the one here")
+        return CONFLICT
+
+    def compare_versions(self, name, kind, label, row, here, versioned) -> str:
+        pairs = [(row[column], here[column]) for column in versioned]
+        if all(theirs == ours for theirs, ours in pairs):
+            self.report.outcomes[name, UNCHANGED] += 1
+            return UNCHANGED
+        if all(theirs >= ours for theirs, ours in pairs):
+            self.report.outcomes[name, UPDATED] += 1
+            return UPDATED
+
+        def state(values):
+            return ", ".join(
+                f"{column.replace('_', ' ')} {value.isoformat() if hasattr(value, 'isoformat') else value}"
+                for column, value in zip(versioned, values)
+            )
+
+        self.conflict(
+            name, kind, label,
+            f"changed here after the bundle's copy (here: {state(here[c] for c in versioned)}; "
+            f"bundle: {state(row[c] for c in versioned)}); kept the one here",
+        )
+        return CONFLICT
+
+    def conflict(self, name, kind, label, reason):
+        self.report.outcomes[name, CONFLICT] += 1
+        self.report.conflicts.append(Conflict(kind, label, reason))
+
+    def update(self, name, local_pk, values):
+        """A newer copy from the bundle replaces the row here (its timestamps included)."""
+        values = {column: value for column, value in values.items() if column != "id"}
+        model = TABLE[name].model
+        if name == "photos":
+            before = model._base_manager.values("original", "renditions").get(pk=local_pk)
+            self.retire_files_replaced(before, values)
+        model._base_manager.filter(pk=local_pk).update(**values)
+        if name == "photos":
+            self.touched_stories.update(
+                Story.objects.filter(placements__photo_id=local_pk).values_list("pk", flat=True)
+            )
+        if name == "stories":
+            # The story's own rows come again from the bundle (history is added to, never replaced).
+            story = Story(pk=local_pk)
+            story.tags.through._base_manager.filter(story_id=local_pk).delete()
+            story.related_stories.through._base_manager.filter(from_story_id=local_pk).delete()
+            for related in ("placements", "corrections", "waiting_related"):
+                getattr(story, related).all().delete()
+            self.touched_stories.add(local_pk)
+
+    # --- Preparing rows ----------------------------------------------------------------------------
+
+    def prepare_story(self, row):
+        return {
+            **row,
+            "collection_id": self.local_id("collections", row["collection_id"]),
+            "created_by_id": self.local_id("accounts", row["created_by_id"]),
+        }
+
+    def prepare_photo(self, row):
+        row = {**row, "uploaded_by_id": self.local_id("accounts", row["uploaded_by_id"])}
+        self.bring_files(row)
+        return row
+
+    # --- A story's own rows ------------------------------------------------------------------------
+
+    def load_story_rows(self, name, *, parent="story_id", remap=None):
+        table = TABLE[name]
+        model = table.model
+        remap = {parent: "stories", **(remap or {})}
+        numbers_here = set()
+        if name == "revisions" and self.merge:
+            updated = [self.local_id("stories", pk) for pk, fate in self.story_fate.items() if fate == UPDATED]
+            numbers_here = set(
+                Revision.objects.filter(story_id__in=updated).values_list("story_id", "number").iterator()
+            )
+        batch = []
+        for row in self.progress(self.bundle.records(table), total=self.bundle.count(table),
+                                 desc=f"Importing {name}", unit="record"):
+            if self.merge:
+                if self.story_fate.get(row[parent]) not in TAKES_CHILDREN:
+                    continue
+                row.pop("id")
+                for column, other in remap.items():
+                    row[column] = self.local_id(other, row[column])
+                if any(row[column] is None for column in remap if column != "user_id"):
+                    continue  # what it points to was not imported (a conflict reported above)
+                if name == "revisions":
+                    if (row["story_id"], row["number"]) in numbers_here:
+                        continue
+                    row["snapshot"] = self.remap_snapshot(row["snapshot"])
+            elif "user_id" in remap:
+                row["user_id"] = self.local_id("accounts", row["user_id"])
+            batch.append(model(**row))
+            if len(batch) >= self.batch_size:
+                model._base_manager.bulk_create(batch)
+                self.report.outcomes[name, ADDED] += len(batch)
+                batch = []
+        model._base_manager.bulk_create(batch)
+        self.report.outcomes[name, ADDED] += len(batch)
+
+    def remap_snapshot(self, snapshot: dict) -> dict:
+        """A revision names tags, stories, photos and its collection by key: the keys here."""
+        def mapped(table, pks):
+            return sorted(pk for pk in (self.local_id(table, pk) for pk in pks) if pk is not None)
+
+        snapshot = dict(snapshot)
+        if "tags" in snapshot:
+            snapshot["tags"] = mapped("tags", snapshot["tags"])
+        if "related_stories" in snapshot:
+            snapshot["related_stories"] = mapped("stories", snapshot["related_stories"])
+        if "collection_id" in snapshot:
+            snapshot["collection_id"] = self.local_id("collections", snapshot["collection_id"])
+        if "placements" in snapshot:
+            snapshot["placements"] = [
+                {**placement, "photo": self.local_id("photos", placement.get("photo"))}
+                for placement in snapshot["placements"]
+            ]
+        return snapshot
+
+    def put_pages_on_site(self, pages):
+        through = FlatPage.sites.through
+        through._base_manager.bulk_create([through(flatpage_id=page.pk, site_id=self.site.pk) for page in pages])
+
+    # --- Files -------------------------------------------------------------------------------------
+
+    def bring_files(self, row):
+        """Store the photo's original and public copies under their names, as on the exporting site."""
+        if self.dry_run:
+            return
+        missing = self.bundle.missing_files
+        if row["original"] and row["original"] not in missing:
+            row["original"] = self.store("original", row["original"], originals_storage())
+        renditions = {key: dict(entry) for key, entry in (row["renditions"] or {}).items()}
+        for entry in renditions.values():
+            if entry["name"] not in missing:
+                entry["name"] = self.store("public", entry["name"], default_storage)
+        row["renditions"] = renditions
+
+    def store(self, kind, name, storage) -> str:
+        if storage.exists(name):
+            if self.same_file(kind, name, storage):
+                return name  # already here, byte for byte: neither written nor removed by us
+            # Another file holds the name: never overwrite it; the row points at the new name.
+        with self.bundle.open_file(kind, name) as source:
+            stored = storage.save(name, File(source, name=name))
+        self.written.append((storage, stored))
+        self.report.files_written += 1
+        return stored
+
+    def same_file(self, kind, name, storage) -> bool:
+        def digest(stream):
+            sha = hashlib.sha256()
+            for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+                sha.update(chunk)
+            return sha.digest()
+
+        with storage.open(name, "rb") as here, self.bundle.open_file(kind, name) as theirs:
+            return digest(here) == digest(theirs)
+
+    def retire_files_replaced(self, before, values):
+        """Files of the older copy that the newer one no longer uses go, once the import commits."""
+        old_public = {entry["name"] for entry in (before["renditions"] or {}).values()}
+        new_public = {entry["name"] for entry in (values["renditions"] or {}).values()}
+        gone = [(default_storage, name) for name in old_public - new_public]
+        if before["original"] and before["original"] != values["original"]:
+            gone.append((originals_storage(), before["original"]))
+        if gone and not self.dry_run:
+            transaction.on_commit(lambda: [storage.delete(name) for storage, name in gone])
+
+    # --- Afterwards --------------------------------------------------------------------------------
+
+    def reset_sequences(self):
+        """Rows came with their keys: the next row made here must get a key after them (PostgreSQL)."""
+        statements = connection.ops.sequence_reset_sql(no_style(), [table.model for table in TABLES[1:]])
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def adopt_site_name(self):
+        site = self.bundle.manifest.get("site") or {}
+        if site.get("domain") and site.get("name"):
+            Site.objects.filter(pk=self.site.pk).update(domain=site["domain"], name=site["name"])
+            Site.objects.clear_cache()
+
+    def refresh_search(self):
+        if not indexing.index_in_use():
+            return
+        if not self.merge:
+            self.report.search_documents = indexing.refresh_all(chunk_size=500)
+            return
+        for story_id in sorted(self.touched_stories):
+            indexing.refresh_story(story_id)
+        self.report.search_documents = len(self.touched_stories)
+
+
+def remove_files(written) -> None:
+    """Take away the files an undone import stored, and the folders that held only them."""
+    for storage, name in written:
+        storage.delete(name)
+        try:
+            root = Path(storage.path("")).resolve()
+            folder = Path(storage.path(name)).resolve().parent
+        except NotImplementedError:  # remote storage has no folders to tidy
+            continue
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
