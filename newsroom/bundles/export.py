@@ -51,8 +51,9 @@ def export_bundle(path, *, chunk_size: int = 2000, progress=lambda iterable, **k
     os.close(handle)
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            outermost = not connection.in_atomic_block
             with transaction.atomic():
-                if connection.vendor == "postgresql":
+                if connection.vendor == "postgresql" and outermost:
                     # One snapshot for every table, read while editors go on working.
                     with connection.cursor() as cursor:
                         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

@@ -164,6 +164,7 @@ class Restore:
             account.username: account
             for account in User._base_manager.prefetch_related("groups")
         }
+        taken = {account.pk for account in local.values()}
         groups = dict(Group.objects.values_list("name", "pk"))
         table = TABLE["accounts"]
         new, memberships = [], []
@@ -178,6 +179,8 @@ class Restore:
                 self.compare_plain("accounts", "account", row["username"], row, here, ACCOUNT_COMPARED)
                 continue
             values = {name: row[name] for name in ACCOUNT_FIELDS if name != "id"}
+            if not self.merge and row["id"] not in taken:
+                values["id"] = row["id"]  # restoring: the same key, unless an account made here has it
             # No password travels in a bundle: the operator resets it (see README).
             new.append((row, User(password=make_password(None), **values)))
         User._base_manager.bulk_create([account for _, account in new], batch_size=self.batch_size)
@@ -217,8 +220,8 @@ class Restore:
                 continue
             if found is None:
                 values = prepare(row) if prepare else row
-                if self.merge:
-                    values.pop("id")
+                if self.merge:  # a new key here; the bundle's is remembered to map rows pointing at it
+                    values = {column: value for column, value in values.items() if column != "id"}
                 batch.append((row["id"], model(**values)))
                 if len(batch) >= self.batch_size:
                     self.insert(name, batch, after_insert)
@@ -430,7 +433,7 @@ class Restore:
 
     def reset_sequences(self):
         """Rows came with their keys: the next row made here must get a key after them (PostgreSQL)."""
-        statements = connection.ops.sequence_reset_sql(no_style(), [table.model for table in TABLES[1:]])
+        statements = connection.ops.sequence_reset_sql(no_style(), [table.model for table in TABLES])
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)

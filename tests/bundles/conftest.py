@@ -1,0 +1,114 @@
+"""Builders for the bundle tests: a small real site, running the two commands, the site's state."""
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from newsroom.archive.models import Collection
+from newsroom.bundles.format import TABLES
+from newsroom.photos.models import PhotoAsset
+from newsroom.stories.models import Correction, RelatedHeadline, Story, Tag
+from newsroom.stories.revisions import record_revision
+
+
+class Run:
+    """What a command printed and its exit status, as an operator would see them."""
+
+    def __init__(self, status, out, err):
+        self.status, self.out, self.err = status, out, err
+
+
+def run(command, *args) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(command, *[str(arg) for arg in args], stdout=out, stderr=err)
+    except CommandError as error:
+        return Run(error.returncode, out.getvalue(), err.getvalue() + str(error))
+    return Run(0, out.getvalue(), err.getvalue())
+
+
+def export(path) -> Path:
+    result = run("export_newsroom", path)
+    assert result.status == 0, result.err
+    return Path(path)
+
+
+def files_under(root) -> dict:
+    """Every file below a folder, by its path there, with its SHA-256."""
+    root = Path(root)
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*")) if path.is_file()
+    }
+
+
+def rows() -> dict:
+    """Every row a bundle carries, as stored (accounts without their password)."""
+    state = {}
+    for table in TABLES:
+        fields = [name for name in table.fields if name != "groups"]
+        state[table.name] = list(table.model._base_manager.order_by("pk").values(*fields))
+    state["account groups"] = sorted(get_user_model().groups.through.objects.values_list("user__username", "group__name"))
+    return state
+
+
+def wipe_site(settings, tmp_path, name="after"):
+    """An empty database and empty media folders: where a bundle is restored."""
+    Story.objects.all().delete()  # with its revisions, notes, placements, links and search document
+    for model in (PhotoAsset, Tag, Collection, Redirect, FlatPage, get_user_model()):
+        model.objects.all().delete()
+    Site.objects.filter(pk=settings.SITE_ID).update(domain="example.com", name="example.com")
+    Site.objects.clear_cache()
+    settings.MEDIA_ROOT = tmp_path / name / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / name / "private"
+
+
+def rewrite_bundle(source, target, *, replace=None, drop=(), cut_at=None) -> Path:
+    """A copy of a bundle with members replaced or left out, or its bytes cut short."""
+    replace = replace or {}
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename in drop:
+                continue
+            data = old.read(info)
+            if info.filename in replace:
+                change = replace[info.filename]
+                data = change(data) if callable(change) else change
+            new.writestr(info.filename, data)
+    if cut_at is not None:
+        data = Path(target).read_bytes()
+        Path(target).write_bytes(data[: int(len(data) * cut_at)])
+    return Path(target)
+
+
+@pytest.fixture
+def small_site(make_story, make_photo, collection, editor):
+    """Two published stories with photos, an archived one, history, notes, a redirect, a page."""
+    from newsroom.archive.services import story_archive
+
+    site = Site.objects.get_current()
+    cordon, clinic = make_photo(title="Honor Cordon"), make_photo(title="Community Clinic")
+    tag = Tag.objects.create(name="Global Health", slug="global-health")
+    ship = make_story(headline="Hospital Ship Wraps Up Mission", slug="hospital-ship", photos=[cordon, clinic],
+                      created_by=editor)
+    clinics = make_story(headline="Navy Clinics Open Doors", slug="navy-clinics", photos=[clinic])
+    old = make_story(headline="Levee Repairs Finished", slug="levee-repairs")
+    story_archive(story=old, collection=collection, user=editor)
+    ship.tags.add(tag)
+    ship.related_stories.add(clinics)
+    record_revision(story=ship, user=editor)
+    Correction.objects.create(story=ship, text="An earlier version misstated the number of patients.")
+    RelatedHeadline.objects.create(story=clinics, headline="Sailors Train Partners", key="sailors train partners")
+    Redirect.objects.create(site=site, old_path="/news/ship-mission/", new_path="/news/hospital-ship/")
+    page = FlatPage.objects.create(url="/about/", title="About", content="<p>About this newsroom.</p>")
+    page.sites.add(site)
+    return {"ship": ship, "clinics": clinics, "old": old, "photos": [cordon, clinic]}
