@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import array
 import datetime
+import json
 import random
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, connections, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from newsroom.archive.models import ArchiveStatus, Collection
@@ -40,6 +41,7 @@ from newsroom.demo.words import (
     slug_words, tag_names,
 )
 from newsroom.website.apstyle import ap_date
+from newsroom.website.caching import content_changed
 
 YEARS = 15
 PHOTOS_PER_STORY = 2
@@ -50,6 +52,7 @@ REVIEW_SHARE = 0.001
 WITHDRAWN_SHARE = 0.001
 SCHEDULED_SHARE = 0.001
 NEVER_ARCHIVE_SHARE = 0.01
+SCHEDULED = "scheduled"  # not a stored status: published, its time after `until`
 # Stories published before the last two four-year terms are in a historical collection.
 CURRENT_TERMS = 2
 COPY_BATCH = 20_000  # rows per bulk_create batch, and stories per search-document statement
@@ -214,6 +217,27 @@ def term_collections(plan: Plan) -> list[tuple[str, str, datetime.date, datetime
     return terms
 
 
+def unpublished_states(plan: Plan) -> dict[int, str]:
+    """Which stories (by index) are drafts, in review, scheduled or withdrawn; the rest are published.
+
+    Drafts, stories in review and scheduled ones are among the newest, as in a real newsroom;
+    a withdrawn story can be of any age. From 20 stories up there is at least one of each.
+    """
+    count = plan.stories
+    if count < 20:
+        return {}
+    rng = plan.rng("states")
+    newest = range(count - max(20, count // 20), count)
+    wanted = {Status.DRAFT: DRAFT_SHARE, Status.IN_REVIEW: REVIEW_SHARE, SCHEDULED: SCHEDULED_SHARE}
+    states = {}
+    for state, share in wanted.items():
+        for index in rng.sample(newest, max(1, round(count * share))):
+            states.setdefault(index, state)
+    for index in rng.sample(range(count), max(1, round(count * WITHDRAWN_SHARE))):
+        states.setdefault(index, Status.WITHDRAWN)
+    return states
+
+
 # --------------------------------------------------------------------------- rows
 
 
@@ -264,21 +288,18 @@ class Rows:
         labels, weights = list(LABEL_WEIGHTS), list(LABEL_WEIGHTS.values())
         collections = self.collections
         until = timezone.make_aware(datetime.datetime.combine(self.plan.until, datetime.time(23, 59)), datetime.UTC)
+        states = unpublished_states(self.plan)
         for index, published_at in enumerate(self.times):
             story_id = self.story_id(index)
             headline, summary = writer.headline_and_summary(rng, published_at.date())
             body, paragraphs = writer.body(rng)
             self.paragraph_counts[index] = len(paragraphs)
             self.body_paragraphs.extend(paragraphs)
-            roll = rng.random()
-            status = Status.PUBLISHED
-            if roll < DRAFT_SHARE:
-                status, published_at = Status.DRAFT, None
-            elif roll < DRAFT_SHARE + REVIEW_SHARE:
-                status, published_at = Status.IN_REVIEW, None
-            elif roll < DRAFT_SHARE + REVIEW_SHARE + WITHDRAWN_SHARE:
-                status = Status.WITHDRAWN
-            elif roll < DRAFT_SHARE + REVIEW_SHARE + WITHDRAWN_SHARE + SCHEDULED_SHARE:
+            status = states.get(index, Status.PUBLISHED)
+            if status in (Status.DRAFT, Status.IN_REVIEW):
+                published_at = None
+            elif status == SCHEDULED:
+                status = Status.PUBLISHED
                 published_at = until + datetime.timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 10))
             written = (published_at or self.times[index]) - datetime.timedelta(hours=rng.randint(2, 72))
             archive_status, collection_id, archived_at = ArchiveStatus.CURRENT, None, None
@@ -328,8 +349,8 @@ class Rows:
             keywords = ", ".join(rng.sample(("training", "readiness", "exercise", "community", "medical",
                                               "aviation", "engineers", "ceremony", "logistics", "partnership"), 3))
             yield (
-                self.first_photo_id + index, "", 0, 0, 0, "", "{}", virin, "", rng.choice(PHOTO_TITLES), caption,
-                alt_text, photographer, credit, taken, f"{city}, {state}, United States", keywords, "{}", None,
+                self.first_photo_id + index, "", 0, 0, 0, "", {}, virin, "", rng.choice(PHOTO_TITLES), caption,
+                alt_text, photographer, credit, taken, f"{city}, {state}, United States", keywords, {}, None,
                 taken_at, taken_at,
             )
 
@@ -417,6 +438,7 @@ def generate(plan: Plan, *, progress=None) -> Generated:
     if index_in_use() and plan.stories:
         done.search_documents = write_search_documents(rows, progress(total=plan.stories, desc="search index"))
     _analyze()
+    content_changed()  # pages cached before this no longer show what the site has
     return done
 
 
@@ -432,6 +454,9 @@ def _bulk_load(models):
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         _fast_compression(cursor, local=True)
+        # Checks any rows a caller changed earlier in the transaction now: a table with checks
+        # still pending cannot have its keys dropped.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid::regclass::text, conname",
@@ -497,18 +522,28 @@ def _collections(plan: Plan) -> list[tuple[int, datetime.datetime, datetime.date
     return found
 
 
+def _field(model, name):
+    """The model field behind a row's column name ("story_id" is the field "story")."""
+    return model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") and name != "id" else name)
+
+
 def _columns(model, fields):
-    return [model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") and name != "id" else name).column
-            for name in fields]
+    return [_field(model, name).column for name in fields]
 
 
 def _copy(model, fields, rows, bar) -> int:
     """COPY the rows into the model's table: far faster than INSERTs for millions of rows."""
     columns = ", ".join(connection.ops.quote_name(column) for column in _columns(model, fields))
+    # JSON values go as their text; the generated ones are all empty objects.
+    json_positions = [i for i, name in enumerate(fields) if isinstance(_field(model, name), models.JSONField)]
     count = 0
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
             for row in rows:
+                if json_positions:
+                    row = list(row)
+                    for position in json_positions:
+                        row[position] = json.dumps(row[position])
                 copy.write_row(row)
                 count += 1
                 if not count % 10_000:
@@ -518,7 +553,26 @@ def _copy(model, fields, rows, bar) -> int:
     return count
 
 
+@contextmanager
+def _dates_as_given(model):
+    """bulk_create would stamp created/updated with the time of the run; keep the generated ones."""
+    stamped = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
+    for f in stamped:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
 def _bulk_create(model, fields, rows, bar) -> int:
+    with _dates_as_given(model):
+        return _bulk_create_batches(model, fields, rows, bar)
+
+
+def _bulk_create_batches(model, fields, rows, bar) -> int:
     count = 0
     batch = []
     for row in rows:

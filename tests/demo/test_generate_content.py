@@ -1,0 +1,168 @@
+"""generate_content: a small generated newsroom, checked the way a reader and an operator would.
+
+Runs on SQLite and on PostgreSQL (COPY, and the search index built alongside).
+"""
+
+import datetime
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from newsroom.archive.models import ArchiveStatus
+from newsroom.photos.models import PhotoAsset
+from newsroom.photos.virin import parse_virin, validate_virin
+from newsroom.search import indexing
+from newsroom.search.models import StorySearchDocument
+from newsroom.stories.body import split_paragraphs
+from newsroom.stories.models import PhotoPlacement, Status, Story, Tag
+
+UNTIL = datetime.date(2026, 6, 30)
+on_postgresql = connection.vendor == "postgresql"
+
+
+def generate(stories=60, photos=None, seed=1, until=UNTIL):
+    out = StringIO()
+    args = ["--stories", str(stories), "--seed", str(seed), "--until", until.isoformat()]
+    if photos is not None:
+        args += ["--photos", str(photos)]
+    call_command("generate_content", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def generated(db):
+    return generate()
+
+
+def test_counts_and_shape_of_the_generated_newsroom(generated):
+    assert "Generated 60 stories, 120 photo records (no image files)" in generated
+    assert Story.objects.count() == 60 and PhotoAsset.objects.count() == 120
+    assert PhotoPlacement.objects.count() == 120
+    assert Story.related_stories.through.objects.count() == 60 * 5
+    assert Tag.objects.count() >= 200
+
+    for story in Story.objects.prefetch_related("tags", "related_stories", "placements"):
+        paragraphs = split_paragraphs(story.body)
+        assert 7 <= len(paragraphs) <= 15, story.slug
+        assert 350 <= len(story.body.split()) <= 1600, story.slug
+        assert 2 <= story.tags.count() <= 5
+        assert len({p.photo_id for p in story.placements.all()}) == 2
+        assert all(p.after_paragraph <= len(paragraphs) for p in story.placements.all())
+        assert story not in story.related_stories.all() and story.related_stories.count() == 5
+        assert story.headline and story.summary and ", " in story.byline
+
+    states = {status: Story.objects.filter(status=status).count() for status in Status.values}
+    assert states[Status.DRAFT] >= 1 and states[Status.IN_REVIEW] >= 1 and states[Status.WITHDRAWN] >= 1
+    end_of_until = datetime.datetime.combine(UNTIL, datetime.time.max, tzinfo=datetime.UTC)
+    assert Story.objects.scheduled(now=end_of_until).exists(), "scheduled after --until"
+    archived = Story.objects.archived()
+    assert archived.exists() and Story.objects.current().exists()
+    assert not archived.filter(collection__isnull=True).exists()
+    dates = Story.objects.published(now=end_of_until).order_by("published_at").values_list("published_at", flat=True)
+    assert (dates.last() - dates.first()).days > 365 * 12, "spread over about fifteen years"
+    assert dates.last().date() <= UNTIL
+
+
+def test_photo_records_have_valid_virins_credits_and_no_files(generated):
+    for photo in PhotoAsset.objects.all():
+        validate_virin(photo.virin)  # strict, canonical
+        assert parse_virin(photo.virin).date_shot == photo.date_taken
+        assert photo.caption.endswith(f"{photo.date_taken.year}.")
+        assert photo.alt_text and photo.photographer and photo.credit and photo.title
+        assert not photo.original and photo.renditions == {}
+
+
+def test_every_published_story_page_renders(generated, client):
+    for story in Story.objects.published():
+        response = client.get(story.get_absolute_url())
+        assert response.status_code == 200, story.slug
+        page = response.content.decode()
+        assert story.headline in page
+        assert "Image not available." in page, "a photo record without a file says so"
+        if story.archive_status == ArchiveStatus.ARCHIVED:
+            assert story.collection.notice[:40] in page
+    for story in Story.objects.exclude(pk__in=Story.objects.published()):
+        assert client.get(story.get_absolute_url()).status_code == 404, story.slug
+
+
+def test_listings_and_photo_pages_render_without_image_files(generated, client):
+    assert client.get("/news/").status_code == 200
+    assert client.get("/news/?page=2").status_code == 200
+    assert client.get("/archive/").status_code == 200
+    tag = Tag.objects.filter(stories__in=Story.objects.published().current()).first()
+    assert client.get(tag.get_absolute_url()).status_code == 200
+    photo = PhotoAsset.objects.filter(placements__story__in=Story.objects.published()).first()
+    response = client.get(photo.get_absolute_url())
+    assert response.status_code == 200 and photo.virin in response.content.decode()
+
+
+def snapshot():
+    return (
+        list(Story.objects.order_by("pk").values_list()),
+        list(PhotoAsset.objects.order_by("pk").values_list()),
+        list(PhotoPlacement.objects.order_by("story", "photo").values_list("story", "photo", "after_paragraph")),
+        list(Story.tags.through.objects.order_by("story", "tag").values_list("story", "tag")),
+        list(Story.related_stories.through.objects.order_by("from_story", "to_story").values_list("from_story", "to_story")),
+    )
+
+
+def empty_the_newsroom():
+    Story.objects.all().delete()
+    PhotoAsset.objects.all().delete()
+
+
+# A transaction per statement, as an operator's run has: on PostgreSQL the search index is
+# then built on two connections at once.
+@pytest.mark.django_db(transaction=True)
+def test_the_same_seed_gives_the_same_content():
+    generate(stories=40, seed=7)
+    first = snapshot()
+    empty_the_newsroom()
+    generate(stories=40, seed=7)
+    assert snapshot() == first
+    empty_the_newsroom()
+    generate(stories=40, seed=8)
+    assert snapshot()[0] != first[0]
+
+
+def test_refuses_a_database_that_has_content(generated):
+    with pytest.raises(CommandError, match=r"already has content \(60 stories and 120 photos\).*flush") as error:
+        generate(stories=5)
+    assert error.value.returncode == 2
+    assert Story.objects.count() == 60
+
+
+def test_fewer_photos_than_placements_are_shared_and_more_stay_in_the_library(db):
+    generate(stories=30, photos=10)
+    assert PhotoAsset.objects.count() == 10 and PhotoPlacement.objects.count() == 60
+    empty_the_newsroom()
+    generate(stories=20, photos=100)
+    assert PhotoAsset.objects.filter(placements__isnull=True).count() == 60
+
+
+def test_help_lists_examples_and_says_photos_have_no_files(capsys):
+    with pytest.raises(SystemExit):
+        call_command("generate_content", "--help")
+    text = capsys.readouterr().out
+    assert "Examples:\n  python manage.py generate_content --stories 1000\n" in text
+    assert "NO image file" in text
+
+
+@pytest.mark.skipif(not on_postgresql, reason="the search index exists on PostgreSQL only; SQLite search reads stories")
+def test_search_documents_are_what_the_index_would_make(generated, client):
+    assert StorySearchDocument.objects.count() == 60
+    made = {doc.story_id: (doc.vector, doc.text) for doc in StorySearchDocument.objects.all()}
+    for story_id in list(made)[:12]:
+        indexing.refresh_story(story_id)
+        document = StorySearchDocument.objects.get(pk=story_id)
+        assert (document.vector, document.text) == made[story_id], story_id
+
+    story = Story.objects.published().first()
+    word = max(re.findall(r"[A-Za-z]{6,}", story.headline), key=len)
+    response = client.get("/search/", {"q": word})
+    assert response.status_code == 200
+    assert re.search(r'class="newsroom-listing__headline"><a class="usa-link" href="/news/[^"]+">[^<]*' + word,
+                     response.content.decode(), flags=re.I)
