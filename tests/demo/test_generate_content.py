@@ -135,6 +135,15 @@ def test_refuses_a_database_that_has_content(generated):
     assert Story.objects.count() == 60
 
 
+def test_dry_run_saves_nothing(db):
+    out = StringIO()
+    call_command("generate_content", "--stories", "25", "--dry-run", stdout=out)
+    assert out.getvalue().startswith("Would generate 25 stories, 50 photo records")
+    assert out.getvalue().rstrip().endswith("Dry run: nothing was saved.")
+    assert not Story.objects.exists() and not PhotoAsset.objects.exists()
+    assert not StorySearchDocument.objects.exists()
+
+
 def test_fewer_photos_than_placements_are_shared_and_more_stay_in_the_library(db):
     generate(stories=30, photos=10)
     assert PhotoAsset.objects.count() == 10 and PhotoPlacement.objects.count() == 60

@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.commandline import BAD_USAGE, HelpFormatter, iso_date, progress
+from newsroom.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit, iso_date, progress
 from newsroom.demo.generate import ContentNotEmpty, Plan, generate
 
 
@@ -40,6 +40,7 @@ Examples:
   python manage.py generate_content --stories 1000
   python manage.py generate_content --stories 1000000 --photos 2000000 --seed 7
   python manage.py generate_content --stories 500 --photos 0 --until 2024-12-31
+  python manage.py generate_content --stories 100 --dry-run
 """
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -57,8 +58,12 @@ Examples:
             "--until", type=iso_date, metavar="YYYY-MM-DD",
             help="The newest publication date (default today); stories go back 15 years from it.",
         )
+        parser.add_argument(
+            "--dry-run", action="store_true",
+            help="Generate everything in one transaction, report, then roll it back; nothing is saved.",
+        )
 
-    def handle(self, *args, stories, photos, seed, until, verbosity=1, **options):
+    def handle(self, *args, stories, photos, seed, until, dry_run=False, verbosity=1, **options):
         plan = Plan(stories=stories, photos=2 * stories if photos is None else photos, seed=seed)
         if until is not None:
             plan = Plan(stories=plan.stories, photos=plan.photos, seed=seed, until=until)
@@ -66,7 +71,8 @@ Examples:
             raise CommandError("Ask for no photos or at least two: each story places two different photos.", returncode=BAD_USAGE)
         started = time.monotonic()
         try:
-            done = generate(plan, progress=progress)
+            with dry_run_or_commit(dry_run):
+                done = generate(plan, progress=progress)
         except ContentNotEmpty as error:
             raise CommandError(
                 f"This database already has content ({error}). generate_content only fills an empty "
@@ -75,10 +81,11 @@ Examples:
                 returncode=BAD_USAGE,
             ) from None
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(
-                f"Generated {done.stories:,} stories, {done.photos:,} photo records (no image files), "
+            style, verb = (self.style.WARNING, "Would generate") if dry_run else (self.style.SUCCESS, "Generated")
+            self.stdout.write(style(
+                f"{verb} {done.stories:,} stories, {done.photos:,} photo records (no image files), "
                 f"{done.placements:,} placed photos, {done.story_tags:,} story tags from {done.tags} tags, "
                 f"{done.related:,} related-story links, {done.collections} historical collections and "
                 f"{done.search_documents:,} search documents in {time.monotonic() - started:.0f} s (seed {plan.seed}, "
-                f"until {plan.until})."
+                f"until {plan.until})." + (" Dry run: nothing was saved." if dry_run else "")
             ))
