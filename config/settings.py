@@ -70,18 +70,19 @@ MIDDLEWARE = [
     # PostgreSQL down or restarting: readers get a 503 page with Retry-After, not a 500.
     "newsroom.website.health.DatabaseUnavailableMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Readers' pages from the cache: after the middleware whose headers every page carries, before
+    # the session, CSRF, authentication and messages ones that a cached page never needs.
+    "newsroom.website.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # A story whose address changed answers at the old one with a permanent redirect.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
-    # Innermost, so a page served from the cache still gets the security and CSP headers.
-    "newsroom.website.caching.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +113,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, sharing one Redis client instead of building one per operation.
+    CACHES["default"]["BACKEND"] = "newsroom.website.redis_cache.RedisCache"
+    # A Redis that hangs must not hold readers' pages: past these seconds they are made uncached.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

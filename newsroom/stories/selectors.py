@@ -20,7 +20,10 @@ def current_news():
 
 
 def _with_everything_shown(stories):
-    related = Prefetch("related_stories", queryset=Story.objects.published().order_by("-published_at"))
+    # A related story shows only its headline and link: its body (the bulk of a row) stays in the database.
+    related = Prefetch(
+        "related_stories", queryset=Story.objects.published().order_by("-published_at").only("slug", "headline")
+    )
     return stories.select_related("collection").prefetch_related(_placements(), "tags", related, "corrections")
 
 

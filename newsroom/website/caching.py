@@ -14,7 +14,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from newsroom.stories.models import Status, Story
 
@@ -59,18 +60,13 @@ def _bump():
     cache.set(NEXT_CHANGE_KEY, _next_scheduled_change(), timeout=None)
 
 
-def _current_generation():
-    """The generation to key pages by, bumped first if a scheduled moment has passed."""
-    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
-    generation, next_change = values.get(GENERATION_KEY), values.get(NEXT_CHANGE_KEY)
-    if generation is None or next_change is None or time.time() >= next_change:
-        _bump()
-        values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
-        generation, next_change = values.get(GENERATION_KEY), values.get(NEXT_CHANGE_KEY)
-    return generation, next_change
-
-
 class PageCacheMiddleware:
+    """Serves readers' pages from the cache with one round trip to it: the generation, the next
+    scheduled change and the page are fetched together, and a page stored under an older
+    generation is a miss. Placed before the session, authentication, CSRF and messages
+    middleware, so a hit costs none of them; after the security, CSP and conditional-GET
+    ones, so a hit still carries their headers and answers If-None-Match."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -82,27 +78,44 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ["Cookie"])
             return response
 
+        key = f"newsroom:page:{request.get_host()}:{request.get_full_path()}"
         try:
-            generation, next_change = _current_generation()
-            key = f"newsroom:page:{generation}:{request.get_host()}:{request.get_full_path()}"
-            lifetime = max(1, min(settings.PAGE_CACHE_SECONDS, int(next_change - time.time())))
-            response = cache.get(key)
+            found = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, key])
+            generation, next_change = found.get(GENERATION_KEY), found.get(NEXT_CHANGE_KEY)
+            if generation is None or next_change is None or time.time() >= next_change:
+                # First request, or a scheduled publication or expiry has come: pages made before are stale.
+                _bump()
+                found = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+                generation, next_change = found.get(GENERATION_KEY), found.get(NEXT_CHANGE_KEY)
+            stored = found.get(key)
         except Exception:  # the cache is down: readers still get pages, just not cached ones
             logger.warning("Page cache unavailable; serving uncached", exc_info=True)
             return self.get_response(request)
-        if response is None:
+        lifetime = max(1, min(settings.PAGE_CACHE_SECONDS, int(next_change - time.time())))
+
+        if stored is not None and stored[0] == generation:
+            _, status, headers, content = stored
+            response = HttpResponse(content, status=status, headers=headers)
+        else:
             response = self.get_response(request)
             if self._cacheable_response(response):
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-                try:
-                    cache.set(key, response, timeout=lifetime)
-                except Exception:
-                    logger.warning("Page cache unavailable; page not stored", exc_info=True)
+                self._store(key, generation, response, lifetime)
         if self._cacheable_response(response):
             patch_cache_control(response, public=True, max_age=min(lifetime, settings.PAGE_MAX_AGE))
-            patch_vary_headers(response, ["Cookie"])
         return response
+
+    @staticmethod
+    def _store(key, generation, response, lifetime):
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        set_response_etag(response)  # once, here, rather than on every hit
+        patch_vary_headers(response, ["Cookie"])
+        # The page as plain values: cheaper to store and to rebuild than a pickled response.
+        stored = (generation, response.status_code, dict(response.headers), response.content)
+        try:
+            cache.set(key, stored, timeout=lifetime)
+        except Exception:
+            logger.warning("Page cache unavailable; page not stored", exc_info=True)
 
     @staticmethod
     def _cacheable_request(request):

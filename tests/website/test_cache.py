@@ -16,10 +16,15 @@ def test_the_configured_cache_stores_and_returns_values():
         cache.delete(key)
 
 
-def test_a_redis_cache_url_selects_djangos_redis_backend():
+def test_a_redis_cache_url_selects_djangos_redis_backend_with_one_shared_client():
     result = manage(
-        "shell", "--verbosity", "0", "-c", "from django.conf import settings; print(settings.CACHES['default'])",
+        "shell", "--verbosity", "0", "-c",
+        "from django.conf import settings; from django.core.cache import caches; cache = caches['default']; "
+        "from django.core.cache.backends.redis import RedisCache; "
+        "print(settings.CACHES['default'], isinstance(cache, RedisCache), "
+        "cache._cache.get_client() is cache._cache.get_client(write=True))",
         CACHE_URL="redis://127.0.0.1:6379/1",
     )
-    assert "django.core.cache.backends.redis.RedisCache" in result.stdout, result.stderr
+    assert "newsroom.website.redis_cache.RedisCache" in result.stdout, result.stderr
     assert "redis://127.0.0.1:6379/1" in result.stdout
+    assert result.stdout.split()[-2:] == ["True", "True"], "Django's backend, one client for every operation"
