@@ -6,14 +6,17 @@ Dates are publication dates on the site's clock (TIME_ZONE), like the dates prin
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 
+from newsroom.archive.models import Collection
 from newsroom.archive.services import start_of_day
 from newsroom.stories.models import Story
 from newsroom.stories.selectors import listed_stories
 from newsroom.website.apstyle import MONTHS
+from newsroom.website.pagination import cached_by_generation
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,11 @@ def _public_archived():
 
 
 def archived_years() -> list[ArchivePeriod]:
-    """Each year with archived stories, newest first, in one query."""
+    """Each year with archived stories, newest first, in one query; kept until the content changes."""
+    return cached_by_generation("archive:years", _archived_years)
+
+
+def _archived_years() -> list[ArchivePeriod]:
     rows = (
         _public_archived()
         .annotate(year=ExtractYear("published_at"))
@@ -71,7 +78,11 @@ def archived_years() -> list[ArchivePeriod]:
 
 
 def archived_months(year: int) -> list[ArchivePeriod]:
-    """Each month of `year` with archived stories, in calendar order, in one query."""
+    """Each month of `year` with archived stories, in calendar order, in one query; kept until the content changes."""
+    return cached_by_generation(f"archive:months:{year}", lambda: _archived_months(year))
+
+
+def _archived_months(year: int) -> list[ArchivePeriod]:
     start, end = ArchivePeriod(year=year).bounds()
     rows = (
         _public_archived()
@@ -82,3 +93,18 @@ def archived_months(year: int) -> list[ArchivePeriod]:
         .order_by("month")
     )
     return [ArchivePeriod(year=year, month=row["month"], count=row["count"]) for row in rows]
+
+
+def collections_with_public_counts() -> list[Collection]:
+    """Every collection with `public_count`, its stories readers can see; kept until the content changes.
+
+    Counted per collection on its own index, not by joining every story to its collection.
+    """
+    return cached_by_generation("archive:collections", _collections_with_public_counts)
+
+
+def _collections_with_public_counts() -> list[Collection]:
+    public = (
+        _public_archived().filter(collection=OuterRef("pk")).values("collection").annotate(n=Count("pk")).values("n")
+    )
+    return list(Collection.objects.annotate(public_count=Coalesce(Subquery(public), 0)))

@@ -1,15 +1,15 @@
 from django.conf import settings
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.views.generic import ListView
 
 from newsroom.archive.models import Collection
-from newsroom.archive.selectors import ArchivePeriod, archived_months, archived_stories, archived_years
-from newsroom.stories.models import Story
+from newsroom.archive.selectors import (
+    ArchivePeriod, archived_months, archived_stories, archived_years, collections_with_public_counts,
+)
+from newsroom.website.pagination import ListingView
 
 
-class ArchiveView(ListView):
+class ArchiveView(ListingView):
     """Stories in historical collections: still findable, newest first.
 
     All of them, one collection's, or one year's or month's (by publication date), with the
@@ -25,6 +25,7 @@ class ArchiveView(ListView):
         self.years = self.months = []
         if "slug" in self.kwargs:
             self.collection = get_object_or_404(Collection, slug=self.kwargs["slug"])
+            self.count_key = f"archive:collection:{self.collection.pk}"
             return archived_stories().filter(collection=self.collection)
 
         self.years = archived_years()
@@ -36,14 +37,13 @@ class ArchiveView(ListView):
             self.months = archived_months(self.period.year)
             if self.period.month is not None and self.period.month not in {entry.month for entry in self.months}:
                 raise Http404("No archived stories were published that month.")
+        self.count_key = f"archive:{self.period.year}-{self.period.month}" if self.period else "archive"
         return archived_stories(period=self.period)
 
     def get_context_data(self, **kwargs):
-        public = Q(stories__in=Story.objects.published())
-        collections = Collection.objects.annotate(public_count=Count("stories", filter=public))
         return super().get_context_data(
             collection=self.collection,
-            collections=collections,
+            collections=collections_with_public_counts(),
             period=self.period,
             years=self.years,
             months=self.months,

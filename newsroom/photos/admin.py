@@ -1,8 +1,11 @@
+import datetime
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -11,6 +14,18 @@ from newsroom.photos.forms import PhotoAssetForm, virin_date_warning
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save, photos_update_credit
 from newsroom.photos.virin import SERVICES, parse_virin
+from newsroom.stories.models import PhotoPlacement
+from newsroom.website.pagination import EstimatedCountPaginator
+
+
+# The start of a VIRIN, at least its date and service letter: "210614-A", "210614-a-kx193-10".
+_VIRIN_START = re.compile(r"\d{6}-[A-Z](?:-[A-Z0-9]{0,5}(?:-[A-Z0-9]{0,4}(?:-[A-Z]{0,2})?)?)?", re.IGNORECASE)
+
+
+def virin_prefix(term: str) -> str:
+    """The VIRIN (or its start) a changelist search names, upper case as stored; "" for other words."""
+    term = term.strip()
+    return term.upper() if _VIRIN_START.fullmatch(term) else ""
 
 
 def thumbnail(photo, width=96):
@@ -41,14 +56,17 @@ class YearTakenFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = (
-            PhotoAsset.objects.exclude(date_taken=None).annotate(year=ExtractYear("date_taken"))
-            .values_list("year", flat=True).distinct().order_by("-year")
-        )
-        return [(str(year), str(year)) for year in years]
+        # From the first and last dates on the index: a DISTINCT over every photo would read them all.
+        span = PhotoAsset.objects.aggregate(first=Min("date_taken"), last=Max("date_taken"))
+        if span["first"] is None:
+            return []
+        return [(str(year), str(year)) for year in range(span["last"].year, span["first"].year - 1, -1)]
 
     def queryset(self, request, queryset):
-        return queryset.filter(date_taken__year=self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        year = int(self.value())  # a range on the index, not EXTRACT(year) of every row
+        return queryset.filter(date_taken__gte=datetime.date(year, 1, 1), date_taken__lt=datetime.date(year + 1, 1, 1))
 
 
 class BulkCreditForm(forms.Form):
@@ -67,6 +85,9 @@ class PhotoAssetAdmin(admin.ModelAdmin):
     search_fields = ["virin", "title", "caption", "photographer", "keywords"]
     list_filter = [ServiceFilter, YearTakenFilter, "credit"]
     list_per_page = 50
+    # Millions of photo records: no exact count of the whole library on every page load.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     # Stated here because the "used in" count groups rows, and Django drops Meta.ordering then.
     ordering = ["-created_at", "-id"]
     actions = ["edit_credit_and_keywords"]
@@ -85,7 +106,15 @@ class PhotoAssetAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("placements"))
+        # Counted per listed photo; grouping the whole library by photo would read every row.
+        uses = PhotoPlacement.objects.filter(photo=OuterRef("pk")).order_by().values("photo").annotate(n=Count("pk")).values("n")
+        return super().get_queryset(request).annotate(story_count=Coalesce(Subquery(uses), 0))
+
+    def get_search_results(self, request, queryset, search_term):
+        prefix = virin_prefix(search_term)
+        if prefix:  # on the VIRIN's own index, not a scan of every caption
+            return queryset.filter(virin__startswith=prefix), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="Photo")
     def preview(self, photo):

@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 
 from newsroom.photos.virin import validate_virin
+from newsroom.stories.indexes import PrefixIndex
 
 
 def originals_storage():
@@ -112,6 +113,13 @@ class PhotoAsset(models.Model):
         verbose_name = "photo"
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
+        indexes = [
+            # The photo library's changelist, newest first; and its "year taken" filter's range.
+            models.Index(fields=["-created_at", "-id"], name="photo_library_idx"),
+            models.Index(fields=["date_taken"], name="photo_date_taken_idx"),
+            # Searching by the start of a VIRIN ("210614-A-KX193"): LIKE 'prefix%' on this index.
+            PrefixIndex(fields=["virin"], name="photo_virin_prefix_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "virin",

@@ -13,6 +13,8 @@ from newsroom.stories.models import PhotoPlacement, Story
 from newsroom.stories.selectors import listed_stories
 
 MAX_QUERY_LENGTH = 200
+# How many of the newest matching stories are ranked and paged through (PostgreSQL).
+RANKED_MATCHES = 1000
 # Without the index, each word is a scan of the stories table; a few are plenty.
 MAX_PLAIN_TERMS = 8
 
@@ -59,9 +61,18 @@ def search_stories(query: str):
 
 def _full_text(query: str):
     search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    # Ranked among the newest matches only: a common word matches hundreds of thousands of
+    # stories, and ranking them all would read every one. PostgreSQL finds the newest either by
+    # walking the date index (common words) or from the search index (rare ones).
+    newest_matches = (
+        Story.objects.published()
+        .filter(search_document__vector=search_query)
+        .order_by("-published_at", "-id")
+        .values("pk")[:RANKED_MATCHES]
+    )
     return (
         listed_stories()
-        .filter(search_document__vector=search_query)
+        .filter(pk__in=newest_matches)
         .annotate(
             rank=SearchRank(F("search_document__vector"), search_query),
             marked_snippet=SearchHeadline(

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from newsroom.archive.admin_actions import bring_back_from_collection, move_to_collection
-from newsroom.photos.admin import thumbnail
+from newsroom.photos.admin import thumbnail, virin_prefix
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
 from newsroom.stories.revisions import record_baseline, record_revision
+from newsroom.website.pagination import EstimatedCountPaginator
 from newsroom.stories.services import (
     keep_old_address,
     story_publish,
@@ -131,9 +132,14 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     list_display = ["lead_photo", "headline", "label", "publication", "published_at", "archive_status", "created_by"]
     list_display_links = ["headline"]
     list_filter = ["status", "archive_status", "label", "created_by", "tags"]
-    search_fields = ["headline", "summary", "byline", "placements__photo__virin"]
+    # Words in the headline, summary or byline (trigram indexes); a VIRIN, or its start, finds
+    # the stories that place that photo (see get_search_results).
+    search_fields = ["headline", "summary", "byline"]
     date_hierarchy = "published_at"
     list_per_page = 50
+    # A million stories: no exact count of the whole table on every page load.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_select_related = ["created_by"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "related_stories"]
@@ -148,6 +154,13 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         ("Historical collection", {"fields": ["archive_status", "collection"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        prefix = virin_prefix(search_term)
+        if prefix:
+            placing = PhotoPlacement.objects.filter(photo__virin__startswith=prefix).values("story")
+            return queryset.filter(pk__in=placing), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         # One query for every row's lead photo, however many rows the page shows.

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsroom.archive.models import ArchiveStatus
+from newsroom.stories.indexes import TrigramIndex
 
 
 class Label(models.TextChoices):
@@ -140,8 +141,39 @@ class Story(models.Model):
             ("archive_story", "Can move stories into and out of historical collections"),
         ]
         get_latest_by = "published_at"
+        # Every listing reads newest first; each has a partial index in exactly that order, so a
+        # page is a short index walk and a count or a deep page never reads the table itself
+        # (expires_at, which the filters also read, is the last column). Conditions are written as
+        # StoryQuerySet.published()/current()/archived() write them, so PostgreSQL matches them.
         indexes = [
             models.Index(fields=["status", "archive_status", "-published_at"], name="story_listing_idx"),
+            models.Index(
+                fields=["-published_at", "-id", "expires_at"], name="story_current_news_idx",
+                condition=models.Q(status=Status.PUBLISHED) & ~models.Q(archive_status=ArchiveStatus.ARCHIVED),
+            ),
+            models.Index(
+                fields=["label", "-published_at", "-id", "expires_at"], name="story_label_news_idx",
+                condition=models.Q(status=Status.PUBLISHED) & ~models.Q(archive_status=ArchiveStatus.ARCHIVED),
+            ),
+            models.Index(
+                fields=["-published_at", "-id", "expires_at"], name="story_archive_idx",
+                condition=models.Q(status=Status.PUBLISHED, archive_status=ArchiveStatus.ARCHIVED),
+            ),
+            models.Index(
+                fields=["collection", "-published_at", "-id", "expires_at"], name="story_collection_idx",
+                condition=models.Q(status=Status.PUBLISHED, archive_status=ArchiveStatus.ARCHIVED),
+            ),
+            # Search ranks among the newest matches of all published stories, archived ones too.
+            models.Index(
+                fields=["-published_at", "-id", "expires_at"], name="story_published_idx",
+                condition=models.Q(status=Status.PUBLISHED),
+            ),
+            # The admin's changelist: every story, newest first (drafts, with no date, on top),
+            # and its search by words in the headline, summary or byline.
+            models.Index(fields=["-published_at", "-id"], name="story_changelist_idx"),
+            TrigramIndex(fields=["headline"], name="story_headline_trgm_idx"),
+            TrigramIndex(fields=["summary"], name="story_summary_trgm_idx"),
+            TrigramIndex(fields=["byline"], name="story_byline_trgm_idx"),
         ]
         constraints = [
             models.UniqueConstraint("slug", name="story_slug_unique"),

@@ -7,15 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.generic import ListView
 
 from newsroom.stories import preview
 from newsroom.stories.body import body_blocks
 from newsroom.stories.models import Label, Tag
 from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader
+from newsroom.website.pagination import ListingView
 
 
-class NewsListView(ListView):
+class NewsListView(ListingView):
     """Current news, newest first: all of it, or one tag's, one label's or one writer's.
 
     Archived stories live in the archive section instead.
@@ -28,6 +28,7 @@ class NewsListView(ListView):
 
     def get_queryset(self):
         stories = current_news()
+        self.count_key = "news"
         self.heading = "News Stories"
         self.description = f"The latest news stories from {settings.SITE_NAME}, newest first."
         if "slug" in self.kwargs:
@@ -35,6 +36,7 @@ class NewsListView(ListView):
             self.heading = f"News Stories: {self.tag.name}"
             self.description = f"News stories about {self.tag.name} from {settings.SITE_NAME}, newest first."
             stories = stories.filter(tags=self.tag)
+            self.count_key = f"news:tag:{self.tag.pk}"
         elif "label" in self.kwargs:
             if self.kwargs["label"] not in Label.values:
                 raise Http404("No such kind of story.")
@@ -42,12 +44,14 @@ class NewsListView(ListView):
             self.heading = f"{label.label} Stories"
             self.description = f"{label.label} stories from {settings.SITE_NAME}, newest first."
             stories = stories.filter(label=label)
+            self.count_key = f"news:label:{label}"
         elif "byline" in self.kwargs:
             # A byline is free text ("Staff Sgt. Maria Delgado, Army"); its address is the
             # slug of the name, matched word by word whatever the punctuation between.
             words = self.kwargs["byline"].split("-")
             pattern = r"^" + r"[^a-z0-9]+".join(re.escape(word) for word in words) + r"([^a-z0-9]|$)"
             stories = stories.filter(byline__iregex=pattern)
+            self.count_key = f"news:byline:{self.kwargs['byline']}"
             first = stories.first()
             if first is None:
                 raise Http404("No published story has that byline.")

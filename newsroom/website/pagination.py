@@ -1,0 +1,160 @@
+"""Paging through a million stories: counts that are not recounted on every request, deep pages
+that do not read the table row by row, and estimates where an exact figure is not worth its cost.
+
+Readers' listings (`ListingPaginator`): the count of a listing is kept in the cache under the
+site's content generation (see website/caching.py), so it is counted once per change to the
+content, not once per request; and a page deep in a listing finds its twenty stories' ids with
+an index-only walk (from the far end when that is shorter), then loads just those rows.
+
+The admin (`EstimatedCountPaginator`): an unfiltered changelist of a big table shows
+PostgreSQL's own estimate of the rows (pg_class.reltuples, kept by ANALYZE and autovacuum);
+a filtered one counts exactly up to a cap, then estimates.
+"""
+
+import hashlib
+import json
+import logging
+import time
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+from django.views.generic import ListView
+
+from newsroom.website.caching import GENERATION_KEY, NEXT_CHANGE_KEY
+
+logger = logging.getLogger(__name__)
+
+# Pages up to this offset are read with a plain LIMIT/OFFSET: walking a few thousand index
+# entries costs less than a second query.
+SHALLOW_OFFSET = 2000
+
+
+def cached_by_generation(key: str, compute):
+    """compute(), kept in the cache until the content next changes (or a scheduled moment passes).
+
+    Without a cache, or when its generation is unknown or out of date, computes every time.
+    """
+    try:
+        values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+    except Exception:  # the cache is down: readers still get their page
+        logger.warning("Cache unavailable; counting uncached", exc_info=True)
+        return compute()
+    generation, next_change = values.get(GENERATION_KEY), values.get(NEXT_CHANGE_KEY)
+    if generation is None or next_change is None or time.time() >= next_change:
+        return compute()
+    full_key = f"newsroom:computed:{generation}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+    try:
+        value = cache.get(full_key)
+    except Exception:
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(full_key, value, timeout=max(1, int(next_change - time.time())))
+        except Exception:
+            logger.warning("Cache unavailable; count not kept", exc_info=True)
+    return value
+
+
+class ListingPaginator(Paginator):
+    """A readers' listing ordered by a unique key (newest first, ties by id).
+
+    `count_key` names the listing ("news", "tag:disaster-response"); its count is kept per
+    content generation. Without one, the count is made on every request.
+    """
+
+    def __init__(self, object_list, per_page, *, count_key=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return self.object_list.count()
+        return cached_by_generation(f"count:{self.count_key}", self.object_list.count)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if bottom <= SHALLOW_OFFSET or not hasattr(self.object_list, "values_list"):
+            return self._get_page(self.object_list[bottom:top], number, self)
+        return self._get_page(self._deep_page(bottom, top), number, self)
+
+    def _deep_page(self, bottom, top):
+        """The stories from `bottom` to `top`: their ids from an index-only walk, then their rows."""
+        stories = self.object_list
+        from_the_end = self.count - top
+        if from_the_end < bottom:
+            # Past the middle: walking from the oldest end passes fewer entries.
+            ids = list(stories.reverse().values_list("pk", flat=True)[from_the_end:from_the_end + (top - bottom)])
+            ids.reverse()
+        else:
+            ids = list(stories.values_list("pk", flat=True)[bottom:top])
+        rows = {story.pk: story for story in stories.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+class EstimatedCountPaginator(Paginator):
+    """For admin changelists of big tables: estimates instead of counting a million rows.
+
+    Unfiltered: PostgreSQL's row estimate for the table when it is over ESTIMATE_FROM rows
+    (exact below that, and on other databases). Filtered (a search, a filter): counted exactly
+    up to EXACT_UP_TO, and the planner's estimate beyond it.
+    """
+
+    ESTIMATE_FROM = 100_000
+    EXACT_UP_TO = 10_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql":
+            return queryset.count()
+        if not queryset.query.where:
+            estimate = _table_estimate(connection, queryset.model._meta.db_table)
+            return estimate if estimate >= self.ESTIMATE_FROM else queryset.count()
+        capped = queryset.order_by()[: self.EXACT_UP_TO + 1].count()
+        if capped <= self.EXACT_UP_TO:
+            return capped
+        return max(capped, _planner_estimate(connection, queryset))
+
+    @property
+    def is_estimate(self):
+        return self.count > self.EXACT_UP_TO
+
+
+def _table_estimate(connection, table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+        row = cursor.fetchone()
+    return max(0, row[0]) if row else 0
+
+
+def _planner_estimate(connection, queryset) -> int:
+    """How many rows PostgreSQL expects the query to return (EXPLAIN, nothing is run)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class ListingView(ListView):
+    """A readers' listing: its count kept until the content changes, deep pages read by index.
+
+    `count_key` names the listing for the kept count; set it in get_queryset.
+    """
+
+    count_key = None
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return ListingPaginator(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+            count_key=self.count_key, **kwargs,
+        )
