@@ -108,17 +108,18 @@ def stories_to_unarchive(*, collection: Collection, before=None, after=None):
 
 
 @transaction.atomic
-def stories_archive(*, stories, collection: Collection, user, at=None) -> ArchiveResult:
+def stories_archive(*, stories, collection: Collection, user, at=None, each=iter) -> ArchiveResult:
     """Move each published, current story into `collection`, all or none.
 
     Stories marked never to archive, already in a collection (this one or another) or not
     published are skipped and reported. Every story moved shares one archived time.
+    ``each`` wraps the loop, so a command can show a progress bar.
     """
     now = timezone.now()
     at = at or now
     result = ArchiveResult()
     # Read up front: writing rows while a cursor over the same table is open is unsafe on SQLite.
-    for story in list(stories):
+    for story in each(list(stories)):
         if story.archive_status == ArchiveStatus.ARCHIVED:
             result.already.append(story)
         elif story.archive_status == ArchiveStatus.NEVER:
@@ -131,10 +132,10 @@ def stories_archive(*, stories, collection: Collection, user, at=None) -> Archiv
 
 
 @transaction.atomic
-def stories_unarchive(*, stories, user) -> UnarchiveResult:
+def stories_unarchive(*, stories, user, each=iter) -> UnarchiveResult:
     """Bring each archived story back into current news, all or none."""
     result = UnarchiveResult()
-    for story in list(stories):
+    for story in each(list(stories)):
         if story.archive_status == ArchiveStatus.ARCHIVED:
             result.unarchived.append(story_unarchive(story=story, user=user))
         else:

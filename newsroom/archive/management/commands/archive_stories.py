@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from newsroom.archive.services import stories_archive, stories_to_archive
-from newsroom.commandline import BAD_USAGE, HelpFormatter, collection_by_slug, dry_run_or_commit, iso_date
+from newsroom.commandline import BAD_USAGE, HelpFormatter, collection_by_slug, dry_run_or_commit, iso_date, progress
 from newsroom.website.apstyle import ap_date
 
 
@@ -118,7 +118,10 @@ Examples:
         try:
             with dry_run_or_commit(dry_run):
                 stories = stories_to_archive(collection=collection, before=before, after=after)
-                result = stories_archive(stories=stories, collection=collection, user=None)
+                result = stories_archive(
+                    stories=stories, collection=collection, user=None,
+                    each=lambda items: progress(items, desc="Archiving", unit="story"),
+                )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
 

@@ -19,7 +19,7 @@ from newsroom.archive.management.commands.archive_stories import (
     story_line,
 )
 from newsroom.archive.services import stories_to_unarchive, stories_unarchive
-from newsroom.commandline import HelpFormatter, dry_run_or_commit
+from newsroom.commandline import HelpFormatter, dry_run_or_commit, progress
 
 
 class Command(BaseCommand):
@@ -59,7 +59,10 @@ Examples:
         try:
             with dry_run_or_commit(dry_run):
                 stories = stories_to_unarchive(collection=collection, before=before, after=after)
-                result = stories_unarchive(stories=stories, user=None)
+                result = stories_unarchive(
+                    stories=stories, user=None,
+                    each=lambda items: progress(items, desc="Bringing back", unit="story"),
+                )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
 
