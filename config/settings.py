@@ -152,6 +152,44 @@ STORAGES = {
     "originals": {"BACKEND": "newsroom.photos.storage.OriginalsStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Public copies of photos on S3-compatible object storage, so every app server shares them and a
+# CDN can serve them. Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or an instance role), never from this file.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured(f'MEDIA_STORAGE must be "filesystem" or "s3", not "{MEDIA_STORAGE}".')
+if MEDIA_STORAGE == "s3":
+    try:
+        _bucket = env.str("AWS_STORAGE_BUCKET_NAME")
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME: the bucket readers' photo copies go in."
+        ) from None
+    _s3 = {
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,  # empty for AWS itself
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+    }
+    MEDIA_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": _bucket,
+            "custom_domain": MEDIA_DOMAIN,
+            # Public copies are public: plain URLs, no signatures that would expire in a cached page.
+            "querystring_auth": False,
+            # Their names carry a hash of their content, so browsers and CDNs may keep them for good.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # Originals stay private: in a bucket of their own that readers cannot reach, or else on
+    # PRIVATE_MEDIA_ROOT (then a volume every app server mounts).
+    _originals_bucket = env.str("ORIGINALS_BUCKET_NAME", default="")
+    if _originals_bucket:
+        STORAGES["originals"] = {
+            "BACKEND": "newsroom.photos.private_bucket.PrivateBucketStorage",
+            "OPTIONS": {**_s3, "bucket_name": _originals_bucket, "default_acl": "private"},
+        }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 # Uploads: Django streams anything larger than this to a temporary file.
@@ -174,7 +212,12 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", *env.list("CSP_IMG_SOURCES", default=[])],
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        *([f"https://{MEDIA_DOMAIN}"] if MEDIA_STORAGE == "s3" and MEDIA_DOMAIN else []),
+        *env.list("CSP_IMG_SOURCES", default=[]),
+    ],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

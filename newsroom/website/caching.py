@@ -56,7 +56,9 @@ def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
+        # Started from the clock, so a counter lost to a Redis restart or eviction never comes
+        # back to a number that pages still stored were made under.
+        cache.set(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
     cache.set(NEXT_CHANGE_KEY, _next_scheduled_change(), timeout=None)
 
 

@@ -1,0 +1,69 @@
+"""Public photo copies on S3-compatible object storage, chosen by environment variables.
+
+Each case imports the settings in a fresh process, as a server would start; nothing here
+talks to a bucket (URLs on a custom domain are made without a request).
+"""
+
+import json
+
+from tests.website.test_production_settings import manage
+
+S3 = {
+    "MEDIA_STORAGE": "s3",
+    "AWS_STORAGE_BUCKET_NAME": "newsroom-media",
+    "AWS_S3_ENDPOINT_URL": "https://objects.example.gov",
+    "AWS_S3_REGION_NAME": "us-gov-west-1",
+    "AWS_S3_CUSTOM_DOMAIN": "media.example.gov",
+}
+SHOW = (
+    "import json; from django.conf import settings; from django.core.files.storage import storages; "
+    "print(json.dumps({'storages': settings.STORAGES, 'img_src': settings.SECURE_CSP['img-src'], "
+    "'url': storages['default'].url('photos/260303-N-TV418-1107/w800.ab12cd34.jpg'), "
+    "'originals': type(storages['originals']).__name__}))"
+)
+
+
+def show(**env):
+    result = manage("shell", "--verbosity", "0", "-c", SHOW, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_public_copies_stay_on_disk_unless_object_storage_is_asked_for():
+    found = show()
+    assert found["storages"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert found["originals"] == "OriginalsStorage"
+
+
+def test_media_storage_s3_puts_public_copies_in_the_bucket_behind_its_domain():
+    found = show(**S3)
+    default = found["storages"]["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert {
+        key: default["OPTIONS"][key] for key in ("bucket_name", "endpoint_url", "region_name", "custom_domain")
+    } == {"bucket_name": "newsroom-media", "endpoint_url": "https://objects.example.gov",
+          "region_name": "us-gov-west-1", "custom_domain": "media.example.gov"}
+    assert found["url"] == "https://media.example.gov/photos/260303-N-TV418-1107/w800.ab12cd34.jpg", "plain, unsigned"
+    assert "https://media.example.gov" in found["img_src"], "the CSP lets pages show those photos"
+    assert found["originals"] == "OriginalsStorage", "originals stay on PRIVATE_MEDIA_ROOT unless a bucket is named"
+
+
+def test_originals_can_live_in_a_private_bucket_with_no_url():
+    found = show(**S3, ORIGINALS_BUCKET_NAME="newsroom-originals")
+    originals = found["storages"]["originals"]
+    assert originals["BACKEND"] == "newsroom.photos.private_bucket.PrivateBucketStorage"
+    assert originals["OPTIONS"]["bucket_name"] == "newsroom-originals"
+    assert originals["OPTIONS"]["default_acl"] == "private"
+    result = manage(
+        "shell", "--verbosity", "0", "-c",
+        "from django.core.files.storage import storages; storages['originals'].url('originals/x.jpg')",
+        **S3, ORIGINALS_BUCKET_NAME="newsroom-originals",
+    )
+    assert "Photo originals are private and have no URL" in result.stderr
+
+
+def test_s3_without_a_bucket_or_an_unknown_storage_stops_the_server_with_a_clear_message():
+    missing = manage("check", MEDIA_STORAGE="s3")
+    unknown = manage("check", MEDIA_STORAGE="bucket")
+    assert missing.returncode != 0 and "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME" in missing.stderr
+    assert unknown.returncode != 0 and 'MEDIA_STORAGE must be "filesystem" or "s3", not "bucket"' in unknown.stderr
