@@ -1,0 +1,185 @@
+"""What keeps the pages fast with a million stories: indexes for every query, counts not made per
+request, deep pages that read the same stories as plain OFFSET would, estimated admin counts.
+
+The plan checks need PostgreSQL (its planner, with sequential scans priced out of reach so any
+query without a usable index still shows one); they are skipped on SQLite. The rest run on both.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsroom.archive.models import ArchiveStatus
+from newsroom.demo.generate import Plan, generate
+from newsroom.stories.models import Status, Story, Tag
+from newsroom.stories.selectors import current_news
+from newsroom.website import pagination
+from newsroom.website.pagination import EstimatedCountPaginator, ListingPaginator
+
+pytestmark = pytest.mark.django_db
+on_postgresql = connection.vendor == "postgresql"
+needs_postgresql = pytest.mark.skipif(
+    not on_postgresql, reason="query plans are PostgreSQL's; SQLite has no planner settings to check them with"
+)
+BIG_TABLES = ("stories_story", "photos_photoasset", "search_storysearchdocument", "stories_photoplacement",
+              "stories_story_tags", "stories_story_related_stories")
+
+
+@pytest.fixture
+def newsroom(db):
+    """A small generated newsroom: every kind of listing has stories in it."""
+    generate(Plan(stories=120, photos=240, seed=3, until=timezone.localdate()))
+    return Story.objects.published()
+
+
+def public_urls():
+    story = Story.objects.published().current().order_by("-published_at").first()
+    archived = Story.objects.published().archived().order_by("-published_at").first()
+    local = timezone.localtime(archived.published_at)
+    tag = Tag.objects.filter(stories__in=current_news()).first()
+    word = max(re.findall(r"[A-Za-z]{6,}", story.headline), key=len)
+    return [
+        "/", "/news/", "/news/?page=3", "/news/feed/", tag.get_absolute_url(), "/news/label/news/",
+        story.byline_url, story.get_absolute_url(), archived.get_absolute_url(),
+        "/archive/", f"/archive/{local.year}/", f"/archive/{local.year}/{local.month}/",
+        archived.collection.get_absolute_url(), f"/search/?q={word}",
+        f"/photos/{story.placements.first().photo.virin}/",
+    ]
+
+
+def sequential_scans(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return [table for table in BIG_TABLES if re.search(rf"Seq Scan on {table}\b", plan)]
+
+
+@needs_postgresql
+def test_no_public_page_reads_a_big_table_row_by_row(newsroom, client, monkeypatch):
+    monkeypatch.setattr(pagination, "SHALLOW_OFFSET", 0)  # deep pages take their index-only path too
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        for url in public_urls():
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url, secure=True).status_code == 200, url
+            for query in captured.captured_queries:
+                if query["sql"].lstrip().upper().startswith("SELECT"):
+                    assert sequential_scans(query["sql"]) == [], f"{url}: {query['sql']}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+
+
+@needs_postgresql
+def test_the_admin_changelists_and_their_searches_use_indexes(newsroom, editor_client):
+    virin = Story.objects.published().first().placements.first().photo.virin
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        for url in ("/admin/stories/story/", "/admin/stories/story/?q=Troops", f"/admin/stories/story/?q={virin}",
+                    f"/admin/stories/story/?q={virin[:8]}", "/admin/photos/photoasset/",
+                    f"/admin/photos/photoasset/?q={virin}"):
+            with CaptureQueriesContext(connection) as captured:
+                assert editor_client.get(url, secure=True).status_code == 200, url
+            for query in captured.captured_queries:
+                if query["sql"].lstrip().upper().startswith("SELECT") and "stories_story" in query["sql"]:
+                    assert "stories_story" not in sequential_scans(query["sql"]), f"{url}: {query['sql']}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+
+
+# ------------------------------------------------------------------ pagination
+
+
+def make_listing(make_story, count=47):
+    """Stories with shared publication times, some archived, one expired: ties broken by id."""
+    now = timezone.now()
+    for number in range(count):
+        make_story(published_at=now - datetime.timedelta(hours=number // 3))
+    ids = list(Story.objects.order_by("pk").values_list("pk", flat=True))
+    Story.objects.filter(pk__in=ids[::7]).update(archive_status=ArchiveStatus.NEVER)
+    Story.objects.filter(pk=ids[5]).update(
+        expires_at=now - datetime.timedelta(minutes=1), published_at=now - datetime.timedelta(hours=2)
+    )
+    return current_news()
+
+
+def test_deep_pages_list_the_same_stories_as_plain_offset(make_story, monkeypatch):
+    stories = make_listing(make_story)
+    monkeypatch.setattr(pagination, "SHALLOW_OFFSET", 0)
+    plain, listing = Paginator(stories, 5), ListingPaginator(stories, 5, count_key="test")
+    assert listing.num_pages == plain.num_pages == 10
+    for number in plain.page_range:
+        expected = [story.pk for story in plain.page(number)]
+        assert [story.pk for story in listing.page(number)] == expected, f"page {number}"
+
+
+def test_deep_pages_from_either_end_carry_their_photos(make_story, make_photo, monkeypatch, django_assert_num_queries):
+    for number in range(12):
+        make_story(photos=[make_photo()], published_at=timezone.now() - datetime.timedelta(days=number))
+    monkeypatch.setattr(pagination, "SHALLOW_OFFSET", 0)
+    listing = ListingPaginator(current_news(), 5)
+    listing.count  # noqa: B018 - counted once, as the page does
+    for number in (2, 3):  # the second from the newest end, the last from the oldest
+        # the page's ids, its stories, their placements with photos
+        with django_assert_num_queries(3):
+            page = list(listing.page(number))
+            assert all(story.placements.all()[0].photo.virin for story in page)
+
+
+def test_a_listing_count_is_kept_until_the_content_changes(make_story, client, django_assert_num_queries):
+    make_story()
+    client.get("/news/")  # sets up the content generation, as any reader's first request does
+    client.get("/news/?page=1&a=1")
+    # a page the page cache has not seen: stories and their placements, the count is kept
+    with django_assert_num_queries(2):
+        client.get("/news/?a=2")
+    make_story()
+    # the new story retired the kept count
+    with django_assert_num_queries(3):
+        response = client.get("/news/?a=3")
+    assert len(response.context["stories"]) == 2
+
+
+# ------------------------------------------------------------------ the admin's counts
+
+
+def test_admin_count_is_an_estimate_for_a_big_table_and_exact_for_a_small_one(make_story, monkeypatch):
+    for _ in range(30):
+        make_story()
+    if on_postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE stories_story")
+    for _ in range(5):  # after the statistics were taken: only an exact count sees them
+        make_story()
+    assert EstimatedCountPaginator(Story.objects.all(), 10).count == 35  # small: exact
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 10)
+    expected = 30 if on_postgresql else 35  # PostgreSQL's estimate, from the statistics
+    assert EstimatedCountPaginator(Story.objects.all(), 10).count == expected
+    # filtered: exact up to the cap, then at least the cap
+    assert EstimatedCountPaginator(Story.objects.filter(status=Status.PUBLISHED), 10).count == 35
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_UP_TO", 20)
+    assert EstimatedCountPaginator(Story.objects.filter(status=Status.PUBLISHED), 10).count >= 21
+
+
+def test_story_changelist_makes_no_full_count(editor_client, make_story, make_photo, django_assert_num_queries):
+    for _ in range(3):
+        make_story(photos=[make_photo()])
+    editor_client.get("/admin/stories/story/")
+    with CaptureQueriesContext(connection) as captured:
+        response = editor_client.get("/admin/stories/story/")
+    assert response.status_code == 200
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert len(counts) == 1, counts  # the paginator's, no second "of N total" count
+    queries = len(captured.captured_queries)
+    for _ in range(4):
+        make_story(photos=[make_photo()])
+    with django_assert_num_queries(queries):
+        editor_client.get("/admin/stories/story/")
