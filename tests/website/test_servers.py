@@ -1,0 +1,100 @@
+"""Two app servers sharing one database and one cache, as a site grows past one machine.
+
+Two real gunicorn processes on different ports: an editor publishes through one and edits
+through the other, and readers of either see each change on their very next request, although
+both servers had the old pages cached. On a PostgreSQL run the servers share the test database
+and the run's Redis; on SQLite, a database file and a file cache in the test's folder.
+"""
+
+import re
+import urllib.parse
+
+import pytest
+from django.db import connection
+
+from tests.stories.test_admin import story_form
+from tests.website.servers import fetch, gunicorn, manage
+
+HEADLINE = "Navy Hospital Ship Wraps Up Five-Month Mission"
+STORY_PAGE = "/news/navy-hospital-ship-wraps-up-mission/"
+
+
+@pytest.fixture
+def shared(request, tmp_path, settings):
+    """The environment both servers get: one database, one cache, one secret key."""
+    cache = settings.CACHES["default"]
+    if "redis" in cache["BACKEND"].lower():
+        cache_url = cache["LOCATION"]
+    else:
+        cache_url = f"filecache://{tmp_path / 'cache'}"
+    if connection.vendor == "postgresql":
+        request.getfixturevalue("transactional_db")  # committed rows, so the servers see them
+        database_url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
+    else:
+        database_url = f"sqlite:///{tmp_path / 'newsroom.sqlite3'}"
+    env = {
+        "DATABASE_URL": database_url, "CACHE_URL": cache_url,
+        "MEDIA_ROOT": str(tmp_path / "media"), "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        "PAGE_CACHE_SECONDS": "300",
+    }
+    if connection.vendor != "postgresql":
+        manage("migrate", "--no-input", "--verbosity", "0", **env)
+    password_file = tmp_path / "editor-password"
+    manage("create_editor", "web-editor", "--role", "editor", "--password-file", str(password_file), **env)
+    env["EDITOR_PASSWORD"] = password_file.read_text().strip()
+    return env
+
+
+class Editor:
+    """An editor's browser, reduced to cookies and forms; the session works on either server."""
+
+    def __init__(self):
+        self.cookies = {}
+
+    def request(self, url, data=None):
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        page = fetch(url, data=urllib.parse.urlencode(data).encode() if data is not None else None, headers=headers)
+        for cookie in page.headers.get_all("Set-Cookie") or []:
+            name, value = cookie.split(";", 1)[0].split("=", 1)
+            self.cookies[name] = value
+        return page
+
+    def submit(self, url, fields):
+        form = self.request(url)
+        shown = dict(re.findall(r'<input type="(?:hidden|text)" name="([^"]+)" value="([^"]*)"', form.text))
+        return self.request(url, {**shown, **fields, "csrfmiddlewaretoken": self.cookies["csrftoken"]})
+
+    def log_in(self, site, password):
+        page = self.submit(f"{site}/admin/login/?next=/admin/", {"username": "web-editor", "password": password})
+        assert page.status == 302, page.text
+
+
+def test_a_change_made_through_one_server_is_served_by_both_at_once(shared):
+    password = shared.pop("EDITOR_PASSWORD")
+    with gunicorn(**shared) as first, gunicorn(**shared) as second:
+        for site in (first, second):  # both servers now hold the listing without the story
+            assert HEADLINE not in fetch(f"{site}/news/").text
+            assert "public" in fetch(f"{site}/news/").headers["Cache-Control"]
+
+        editor = Editor()
+        editor.log_in(first, password)
+        published = editor.submit(f"{first}/admin/stories/story/add/", {**story_form(), "_publish": "Save and publish"})
+        assert published.status == 302, published.text
+
+        for site in (second, first):
+            assert HEADLINE in fetch(f"{site}/news/").text, site
+            story = fetch(site + STORY_PAGE)
+            assert story.status == 200 and HEADLINE in story.text, site
+
+        # The same session works on the other server: sessions live in the database.
+        change = editor.request(f"{second}/admin/stories/story/?q=hospital")
+        story_url = re.search(r'href="(/admin/stories/story/\d+/change/)', change.text).group(1)
+        fields = {key: value for key, value in story_form(headline="Hospital Ship Mission Ends").items()
+                  if not key.startswith(("published_at", "expires_at"))}  # as the form shows them
+        edited = editor.submit(second + story_url, {**fields, "_save": "Save"})
+        assert edited.status == 302, edited.text
+
+        for site in (first, second):
+            page = fetch(site + STORY_PAGE).text
+            assert "Hospital Ship Mission Ends" in page and HEADLINE not in page, site
+            assert "Hospital Ship Mission Ends" in fetch(f"{site}/news/").text, site
