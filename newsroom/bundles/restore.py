@@ -33,6 +33,7 @@ from django.db import connection, transaction
 
 from newsroom.archive.models import Collection
 from newsroom.bundles.format import ACCOUNT_FIELDS, TABLE, TABLES, Bundle
+from newsroom.bundles.writing import Inserter, rebuild_search_documents
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.search import indexing
 from newsroom.stories.models import Revision, Story, Tag
@@ -201,17 +202,28 @@ class Restore:
     def load_matched(self, name, *, key, kind, compared=(), versioned=(), unique=(), prepare=None, after_insert=None):
         table = TABLE[name]
         model = table.model
+        rows = self.progress(self.bundle.records(table), total=self.bundle.count(table),
+                             desc=f"Importing {name}", unit="record")
+        if not self.merge:  # nothing here to match: every row goes in with its own key
+            ids = []
+            with Inserter(model, batch_size=self.batch_size) as inserter:
+                for row in rows:
+                    inserter.add(prepare(row) if prepare else row)
+                    if after_insert:
+                        ids.append(row["id"])
+            if after_insert:
+                after_insert(ids)
+            self.report.outcomes[name, ADDED] += inserter.count
+            return
         local = {}
         taken = {column: {} for column in unique}  # another unique column's values here -> their key
-        if self.merge:
-            columns = ["pk", key, *compared, *versioned, *unique]
-            for row in model._base_manager.values(*columns).iterator(chunk_size=self.batch_size):
-                local[row[key]] = row
-                for column in unique:
-                    taken[column][row[column]] = row[key]
+        columns = ["pk", key, *compared, *versioned, *unique]
+        for row in model._base_manager.values(*columns).iterator(chunk_size=self.batch_size):
+            local[row[key]] = row
+            for column in unique:
+                taken[column][row[column]] = row[key]
         batch = []
-        for row in self.progress(self.bundle.records(table), total=self.bundle.count(table),
-                                 desc=f"Importing {name}", unit="record"):
+        for row in rows:
             found = local.get(row[key])
             clash = next((column for column in unique if row[column] in taken[column]), None)
             if found is None and clash:
@@ -220,8 +232,8 @@ class Restore:
                 continue
             if found is None:
                 values = prepare(row) if prepare else row
-                if self.merge:  # a new key here; the bundle's is remembered to map rows pointing at it
-                    values = {column: value for column, value in values.items() if column != "id"}
+                # A new key here; the bundle's is remembered, to map the rows that point at it.
+                values = {column: value for column, value in values.items() if column != "id"}
                 batch.append((row["id"], model(**values)))
                 if len(batch) >= self.batch_size:
                     self.insert(name, batch, after_insert)
@@ -245,13 +257,12 @@ class Restore:
         model = TABLE[name].model
         model._base_manager.bulk_create([instance for _, instance in batch])
         for bundle_pk, instance in batch:
-            if self.merge:
-                self.ids[name][bundle_pk] = instance.pk
-                if name == "stories":
-                    self.story_fate[bundle_pk] = ADDED
-                    self.touched_stories.add(instance.pk)
+            self.ids[name][bundle_pk] = instance.pk
+            if name == "stories":
+                self.story_fate[bundle_pk] = ADDED
+                self.touched_stories.add(instance.pk)
         if after_insert:
-            after_insert([instance for _, instance in batch])
+            after_insert([instance.pk for _, instance in batch])
         self.report.outcomes[name, ADDED] += len(batch)
 
     def compare_plain(self, name, kind, label, row, here, compared) -> str:
@@ -335,23 +346,29 @@ class Restore:
             numbers_here = set(
                 Revision.objects.filter(story_id__in=updated).values_list("story_id", "number").iterator()
             )
+        rows = self.progress(self.bundle.records(table), total=self.bundle.count(table),
+                             desc=f"Importing {name}", unit="record")
+        if not self.merge:
+            with Inserter(model, batch_size=self.batch_size) as inserter:
+                for row in rows:
+                    if "user_id" in remap:
+                        row["user_id"] = self.local_id("accounts", row["user_id"])
+                    inserter.add(row)
+            self.report.outcomes[name, ADDED] += inserter.count
+            return
         batch = []
-        for row in self.progress(self.bundle.records(table), total=self.bundle.count(table),
-                                 desc=f"Importing {name}", unit="record"):
-            if self.merge:
-                if self.story_fate.get(row[parent]) not in TAKES_CHILDREN:
+        for row in rows:
+            if self.story_fate.get(row[parent]) not in TAKES_CHILDREN:
+                continue
+            row.pop("id")
+            for column, other in remap.items():
+                row[column] = self.local_id(other, row[column])
+            if any(row[column] is None for column in remap if column != "user_id"):
+                continue  # what it points to was not imported (a conflict reported above)
+            if name == "revisions":
+                if (row["story_id"], row["number"]) in numbers_here:
                     continue
-                row.pop("id")
-                for column, other in remap.items():
-                    row[column] = self.local_id(other, row[column])
-                if any(row[column] is None for column in remap if column != "user_id"):
-                    continue  # what it points to was not imported (a conflict reported above)
-                if name == "revisions":
-                    if (row["story_id"], row["number"]) in numbers_here:
-                        continue
-                    row["snapshot"] = self.remap_snapshot(row["snapshot"])
-            elif "user_id" in remap:
-                row["user_id"] = self.local_id("accounts", row["user_id"])
+                row["snapshot"] = self.remap_snapshot(row["snapshot"])
             batch.append(model(**row))
             if len(batch) >= self.batch_size:
                 model._base_manager.bulk_create(batch)
@@ -379,9 +396,9 @@ class Restore:
             ]
         return snapshot
 
-    def put_pages_on_site(self, pages):
+    def put_pages_on_site(self, page_ids):
         through = FlatPage.sites.through
-        through._base_manager.bulk_create([through(flatpage_id=page.pk, site_id=self.site.pk) for page in pages])
+        through._base_manager.bulk_create([through(flatpage_id=pk, site_id=self.site.pk) for pk in page_ids])
 
     # --- Files -------------------------------------------------------------------------------------
 
@@ -448,7 +465,7 @@ class Restore:
         if not indexing.index_in_use():
             return
         if not self.merge:
-            self.report.search_documents = indexing.refresh_all(chunk_size=500)
+            self.report.search_documents = rebuild_search_documents(chunk_size=self.batch_size)
             return
         for story_id in sorted(self.touched_stories):
             indexing.refresh_story(story_id)
