@@ -3,7 +3,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -69,6 +69,36 @@ class YearTakenFilter(admin.SimpleListFilter):
         return queryset.filter(date_taken__gte=datetime.date(year, 1, 1), date_taken__lt=datetime.date(year + 1, 1, 1))
 
 
+class CreditFilter(admin.SimpleListFilter):
+    title = "credit"
+    parameter_name = "credit"
+
+    def lookups(self, request, model_admin):
+        return [(credit, credit) for credit in distinct_credits()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(credit=self.value()) if self.value() else queryset
+
+
+def distinct_credits() -> list[str]:
+    """Each credit once, in order: one step on the credit index per credit, rather than a
+    DISTINCT that reads every photo in the library (a handful of credits, millions of photos)."""
+    table, column = PhotoAsset._meta.db_table, PhotoAsset._meta.get_field("credit").column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE credits (credit) AS (
+                SELECT min({column}) FROM {table}
+                UNION ALL
+                SELECT (SELECT min({column}) FROM {table} WHERE {column} > credits.credit)
+                FROM credits WHERE credits.credit IS NOT NULL
+            )
+            SELECT credit FROM credits WHERE credit IS NOT NULL AND credit <> ''
+            """
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 class BulkCreditForm(forms.Form):
     photographer = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
     credit = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
@@ -83,7 +113,7 @@ class PhotoAssetAdmin(admin.ModelAdmin):
     list_display = ["preview", "virin", "title", "credit_line", "date_taken", "used_in"]
     list_display_links = ["preview", "virin"]
     search_fields = ["virin", "title", "caption", "photographer", "keywords"]
-    list_filter = [ServiceFilter, YearTakenFilter, "credit"]
+    list_filter = [ServiceFilter, YearTakenFilter, CreditFilter]
     list_per_page = 50
     # Millions of photo records: no exact count of the whole library on every page load.
     show_full_result_count = False

@@ -119,6 +119,8 @@ class PhotoAsset(models.Model):
             models.Index(fields=["date_taken"], name="photo_date_taken_idx"),
             # Searching by the start of a VIRIN ("210614-A-KX193"): LIKE 'prefix%' on this index.
             PrefixIndex(fields=["virin"], name="photo_virin_prefix_idx"),
+            # The library's credit filter lists each credit by stepping through this index.
+            models.Index(fields=["credit"], name="photo_credit_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -13,8 +13,9 @@ from newsroom.stories.models import PhotoPlacement, Story
 from newsroom.stories.selectors import listed_stories
 
 MAX_QUERY_LENGTH = 200
-# How many of the newest matching stories are ranked and paged through (PostgreSQL).
-RANKED_MATCHES = 1000
+# How many of the newest matching stories are ranked and paged through (PostgreSQL): ten
+# pages. Each one found costs a look at its search document, so this bounds a search's work.
+RANKED_MATCHES = 200
 # Without the index, each word is a scan of the stories table; a few are plenty.
 MAX_PLAIN_TERMS = 8
 

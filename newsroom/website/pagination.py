@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 # Pages up to this offset are read with a plain LIMIT/OFFSET: walking a few thousand index
 # entries costs less than a second query.
 SHALLOW_OFFSET = 2000
+# A listing this small is sorted after it is found (see ListingPaginator.small_set_ordering).
+SMALL_SET = 5000
 
 
 def cached_by_generation(key: str, compute):
@@ -65,9 +67,10 @@ class ListingPaginator(Paginator):
     content generation. Without one, the count is made on every request.
     """
 
-    def __init__(self, object_list, per_page, *, count_key=None, **kwargs):
+    def __init__(self, object_list, per_page, *, count_key=None, small_set_ordering=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
+        self.small_set_ordering = small_set_ordering
 
     @cached_property
     def count(self):
@@ -77,6 +80,10 @@ class ListingPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
+        if self.small_set_ordering and self.count <= SMALL_SET:
+            # A few thousand stories among a million (a small tag's): found through their own
+            # index and sorted, rather than by walking the date index until twenty turn up.
+            self.object_list = self.object_list.order_by(*self.small_set_ordering)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         if bottom <= SHALLOW_OFFSET or not hasattr(self.object_list, "values_list"):
@@ -106,7 +113,7 @@ class EstimatedCountPaginator(Paginator):
     """
 
     ESTIMATE_FROM = 100_000
-    EXACT_UP_TO = 10_000
+    EXACT_UP_TO = 1000
 
     @cached_property
     def count(self):
@@ -152,9 +159,10 @@ class ListingView(ListView):
     """
 
     count_key = None
+    small_set_ordering = None
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return ListingPaginator(
             queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-            count_key=self.count_key, **kwargs,
+            count_key=self.count_key, small_set_ordering=self.small_set_ordering, **kwargs,
         )
