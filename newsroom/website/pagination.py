@@ -19,6 +19,8 @@ import time
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
@@ -29,6 +31,9 @@ logger = logging.getLogger(__name__)
 # Pages up to this offset are read with a plain LIMIT/OFFSET: walking a few thousand index
 # entries costs less than a second query.
 SHALLOW_OFFSET = 2000
+# Deep pages start walking from a bookmark kept at every this many stories of a listing.
+BOOKMARK_EVERY = 1000
+NEWEST_FIRST = ["-published_at", "-id"]
 # A listing this small is sorted after it is found (see ListingPaginator.small_set_ordering).
 SMALL_SET = 5000
 
@@ -91,8 +96,20 @@ class ListingPaginator(Paginator):
         return self._get_page(self._deep_page(bottom, top), number, self)
 
     def _deep_page(self, bottom, top):
-        """The stories from `bottom` to `top`: their ids from an index-only walk, then their rows."""
+        """The stories from `bottom` to `top`: their ids from an index-only walk, then their rows.
+
+        The walk starts at the nearest bookmark (see _bookmarks) when the listing has them, so it
+        passes at most BOOKMARK_EVERY entries; otherwise from whichever end is nearer.
+        """
         stories = self.object_list
+        bookmarks = self._bookmarks()
+        if bookmarks is not None and bottom // BOOKMARK_EVERY < len(bookmarks):
+            published_at, pk = bookmarks[bottom // BOOKMARK_EVERY]
+            skip = bottom % BOOKMARK_EVERY
+            # From the bookmark on, newest first: on or before its time, minus its time's later ids.
+            onwards = stories.filter(published_at__lte=published_at).exclude(published_at=published_at, pk__gt=pk)
+            ids = list(onwards.values_list("pk", flat=True)[skip:skip + (top - bottom)])
+            return self._rows(ids)
         from_the_end = self.count - top
         if from_the_end < bottom:
             # Past the middle: walking from the oldest end passes fewer entries.
@@ -100,8 +117,32 @@ class ListingPaginator(Paginator):
             ids.reverse()
         else:
             ids = list(stories.values_list("pk", flat=True)[bottom:top])
-        rows = {story.pk: story for story in stories.filter(pk__in=ids)}
+        return self._rows(ids)
+
+    def _rows(self, ids):
+        rows = {story.pk: story for story in self.object_list.filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]
+
+    def _bookmarks(self):
+        """(published_at, id) of every BOOKMARK_EVERY-th story, kept per content generation;
+        None for listings in another order or without a count key.
+
+        Found with one index-only walk of the whole listing (row_number() over its order), the
+        first time a deep page of it is asked for after a change.
+        """
+        stories = self.object_list
+        if self.count_key is None or stories.query.order_by or stories.model._meta.ordering != NEWEST_FIRST:
+            return None
+
+        def find():
+            numbered = stories.order_by().annotate(
+                position=Window(RowNumber(), order_by=[F("published_at").desc(), F("pk").desc()])
+            )
+            wanted = range(1, self.count + 1, BOOKMARK_EVERY)
+            rows = numbered.filter(position__in=wanted).values_list("position", "published_at", "pk")
+            return [(published_at, pk) for _, published_at, pk in sorted(rows)]
+
+        return cached_by_generation(f"bookmarks:{self.count_key}:{self.count}", find)
 
 
 class EstimatedCountPaginator(Paginator):

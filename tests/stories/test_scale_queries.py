@@ -111,10 +111,13 @@ def make_listing(make_story, count=47):
     return current_news()
 
 
-def test_deep_pages_list_the_same_stories_as_plain_offset(make_story, monkeypatch):
+@pytest.mark.parametrize("count_key, bookmark_every", [("news-test", 4), ("news-test", 7), (None, 4)],
+                         ids=["bookmarks every 4", "bookmarks every 7", "from the nearer end"])
+def test_deep_pages_list_the_same_stories_as_plain_offset(make_story, monkeypatch, count_key, bookmark_every):
     stories = make_listing(make_story)
     monkeypatch.setattr(pagination, "SHALLOW_OFFSET", 0)
-    plain, listing = Paginator(stories, 5), ListingPaginator(stories, 5, count_key="test")
+    monkeypatch.setattr(pagination, "BOOKMARK_EVERY", bookmark_every)
+    plain, listing = Paginator(stories, 5), ListingPaginator(stories, 5, count_key=count_key)
     assert listing.num_pages == plain.num_pages == 10
     for number in plain.page_range:
         expected = [story.pk for story in plain.page(number)]
@@ -132,6 +135,13 @@ def test_deep_pages_from_either_end_carry_their_photos(make_story, make_photo, m
         with django_assert_num_queries(3):
             page = list(listing.page(number))
             assert all(story.placements.all()[0].photo.virin for story in page)
+    monkeypatch.setattr(pagination, "BOOKMARK_EVERY", 4)
+    bookmarked = ListingPaginator(current_news(), 5, count_key="news-test")
+    bookmarked.count  # noqa: B018
+    # the bookmarks (kept afterwards while the content is unchanged), then as above
+    expected = [story.pk for story in listing.page(3)]
+    with django_assert_num_queries(4):
+        assert [story.pk for story in bookmarked.page(3)] == expected
 
 
 def test_a_listing_count_is_kept_until_the_content_changes(make_story, client, django_assert_num_queries):
