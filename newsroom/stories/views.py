@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from newsroom.stories import preview
 from newsroom.stories.body import body_blocks
-from newsroom.stories.models import Label, Tag
+from newsroom.stories.models import Label, Story, Tag
 from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader
 from newsroom.website.pagination import ListingView
 
@@ -61,7 +61,8 @@ class NewsListView(ListingView):
             # finds the writer's stories through it rather than testing every story's byline.
             words = self.kwargs["byline"].upper().split("-")
             pattern = r"^" + r"[^A-Z0-9]+".join(re.escape(word) for word in words) + r"([^A-Z0-9]|$)"
-            stories = stories.alias(byline_upper=Upper("byline")).filter(byline_upper__regex=pattern)
+            by_writer = Story.objects.alias(byline_upper=Upper("byline")).filter(byline_upper__regex=pattern)
+            stories = stories.filter(pk__in=by_writer.values("pk"))
             self.count_key = f"news:byline:{self.kwargs['byline']}"
             self.small_set_ordering = SORTED_AFTER_MATCHING
             first = stories.first()
