@@ -193,3 +193,30 @@ def test_story_changelist_makes_no_full_count(editor_client, make_story, make_ph
         make_story(photos=[make_photo()])
     with django_assert_num_queries(queries):
         editor_client.get("/admin/stories/story/")
+
+
+def test_story_changelist_filters_by_year_published(editor_client, make_story):
+    make_story(headline="From Twenty Twenty", published_at=timezone.make_aware(datetime.datetime(2020, 6, 1, 12)))
+    make_story(headline="From Twenty Twenty-Three", published_at=timezone.make_aware(datetime.datetime(2023, 1, 1, 0, 30)))
+    page = editor_client.get("/admin/stories/story/").content.decode()
+    assert "?year=2023" in page and "?year=2021" in page and "?year=2020" in page  # every year between
+    page = editor_client.get("/admin/stories/story/", {"year": "2023"}).content.decode()
+    assert "From Twenty Twenty-Three" in page and "From Twenty Twenty<" not in page
+
+
+def test_story_changelist_finds_stories_by_the_start_of_a_virin(editor_client, make_story, make_photo):
+    make_story(headline="Levee Story", photos=[make_photo(virin="210614-A-KX193-1002")])
+    make_story(headline="Other Story", photos=[make_photo(virin="210615-N-TV418-1001")])
+    for query in ("210614-A-KX193", "210614-a-kx193-1002", "210614-A"):
+        page = editor_client.get("/admin/stories/story/", {"q": query}).content.decode()
+        assert "Levee Story" in page and "Other Story" not in page, query
+    page = editor_client.get("/admin/stories/story/", {"q": "levee"}).content.decode()
+    assert "Levee Story" in page and "Other Story" not in page
+
+
+def test_photo_library_lists_each_credit_once(editor_client, make_photo):
+    make_photo(credit="Navy")
+    make_photo(credit="Army")
+    make_photo(credit="Navy")
+    page = editor_client.get("/admin/photos/photoasset/").content.decode()
+    assert page.count("?credit=Army") == 1 and page.count("?credit=Navy") == 1
