@@ -1,9 +1,14 @@
 """What readers see of stories. Every public page reads through here, so "public" has one meaning."""
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+import datetime
 
-from newsroom.stories.models import PhotoPlacement, Story
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from newsroom.compiled_queries import CompiledQuery
+from newsroom.stories.models import Correction, PhotoPlacement, Story, Tag
 
 
 def _placements():
@@ -20,16 +25,59 @@ def current_news():
 
 
 def _with_everything_shown(stories):
-    # A related story shows only its headline and link: its body (the bulk of a row) stays in the database.
-    related = Prefetch(
-        "related_stories", queryset=Story.objects.published().order_by("-published_at").only("slug", "headline")
-    )
+    related = Prefetch("related_stories", queryset=_related_stories(Story.objects.published()))
     return stories.select_related("collection").prefetch_related(_placements(), "tags", related, "corrections")
 
 
+# The story page's five queries, the same as _with_everything_shown's, compiled once per process:
+# a reader's page is the hottest path there is (see newsroom/compiled_queries.py).
+_NOW = (Story._meta.get_field("published_at"), datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(2002, 2, 2, tzinfo=datetime.UTC))
+_STORY_ID = (Story._meta.pk, 1, 2)
+_PUBLISHED_STORY = CompiledQuery(
+    lambda slug, now: Story.objects.published(now=now).select_related("collection").filter(slug=slug)[:1],
+    slug=(Story._meta.get_field("slug"), "a", "b"), now=_NOW,
+)
+_STORY_PAGE_PARTS = {
+    "placements": CompiledQuery(
+        lambda story: PhotoPlacement.objects.select_related("photo").filter(story=story), story=_STORY_ID
+    ),
+    "tags": CompiledQuery(lambda story: Tag.objects.filter(stories=story), story=_STORY_ID),
+    "related_stories": CompiledQuery(
+        lambda story, now: _related_stories(Story.objects.published(now=now).filter(story=story)),
+        story=_STORY_ID, now=_NOW,
+    ),
+    "corrections": CompiledQuery(lambda story: Correction.objects.filter(story=story), story=_STORY_ID),
+}
+
+
+def _related_stories(stories):
+    # A related story shows only its headline and link: its body (the bulk of a row) stays in the database.
+    return stories.order_by("-published_at").only("slug", "headline")
+
+
 def story_for_reader(slug: str) -> Story:
-    """A published story with its photos, tags, corrections and published related stories, or 404."""
-    return get_object_or_404(_with_everything_shown(Story.objects.published()), slug=slug)
+    """A published story with its photos, tags, corrections and published related stories, or 404.
+
+    The same rows as _with_everything_shown(Story.objects.published()), left on the story just as
+    prefetch_related leaves them, so `story.tags.all()` and the rest make no query.
+    """
+    now = timezone.now()
+    found = _PUBLISHED_STORY.objects(slug=slug, now=now)
+    if not found:
+        raise Http404("No published story has that address.")
+    story = found[0]
+    story._prefetched_objects_cache = {}
+    for relation, query in _STORY_PAGE_PARTS.items():
+        values = {"story": story.pk, "now": now} if relation == "related_stories" else {"story": story.pk}
+        rows = query.objects(**values)
+        if relation in ("placements", "corrections"):
+            for row in rows:
+                row.story = story
+        prefetched = query.model._base_manager.all()
+        prefetched._result_cache, prefetched._prefetch_done = rows, True
+        story._prefetched_objects_cache[relation] = prefetched
+    return story
 
 
 def story_for_preview(pk: int) -> Story:
