@@ -304,7 +304,7 @@ def main():
 
 
 def record(info, data, generated, rows, runs, load):
-    today = datetime.date.today().isoformat()
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     public = [row for row in rows if not row["admin"]]
     admin = [row for row in rows if row["admin"]]
     public_ok = all(row["p95"] < PUBLIC_TARGET_MS for row in public)
