@@ -14,7 +14,9 @@ tell which is newer, is kept as it is and reported as a conflict: never overwrit
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,10 +76,26 @@ class RestoreReport:
     notes: list = field(default_factory=list)
     files_written: int = 0
     search_documents: int = 0
+    seconds: dict = field(default_factory=dict)  # step -> time taken, for -v 2 and the benchmark
 
     @property
     def changed(self) -> bool:
         return any(n for (_, outcome), n in self.outcomes.items() if outcome in (ADDED, UPDATED))
+
+
+def timed(step_of):
+    """Adds the method's time to the report, under the step `step_of(*args)` names."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            started = time.monotonic()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                step = step_of(*args)
+                self.report.seconds[step] = self.report.seconds.get(step, 0) + time.monotonic() - started
+        return wrapper
+    return decorate
 
 
 @contextmanager
@@ -158,6 +176,7 @@ class Restore:
 
     # --- Accounts ----------------------------------------------------------------------------------
 
+    @timed(lambda: "accounts")
     def load_accounts(self):
         """Accounts are matched by username, in both modes: one made here first is kept as it is."""
         User = get_user_model()
@@ -199,6 +218,7 @@ class Restore:
 
     # --- Records matched by a natural key ----------------------------------------------------------
 
+    @timed(lambda name: name)
     def load_matched(self, name, *, key, kind, compared=(), versioned=(), unique=(), prepare=None, after_insert=None):
         table = TABLE[name]
         model = table.model
@@ -336,6 +356,7 @@ class Restore:
 
     # --- A story's own rows ------------------------------------------------------------------------
 
+    @timed(lambda name: name)
     def load_story_rows(self, name, *, parent="story_id", remap=None):
         table = TABLE[name]
         model = table.model
@@ -461,6 +482,7 @@ class Restore:
             Site.objects.filter(pk=self.site.pk).update(domain=site["domain"], name=site["name"])
             Site.objects.clear_cache()
 
+    @timed(lambda: "search index")
     def refresh_search(self):
         if not indexing.index_in_use():
             return

@@ -8,6 +8,7 @@ The bundle is checked whole before anything is written. The import is one transa
 failure or Ctrl-C leaves the database as it was, and the files it had stored are removed.
 """
 
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -62,14 +63,19 @@ Examples:
         try:
             if not merge:
                 self.refuse_unless_empty()
+            started = time.monotonic()
             try:
                 bundle.check(progress)
             except BundleError as error:
                 raise CommandError(str(error), returncode=BAD_USAGE) from None
+            checked = time.monotonic()
             restore = Restore(bundle, merge=merge, dry_run=dry_run, batch_size=batch_size, progress=progress)
             try:
                 with dry_run_or_commit(dry_run):
                     report = restore.run()
+                    finished = time.monotonic()
+                report.seconds = {"checking the bundle": checked - started, **report.seconds,
+                                  "commit": time.monotonic() - finished}
             except BaseException as error:
                 remove_files(restore.written)
                 if isinstance(error, (DatabaseError, BundleError)):
@@ -101,6 +107,8 @@ Examples:
         if verbosity > 1:
             for (table, outcome), count in sorted(report.outcomes.items()):
                 self.stdout.write(f"  {table.replace('_', ' ')}: {count} {outcome}")
+            for step, seconds in report.seconds.items():
+                self.stdout.write(f"  {step.replace('_', ' ')}: {seconds:.1f} s")
         totals = {outcome: sum(n for (_, o), n in report.outcomes.items() if o == outcome)
                   for outcome in (ADDED, UPDATED, UNCHANGED, CONFLICT)}
         accounts = report.outcomes["accounts", ADDED]
