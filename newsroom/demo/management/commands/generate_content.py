@@ -71,7 +71,12 @@ Examples:
             raise CommandError("Ask for no photos or at least two: each story places two different photos.", returncode=BAD_USAGE)
         started = time.monotonic()
         try:
-            with dry_run_or_commit(dry_run):
+            if dry_run:
+                with dry_run_or_commit(dry_run):
+                    done = generate(plan, progress=progress)
+            else:
+                # Not inside one transaction: the search index is then built on two connections
+                # at once, each batch committing (generate() keeps the rows themselves atomic).
                 done = generate(plan, progress=progress)
         except ContentNotEmpty as error:
             raise CommandError(
