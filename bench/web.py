@@ -166,7 +166,8 @@ def pick_pages() -> dict:
     sizes = {
         hashed: (CACHE / "static" / hashed).stat().st_size
         for hashed in manifest.values()
-        if hashed.endswith((".css", ".js", ".svg")) and not hashed.startswith("admin/")  # what readers load
+        # What readers' browsers load (the USWDS fonts are near 30 kB), not the admin's.
+        if hashed.endswith((".css", ".js", ".svg", ".woff2", ".png")) and not hashed.startswith("admin/")
     }
     static = min(sizes, key=lambda name: abs(sizes[name] - STATIC_SIZE))
     word = re.sub(r"\W", "", found["word"]).lower() or "news"
@@ -376,7 +377,8 @@ def verdicts(results: dict, queries: int, memory: list[float]) -> list[tuple[str
          f"{cached['rate'] / static:.0%}", cached["rate"] >= CACHED_SHARE * static),
         (f"1,000-story rotation (cache on) at least {ROTATION_SHARE:.0%} of the static file: "
          f"{rotation['rate'] / static:.0%}", rotation["rate"] >= ROTATION_SHARE * static),
-        (f"uncached story page at least {UNCACHED_RATE} requests/s: {uncached['rate']:.0f}",
+        (f"uncached story page at least {UNCACHED_RATE} requests/s: {uncached['rate']:.0f} "
+         f"({uncached['rate'] / static:.1%} of the static file; the issue puts 420 at about 10%)",
          uncached["rate"] >= UNCACHED_RATE),
         (f"uncached story page p99 under {UNCACHED_P99_MS} ms: {uncached['p99_us'] / 1000:.1f} ms",
          uncached["p99_us"] < UNCACHED_P99_MS * 1000),
