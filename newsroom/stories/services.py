@@ -17,18 +17,16 @@ from newsroom.stories.models import Action, RelatedHeadline, Status, Story
 from newsroom.stories.revisions import record_baseline, record_revision
 
 
-def story_publication_problems(story: Story) -> list[str]:
-    """Everything that must be fixed before readers may see the story, in editor's words."""
-    problems = [
-        f"{label} is missing"
-        for label, value in (
-            ("Headline", story.headline),
-            ("Summary", story.summary),
-            ("Byline", story.byline),
-            ("Body", story.body),
-        )
-        if not value.strip()
-    ]
+def story_publication_problems(story: Story, *, needs_byline: bool = True) -> list[str]:
+    """Everything that must be fixed before readers may see the story, in editor's words.
+
+    ``needs_byline=False`` is for legacy imports only: those stories were public once already,
+    and their saved text rarely names the writer.
+    """
+    required = [("Headline", story.headline), ("Summary", story.summary), ("Body", story.body)]
+    if needs_byline:
+        required.insert(2, ("Byline", story.byline))
+    problems = [f"{label} is missing" for label, value in required if not value.strip()]
     for placement in story.placements.select_related("photo"):
         photo = placement.photo
         if not photo.alt_text.strip():
@@ -66,12 +64,12 @@ def story_submit(*, story: Story, user) -> Story:
 
 
 @transaction.atomic
-def story_publish(*, story: Story, user, at=None) -> Story:
+def story_publish(*, story: Story, user, at=None, needs_byline: bool = True) -> Story:
     """Publish now, or schedule for `at` (or the story's own publication time) when that is ahead.
 
     Refused with a ValidationError listing every missing item; nothing changes then.
     """
-    problems = story_publication_problems(story)
+    problems = story_publication_problems(story, needs_byline=needs_byline)
     if problems:
         raise ValidationError(problems, code="not_ready")
     story.published_at = at or story.published_at or timezone.now()

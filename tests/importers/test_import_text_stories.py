@@ -136,10 +136,32 @@ def test_archived_story_goes_into_the_collection_and_shows_the_notice(client, co
 
 
 @pytest.mark.django_db
-def test_archived_story_without_a_collection_is_refused():
+def test_archived_story_without_a_collection_goes_into_a_new_one_with_the_files_notice(client):
+    run(ARCHIVED, "--byline", BYLINE)
+    story = Story.objects.get()
+    assert story.collection.slug == "historical"
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "You have accessed part of a historical collection on defense.gov" in page
+
+
+@pytest.mark.django_db
+def test_archived_story_without_a_collection_goes_into_the_only_one():
+    from newsroom.archive.models import Collection
+
+    only = Collection.objects.create(name="2019-2021", slug="2019-2021", notice="Old news.")
+    run(ARCHIVED, "--byline", BYLINE)
+    assert Story.objects.get().collection == only and Collection.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_archived_story_with_several_collections_and_none_named_is_refused():
+    from newsroom.archive.models import Collection
+
+    Collection.objects.create(name="A", slug="a", notice="Old.")
+    Collection.objects.create(name="B", slug="b", notice="Older.")
     error, output = run_failing(ARCHIVED, "--byline", BYLINE)
     assert error.returncode == 1
-    assert "--collection" in output and nothing_written()
+    assert "--collection" in output and "a, b" in output and not Story.objects.exists()
 
 
 @pytest.mark.django_db
@@ -197,10 +219,14 @@ def test_photos_are_attached_from_the_photos_dir(tmp_path):
 
 
 @pytest.mark.django_db
-def test_without_a_byline_the_story_is_a_draft():
+def test_without_a_byline_the_legacy_story_is_published_and_reads_well(client):
     output = run(CURRENT)
-    assert Story.objects.get().status == Status.DRAFT
+    story = Story.objects.get()
+    assert story.status == Status.PUBLISHED and story.byline == ""
     assert "--byline" in output
+    page = client.get(story.get_absolute_url())
+    assert page.status_code == 200
+    assert "By " not in page.content.decode().split("<h1", 1)[1].split("</header>", 1)[0]
 
 
 @pytest.mark.django_db

@@ -6,9 +6,11 @@
 Each file is its own transaction: a file that fails leaves nothing behind, and the others still
 import. Importing a file again updates the story with the same slug and reuses photos by VIRIN.
 
-Publishing needs a byline (story_publish refuses a story without one). These exports rarely
-carry one, so a published import without --byline is saved as a draft, with a warning, rather
-than refused: the text is kept and an editor adds the byline and publishes.
+These stories were public on the old site, and their saved text rarely names the writer: a
+published import without --byline is published without one (with a warning), while a story
+written in the admin still needs one. A story carrying the archive notice goes into
+--collection, else the only collection there is, else a new "Historical collection" made with
+the notice the file carries; with several collections and no --collection it is refused.
 """
 
 import argparse
@@ -22,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from newsroom.archive.models import ArchiveStatus
+from newsroom.archive.models import ArchiveStatus, Collection
 from newsroom.archive.services import start_of_day, story_archive
 from newsroom.commandline import (
     BAD_USAGE,
@@ -49,9 +51,10 @@ Import stories from the legacy plain-text layout: banner, headline, archive noti
 summary, paragraphs, five-line photo blocks and a "Related Stories" list.
 
 The publication date is --published, else the latest date in the photos' VIRINs, else the
-latest date written in a caption. Published imports need --byline; without one the story
-is saved as a draft, and so is one that publishing refuses (a legacy VIRIN, a photo
-without a credit). Each file is one transaction. Exit status: 0 all imported, 1 some
+latest date written in a caption. Without --byline a story is published with no byline
+(the old site showed it without one); one that publishing refuses (a legacy VIRIN, a photo
+without a credit) is kept as a draft. A story with the archive notice goes into
+--collection, else the only collection, else a new "Historical collection". Each file is one transaction. Exit status: 0 all imported, 1 some
 files failed (the others were imported), 2 bad usage.
 
 Examples:
@@ -75,7 +78,7 @@ Examples:
         parser.add_argument("--byline", default="", help="Who wrote the stories, for example “Jane Doe, DOD News”.")
         parser.add_argument(
             "--status", choices=[Status.DRAFT.value, Status.PUBLISHED.value], default=Status.PUBLISHED.value,
-            help="published (default; needs --byline) or draft.",
+            help="published (default) or draft.",
         )
         parser.add_argument(
             "--photos-dir", type=Path, metavar="DIR",
@@ -101,8 +104,8 @@ Examples:
         )
         self.byline = " ".join(byline.split())
         if status == Status.PUBLISHED and not self.byline:
-            self.warn("No --byline given: stories are imported as drafts (publishing needs a byline).")
-            status = Status.DRAFT
+            self.warn("No --byline given: stories without one in the database are published with no byline; "
+                      "an editor can add it later.")
         self.status, self.published = status, published
 
         imported = failed = 0
@@ -145,10 +148,7 @@ Examples:
 
     def import_file(self, path: Path, written: list) -> Story:
         parsed = self.read(path)
-        if parsed.is_archived and self.collection is None:
-            raise FileFailed(
-                "It carries the historical-collection notice; pass --collection SLUG to say which collection it goes into."
-            )
+        collection = self.collection_for(parsed) if parsed.is_archived else None
         published_at = self.publication_time(parsed)
         story = self.save_story(parsed, published_at)
         for order, (photo, placement) in enumerate(self.save_photos(parsed, written)):
@@ -158,14 +158,33 @@ Examples:
 
         if self.status == Status.PUBLISHED:
             try:
-                story = story_publish(story=story, user=None, at=published_at)
+                story = story_publish(story=story, user=None, at=published_at, needs_byline=False)
             except ValidationError as error:
                 # Legacy photos (old VIRIN forms, missing credit) block publishing, not the import.
                 self.warn(f"{path}: kept as {story.get_status_display().lower()}, not published: "
                           f"{'; '.join(error.messages)}.")
-        if parsed.is_archived and story.collection_id != self.collection.pk:
-            story = story_archive(story=story, collection=self.collection, user=None)
+        if collection and story.collection_id != collection.pk:
+            story = story_archive(story=story, collection=collection, user=None)
         return story
+
+    def collection_for(self, parsed: ParsedStory) -> Collection:
+        """--collection, else the only collection, else a new one made with the file's own notice."""
+        if self.collection:
+            return self.collection
+        collections = list(Collection.objects.order_by("slug")[:2])
+        if len(collections) > 1:
+            slugs = ", ".join(Collection.objects.order_by("slug").values_list("slug", flat=True))
+            raise FileFailed(
+                "It carries the historical-collection notice and there are several collections; "
+                f"pass --collection SLUG to say which one it goes into ({slugs})."
+            )
+        if collections:
+            return collections[0]
+        # Not kept on self: it belongs to this file's transaction, which a failure or --dry-run undoes.
+        made = Collection.objects.create(name="Historical collection", slug="historical", notice=parsed.archive_notice)
+        self.note(f"  Made the collection “{made.name}” ({made.slug}) with the file's notice; "
+                  "rename it in the admin (Archive › Collections) if you like.")
+        return made
 
     def read(self, path: Path) -> ParsedStory:
         try:
