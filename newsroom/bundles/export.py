@@ -27,8 +27,13 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from newsroom.bundles.format import ACCOUNT_FIELDS, FORMAT, FORMAT_VERSION, MANIFEST, TABLES, encode_record, file_member
+from newsroom.bundles.format import (
+    ACCOUNT_FIELDS, FORMAT, FORMAT_VERSION, MANIFEST, SEARCH_DOCUMENT_FIELDS, SEARCH_DOCUMENTS, TABLES, encode_record,
+    file_member,
+)
 from newsroom.photos.models import PhotoAsset, originals_storage
+from newsroom.search.indexing import SEARCH_RULES_VERSION, index_in_use
+from newsroom.search.models import StorySearchDocument
 
 COPY_CHUNK = 1024 * 1024
 
@@ -73,17 +78,15 @@ def _write(archive: zipfile.ZipFile, chunk_size: int, progress) -> ExportReport:
     for table in TABLES:
         rows = _account_rows(chunk_size) if table.name == "accounts" else _rows(table, chunk_size)
         total = table.model._base_manager.count()
-        count = 0
-        with archive.open(_member_info(table.member), "w", force_zip64=True) as member:
-            buffer = []
-            for row in progress(rows, total=total, desc=f"Exporting {table.name}", unit="record"):
-                buffer.append(encode_record(row))
-                count += 1
-                if len(buffer) == chunk_size:
-                    member.write(b"".join(buffer))
-                    buffer.clear()
-            member.write(b"".join(buffer))
-        report.records[table.name] = count
+        report.records[table.name] = _write_member(archive, table.member, rows, total, table.name, chunk_size, progress)
+    search = None
+    if index_in_use():
+        # The documents as they are here: an import under the same search rules loads them
+        # instead of computing every vector again, which was most of an import's time.
+        documents = StorySearchDocument.objects.order_by("story_id").values(*SEARCH_DOCUMENT_FIELDS)
+        count = _write_member(archive, SEARCH_DOCUMENTS, documents.iterator(chunk_size=chunk_size),
+                              StorySearchDocument.objects.count(), "search documents", chunk_size, progress)
+        search = {"rules_version": SEARCH_RULES_VERSION, "documents": count}
     _write_files(archive, report, chunk_size, progress)
     site = Site.objects.get_current()
     manifest = {
@@ -93,6 +96,7 @@ def _write(archive: zipfile.ZipFile, chunk_size: int, progress) -> ExportReport:
         "site": {"domain": site.domain, "name": site.name},
         "made_with": {"django": django.get_version()},
         "records": report.records,
+        "search": search,
         "files": {"count": report.files, "bytes": report.file_bytes},
         "missing_files": [name for _, name in report.missing_files],
         "passwords": "not included: imported accounts get an unusable password until it is reset",
@@ -100,6 +104,20 @@ def _write(archive: zipfile.ZipFile, chunk_size: int, progress) -> ExportReport:
     with archive.open(_member_info(MANIFEST), "w") as member:
         member.write(encode_record(manifest))
     return report
+
+
+def _write_member(archive, name, rows, total, label, chunk_size, progress) -> int:
+    count = 0
+    with archive.open(_member_info(name), "w", force_zip64=True) as member:
+        buffer = []
+        for row in progress(rows, total=total, desc=f"Exporting {label}", unit="record"):
+            buffer.append(encode_record(row))
+            count += 1
+            if len(buffer) == chunk_size:
+                member.write(b"".join(buffer))
+                buffer.clear()
+        member.write(b"".join(buffer))
+    return count
 
 
 def _rows(table, chunk_size):

@@ -6,6 +6,8 @@ A bundle is one zip file:
     records/<table>.ndjson         one JSON object a line: the table's rows, by primary key
     files/private/<name>           each photo's original, under its name in private storage (PRIVATE_MEDIA_ROOT)
     files/public/<name>            each public copy (full size, renditions), under its name in MEDIA_ROOT
+    search/documents.ndjson        each story's search document as the exporting site had it (PostgreSQL
+                                   only; the manifest's "search" gives the search rules they were made by)
 
 Rows keep their primary keys and every field as stored (timestamps to the microsecond, the
 renditions manifest, workflow state, archive state), so an import into an empty database
@@ -30,8 +32,13 @@ from django.conf import settings
 from django.db import models
 
 FORMAT = "newsroom-bundle"
-FORMAT_VERSION = 1
+# Version 2 added search/documents.ndjson. A version 1 bundle is the same without it and is
+# still read: its search documents are made here, as they always were.
+FORMAT_VERSION = 2
+READS_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
+SEARCH_DOCUMENTS = "search/documents.ndjson"
+SEARCH_DOCUMENT_FIELDS = ("story_id", "vector", "text", "refreshed_at")
 ORIGINALS = "files/private/"
 PUBLIC = "files/public/"
 
@@ -185,23 +192,39 @@ class Bundle:
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise BundleError(f"{self.path}: {MANIFEST} does not describe a Newsroom bundle.")
         version = manifest.get("format_version")
-        if version != FORMAT_VERSION:
+        if version not in READS_VERSIONS:
             newer = isinstance(version, int) and version > FORMAT_VERSION
             raise BundleError(
-                f"{self.path} is in bundle format version {version}; this Newsroom reads version "
-                f"{FORMAT_VERSION}. "
+                f"{self.path} is in bundle format version {version}; this Newsroom reads versions "
+                f"{', '.join(map(str, READS_VERSIONS))}. "
                 + ("Upgrade Newsroom here to import it." if newer else "Export it again with a current Newsroom.")
             )
         records = manifest.get("records")
         if not isinstance(records, dict) or any(not isinstance(records.get(t.name), int) for t in TABLES):
             raise BundleError(f"{self.path}: {MANIFEST} does not give a record count for every table.")
+        search = manifest.get("search")
+        if search is not None and not (
+            isinstance(search, dict) and all(isinstance(search.get(key), int) for key in ("rules_version", "documents"))
+        ):
+            raise BundleError(f"{self.path}: {MANIFEST} has a \"search\" entry without its rules version and count.")
         return manifest
+
+    @property
+    def search_rules_version(self) -> int | None:
+        """The search rules the carried documents were made by; None when it carries none."""
+        return (self.manifest.get("search") or {}).get("rules_version")
 
     def records(self, table: Table):
         """The table's rows, decoded; a BundleError names the member and line of anything wrong."""
-        decoders = _decoders(table)
-        expected = set(table.fields)
-        member = table.member
+        return self._lines(table.member, set(table.fields), _decoders(table))
+
+    def search_documents(self):
+        """The carried search documents: story_id, vector (tsvector text form), text, refreshed_at."""
+        if self.search_rules_version is None:
+            return iter(())
+        return self._lines(SEARCH_DOCUMENTS, set(SEARCH_DOCUMENT_FIELDS), {"refreshed_at": datetime.datetime.fromisoformat})
+
+    def _lines(self, member: str, expected: set, decoders: dict):
         number = 0
         try:
             with self.archive.open(member) as lines:
@@ -263,11 +286,33 @@ class Bundle:
                 problems.append(str(error))
             if len(problems) >= MAX_PROBLEMS:
                 break
+        if self.search_rules_version is not None and len(problems) < MAX_PROBLEMS:
+            self._check_search_documents(progress, problems)
         if problems:
             shown = problems[:MAX_PROBLEMS]
             more = " (and perhaps more; fix these first)" if len(problems) >= MAX_PROBLEMS else ""
             raise BundleError(
                 f"{self.path} cannot be imported; nothing was written{more}:\n  - " + "\n  - ".join(shown)
+            )
+
+    def _check_search_documents(self, progress, problems):
+        expected = self.manifest["search"]["documents"]
+        count = 0
+        try:
+            documents = progress(self.search_documents(), total=expected, desc="Checking search documents", unit="record")
+            for count, document in enumerate(documents, start=1):
+                # The vector's own syntax is PostgreSQL's to check, when it loads it.
+                if not (isinstance(document["story_id"], int) and isinstance(document["vector"], str)
+                        and isinstance(document["text"], str)):
+                    problems.append(f"{SEARCH_DOCUMENTS} line {count}: story_id is a number, vector and text are text.")
+                    return
+        except BundleError as error:
+            problems.append(str(error))
+            return
+        if count != expected:
+            problems.append(
+                f"{SEARCH_DOCUMENTS} has {count} records; the manifest says {expected}. "
+                "The bundle was changed after it was exported."
             )
 
     def _check_photo_files(self, rows, problems):

@@ -1,8 +1,9 @@
 """Loading a checked bundle into the database, in one transaction the caller opens.
 
 Into an empty site every row keeps its primary key and its timestamps, and is written with
-``bulk_create`` in batches: no per-row signals, so afterwards the search index is rebuilt
-once and the cached pages are retired once.
+``bulk_create`` in batches: no per-row signals, so afterwards the search index is filled
+once (with the search documents the bundle carries, when our search rules made them) and the
+cached pages are retired once.
 
 With ``merge`` the site already has content. Records are matched by what editors know them
 by (stories, tags and collections by slug, photos by VIRIN, redirects by old address, pages by
@@ -35,7 +36,7 @@ from django.db import connection, transaction
 
 from newsroom.archive.models import Collection
 from newsroom.bundles.format import ACCOUNT_FIELDS, TABLE, TABLES, Bundle
-from newsroom.bundles.writing import Inserter, rebuild_search_documents
+from newsroom.bundles.writing import Inserter, load_search_documents
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.search import indexing
 from newsroom.stories.models import Revision, Story, Tag
@@ -487,7 +488,14 @@ class Restore:
         if not indexing.index_in_use():
             return
         if not self.merge:
-            self.report.search_documents = rebuild_search_documents(chunk_size=self.batch_size)
+            carried = self.bundle.search_rules_version
+            if carried is not None and carried != indexing.SEARCH_RULES_VERSION:
+                self.report.notes.append(
+                    f"The bundle's search documents were made by search rules version {carried}; this "
+                    f"site's are version {indexing.SEARCH_RULES_VERSION}, so they were made again here."
+                )
+            documents = self.bundle.search_documents() if carried == indexing.SEARCH_RULES_VERSION else ()
+            self.report.search_documents = load_search_documents(documents, chunk_size=self.batch_size)
             return
         for story_id in sorted(self.touched_stories):
             indexing.refresh_story(story_id)

@@ -2,8 +2,9 @@
 
 A restore's rows carry their own keys, so nothing has to be read back: PostgreSQL takes each
 table as one COPY stream (about ten times the rate of multi-row INSERTs, measured in
-bench/bundles.py), and the search documents are made with one INSERT … SELECT over text
-prepared in Python. Other databases (SQLite in development) get bulk_create in batches.
+bench/bundles.py). Search documents a bundle carries are loaded the same way; any others are
+made with one INSERT … SELECT over text prepared in Python by search's own rules. Other
+databases (SQLite in development) get bulk_create in batches.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import partial
 from django.conf import settings
 from django.db import connection, connections, reset_queries
 
-from newsroom.search.indexing import CONFIG, plain_text
+from newsroom.search.indexing import CONFIG, WEIGHTS, document_parts
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.models import PhotoPlacement, Story
 
@@ -87,12 +88,42 @@ class Inserter:
         return False
 
 
-def rebuild_search_documents(*, chunk_size: int = 2000) -> int:
-    """Every story's search document, equal to what search.indexing.refresh_story makes.
+def load_search_documents(carried, *, chunk_size: int = 2000) -> int:
+    """Every story's search document, into an empty table: the ones the bundle carries (made by
+    our search rules: the caller checks), loaded as they are; any other story's made here.
 
-    The text is prepared in Python exactly as indexing does (plain_text of each part, captions
-    written for the story before the photos' own, then their VIRINs) and PostgreSQL computes
-    the weighted vectors in one statement; tests/bundles pin the result to refresh_story's.
+    Into an empty table, the GIN index is built once afterwards: updating it row by row took
+    most of the time (bench/bundles.py). Every step is inside the import's transaction.
+    """
+    indexes = StorySearchDocument._meta.indexes if not StorySearchDocument.objects.exists() else []
+    with connection.schema_editor() as editor:
+        for index in indexes:
+            editor.remove_index(StorySearchDocument, index)
+    count = 0
+    with Inserter(StorySearchDocument, batch_size=chunk_size) as inserter:
+        for document in carried:
+            inserter.add(document)
+    count += inserter.count
+    count += rebuild_search_documents(chunk_size=chunk_size, missing_only=True)
+    if indexes:
+        with connection.cursor() as cursor:
+            # An index cannot be built while foreign keys wait to be checked at commit: check them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            with connection.schema_editor() as editor:
+                for index in indexes:
+                    editor.add_index(StorySearchDocument, index)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return count
+
+
+def rebuild_search_documents(*, chunk_size: int = 2000, missing_only: bool = False) -> int:
+    """Search documents equal to what search.indexing.refresh_story makes: of every story, or
+    with `missing_only` of the stories that have none.
+
+    The text is prepared in Python by search's own rules (indexing.document_parts) and
+    PostgreSQL computes the weighted vectors in one statement; tests/bundles pin the result to
+    refresh_all's.
     """
     table = connection.ops.quote_name(StorySearchDocument._meta.db_table)
     with connection.cursor() as cursor:
@@ -103,43 +134,26 @@ def rebuild_search_documents(*, chunk_size: int = 2000) -> int:
         )
         count = 0
         prepared = []
-        for story_id, headline, summary, body, photos in _stories_with_captions(chunk_size):
-            summary, body = plain_text(summary), plain_text(body)
-            captions = [plain_text(own) for own, _, _ in photos if own]
-            captions += [plain_text(caption) for _, caption, _ in photos]
-            virins = [virin for _, _, virin in photos]
-            snippet = "\n\n".join(part for part in (summary, body, *captions) if part)
-            prepared.append((story_id, headline, summary, body, " ".join([*captions, *virins]), snippet))
+        for story_id, headline, summary, body, placed in _stories_with_captions(chunk_size, missing_only):
+            parts, snippet = document_parts(headline, summary, body, placed)
+            prepared.append((story_id, *parts, snippet))
             if len(prepared) == chunk_size:
                 count += _copy_text(cursor, prepared)
                 prepared = []
         count += _copy_text(cursor, prepared)
-        weighted = " || ".join(
-            f"setweight(to_tsvector(%s::regconfig, COALESCE({column}, '')), '{weight}')"
-            for column, weight in (("headline", "A"), ("summary", "B"), ("body", "C"), ("captions", "D"))
-        )
-        # Into an empty table, the GIN index is built once afterwards: updating it row by row
-        # took most of the time (bench/bundles.py). Both steps are inside the import's transaction.
-        indexes = StorySearchDocument._meta.indexes if not StorySearchDocument.objects.exists() else []
-        with connection.schema_editor() as editor:
-            for index in indexes:
-                editor.remove_index(StorySearchDocument, index)
-        cursor.execute(
-            f"INSERT INTO {table} (story_id, vector, text, refreshed_at)"
-            f" SELECT story_id, {weighted}, snippet, now() FROM bundle_search_text"
-            " ON CONFLICT (story_id) DO UPDATE SET vector = EXCLUDED.vector, text = EXCLUDED.text,"
-            " refreshed_at = EXCLUDED.refreshed_at",
-            [CONFIG] * 4,
-        )
+        if count:
+            weighted = " || ".join(
+                f"setweight(to_tsvector(%s::regconfig, COALESCE({column}, '')), '{weight}')"
+                for column, weight in zip(("headline", "summary", "body", "captions"), WEIGHTS, strict=True)
+            )
+            cursor.execute(
+                f"INSERT INTO {table} (story_id, vector, text, refreshed_at)"
+                f" SELECT story_id, {weighted}, snippet, now() FROM bundle_search_text"
+                " ON CONFLICT (story_id) DO UPDATE SET vector = EXCLUDED.vector, text = EXCLUDED.text,"
+                " refreshed_at = EXCLUDED.refreshed_at",
+                [CONFIG] * len(WEIGHTS),
+            )
         cursor.execute("DROP TABLE bundle_search_text")
-        if indexes:
-            # An index cannot be built while foreign keys wait to be checked at commit: check them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            with connection.schema_editor() as editor:
-                for index in indexes:
-                    editor.add_index(StorySearchDocument, index)
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return count
 
 
@@ -151,12 +165,17 @@ def _copy_text(cursor, rows) -> int:
     return len(rows)
 
 
-def _stories_with_captions(chunk_size):
+def _stories_with_captions(chunk_size, missing_only=False):
     """(id, headline, summary, body, [(caption here, photo's caption, VIRIN), …]) per story, in
     key order: two streams walked side by side, so no story's photos are looked up one by one."""
-    stories = Story._base_manager.order_by("pk").values_list("pk", "headline", "summary", "body")
+    stories = Story._base_manager.order_by("pk")
+    placements = PhotoPlacement._base_manager.all()
+    if missing_only:
+        stories = stories.filter(search_document__isnull=True)
+        placements = placements.filter(story__search_document__isnull=True)
+    stories = stories.values_list("pk", "headline", "summary", "body")
     placements = (
-        PhotoPlacement._base_manager.order_by("story_id", "after_paragraph", "order", "id")
+        placements.order_by("story_id", "after_paragraph", "order", "id")
         .values_list("story_id", "caption", "photo__caption", "photo__virin")
         .iterator(chunk_size=chunk_size)
     )

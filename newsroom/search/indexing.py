@@ -5,7 +5,9 @@ stories directly and every function here does nothing. Refreshes run after the t
 that changed a story commits (see signal_handlers.py), so they read what readers will see.
 """
 
+import functools
 import html
+import operator
 
 import nh3
 from django.contrib.postgres.search import SearchVector
@@ -24,6 +26,14 @@ CONFIG = "english"
 MARK_START = "\ue000"
 MARK_END = "\ue001"
 
+# The version of the rules below that make a search document (its parts, their weights, CONFIG,
+# plain_text). Bump it whenever any of them changes: export_newsroom writes it beside the
+# documents it carries, and import_newsroom uses carried documents only when the number is ours,
+# making them again otherwise.
+SEARCH_RULES_VERSION = 1
+# The weight of each part of document_parts(), in its order: headline, summary, body, captions.
+WEIGHTS = ("A", "B", "C", "D")
+
 
 def index_in_use() -> bool:
     return connection.vendor == "postgresql"
@@ -41,32 +51,31 @@ def _stories_with_photos():
     )
 
 
-def _captions(story: Story) -> list[str]:
-    """The captions of the story's photos: any written for this story, and each photo's own."""
-    placements = list(story.placements.all())
-    return [plain_text(p.caption) for p in placements if p.caption] + [plain_text(p.photo.caption) for p in placements]
+def _placed(story: Story) -> list[tuple[str, str, str]]:
+    return [(p.caption, p.photo.caption, p.photo.virin) for p in story.placements.all()]
+
+
+def document_parts(headline: str, summary: str, body: str, placed) -> tuple[list[str], str]:
+    """The rules of a search document: the text of each weighted part (in WEIGHTS order), and
+    the text snippets quote. `placed` is (caption written for this story, photo's own caption,
+    VIRIN) for each placed photo, in story order. Change these, bump SEARCH_RULES_VERSION."""
+    summary, body = plain_text(summary), plain_text(body)
+    # Any captions written for this story first, then each photo's own.
+    captions = [plain_text(here) for here, _, _ in placed if here] + [plain_text(own) for _, own, _ in placed]
+    virins = [virin for _, _, virin in placed]
+    snippet = "\n\n".join(part for part in (summary, body, *captions) if part)
+    return [headline, summary, body, " ".join([*captions, *virins])], snippet
 
 
 def document_text(story: Story) -> str:
     """What a snippet may quote: the summary, the body as readers read it, the photo captions."""
-    parts = (plain_text(story.summary), plain_text(story.body), *_captions(story))
-    return "\n\n".join(part for part in parts if part)
+    return document_parts(story.headline, story.summary, story.body, _placed(story))[1]
 
 
 def _document_values(story: Story) -> dict:
-    def weighted(text, weight):
-        return SearchVector(Value(text), config=CONFIG, weight=weight)
-
-    virins = [placement.photo.virin for placement in story.placements.all()]
-    return {
-        "vector": (
-            weighted(story.headline, "A")
-            + weighted(plain_text(story.summary), "B")
-            + weighted(plain_text(story.body), "C")
-            + weighted(" ".join([*_captions(story), *virins]), "D")
-        ),
-        "text": document_text(story),
-    }
+    parts, text = document_parts(story.headline, story.summary, story.body, _placed(story))
+    vectors = [SearchVector(Value(part), config=CONFIG, weight=weight) for part, weight in zip(parts, WEIGHTS)]
+    return {"vector": functools.reduce(operator.add, vectors), "text": text}
 
 
 def refresh_story(story_id: int) -> None:

@@ -107,17 +107,17 @@ def test_an_original_that_does_not_match_its_hash_is_refused(tmp_path, bundle, s
 
 
 def test_a_bundle_of_another_format_version_is_refused(tmp_path, bundle):
-    def version_two(data):
+    def version_three(data):
         manifest = json.loads(data)
-        manifest["format_version"] = 2
+        manifest["format_version"] = 3
         return json.dumps(manifest).encode()
 
-    newer = rewrite_bundle(bundle, tmp_path / "newer.zip", replace={"manifest.json": version_two})
+    newer = rewrite_bundle(bundle, tmp_path / "newer.zip", replace={"manifest.json": version_three})
 
     result = run("import_newsroom", newer)
 
     assert result.status == 2
-    assert "bundle format version 2; this Newsroom reads version 1. Upgrade Newsroom" in result.err
+    assert "bundle format version 3; this Newsroom reads versions 1, 2. Upgrade Newsroom" in result.err
     assert_nothing_written(tmp_path)
 
 
