@@ -8,6 +8,7 @@ Makes a source database (`newsroom_bundle_src`) with `manage.py generate_content
 command exists, or with this script's own bulk_create filler otherwise; exports it under
 `/usr/bin/time -v` (peak memory is its "Maximum resident set size"); then imports the bundle
 into a new empty database (`newsroom_bundle_dst`) with `-v 2`, which prints each step's time.
+The source's search documents travel in the bundle and are loaded as they are (same search rules).
 Photo records only: no image files (as the targets say). Targets: import under 2 minutes,
 export under 300 MB. Prints a table and rewrites this benchmark's section of bench/RESULTS.md.
 """
@@ -162,6 +163,8 @@ def main() -> None:
     output, export_seconds = manage(args.source, "export_newsroom", str(bundle), "--overwrite", timed=True)
     export_mb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", output).group(1)) / 1024
     records = re.search(r"Exported to \S+: (.*?);", output).group(1)
+    carried = re.search(r"; (\d+) search documents", output)
+    carried = f"{int(carried.group(1)):,} search documents carried" if carried else "no search documents carried"
 
     new_database(args.target)
     print("Importing …")
@@ -183,7 +186,7 @@ def main() -> None:
         f"PostgreSQL {info['postgresql']}; load average {load_before:.1f} when it started, {load_after:.1f} at the end.",
         "",
         f"Source: {args.stories:,} stories and {args.photos:,} photo records (no image files), made by "
-        f"{source_made_by}. Bundle: {bundle.stat().st_size / 1e6:.0f} MB; {records}.",
+        f"{source_made_by}. Bundle: {bundle.stat().st_size / 1e6:.0f} MB; {records}; {carried}.",
         "",
         "| command | wall time | peak memory (max RSS) |",
         "|---|---:|---:|",

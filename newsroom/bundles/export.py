@@ -47,6 +47,7 @@ class ExportReport:
     records: dict = field(default_factory=dict)
     files: int = 0
     file_bytes: int = 0
+    search_documents: int | None = None  # None: this site has no search index (SQLite)
     missing_files: list = field(default_factory=list)  # (photo VIRIN, storage name)
 
 
@@ -87,6 +88,7 @@ def _write(archive: zipfile.ZipFile, chunk_size: int, progress) -> ExportReport:
         count = _write_member(archive, SEARCH_DOCUMENTS, documents.iterator(chunk_size=chunk_size),
                               StorySearchDocument.objects.count(), "search documents", chunk_size, progress)
         search = {"rules_version": SEARCH_RULES_VERSION, "documents": count}
+        report.search_documents = count
     _write_files(archive, report, chunk_size, progress)
     site = Site.objects.get_current()
     manifest = {

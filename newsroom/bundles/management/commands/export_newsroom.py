@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = """\
 Write every story (with its revisions, corrections, placed photos, tags and related stories),
 photo (with its original and public copies), collection, redirect, information page and
-account (without its password) into one bundle file that import_newsroom reads.
+account (without its password) into one bundle file that import_newsroom reads. On
+PostgreSQL each story's search document goes too, so an import under the same search rules
+need not compute them again.
 
 Exit status: 0 exported; 1 exported, but some photo files were missing (listed), or not
 exported because an original no longer matches its record; 2 bad usage.
@@ -58,7 +60,10 @@ Examples:
             raise CommandError(f"Nothing was written to {path}. {error}", returncode=SOME_ITEMS_FAILED) from None
 
         records = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in report.records.items())
-        summary = f"Exported to {path}: {records}; {report.files} files ({report.file_bytes / 1e6:.1f} MB)."
+        summary = f"Exported to {path}: {records}; {report.files} files ({report.file_bytes / 1e6:.1f} MB)"
+        if report.search_documents is not None:
+            summary += f"; {report.search_documents} search documents"
+        summary += "."
         if report.missing_files:
             for virin, name in report.missing_files:
                 self.stderr.write(self.style.WARNING(f"Photo {virin}: {name} is missing here, so it is not in the bundle."))

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     help = """\
 Import a bundle written by export_newsroom. Into an empty database it gives back the same
 site: every record with its keys and timestamps, every photo file; then the search index is
-rebuilt and cached pages are retired. A database that has content is refused unless --merge.
+filled (with the search documents the bundle carries when this site's search rules made
+them, else made here) and cached pages are retired. A database that has content is refused
+unless --merge.
 
 With --merge, stories, tags and collections are matched by slug, photos by VIRIN, redirects by
 old address, pages by URL and accounts by username. New records are added and equal ones
@@ -115,7 +117,7 @@ Examples:
         summary = (
             f"{'Would import' if dry_run else 'Imported'} {path}: {totals[ADDED]} records added, "
             f"{totals[UPDATED]} updated, {totals[UNCHANGED]} unchanged, {totals[CONFLICT]} conflicts kept as here; "
-            f"{report.files_written} files stored; {report.search_documents} search documents rebuilt."
+            f"{report.files_written} files stored; {report.search_documents} search documents brought up to date."
         )
         if accounts and not dry_run:
             summary += (f" {accounts} accounts were added without a password: set one with "
