@@ -4,6 +4,8 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.views.generic import ListView
 
+from newsroom.search import selectors
+from newsroom.search.indexing import index_in_use
 from newsroom.search.selectors import clean_query, photo_for_virin, search_stories, with_snippets
 from newsroom.stories.models import Story
 
@@ -29,4 +31,7 @@ class SearchView(ListView):
         context = super().get_context_data(query=self.query, **kwargs)
         context["stories"] = with_snippets(context["stories"], self.query)
         context["keep"] = urlencode({"q": self.query})  # page links carry the search along
+        # Full-text search ranks the newest RANKED_MATCHES matches only; there may be more.
+        paginator = context["paginator"]
+        context["capped"] = index_in_use() and paginator is not None and paginator.count >= selectors.RANKED_MATCHES
         return context

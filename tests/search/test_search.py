@@ -286,3 +286,17 @@ def test_rebuild_search_index_command(story):
     else:
         assert "Nothing to rebuild: on SQLite search reads the stories directly." in out.getvalue()
         assert StorySearchDocument.objects.count() == 0
+
+
+@pytest.mark.skipif(not on_postgresql, reason="only full-text search (PostgreSQL) ranks a capped set of matches")
+def test_a_capped_search_says_more_may_match_and_shows_the_newest(client, story, monkeypatch):
+    from newsroom.search import selectors
+
+    for number in range(4):
+        story(headline=f"Levee Story {number}", published_at=timezone.now() - datetime.timedelta(days=number))
+    monkeypatch.setattr(selectors, "RANKED_MATCHES", 3)  # a cap of 200 needs 200 stories; the rule is the same
+    page = search(client, "levee")
+    assert "3 or more stories match; the newest 3 are shown" in text_of(page)
+    assert sorted(headlines(page)) == ["Levee Story 0", "Levee Story 1", "Levee Story 2"]
+    monkeypatch.setattr(selectors, "RANKED_MATCHES", 200)
+    assert "4 stories match." in text_of(search(client, "levee"))
