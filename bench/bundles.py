@@ -24,9 +24,10 @@ import sys
 import time
 from pathlib import Path
 
+from machine import RESULTS, cpu_model, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-RESULTS = BENCH / "RESULTS.md"
 CACHE = BENCH / ".cache"
 PYTHON = sys.executable
 SECTION_START = "<!-- bench/bundles.py: start -->"
@@ -129,11 +130,9 @@ def own_filler(stories: int, photos: int) -> None:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
     server = subprocess.run(["psql", SERVER + "/postgres", "-Atc", "SHOW server_version"],
                             capture_output=True, text=True).stdout.strip()
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
 
 
 def main() -> None:
@@ -200,19 +199,8 @@ def main() -> None:
     ])
     print(text)
     if not args.no_record:
-        record(text)
+        write_section(SECTION_START, SECTION_END, text)
         print(f"Recorded in {RESULTS.relative_to(ROOT)}")
-
-
-def record(text: str) -> None:
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = f"{SECTION_START}\n{text}\n{SECTION_END}"
-    if SECTION_START in current:
-        before, rest = current.split(SECTION_START, 1)
-        current = before + section + rest.split(SECTION_END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(current)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import web  # noqa: E402  (bench/web.py: the same servers, data and wrk runs)
+from machine import write_section  # noqa: E402
 
 REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379",
                "--save", "", "--appendonly", "no"]
@@ -107,7 +108,6 @@ def under_fault(server, pages, fault, port, args) -> dict:
 
 def report(outcomes: dict, args) -> str:
     lines = [
-        SECTION_START,
         "## Faults: `bench/faults.py`",
         "",
         f"Run {web.datetime.datetime.now():%Y-%m-%d %H:%M}: one gunicorn (2 workers, production settings) on "
@@ -123,7 +123,6 @@ def report(outcomes: dict, args) -> str:
         for stream, result in sorted(outcome["streams"].items()):
             lines.append(f"| {fault} (back in {outcome['back_after']:.1f} s) | {stream} | {result['requests']} | "
                          f"{result['status']} | {result['errors']} | {afterwards} |")
-    lines.append(SECTION_END)
     return "\n".join(lines)
 
 
@@ -151,9 +150,9 @@ def main() -> None:
     finally:
         make_sure_services_run()
     section = report(outcomes, args)
-    print(section.split("\n", 2)[2].rsplit("\n", 1)[0])
+    print(section.split("\n", 1)[1])  # all but the heading
     if not args.no_record:
-        web.record(section, SECTION_START, SECTION_END)
+        write_section(SECTION_START, SECTION_END, section)
         print(f"\nRecorded in {web.RESULTS.relative_to(web.ROOT)}")
 
 

@@ -26,10 +26,11 @@ import sys
 import time
 from pathlib import Path
 
+from machine import RESULTS, cpu_model, usable_cores, write_section
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CACHE = BENCH / ".cache"
-RESULTS = BENCH / "RESULTS.md"
 SIZE = (6000, 4000)
 QUALITY = 90
 TARGET_SECONDS = 0.5
@@ -160,16 +161,9 @@ def _run_child(*args: str) -> dict:
 def machine() -> dict:
     from PIL import __version__ as pillow, features
 
-    model = "unknown CPU"
-    try:
-        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
-        model = found.group(1).strip() if found else platform.processor() or model
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
-        "cpu": model,
-        "cores": f"{usable} usable of {os.cpu_count()}",
+        "cpu": cpu_model(),
+        "cores": f"{usable_cores()} usable of {os.cpu_count()}",
         "python": platform.python_version(),
         "pillow": pillow,
         "libjpeg_turbo": (
@@ -250,7 +244,6 @@ def _label(orientation: int) -> str:
 def record(info: dict, rows: list, size_mb: float, runs: int, time_ok: bool, memory_ok: bool, load: float) -> None:
     main_row = rows[0]
     lines = [
-        SECTION_START,
         "## Renditions: `bench/renditions.py`",
         "",
         f"Run {datetime.date.today().isoformat()} on {info['cpu']}, {info['cores']} cores; "
@@ -277,17 +270,8 @@ def record(info: dict, rows: list, size_mb: float, runs: int, time_ok: bool, mem
         f"under {TARGET_MB} MB: **{'met' if memory_ok else 'not met'}**.",
         "",
         "Files (orientation 1): " + ", ".join(f"`{n}` {w}x{h} {b / 1000:.0f} kB" for n, w, h, b in main_row["files"]) + ".",
-        SECTION_END,
     ]
-    section = "\n".join(lines)
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\nEach benchmark in `bench/` rewrites its own section when it runs.\n"
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
+    write_section(SECTION_START, SECTION_END, "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -33,9 +33,10 @@ import sys
 import time
 from pathlib import Path
 
+from machine import RESULTS, cpu_model, usable_cores, write_section
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-RESULTS = BENCH / "RESULTS.md"
 SECTION_START = "<!-- bench/scale.py: start -->"
 SECTION_END = "<!-- bench/scale.py: end -->"
 PUBLIC_TARGET_MS = 100
@@ -226,13 +227,6 @@ def machine() -> dict:
     import django
     from django.db import connection
 
-    model = "unknown CPU"
-    try:
-        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
-        model = found.group(1).strip() if found else platform.processor() or model
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
@@ -240,8 +234,8 @@ def machine() -> dict:
         size = cursor.fetchone()[0]
     memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
     return {
-        "cpu": model,
-        "cores": f"{usable} usable of {os.cpu_count()}",
+        "cpu": cpu_model(),
+        "cores": f"{usable_cores()} usable of {os.cpu_count()}",
         "memory": f"{int(memory.group(1)) / 1024 / 1024:.0f} GB" if memory else "unknown",
         "python": platform.python_version(),
         "django": django.get_version(),
@@ -311,7 +305,6 @@ def record(info, data, generated, rows, runs, load):
     admin_ok = all(row["p95"] < ADMIN_TARGET_MS for row in admin)
     no_seq = not any(row["seq_scans"] for row in public)
     lines = [
-        SECTION_START,
         "## Scale: `bench/scale.py`",
         "",
         f"Run {today} on {info['cpu']}, {info['cores']} cores, {info['memory']} of memory, shared with other "
@@ -347,16 +340,8 @@ def record(info, data, generated, rows, runs, load):
         f"Targets: public pages under {PUBLIC_TARGET_MS} ms at p95: **{'met' if public_ok else 'not met'}**; "
         f"admin under {ADMIN_TARGET_MS} ms: **{'met' if admin_ok else 'not met'}**; no sequential scan of a "
         f"big table on a public page: **{'met' if no_seq else 'not met'}**.",
-        SECTION_END,
     ]
-    section = "\n".join(lines)
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        text = before + section + rest.split(SECTION_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
+    write_section(SECTION_START, SECTION_END, "\n".join(lines))
 
 
 if __name__ == "__main__":

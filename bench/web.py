@@ -34,10 +34,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from machine import RESULTS, cpu_model, usable_cores, write_section
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CACHE = BENCH / ".cache"
-RESULTS = BENCH / "RESULTS.md"
 SECTION_START = "<!-- bench/web.py: start -->"
 SECTION_END = "<!-- bench/web.py: end -->"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -331,8 +332,6 @@ def top_up_to(server: Server, total: int, path: Path, args) -> None:
 
 
 def machine() -> dict:
-    cpuinfo = Path("/proc/cpuinfo").read_text()
-    found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
     memory = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
     versions = manage(
         "shell", "--verbosity", "0", "-c",
@@ -342,8 +341,8 @@ def machine() -> dict:
     import redis
 
     return {
-        "cpu": found.group(1).strip() if found else platform.processor() or "unknown CPU",
-        "nproc": subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(),
+        "cpu": cpu_model(),
+        "nproc": usable_cores(),
         "memory_gb": int(memory.group(1)) / 1024 / 1024 if memory else 0,
         "python": platform.python_version(),
         "django": versions[0],
@@ -391,7 +390,6 @@ def verdicts(results: dict, queries: int, memory: list[float]) -> list[tuple[str
 def report(info, args, pages, cached_rows, uncached_rows, queries, memory, memory_requests, checks) -> str:
     static = next(row for row in cached_rows if row["label"] == "static file")["rate"]
     lines = [
-        SECTION_START,
         "## Web throughput: `bench/web.py`",
         "",
         f"Run {info['date']} on {info['cpu']}, `nproc` {info['nproc']}, {info['memory_gb']:.0f} GB memory; "
@@ -420,20 +418,8 @@ def report(info, args, pages, cached_rows, uncached_rows, queries, memory, memor
         "Targets:",
         "",
         *[f"- {text}: **{'met' if ok else 'not met'}**" for text, ok in checks],
-        SECTION_END,
     ]
     return "\n".join(lines)
-
-
-def record(section: str, start=SECTION_START, end=SECTION_END) -> None:
-    """Replace the section between the start and end markers in RESULTS.md, or add it."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + section + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
 
 
 def main() -> None:
@@ -481,9 +467,9 @@ def main() -> None:
     checks = verdicts(results, queries, memory)
     section = report(info, args, pages, cached_rows, uncached_rows, queries, memory, memory_requests, checks)
     print()
-    print(section.split("\n", 2)[2].rsplit("\n", 1)[0])
+    print(section.split("\n", 1)[1])  # all but the heading
     if not args.no_record:
-        record(section)
+        write_section(SECTION_START, SECTION_END, section)
         print(f"\nRecorded in {RESULTS.relative_to(ROOT)}")
 
 
