@@ -4,12 +4,16 @@ Production settings (DEBUG off) with whatever database and cache the test names,
 loopback port; always stopped, with every worker, when the test ends.
 """
 
+import atexit
 import contextlib
+import functools
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -50,18 +54,33 @@ def manage(*args, **env_changes) -> subprocess.CompletedProcess:
     return done
 
 
+@functools.cache
+def collected_static() -> str:
+    """Production settings serve hashed static names from a manifest: collect them once per run.
+
+    A fresh clone has no STATIC_ROOT yet, and a page without its manifest is a server error.
+    """
+    folder = tempfile.mkdtemp(prefix="newsroom-static-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    manage("collectstatic", "--noinput", "-v", "0", STATIC_ROOT=folder)
+    return folder
+
+
 @contextlib.contextmanager
 def gunicorn(*, workers=1, **env_changes):
     """A running `gunicorn config.wsgi`; yields its base URL, e.g. http://127.0.0.1:40123."""
     port = _free_port()
+    env_changes.setdefault("STATIC_ROOT", collected_static())
+    # The server's log goes to a file: a pipe nobody reads fills up and stops the server mid-request.
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT, env=server_env(**env_changes), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_listening(server, port)
+        _wait_until_listening(server, port, log)
         yield base
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -71,14 +90,15 @@ def gunicorn(*, workers=1, **env_changes):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-        server.stderr.close()
+        log.close()
 
 
-def _wait_until_listening(server, port, timeout=30):
+def _wait_until_listening(server, port, log, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {server.returncode}:\n{server.stderr.read().decode()}")
+            log.seek(0)
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}:\n{log.read().decode()}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
             return
         time.sleep(0.1)
