@@ -73,3 +73,11 @@ def dry_run_or_commit(dry_run: bool):
     except _RolledBack:
         pass
 
+
+def write_summary(command, summary: str, *, dry_run: bool) -> None:
+    """A command's closing line: a warning that nothing was kept after a dry run, else success."""
+    if dry_run:
+        command.stdout.write(command.style.WARNING(f"{summary} Dry run: nothing was saved."))
+    else:
+        command.stdout.write(command.style.SUCCESS(summary))
+

@@ -10,62 +10,17 @@ nothing new, because stories already in a collection are skipped.
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from newsroom.archive.commandline import (
+    add_selection_arguments,
+    check_date_order,
+    describe_dates,
+    selected_collection,
+    stories_word,
+    story_line,
+)
 from newsroom.archive.services import stories_archive, stories_to_archive
-from newsroom.commandline import BAD_USAGE, HelpFormatter, collection_by_slug, dry_run_or_commit, iso_date, progress
-from newsroom.website.apstyle import ap_date
-
-
-def add_selection_arguments(parser, *, collection_help: str):
-    parser.add_argument("--collection", required=True, metavar="SLUG", help=collection_help)
-    parser.add_argument(
-        "--before", type=iso_date, metavar="YYYY-MM-DD",
-        help="Only stories published before this date (the day itself is not included).",
-    )
-    parser.add_argument(
-        "--after", type=iso_date, metavar="YYYY-MM-DD",
-        help="Only stories published on or after this date. With --before, a range.",
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true",
-        help="Do the whole run, report what it would change, then roll it back: nothing is saved.",
-    )
-
-
-def selected_collection(slug):
-    """The --collection named; an unknown slug is bad usage (exit status 2)."""
-    try:
-        return collection_by_slug(slug)
-    except CommandError as error:
-        raise CommandError(str(error), returncode=BAD_USAGE) from None
-
-
-def check_date_order(*, before, after):
-    if before and after and after >= before:
-        raise CommandError(
-            f"--after ({after}) must be earlier than --before ({before}): --after is the first day "
-            "of the range, --before the day after its last.",
-            returncode=BAD_USAGE,
-        )
-
-
-def describe_dates(*, before, after) -> str:
-    parts = []
-    if after:
-        parts.append(f"on or after {ap_date(after)}")
-    if before:
-        parts.append(f"before {ap_date(before)}")
-    return " and ".join(parts)
-
-
-def stories_word(count: int) -> str:
-    return f"{count} {'story' if count == 1 else 'stories'}"
-
-
-def story_line(story) -> str:
-    day = ap_date(timezone.localdate(story.published_at)) if story.published_at else "never published"
-    return f"{day} | {story.headline} ({story.get_absolute_url()})"
+from newsroom.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit, progress, write_summary
 
 
 class Command(BaseCommand):
@@ -140,7 +95,4 @@ Examples:
             f"{'would be' if dry_run else ('was' if never == 1 else 'were')} skipped; "
             f"{len(result.already)} already archived."
         )
-        if dry_run:
-            self.stdout.write(self.style.WARNING(f"{summary} Dry run: nothing was saved."))
-        else:
-            self.stdout.write(self.style.SUCCESS(summary))
+        write_summary(self, summary, dry_run=dry_run)

@@ -10,7 +10,7 @@ The whole run is one transaction: it brings back every story or none.
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.archive.management.commands.archive_stories import (
+from newsroom.archive.commandline import (
     add_selection_arguments,
     check_date_order,
     describe_dates,
@@ -19,7 +19,7 @@ from newsroom.archive.management.commands.archive_stories import (
     story_line,
 )
 from newsroom.archive.services import stories_to_unarchive, stories_unarchive
-from newsroom.commandline import HelpFormatter, dry_run_or_commit, progress
+from newsroom.commandline import HelpFormatter, dry_run_or_commit, progress, write_summary
 
 
 class Command(BaseCommand):
@@ -74,7 +74,4 @@ Examples:
             f"{'Would bring back' if dry_run else 'Brought back'} {stories_word(len(result.unarchived))} "
             f"from “{collection}” into current news."
         )
-        if dry_run:
-            self.stdout.write(self.style.WARNING(f"{summary} Dry run: nothing was saved."))
-        else:
-            self.stdout.write(self.style.SUCCESS(summary))
+        write_summary(self, summary, dry_run=dry_run)

@@ -1,0 +1,60 @@
+"""What archive_stories and unarchive_stories share: choosing stories by collection and dates, and
+describing them. Kept here so neither command imports the other.
+"""
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from newsroom.commandline import BAD_USAGE, collection_by_slug, iso_date
+from newsroom.website.apstyle import ap_date
+
+
+def add_selection_arguments(parser, *, collection_help: str):
+    parser.add_argument("--collection", required=True, metavar="SLUG", help=collection_help)
+    parser.add_argument(
+        "--before", type=iso_date, metavar="YYYY-MM-DD",
+        help="Only stories published before this date (the day itself is not included).",
+    )
+    parser.add_argument(
+        "--after", type=iso_date, metavar="YYYY-MM-DD",
+        help="Only stories published on or after this date. With --before, a range.",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true",
+        help="Do the whole run, report what it would change, then roll it back: nothing is saved.",
+    )
+
+
+def selected_collection(slug):
+    """The --collection named; an unknown slug is bad usage (exit status 2)."""
+    try:
+        return collection_by_slug(slug)
+    except CommandError as error:
+        raise CommandError(str(error), returncode=BAD_USAGE) from None
+
+
+def check_date_order(*, before, after):
+    if before and after and after >= before:
+        raise CommandError(
+            f"--after ({after}) must be earlier than --before ({before}): --after is the first day "
+            "of the range, --before the day after its last.",
+            returncode=BAD_USAGE,
+        )
+
+
+def describe_dates(*, before, after) -> str:
+    parts = []
+    if after:
+        parts.append(f"on or after {ap_date(after)}")
+    if before:
+        parts.append(f"before {ap_date(before)}")
+    return " and ".join(parts)
+
+
+def stories_word(count: int) -> str:
+    return f"{count} {'story' if count == 1 else 'stories'}"
+
+
+def story_line(story) -> str:
+    day = ap_date(timezone.localdate(story.published_at)) if story.published_at else "never published"
+    return f"{day} | {story.headline} ({story.get_absolute_url()})"
