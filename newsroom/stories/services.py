@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.photos.virin import VirinError, parse_virin
+from newsroom.stories.importers.text_story import headline_key
 from newsroom.stories.models import Action, RelatedHeadline, Status, Story
 from newsroom.stories.revisions import record_baseline, record_revision
 
@@ -114,8 +115,6 @@ def link_waiting_related(story: Story) -> int:
     Called after each save of a story (see apps.py), so an import, the admin or a restore all
     resolve waiting headlines the same way. Returns how many stories were linked.
     """
-    from newsroom.stories.importers.text_story import headline_key
-
     waiting = RelatedHeadline.objects.filter(key=headline_key(story.headline)).exclude(story=story)
     linked = 0
     for wanted in waiting.select_related("story"):
