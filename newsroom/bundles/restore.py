@@ -100,15 +100,15 @@ def timed(step_of):
 
 
 @contextmanager
-def timestamps_as_given():
-    """Let rows keep their created/updated times: auto_now fields would set them to now.
+def timestamps_as_given(models):
+    """Let rows of these models keep their created/updated times: auto_now fields would set them to now.
 
     Changes the model fields for this process while it lasts, which is fine for a command
-    (it serves no requests) and is undone even when the import fails.
+    (it serves no requests) and is undone even when the command fails.
     """
     changed = []
-    for table in TABLES:
-        for model_field in table.model._meta.concrete_fields:
+    for model in models:
+        for model_field in model._meta.concrete_fields:
             if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
                 changed.append((model_field, model_field.auto_now, model_field.auto_now_add))
                 model_field.auto_now = model_field.auto_now_add = False
@@ -136,7 +136,7 @@ class Restore:
     # --- The run ---------------------------------------------------------------------------------
 
     def run(self) -> RestoreReport:
-        with timestamps_as_given():
+        with timestamps_as_given(table.model for table in TABLES):
             self.load_accounts()
             self.load_matched("tags", key="slug", compared=("name",), unique=("name",), kind="tag")
             self.load_matched(

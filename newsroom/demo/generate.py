@@ -31,8 +31,9 @@ from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.bundles.restore import timestamps_as_given
 from newsroom.photos.models import PhotoAsset
-from newsroom.search.indexing import CONFIG, index_in_use
+from newsroom.search.indexing import CONFIG, WEIGHTS, index_in_use
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.models import Label, PhotoPlacement, Status, Story, Tag
 from newsroom.demo.words import (
@@ -568,22 +569,9 @@ def _copy(model, fields, rows, bar) -> int:
     return count
 
 
-@contextmanager
-def _dates_as_given(model):
-    """bulk_create would stamp created/updated with the time of the run; keep the generated ones."""
-    stamped = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
-    for f in stamped:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
 def _bulk_create(model, fields, rows, bar) -> int:
-    with _dates_as_given(model):
+    # bulk_create would stamp created/updated with the time of the run; keep the generated ones.
+    with timestamps_as_given([model]):
         return _bulk_create_batches(model, fields, rows, bar)
 
 
@@ -618,7 +606,7 @@ def _reset_sequences():
 def _search_document_sql() -> str:
     """The search documents of a batch of stories, weighted exactly as indexing.py weights them.
 
-    The body's vector (weight C) is its pool paragraphs' vectors joined in order: the same
+    The body's vector (weight WEIGHTS[2]) is its pool paragraphs' vectors joined in order: the same
     vector to_tsvector makes of the whole body (each paragraph ends on a word that counts, so
     positions carry on), for a fraction of the work.
     """
@@ -627,10 +615,10 @@ def _search_document_sql() -> str:
     return f"""
         INSERT INTO {document} (story_id, vector, text, refreshed_at)
         SELECT s.id,
-               setweight(to_tsvector(%(config)s::regconfig, s.headline), 'A')
-               || setweight(to_tsvector(%(config)s::regconfig, s.summary), 'B')
+               setweight(to_tsvector(%(config)s::regconfig, s.headline), '{WEIGHTS[0]}')
+               || setweight(to_tsvector(%(config)s::regconfig, s.summary), '{WEIGHTS[1]}')
                || b.vector
-               || setweight(to_tsvector(%(config)s::regconfig, concat_ws(' ', p.captions, p.virins)), 'D'),
+               || setweight(to_tsvector(%(config)s::regconfig, concat_ws(' ', p.captions, p.virins)), '{WEIGHTS[3]}'),
                concat_ws(E'\\n\\n', nullif(s.summary, ''), nullif(s.body, ''), p.paragraphs),
                now()
         FROM unnest(%(ids)s::bigint[], %(bodies)s::text[]) AS batch (story_id, paragraphs)
@@ -659,7 +647,7 @@ def _prepare_paragraphs(cursor, paragraphs: list[str]):
     cursor.execute("CREATE TEMPORARY TABLE generated_paragraph (number int PRIMARY KEY, vector tsvector NOT NULL)")
     cursor.execute(
         "INSERT INTO generated_paragraph "
-        "SELECT number - 1, setweight(to_tsvector(%s::regconfig, text), 'C') "
+        f"SELECT number - 1, setweight(to_tsvector(%s::regconfig, text), '{WEIGHTS[2]}') "
         "FROM unnest(%s::text[]) WITH ORDINALITY AS pool (text, number)",
         [CONFIG, paragraphs],
     )

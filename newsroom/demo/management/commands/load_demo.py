@@ -11,7 +11,6 @@ a demo story or page survive. Photos go through `photo_save` and stories through
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
@@ -21,6 +20,7 @@ from django.core.management.base import BaseCommand
 
 from newsroom.archive.models import ArchiveStatus, Collection
 from newsroom.archive.services import story_archive
+from newsroom.bundles.restore import remove_files
 from newsroom.commandline import HelpFormatter, dry_run_or_commit, progress
 from newsroom.demo.content import DEMO, DRAFT, DemoContent, DemoStory
 from newsroom.demo.images import make_demo_jpeg
@@ -187,25 +187,8 @@ Examples:
 
     def remove_written_files(self):
         """The rows are rolled back; take the image files written for them too."""
-        for storage, name in self.written_files:
-            storage.delete(name)
-            self.remove_empty_folders(storage, name)
+        remove_files(self.written_files)
         self.written_files.clear()
-
-    @staticmethod
-    def remove_empty_folders(storage, name):
-        """Folders such as photos/26/ that the rolled-back files left empty (local storage only)."""
-        try:
-            root = Path(storage.path("")).resolve()
-            folder = Path(storage.path(name)).resolve().parent
-        except NotImplementedError:  # remote storage has no folders to tidy
-            return
-        while folder != root and root in folder.parents:
-            try:
-                folder.rmdir()  # only succeeds when empty
-            except OSError:
-                return
-            folder = folder.parent
 
     def report(self, demo: DemoContent, *, dry_run: bool):
         if self.verbosity < 1:
