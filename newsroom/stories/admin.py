@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Max, Min, Prefetch
+from django.db.models import F, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from newsroom.archive.admin_actions import bring_back_from_collection, move_to_collection
 from newsroom.archive.services import start_of_day
-from newsroom.photos.admin import thumbnail, virin_prefix
+from newsroom.photos.admin import YearFilter, thumbnail, virin_prefix
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
@@ -129,24 +129,15 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class YearPublishedFilter(admin.SimpleListFilter):
+class YearPublishedFilter(YearFilter):
     title = "year published"
-    parameter_name = "year"
+    field = "published_at"
 
-    def lookups(self, request, model_admin):
-        # The first and last dates are two steps on the date index; every year between is listed.
-        span = Story.objects.aggregate(first=Min("published_at"), last=Max("published_at"))
-        if span["first"] is None:
-            return []
-        first, last = timezone.localtime(span["first"]).year, timezone.localtime(span["last"]).year
-        return [(str(year), str(year)) for year in range(last, first - 1, -1)]
+    def year_of(self, value) -> int:
+        return timezone.localtime(value).year
 
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        year = int(self.value())
-        return queryset.filter(published_at__gte=start_of_day(datetime.date(year, 1, 1)),
-                               published_at__lt=start_of_day(datetime.date(year + 1, 1, 1)))
+    def start_of_year(self, year: int):
+        return start_of_day(datetime.date(year, 1, 1))
 
 
 @admin.register(Story)

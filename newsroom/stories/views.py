@@ -68,8 +68,9 @@ class NewsListView(ListingView):
             first = stories.first()
             if first is None:
                 raise Http404("No published story has that byline.")
-            self.heading = f"Stories by {first.byline.split(',')[0]}"
-            self.description = f"News stories by {first.byline.split(',')[0]}, newest first."
+            writer = first.byline.split(",")[0]
+            self.heading = f"Stories by {writer}"
+            self.description = f"News stories by {writer}, newest first."
         return stories
 
     def get_context_data(self, **kwargs):

@@ -14,6 +14,8 @@ sitemap that lists another host's pages.
 """
 
 import datetime
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
@@ -112,7 +114,7 @@ class ArchiveSitemap(NewsroomSitemap):
     def items(self):
         public = Story.objects.published().archived()
         collections = Collection.objects.filter(pk__in=public.values("collection")).order_by("slug")
-        periods = list(
+        periods = (
             public.annotate(year=ExtractYear("published_at"), month=ExtractMonth("published_at"))
             .values_list("year", "month")
             .distinct()
@@ -120,9 +122,9 @@ class ArchiveSitemap(NewsroomSitemap):
         )
         paths = [reverse("archive:index")]
         paths += [collection.get_absolute_url() for collection in collections]
-        for year in sorted({year for year, _ in periods}, reverse=True):
+        for year, months in groupby(periods, key=itemgetter(0)):
             paths.append(reverse("archive:year", args=[year]))
-            paths += [reverse("archive:month", args=[year, month]) for y, month in periods if y == year]
+            paths += [reverse("archive:month", args=[year, month]) for _, month in months]
         return paths
 
     def location(self, path):
