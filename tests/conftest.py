@@ -27,10 +27,14 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached pages (the cache may be a shared Redis in CI)."""
+    """Each test starts with no cached pages (the cache may be a shared Redis in CI), in the
+    shared cache or in this process's own memory of it."""
     from django.core.cache import cache
 
+    from newsroom.website.caching import local_pages
+
     cache.clear()
+    local_pages.forget()
 
 
 @pytest.fixture

@@ -5,9 +5,12 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
+from newsroom.stories.models import Story
 from newsroom.stories.services import story_publish, story_withdraw
+from newsroom.website.caching import GENERATION_KEY, local_pages
 
 pytestmark = pytest.mark.django_db
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
@@ -106,3 +109,63 @@ def test_search_results_are_not_cached(client, make_story):
     make_story(headline="Levee Repairs")
     client.get("/search/?q=levee")
     assert "public" not in client.get("/search/?q=levee").get("Cache-Control", "")
+
+
+def test_a_cached_page_carries_every_header_it_was_first_served_with(client, make_story, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    story = make_story()
+    first = client.get(story.get_absolute_url(), secure=True)
+    again = client.get(story.get_absolute_url(), secure=True)
+    assert dict(again.headers) == dict(first.headers)
+    for header in ("Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
+                   "Referrer-Policy", "Cross-Origin-Opener-Policy", "X-Frame-Options", "ETag"):
+        assert again[header], header
+
+
+def test_plain_http_is_still_redirected_when_the_https_page_is_cached(client, make_story, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    story = make_story()
+    client.get(story.get_absolute_url(), secure=True)
+    assert client.get(story.get_absolute_url(), secure=True).status_code == 200  # from the cache
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
+def test_a_304_from_the_cache_keeps_the_security_headers(client, make_story):
+    story = make_story()
+    etag = client.get(story.get_absolute_url())["ETag"]
+    response = client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and not response.content
+    assert response["Content-Security-Policy"] and response["ETag"] == etag
+    assert "max-age=60" in response["Cache-Control"]
+
+
+def test_an_edit_made_through_another_server_reaches_this_one_within_half_a_second(client, make_story):
+    story = make_story(headline="The Old Headline")
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=EASTERN)
+    with time_machine.travel(start, tick=False):
+        client.get(story.get_absolute_url())  # made, and kept in this process's memory
+        # Another server's edit: the row changes and the shared generation moves on; no signal here.
+        Story.objects.filter(pk=story.pk).update(headline="The New Headline")
+        cache.incr(GENERATION_KEY)
+    with time_machine.travel(start + datetime.timedelta(seconds=0.4), tick=False):
+        assert b"The Old Headline" in client.get(story.get_absolute_url()).content
+    with time_machine.travel(start + datetime.timedelta(seconds=0.6), tick=False):
+        assert b"The New Headline" in client.get(story.get_absolute_url()).content
+
+
+def test_each_process_keeps_no_more_pages_in_memory_than_it_is_allowed(client, make_story, settings):
+    stories = [make_story(headline=f"Story Number {number:02}") for number in range(12)]
+    page_size = len(client.get(stories[0].get_absolute_url()).content)
+    # Room for eight story pages: a page over an eighth of the room is not kept at all.
+    settings.PAGE_CACHE_LOCAL_BYTES = page_size * 8 + page_size // 2
+    for story in stories:
+        client.get(story.get_absolute_url())
+    pages, size = local_pages.holding()
+    assert size <= settings.PAGE_CACHE_LOCAL_BYTES and pages == 8
+    # The oldest, pushed out of memory, is still served, from the shared cache.
+    assert b"Story Number 00" in client.get(stories[0].get_absolute_url()).content
+    local_pages.forget()
+    settings.PAGE_CACHE_LOCAL_BYTES = page_size * 4
+    assert client.get(stories[1].get_absolute_url()).status_code == 200
+    assert local_pages.holding() == (0, 0), "a page over an eighth of the room is served but not kept"

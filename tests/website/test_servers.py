@@ -1,12 +1,13 @@
 """Two app servers sharing one database and one cache, as a site grows past one machine.
 
 Two real gunicorn processes on different ports: an editor publishes through one and edits
-through the other, and readers of either see each change on their very next request, although
-both servers had the old pages cached. On a PostgreSQL run the servers share the test database
+through the other, and readers of either see each change within one second (the issue's
+bound), although both servers had the old pages cached. On a PostgreSQL run the servers share the test database
 and the run's Redis; on SQLite, a database file and a file cache in the test's folder.
 """
 
 import re
+import time
 import urllib.parse
 
 import pytest
@@ -69,7 +70,21 @@ class Editor:
         assert page.status == 302, page.text
 
 
-def test_a_change_made_through_one_server_is_served_by_both_at_once(shared):
+def shown_within_a_second(url, text):
+    """The page at `url`, once it shows `text`; fails if that takes a reader more than a second.
+
+    A server's workers trust the generation they last read from the shared cache for half a
+    second (newsroom/website/caching.py), so a change can take that long to reach them."""
+    deadline = time.monotonic() + 1.0
+    while True:
+        page = fetch(url)
+        if text in page.text or time.monotonic() > deadline:
+            assert text in page.text, f"{url} still lacks {text!r} after a second"
+            return page
+        time.sleep(0.05)
+
+
+def test_a_change_made_through_one_server_is_served_by_both_within_a_second(shared):
     password = shared.pop("EDITOR_PASSWORD")
     with gunicorn(**shared) as first, gunicorn(**shared) as second:
         for site in (first, second):  # both servers now hold the listing without the story
@@ -82,9 +97,9 @@ def test_a_change_made_through_one_server_is_served_by_both_at_once(shared):
         assert published.status == 302, published.text
 
         for site in (second, first):
-            assert HEADLINE in fetch(f"{site}/news/").text, site
-            story = fetch(site + STORY_PAGE)
-            assert story.status == 200 and HEADLINE in story.text, site
+            shown_within_a_second(f"{site}/news/", HEADLINE)
+            story = shown_within_a_second(site + STORY_PAGE, HEADLINE)
+            assert story.status == 200, site
 
         # The same session works on the other server: sessions live in the database.
         change = editor.request(f"{second}/admin/stories/story/?q=hospital")
@@ -95,6 +110,6 @@ def test_a_change_made_through_one_server_is_served_by_both_at_once(shared):
         assert edited.status == 302, edited.text
 
         for site in (first, second):
-            page = fetch(site + STORY_PAGE).text
-            assert "Hospital Ship Mission Ends" in page and HEADLINE not in page, site
-            assert "Hospital Ship Mission Ends" in fetch(f"{site}/news/").text, site
+            page = shown_within_a_second(site + STORY_PAGE, "Hospital Ship Mission Ends").text
+            assert HEADLINE not in page, site
+            shown_within_a_second(f"{site}/news/", "Hospital Ship Mission Ends")
