@@ -1,5 +1,6 @@
 from django.db import models
-from django.urls import reverse
+
+from newsroom.website.addresses import address
 
 
 class ArchiveStatus(models.TextChoices):
@@ -54,4 +55,4 @@ class Collection(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:collection", args=[self.slug])
+        return address("archive:collection", self.slug)

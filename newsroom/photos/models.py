@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.files.storage import default_storage, storages
 from django.db import models
 from django.db.models.functions import Upper
-from django.urls import reverse
 
 from newsroom.photos.virin import validate_virin
 from newsroom.stories.indexes import PrefixIndex
+from newsroom.website.addresses import address
 
 
 def originals_storage():
@@ -139,7 +139,7 @@ class PhotoAsset(models.Model):
         return f"{self.virin} · {self.title}" if self.title else self.virin
 
     def get_absolute_url(self):
-        return reverse("photos:detail", args=[self.virin])
+        return address("photos:detail", self.virin)
 
     @property
     def credit_line(self):

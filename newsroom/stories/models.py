@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from newsroom.archive.models import ArchiveStatus
 from newsroom.stories.indexes import TrigramIndex
+from newsroom.website.addresses import address
 
 
 class Label(models.TextChoices):
@@ -43,7 +43,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("stories:tag", args=[self.slug])
+        return address("stories:tag", self.slug)
 
 
 class StoryQuerySet(models.QuerySet):
@@ -211,7 +211,7 @@ class Story(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("stories:detail", args=[self.slug])
+        return address("stories:detail", self.slug)
 
     @property
     def byline_name(self):
@@ -226,7 +226,7 @@ class Story(models.Model):
     @property
     def byline_url(self):
         slug = slugify(self.byline_name)
-        return reverse("stories:byline", args=[slug]) if slug else ""
+        return address("stories:byline", slug) if slug else ""
 
     @property
     def is_archived(self):

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from newsroom.archive.services import story_archive
 from newsroom.stories.models import PhotoPlacement, Story, Tag
 from newsroom.stories.services import story_publish, story_withdraw
+from newsroom.website import sitemaps
 from tests.conftest import jpeg_upload
 from tests.website.test_production_settings import manage
 
@@ -251,6 +252,21 @@ def test_the_sitemap_lists_every_public_page_and_nothing_else(client, make_story
     assert len(locations) == len(set(locations))
     for location in locations:
         assert client.get(location.removeprefix("http://testserver")).status_code == 200, location
+
+
+def test_a_big_section_is_split_into_pages_that_together_list_each_address_once(client, make_story, monkeypatch):
+    monkeypatch.setattr(sitemaps.StorySitemap, "limit", 2)
+    stories = [make_story(headline=f"Story {number}", slug=f"story-{number}") for number in range(5)]
+    index = [loc.text for loc in fetch_xml(client, "/sitemap.xml").iterfind("sm:sitemap/sm:loc", NS)]
+    pages = [location for location in index if "sitemap-stories" in location]
+    assert pages == ["http://testserver/sitemap-stories.xml", "http://testserver/sitemap-stories.xml?p=2",
+                     "http://testserver/sitemap-stories.xml?p=3"]
+    listed = [
+        loc.text
+        for page in pages
+        for loc in fetch_xml(client, page.removeprefix("http://testserver")).iterfind("sm:url/sm:loc", NS)
+    ]
+    assert sorted(listed) == sorted(f"http://testserver{story.get_absolute_url()}" for story in stories)
 
 
 def test_story_and_photo_entries_carry_their_public_copies_as_images(client, make_story, make_photo, media_root):
