@@ -224,6 +224,11 @@ class Story(models.Model):
         return self.byline.strip()[len(self.byline_name):]
 
     @property
+    def label_url(self):
+        """The listing of stories of this kind (`/news/label/feature/`)."""
+        return address("stories:label", self.label)
+
+    @property
     def byline_url(self):
         slug = slugify(self.byline_name)
         return address("stories:byline", slug) if slug else ""

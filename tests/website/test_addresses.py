@@ -14,6 +14,7 @@ from newsroom.website.addresses import address
         ("photos:detail", "210614-A-KX193-1001"),
         ("archive:collection", "2019-2021"),
         ("stories:byline", "maria-delgado"),
+        ("stories:label", "feature"),
         ("photos:detail", "a virin with spaces & a slash?"),  # not a slug: reverse() quotes it
     ],
 )
