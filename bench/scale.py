@@ -39,6 +39,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 SECTION_START = "<!-- bench/scale.py: start -->"
 SECTION_END = "<!-- bench/scale.py: end -->"
+DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_scale"
+CACHE_URL = "redis://127.0.0.1:6379/5"
 PUBLIC_TARGET_MS = 100
 ADMIN_TARGET_MS = 500
 BIG_TABLES = ("stories_story", "photos_photoasset", "search_storysearchdocument", "stories_photoplacement",
@@ -49,8 +51,8 @@ sys.path.insert(0, str(ROOT))
 
 def arguments():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/newsroom_scale")
-    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5")
+    parser.add_argument("--database-url", default=DATABASE_URL)
+    parser.add_argument("--cache-url", default=CACHE_URL)
     parser.add_argument("--stories", type=int, default=1_000_000, help="stories to generate into an empty database")
     parser.add_argument("--photos", type=int, default=2_000_000, help="photo records to generate")
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page (default 20)")

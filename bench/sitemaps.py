@@ -20,6 +20,7 @@ import statistics
 import time
 
 from machine import cpu_model, usable_cores, write_section
+from scale import CACHE_URL, DATABASE_URL, configure
 
 SECTION_START = "<!-- bench/sitemaps.py: start -->"
 SECTION_END = "<!-- bench/sitemaps.py: end -->"
@@ -27,14 +28,12 @@ SECTION_END = "<!-- bench/sitemaps.py: end -->"
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/newsroom_scale")
-    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5")
+    parser.add_argument("--database-url", default=DATABASE_URL)
+    parser.add_argument("--cache-url", default=CACHE_URL)
     parser.add_argument("--runs", type=int, default=3, help="timed requests per sitemap page (default 3)")
     parser.add_argument("--no-record", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
     os.environ["PAGE_CACHE_SECONDS"] = "0"  # what a crawler meets right after an edit
-    from scale import configure
-
     configure(args)
     from django.test import Client
 

@@ -90,9 +90,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(_unshared_prefixes()):
+            return self.get_response(request)
         if not self._cacheable_request(request):
             response = self.get_response(request)
-            if request.method in ("GET", "HEAD") and not request.path.startswith(_unshared_prefixes()):
+            if request.method in ("GET", "HEAD"):
                 patch_cache_control(response, private=True)
                 patch_vary_headers(response, ["Cookie"])
             return response
@@ -100,7 +102,8 @@ class PageCacheMiddleware:
         key = f"newsroom:page:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
         now = time.time()
         generation, next_change, stored = local_pages.lookup(key, now)
-        if stored is None:
+        from_shared_cache = stored is None
+        if from_shared_cache:
             try:
                 found = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, key])
                 generation, next_change = found.get(GENERATION_KEY), found.get(NEXT_CHANGE_KEY)
@@ -114,11 +117,11 @@ class PageCacheMiddleware:
                 logger.warning("Page cache unavailable; serving uncached", exc_info=True)
                 return self.get_response(request)
             local_pages.trust(generation, next_change)
-            if stored is not None and stored[0] == generation:
-                local_pages.keep(key, stored, _lifetime(next_change, now))
         lifetime = _lifetime(next_change, now)
 
         if stored is not None and stored[0] == generation:
+            if from_shared_cache:
+                local_pages.keep(key, stored, lifetime)
             _, status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
             response = get_conditional_response(request, etag=headers.get("ETag"), response=response)
@@ -157,7 +160,6 @@ class PageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(UNCACHED_PREFIXES)
-            and not request.path.startswith(_unshared_prefixes())
         )
 
     @staticmethod
