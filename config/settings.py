@@ -91,6 +91,17 @@ WSGI_APPLICATION = "config.wsgi.application"
 SITE_ID = 1
 
 TEMPLATES = [
+    # Readers' pages: Jinja2, from templates/readers/ (why: newsroom/website/jinja.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "readers"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.website.jinja.environment",
+            "context_processors": ["newsroom.website.context_processors.site"],
+        },
+    },
+    # The admin's pages, sitemaps and robots.txt: Django's engine, from templates/ and the apps.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -111,6 +122,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    # A query run five times on a connection is prepared: PostgreSQL then skips parsing and
+    # planning it, which was two thirds of its work for a story page (bench/RESULTS.md). Turn it
+    # off behind a pooler that shares server connections between clients (PgBouncer in
+    # transaction mode before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}

@@ -124,8 +124,8 @@ def test_the_query_is_shown_back_escaped(client, story):
     html = search(client, '<script>alert("q")</script> levee').content.decode()
 
     assert "<script>alert" not in html
-    assert "Search results for “&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt; levee”" in html
-    assert 'value="&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt; levee"' in html
+    assert "Search results for “&lt;script&gt;alert(&#34;q&#34;)&lt;/script&gt; levee”" in html
+    assert 'value="&lt;script&gt;alert(&#34;q&#34;)&lt;/script&gt; levee"' in html
 
 
 def test_title_heading_count_and_the_query_in_the_box(client, story):

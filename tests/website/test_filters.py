@@ -3,7 +3,8 @@ import zoneinfo
 
 import pytest
 
-from newsroom.website.templatetags.newsroom import ap_date, download_size
+from newsroom.website.apstyle import ap_date
+from newsroom.website.jinja import download_size
 
 
 @pytest.mark.parametrize(

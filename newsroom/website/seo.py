@@ -1,22 +1,20 @@
-"""Tags for what a page says about itself: canonical address, share image, JSON-LD, share links.
+"""What a page says about itself: canonical address, share image, JSON-LD, share links.
 
+Readers' templates call these (newsroom/website/jinja.py passes them the template's context).
 Addresses are absolute, built from the request (whose host ALLOWED_HOSTS has vetted). A
 page rendered without a request, like the 500 page, gets empty strings and the templates
-leave those tags out.
+leave those parts out.
 """
 
 import html
 import json
 from urllib.parse import quote, urlencode
 
-from django import template
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from newsroom.stories import structured_data
-
-register = template.Library()
 
 # What django.utils.html.json_script escapes, so the JSON cannot close the <script> element.
 # json_script itself always writes type="application/json", which search engines do not read.
@@ -28,13 +26,6 @@ def _absolute(context, path):
     return request.build_absolute_uri(path) if request is not None and path else ""
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path):
-    """`https://example.gov/news/...` for a path on this site; absolute URLs pass unchanged."""
-    return _absolute(context, path)
-
-
-@register.simple_tag(takes_context=True)
 def canonical_url(context, path=None):
     """The page's one address: no tracking or search parameters, but `?page=N` past page 1."""
     request = context.get("request")
@@ -47,7 +38,6 @@ def canonical_url(context, path=None):
     return url
 
 
-@register.simple_tag(takes_context=True)
 def share_image(context, photo):
     """The photo's 1200x630 share copy as `url`, `width`, `height` and `alt`, or None."""
     entry = structured_data.share_image(photo)
@@ -57,24 +47,20 @@ def share_image(context, photo):
     return {"url": url, "width": entry["width"], "height": entry["height"], "alt": photo.alt_text}
 
 
-@register.filter
 def iso_8601(value):
     return structured_data.iso_8601(value)
 
 
-@register.filter
 def story_modified(story):
     return structured_data.story_modified(story)
 
 
-@register.filter
 def plain_text(value, length=200):
     """Markup to a one-line description: tags stripped, entities decoded, at most `length` characters."""
     text = " ".join(html.unescape(strip_tags(str(value))).split())
     return Truncator(text).chars(int(length))
 
 
-@register.simple_tag(takes_context=True)
 def news_article_json_ld(context, story):
     """The story's schema.org NewsArticle in a <script type="application/ld+json"> data block.
 
@@ -86,7 +72,6 @@ def news_article_json_ld(context, story):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))
 
 
-@register.simple_tag(takes_context=True)
 def share_links(context, story):
     """Plain links to each network's own share page: nothing of theirs loads on ours."""
     url = _absolute(context, story.get_absolute_url())
