@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.conf import settings
@@ -158,6 +159,25 @@ def test_body_markup_is_sanitised(client, make_story):
     html = client.get(story.get_absolute_url()).content.decode()
     assert '<a href="https://www.usa.gov/" rel="noopener noreferrer">USA.gov</a>' in html
     assert "alert(1)" not in html and "onerror" not in html
+
+
+def test_text_editors_type_is_shown_as_text_never_as_markup(client, make_story, make_photo):
+    # Everything but the body is plain text: a headline that looks like markup is shown as typed.
+    sneaky = '<script>alert("x")</script> & "quotes"'
+    photo = make_photo(title=f"Title {sneaky}", caption=f"Caption {sneaky}", credit=f"Credit {sneaky}")
+    story = make_story(headline=f"Headline {sneaky}", summary=f"Summary {sneaky}", byline=f"By {sneaky}",
+                       photos=[photo])
+    story.tags.add(Tag.objects.create(name=f"Tag {sneaky}", slug="sneaky"))
+    story.corrections.create(kind="correction", noted_on=datetime.date(2026, 3, 4), text=f"Correction {sneaky}")
+
+    for address in (story.get_absolute_url(), "/news/", "/", photo.get_absolute_url(), "/news/tag/sneaky/"):
+        response = client.get(address)
+        html = response.content.decode()
+        assert "<script>alert" not in html, address
+        assert "&lt;script&gt;alert(" in html, address
+    text = text_of(client.get(story.get_absolute_url()))
+    for field in ("Headline", "Summary", "Title", "Caption", "Tag", "Correction"):
+        assert f'{field} <script>alert("x")</script> & "quotes"' in html_unescape(text), field
 
 
 def test_home_page_leads_with_the_newest_current_story(client, make_story, make_photo, collection):
