@@ -39,8 +39,7 @@ def environment(**options) -> Environment:
         "share_image": pass_context(seo.share_image),
         "share_links": pass_context(seo.share_links),
         "news_article_json_ld": pass_context(seo.news_article_json_ld),
-        "photo_picture": pictures.picture,
-        "photo_thumbnail": pictures.thumbnail,
+        "fallback_copy": pictures.fallback_copy,
     })
     env.filters.update({
         "ap_date": ap_date,
