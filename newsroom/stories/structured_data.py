@@ -1,7 +1,7 @@
 """What a story page tells search engines and link previews about itself, beyond its text.
 
 The schema.org NewsArticle is built here as a plain dict; newsroom/website/seo.py serialises
-it with json.dumps and escape it for a <script> element, so no JSON is ever written by hand.
+it with json.dumps and escapes it for a <script> element, so no JSON is ever written by hand.
 OpenGraph tags and the JSON-LD read their dates and images from the same functions, so a
 preview card and a search result never disagree about a story.
 """

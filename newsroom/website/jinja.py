@@ -1,8 +1,8 @@
 """The template environment for readers' pages (templates/readers/, rendered by Jinja2).
 
 Readers' pages are the hottest path there is: Jinja2 compiles each template to Python once,
-where Django's engine walks a node tree on every render, so a story page renders in a
-fraction of the time (bench/README.md). The admin keeps Django's engine and templates/.
+where Django's engine walks a node tree on every render, so a story page renders in about half
+the time (bench/RESULTS.md). The admin keeps Django's engine and templates/.
 
 What the templates call is here: Django's `static` and `url`, the site's own filters and the
 page helpers in newsroom/website/seo.py and newsroom/photos/pictures.py.
@@ -20,6 +20,7 @@ from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup
 
 from newsroom.photos import pictures
+from newsroom.stories import structured_data
 from newsroom.stories.selectors import lead_photo
 from newsroom.website import seo
 from newsroom.website.apstyle import ap_date
@@ -46,8 +47,8 @@ def environment(**options) -> Environment:
         "date": date,
         "download_size": download_size,
         "lead_photo": lead_photo,
-        "iso_8601": seo.iso_8601,
-        "story_modified": seo.story_modified,
+        "iso_8601": structured_data.iso_8601,
+        "story_modified": structured_data.story_modified,
         "plain_text": seo.plain_text,
         "truncatechars": lambda text, length: Truncator(text).chars(length),
     })
@@ -108,4 +109,3 @@ def current_section(context) -> str:
     if app == "archive" or getattr(context.get("story"), "is_archived", False):
         return "archive"
     return "stories" if app == "stories" else ""
-

@@ -47,14 +47,6 @@ def share_image(context, photo):
     return {"url": url, "width": entry["width"], "height": entry["height"], "alt": photo.alt_text}
 
 
-def iso_8601(value):
-    return structured_data.iso_8601(value)
-
-
-def story_modified(story):
-    return structured_data.story_modified(story)
-
-
 def plain_text(value, length=200):
     """Markup to a one-line description: tags stripped, entities decoded, at most `length` characters."""
     text = " ".join(html.unescape(strip_tags(str(value))).split())
