@@ -8,14 +8,12 @@ What the templates call is here: Django's `static` and `url`, the site's own fil
 page helpers in newsroom/website/seo.py and newsroom/photos/pictures.py.
 """
 
-import datetime
-
 from django.core.signals import setting_changed
+from django.template import defaultfilters
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup
 
@@ -50,7 +48,7 @@ def environment(**options) -> Environment:
         "iso_8601": structured_data.iso_8601,
         "story_modified": structured_data.story_modified,
         "plain_text": seo.plain_text,
-        "truncatechars": lambda text, length: Truncator(text).chars(length),
+        "truncatechars": defaultfilters.truncatechars,
     })
     return env
 
@@ -63,12 +61,8 @@ def url(name, *args, **kwargs) -> str:
 
 
 def date(value, format_string) -> str:
-    """Django's date format characters (`c`, `Y-m-d`), a moment first put in the site's time zone."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return dateformat.format(value, format_string)
+    """Django's `date` filter, a moment first put in the site's time zone as Django's engine does."""
+    return defaultfilters.date(template_localtime(value), format_string)
 
 
 def download_size(size_in_bytes) -> str:
