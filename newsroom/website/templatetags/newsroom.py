@@ -3,7 +3,8 @@ newsroom/website/jinja.py."""
 
 from django import template
 
-from newsroom.website.apstyle import ap_date
+from newsroom.website.apstyle import ap_date, ap_datetime
 
 register = template.Library()
 register.filter("ap_date", ap_date)
+register.filter("ap_datetime", ap_datetime)
