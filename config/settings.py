@@ -42,7 +42,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.website.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -252,6 +252,13 @@ LOGGING = {
 
 # The newsroom itself.
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+# Where readers reach the site, e.g. https://www.example.gov: the admin's "View on site" links open
+# there. Empty: the host the editor is using, which is right when the admin and the site share one.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if SITE_URL and (not SITE_URL.startswith(("https://", "http://")) or SITE_URL.count("/") > 2):
+    raise ImproperlyConfigured(
+        f'SITE_URL must be the site\'s scheme and host with no path, for example https://www.example.gov, not "{SITE_URL}".'
+    )
 # "gov" or "mil": which official-site banner readers see (DOMAIN.md section 4).
 BANNER_DOMAIN = env.str("BANNER_DOMAIN", default="gov")
 if BANNER_DOMAIN not in ("gov", "mil"):

@@ -7,9 +7,6 @@ from django.urls import include, path
 from newsroom.website import health, sitemaps, wellknown
 from newsroom.website import views as website
 
-admin.site.site_header = f"{settings.SITE_NAME} administration"
-admin.site.site_title = settings.SITE_NAME
-
 urlpatterns = [
     path("", website.home, name="home"),
     path("news/", include("newsroom.stories.urls")),

@@ -18,6 +18,7 @@ from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
 from newsroom.stories.revisions import record_baseline, record_revision
+from newsroom.website.addresses import on_site
 from newsroom.website.pagination import EstimatedCountPaginator
 from newsroom.stories.services import (
     keep_old_address,
@@ -213,6 +214,10 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             ) if shown
         ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def view_on_site(self, story):
+        """Readers' page of a public story; for any other, the staff preview (readers would get a 404)."""
+        return on_site(story.get_absolute_url()) if story.is_public() else preview.staff_preview_url(story)
 
     @admin.display(description="Photo")
     def lead_photo(self, story):

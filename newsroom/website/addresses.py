@@ -30,3 +30,11 @@ def address(name: str, value) -> str:
         return reverse(name, args=[value])
     before, after = _halves(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     return before + value + after
+
+
+def on_site(address: str) -> str:
+    """A page's address for a link out of the admin: on SITE_URL when set, else on the host the
+    browser is already using (a relative address). Absolute addresses are left as they are."""
+    if address.startswith("/") and settings.SITE_URL:
+        return settings.SITE_URL + address
+    return address

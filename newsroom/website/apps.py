@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFilesConfig
 
 
@@ -32,3 +33,10 @@ class StaticFilesConfig(BaseStaticFilesConfig):
 
     ignore_patterns = [*BaseStaticFilesConfig.ignore_patterns, "material-icons", "material-icons-deprecated", "uswds-icons",
                        "uswds.css", "uswds.js", "uswds-init.js"]
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin on Newsroom's own AdminSite (see admin_site.py)."""
+
+    default = False
+    default_site = "newsroom.website.admin_site.NewsroomAdminSite"

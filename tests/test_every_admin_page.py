@@ -1,0 +1,142 @@
+"""Every admin page opens, for every role, on the demo content.
+
+Signed in as a Writer, an Editor, a Site administrator and a superuser, the crawl requests each
+registered model's changelist and add form, the change, history and delete pages of each of its
+objects, then every /admin/ link found on those pages (filters, sort orders, revisions, "view on
+site"), and posts every changelist action with one object selected, which is how an editor reaches
+an action's confirmation page. No page may answer 5xx or raise. Links are followed from pages with
+at most one query parameter, so filters are tried one at a time rather than in every combination.
+"""
+
+import html
+import io
+import re
+from collections import deque
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from tests.conftest import make_account
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"""href=["'](/admin/[^"'#]*)["']""")
+NEVER_FOLLOWED = ("/admin/logout/",)
+
+
+class Crawl:
+    def __init__(self, client: Client):
+        self.client = client
+        self.seen: dict[str, int] = {}  # url -> status
+        self.failures: list[str] = []
+        self.queue: deque[str] = deque()
+
+    def visit(self, url: str, *, follow_links: bool = True):
+        if url in self.seen or url.startswith(NEVER_FOLLOWED):
+            return
+        response = self.request("GET", url)
+        if response is None or response.status_code != 200:
+            return
+        if follow_links and "text/html" in response.get("Content-Type", "") and _params(url) <= 1:
+            for href in LINK.findall(response.content.decode()):
+                self.queue.append(html.unescape(href))
+
+    def request(self, method, url, data=None):
+        """One request in its own savepoint: a failure must not poison the ones after it (PostgreSQL),
+        and an action's writes are undone so every role meets the same content."""
+        try:
+            with transaction.atomic():
+                response = self.client.generic(method, url, data) if method == "GET" else self.client.post(url, data)
+                transaction.set_rollback(method == "POST")
+        except Exception as error:  # the test client re-raises what the view raised: that is a 500
+            self.failures.append(f"{method} {url}: {type(error).__name__}: {error}")
+            self.seen[url] = 500
+            return None
+        if method == "GET":
+            self.seen[url] = response.status_code
+        if response.status_code >= 500:
+            self.failures.append(f"{method} {url}: {response.status_code}")
+        return response
+
+    def run(self):
+        while self.queue:
+            self.visit(self.queue.popleft())
+
+
+def _params(url: str) -> int:
+    return len(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def model_pages(model):
+    """The pages Django's admin gives a registered model: its list, its add form, and per object
+    its change, history and delete pages."""
+    info = model._meta.app_label, model._meta.model_name
+    yield reverse("admin:%s_%s_changelist" % info)
+    yield reverse("admin:%s_%s_add" % info)
+    for pk in model._default_manager.values_list("pk", flat=True):
+        for view in ("change", "history", "delete"):
+            yield reverse(f"admin:%s_%s_{view}" % info, args=[quote(pk)])
+
+
+def post_every_action(crawl: Crawl, model, model_admin, user):
+    """Each action the user is offered, run on the first object: a confirmation page or a done message."""
+    changelist = reverse("admin:%s_%s_changelist" % (model._meta.app_label, model._meta.model_name))
+    first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+    if first is None or crawl.seen.get(changelist) != 200:
+        return
+    request = RequestFactory().get(changelist)
+    request.user = user
+    for name in model_admin.get_actions(request):
+        crawl.request("POST", changelist, {"action": name, "_selected_action": [str(first)], "index": "0"})
+
+
+@pytest.fixture
+def demo(settings):
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def role_users():
+    superuser = get_user_model().objects.create_superuser("chief", password="a-long-test-password")
+    return {
+        "Writer": make_account("crawl-writer", "writer"),
+        "Editor": make_account("crawl-editor", "editor"),
+        "Site administrator": make_account("crawl-administrator", "administrator"),
+        "superuser": superuser,
+    }
+
+
+def test_every_admin_page_opens_for_every_role(demo):
+    users = role_users()
+    every_failure, pages_seen = [], {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        crawl = Crawl(client)
+        crawl.visit("/admin/")
+        for model in admin.site._registry:
+            crawl.queue.extend(model_pages(model))
+        crawl.run()
+        for model, model_admin in admin.site._registry.items():
+            post_every_action(crawl, model, model_admin, user)
+        every_failure += [f"{role}: {failure}" for failure in crawl.failures]
+        pages_seen[role] = crawl.seen
+    assert not every_failure, "\n".join(every_failure)
+
+    # The crawl reached the pages it exists for, so a green run means something.
+    editor_pages = pages_seen["Editor"]
+    assert len(editor_pages) > 300, len(editor_pages)
+    photo_changes = [url for url, status in editor_pages.items() if re.fullmatch(r"/admin/photos/photoasset/\d+/change/", url)]
+    assert len(photo_changes) >= 17 and all(editor_pages[url] == 200 for url in photo_changes)
+    assert any("/revisions/compare/" in url for url in editor_pages)
+    assert any("?status=" in url for url in editor_pages)
+    # A Writer meets the same pages, and is refused (not failed) where the role stops.
+    writer_pages = pages_seen["Writer"]
+    assert all(writer_pages[url] == 200 for url in photo_changes)
+    assert writer_pages["/admin/auth/user/"] == 403
