@@ -150,6 +150,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
+# The admin shows moments AP style with their zone (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # Static files: our own under static/, USWDS straight from the npm package's dist/.
 STATIC_URL = env.str("STATIC_URL", default="/static/")

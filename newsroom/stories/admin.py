@@ -1,7 +1,9 @@
 import datetime
+import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.forms.models import BaseInlineFormSet
@@ -16,9 +18,10 @@ from newsroom.photos.admin import YearFilter, thumbnail, virin_prefix
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
-from newsroom.stories.models import Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
+from newsroom.stories.models import Action, Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
 from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.website.addresses import on_site
+from newsroom.website.apstyle import ap_datetime
 from newsroom.website.pagination import EstimatedCountPaginator
 from newsroom.stories.services import (
     keep_old_address,
@@ -30,6 +33,11 @@ from newsroom.stories.services import (
 
 # The buttons under the story form, and the transition each one asks for after saving.
 WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return": story_return_to_draft}
+
+
+def stories_count(number: int) -> str:
+    """ "1 story", "3 stories": counts in messages read as English."""
+    return f"{number} stor{'y' if number == 1 else 'ies'}"
 
 
 class StoryForm(forms.ModelForm):
@@ -130,6 +138,48 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Stories by workflow state, remembered for the editor: back on the list from the home page or the
+    sidebar, they find the drafts or the review queue they were looking at. "All" is a choice of its
+    own (status=all), so choosing it is remembered too."""
+
+    title = "status"
+    parameter_name = "status"
+    EVERY = "all"
+    SESSION_KEY = "newsroom.story-list-status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() in (None, self.EVERY),
+            "query_string": changelist.get_query_string({self.parameter_name: self.EVERY}),
+            "display": "All",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    @classmethod
+    def remembered(cls, request):
+        """Where a plain visit to the list should go: the status chosen last, if any but "all"."""
+        if request.method != "GET" or request.GET:
+            if request.GET.get(cls.parameter_name) in (*Status.values, cls.EVERY):
+                request.session[cls.SESSION_KEY] = request.GET[cls.parameter_name]
+            return None
+        chosen = request.session.get(cls.SESSION_KEY)
+        return chosen if chosen in Status.values else None
+
+
 class YearPublishedFilter(YearFilter):
     title = "year published"
     field = "published_at"
@@ -144,10 +194,12 @@ class YearPublishedFilter(YearFilter):
 @admin.register(Story)
 class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     form = StoryForm
-    list_display = ["lead_photo", "headline", "label", "publication", "published_at", "archive_status", "created_by"]
+    list_display = ["lead_photo", "headline", "publication", "label", "last_changed", "archive_status", "created_by"]
     list_display_links = ["headline"]
+    # What was worked on last comes first: a writer's draft saved a minute ago is at the top.
+    ordering = ["-updated_at", "-id"]
     # By year rather than Django's date hierarchy, whose year links take a DISTINCT over every story.
-    list_filter = ["status", YearPublishedFilter, "archive_status", "label", "created_by", "tags"]
+    list_filter = [StatusFilter, YearPublishedFilter, "archive_status", "label", "created_by", "tags"]
     # Words in the headline, summary or byline (trigram indexes); a VIRIN, or its start, finds
     # the stories that place that photo (see get_search_results).
     search_fields = ["headline", "summary", "byline"]
@@ -191,6 +243,9 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         return request.user.has_perm("stories.archive_story")
 
     def changelist_view(self, request, extra_context=None):
+        status = StatusFilter.remembered(request)
+        if status:
+            return HttpResponseRedirect(f"{request.path}?{StatusFilter.parameter_name}={status}")
         # Django hides actions a user may not run; a crafted request for one is refused outright.
         requested = request.POST.get("action") if request.method == "POST" else None
         every_action = {action if isinstance(action, str) else action.__name__ for action in self.actions}
@@ -224,23 +279,30 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         placements = list(story.placements.all())
         return thumbnail(placements[0].photo if placements else None, width=64)
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description="Status", ordering="published_at")
     def publication(self, story):
-        if story.status == Status.PUBLISHED and story.published_at > timezone.now():
-            return format_html("<strong>Scheduled</strong> for {}", timezone.localtime(story.published_at))
-        if story.status == Status.PUBLISHED and story.expires_at and story.expires_at <= timezone.now():
-            return format_html("<strong>Expired</strong> {}", timezone.localtime(story.expires_at))
+        now = timezone.now()
+        if story.status == Status.PUBLISHED and story.published_at > now:
+            return format_html("<strong>Scheduled</strong> for {}", ap_datetime(story.published_at))
+        if story.status == Status.PUBLISHED and story.expires_at and story.expires_at <= now:
+            return format_html("<strong>Expired</strong> {}", ap_datetime(story.expires_at))
+        if story.published_at and story.status in (Status.PUBLISHED, Status.WITHDRAWN):
+            return format_html("{}<br>{}", story.get_status_display(), ap_datetime(story.published_at))
         return story.get_status_display()
+
+    @admin.display(description="Last changed", ordering="updated_at")
+    def last_changed(self, story):
+        return ap_datetime(story.updated_at)
 
     @admin.display(description="Preview")
     def preview_links(self, story):
         if not story.pk:
             return "Save the story to preview it."
-        expires = timezone.localtime(timezone.now() + preview.LINK_LIFETIME)
+        expires = ap_datetime(timezone.now() + preview.LINK_LIFETIME)
         return format_html(
             '<a href="{}">Preview as readers will see it</a><br>'
             '<a href="{}">Reviewer link</a>: copy it for someone without an account; it works until {}.',
-            preview.staff_preview_url(story), preview.reviewer_link(story), expires.strftime("%b. %d, %Y %H:%M"),
+            preview.staff_preview_url(story), preview.reviewer_link(story), expires,
         )
 
     @admin.display(description="Paragraphs (for placing photos)")
@@ -258,22 +320,30 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         if transition == "_publish" or transition == "_return":
             if not self.has_publish_permission(request):
                 raise PermissionDenied("Only editors can publish or return stories to draft.")
-        if change:
-            record_baseline(obj)
-            old_slug = form.initial.get("slug")
-            obj.version = F("version") + 1
-            super().save_model(request, obj, form, change)
-            obj.refresh_from_db(fields=["version"])
-            if old_slug and old_slug != obj.slug:
-                keep_old_address(story=obj, old_slug=old_slug)
-        else:
+        if not change:
             obj.created_by = request.user
             super().save_model(request, obj, form, change)
+            return
+        record_baseline(obj)
+        if not form.has_changed():
+            return  # nothing of the story's own to save; save_related sees to its photos and notes
+        old_slug = form.initial.get("slug")
+        obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["version"])
+        if old_slug and old_slug != obj.slug:
+            keep_old_address(story=obj, old_slug=old_slug)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         story = form.instance
-        record_revision(story=story, user=request.user)
+        # A save that changed nothing is no new version and leaves no empty revision behind.
+        inlines_changed = any(formset.has_changed() for formset in formsets)
+        if change and not form.has_changed() and inlines_changed:
+            Story.objects.filter(pk=story.pk).update(version=F("version") + 1, updated_at=timezone.now())
+            story.refresh_from_db(fields=["version", "updated_at"])
+        if not change or form.has_changed() or inlines_changed:
+            record_revision(story=story, user=request.user)
         transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if transition is None:
             return
@@ -291,12 +361,32 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
         else:
+            request.workflow_step = self._step_words(story)
             self.message_user(request, f"“{story}” is {self._state_words(story)}.", messages.SUCCESS)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The History page says which workflow step a save took, not only which fields changed."""
+        message = super().construct_change_message(request, form, formsets, add)
+        step = getattr(request, "workflow_step", "")
+        if not step:
+            return message
+        fields = LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
+        return f"{step}. {fields}".strip()
+
+    @staticmethod
+    def _step_words(story):
+        """A workflow step as the History page records it: "Scheduled for Dec. 6, 2026, 6 p.m. EST"."""
+        if story.is_scheduled:
+            return f"Scheduled for {ap_datetime(story.published_at)}"
+        return {
+            Status.IN_REVIEW: Action.SUBMITTED.label, Status.DRAFT: Action.RETURNED.label,
+            Status.WITHDRAWN: Action.WITHDRAWN.label,
+        }.get(story.status, Action.PUBLISHED.label)
 
     @staticmethod
     def _state_words(story):
         if story.is_scheduled:
-            return f"scheduled for {timezone.localtime(story.published_at):%b. %d, %Y %H:%M}"
+            return f"scheduled for {ap_datetime(story.published_at)}"
         return {Status.IN_REVIEW: "submitted for review", Status.DRAFT: "back in draft"}.get(story.status, "published")
 
     def _stay_if_refused(self, request, obj, response):
@@ -316,11 +406,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         for story in queryset:
             try:
                 story_publish(story=story, user=request.user)
+                self.log_change(request, story, f"{self._step_words(story)} (list action).")
                 published += 1
             except ValidationError as error:
                 self.message_user(request, f"“{story}” not published: {'; '.join(error.messages)}.", messages.ERROR)
         if published:
-            self.message_user(request, f"{published} stor{'y' if published == 1 else 'ies'} published.", messages.SUCCESS)
+            self.message_user(request, f"{stories_count(published)} published.", messages.SUCCESS)
 
     @admin.action(description="Withdraw selected stories from public view", permissions=["publish"])
     def withdraw_selected(self, request, queryset):
@@ -328,8 +419,9 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         for story in queryset:
             try:
                 story_withdraw(story=story, user=request.user)
+                self.log_change(request, story, f"{Action.WITHDRAWN.label} (list action).")
                 withdrawn += 1
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         if withdrawn:
-            self.message_user(request, f"{withdrawn} withdrawn.", messages.SUCCESS)
+            self.message_user(request, f"{stories_count(withdrawn)} withdrawn.", messages.SUCCESS)

@@ -168,9 +168,12 @@ class Story(models.Model):
                 fields=["-published_at", "-id", "expires_at"], name="story_published_idx",
                 condition=models.Q(status=Status.PUBLISHED),
             ),
-            # The admin's changelist: every story, newest first (drafts, with no date, on top),
+            # The admin's changelist sorted by publication time (drafts, with no date, on top),
             # and its search by words in the headline, summary or byline.
             models.Index(fields=["-published_at", "-id"], name="story_changelist_idx"),
+            # ... which opens on the stories changed last, all of them or those in one state.
+            models.Index(fields=["-updated_at", "-id"], name="story_recently_changed_idx"),
+            models.Index(fields=["status", "-updated_at", "-id"], name="story_status_changed_idx"),
             TrigramIndex(fields=["headline"], name="story_headline_trgm_idx"),
             TrigramIndex(fields=["summary"], name="story_summary_trgm_idx"),
             TrigramIndex(fields=["byline"], name="story_byline_trgm_idx"),
@@ -250,6 +253,14 @@ class Story(models.Model):
         """The date of the newest correction or update note, which readers see as "Updated"."""
         notes = list(self.corrections.all())
         return max((note.noted_on for note in notes), default=None)
+
+    @property
+    def updated_on(self):
+        """The "Updated" date readers see: the newest note's, when it is a later day than publication."""
+        updated = self.last_updated
+        if updated and self.published_at and updated > timezone.localdate(self.published_at):
+            return updated
+        return None
 
     @property
     def is_scheduled(self):

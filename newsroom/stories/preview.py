@@ -5,6 +5,10 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.stories.models import Status
+from newsroom.website.apstyle import ap_datetime
 
 SALT = "newsroom.stories.preview"
 LINK_LIFETIME = datetime.timedelta(days=settings.PREVIEW_LINK_DAYS)
@@ -29,3 +33,19 @@ def story_id_from_link(token: str) -> int:
         return signing.loads(token, salt=SALT, max_age=LINK_LIFETIME)
     except signing.SignatureExpired:
         raise LinkExpired from None
+
+
+def notice(story, *, now=None) -> str:
+    """What the preview's banner says of the story's state, as a sentence."""
+    now = now or timezone.now()
+    if story.status == Status.PUBLISHED:
+        if story.published_at > now:
+            return f"Scheduled: readers will see the story from {ap_datetime(story.published_at)}."
+        if story.expires_at and story.expires_at <= now:
+            return f"Expired: readers stopped seeing the story on {ap_datetime(story.expires_at)}."
+        return "Published: readers see the story now."
+    return {
+        Status.DRAFT: "A draft: readers cannot see it yet.",
+        Status.IN_REVIEW: "In review: readers cannot see it until an editor publishes it.",
+        Status.WITHDRAWN: "Withdrawn: readers no longer see it.",
+    }[story.status]

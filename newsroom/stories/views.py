@@ -83,7 +83,7 @@ def story_detail(request, slug):
 
 def _render_story(request, story, *, preview_mode=False):
     blocks = body_blocks(story.body, story.placements.all())
-    context = {"story": story, "blocks": blocks, "preview": preview_mode}
+    context = {"story": story, "blocks": blocks, "preview": preview.notice(story) if preview_mode else ""}
     return render(request, "stories/story_detail.html", context)
 
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 # Spelled out here rather than via calendar/strftime, which follow the process locale.
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -20,13 +20,9 @@ def ap_date(day: datetime.date | None) -> str:
     return f"{AP_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
-def ap_time(moment: datetime.datetime) -> str:
-    """`6:14 p.m.`, `10 a.m.`, `noon`, `midnight`: a clock time as AP style prints it."""
-    if moment.minute == 0 and moment.hour in (0, 12):
-        return "noon" if moment.hour == 12 else "midnight"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes} {'a.m.' if moment.hour < 12 else 'p.m.'}"
+# Django's own letters happen to be AP style: N is "Sept.", j has no leading zero, P gives
+# "6:14 p.m.", "10 a.m.", "noon" and "midnight"; T names the zone ("EST").
+AP_DATETIME_FORMAT = "N j, Y, P T"
 
 
 def ap_datetime(moment: datetime.datetime | None) -> str:
@@ -36,5 +32,4 @@ def ap_datetime(moment: datetime.datetime | None) -> str:
     """
     if not moment:
         return ""
-    local = timezone.localtime(moment)
-    return f"{ap_date(local.date())}, {ap_time(local)} {local.tzname()}"
+    return dateformat.format(timezone.localtime(moment), AP_DATETIME_FORMAT)

@@ -6,6 +6,7 @@ import pytest
 
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.models import Status, Story
+from newsroom.website.apstyle import ap_datetime
 from tests.conftest import jpeg_upload
 
 pytestmark = pytest.mark.django_db
@@ -176,13 +177,13 @@ def test_changelist_shows_status_date_and_thumbnail_at_a_fixed_query_count(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    make_story(headline="Published With Photo", photos=[make_photo()])
+    published = make_story(headline="Published With Photo", photos=[make_photo()])
     make_story(headline="Draft Story", published=False)
 
     with CaptureQueriesContext(connection) as few:
         page = editor_client.get("/admin/stories/story/").content.decode()
     assert "Published With Photo" in page and "Draft Story" in page
-    assert re.search(r'<td class="field-publication">Published</td>', page)
+    assert f'<td class="field-publication">Published<br>{ap_datetime(published.published_at)}</td>' in page
     assert re.search(r'<td class="field-publication">Draft</td>', page)
     assert re.search(r'<img src="/media/photos/26/[^"]+/thumb\.[0-9a-f]{10}\.jpg"', page)
 
@@ -198,8 +199,10 @@ def test_scheduled_story_is_marked_scheduled_in_the_changelist(editor_client, ma
 
     from django.utils import timezone
 
-    make_story(headline="Coming Soon", published_at=timezone.now() + timedelta(days=1))
-    assert "<strong>Scheduled</strong> for" in editor_client.get("/admin/stories/story/").content.decode()
+    story = make_story(headline="Coming Soon", published_at=timezone.now() + timedelta(days=1))
+    page = editor_client.get("/admin/stories/story/").content.decode()
+    assert f"<strong>Scheduled</strong> for {ap_datetime(story.published_at)}" in page
+    assert re.search(r"Scheduled</strong> for \w+\.? \d{1,2}, \d{4}, .+ E[SD]T<", page)
 
 
 def test_admin_search_finds_a_story_by_a_placed_photos_virin(editor_client, make_story, make_photo):

@@ -166,8 +166,8 @@ def test_diff_reads_as_editors_write_with_one_query_per_kind_of_name(
     # Two paragraphs joined: the lost break is shown, the words are not marked.
     assert changes["Body"].before_html == "<p>One. <del>¶</del></p><p>Two.</p>"
     assert changes["Body"].after_html == "<p>One. Two.</p>"
-    assert changes["Publication time"].before_html == "<del>March 3, 2026, 10 a.m.</del>"
-    assert changes["Publication time"].after_html == "<ins>March 4, 2026, 4:30 a.m.</ins>"
+    assert changes["Publication time"].before_html == "<del>March 3, 2026, 10 a.m. EST</del>"
+    assert changes["Publication time"].after_html == "<ins>March 4, 2026, 4:30 a.m. EST</ins>"
     assert "<li><ins>Ship Departs</ins></li>" in changes["Related stories"].after_html
     assert "<li><ins>260303-N-TV418-9001 after paragraph 1</ins></li>" in changes["Placed photos"].after_html
 

@@ -1,6 +1,7 @@
 """Roles, transitions, scheduling to the second, previews, redirects and corrections."""
 
 import datetime
+import re
 import zoneinfo
 from io import StringIO
 
@@ -148,7 +149,9 @@ def test_staff_preview_shows_a_draft_as_readers_will_see_it_never_cached(editor_
     response = editor_client.get(preview.staff_preview_url(story))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Preview — not published." in html and "Draft Under Review" in html
+    assert "<strong>Preview.</strong> A draft: readers cannot see it yet." in html and "Draft Under Review" in html
+    # No publication time yet: the label stands alone, with no empty date after a bar.
+    assert re.search(r'>NEWS</a></p>', html) and "NEWS</a> |" not in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert "no-store" in response["Cache-Control"]
     from django.test import Client
