@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     # Full-text search on PostgreSQL; harmless on SQLite, where search falls back to plain matching.
     "django.contrib.postgres",
+    # Widget templates from templates/ too, so the admin's can be overridden there (FORM_RENDERER).
+    "django.forms",
     "newsroom.website",
     "newsroom.photos",
     "newsroom.stories",
@@ -117,6 +119,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

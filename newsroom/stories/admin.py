@@ -112,6 +112,17 @@ class PhotoPlacementInline(admin.TabularInline):
     def preview(self, placement):
         return thumbnail(placement.photo if placement.photo_id else None)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "caption":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 30})
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "photo":
+            # Choosing a photo for a story must never offer to delete it from the library, and looking
+            # at or fixing the photo opens beside the story, so nothing typed here is lost.
+            formfield.widget.can_delete_related = False
+            formfield.widget.template_name = "admin/stories/story/photo_chooser.html"
+        return formfield
+
 
 class RelatedHeadlineInline(admin.TabularInline):
     """Imported "Related Stories" headlines no story has yet; each is linked when its story arrives."""
@@ -211,6 +222,9 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "related_stories"]
     inlines = [PhotoPlacementInline, CorrectionInline, RelatedHeadlineInline]
+
+    class Media:
+        css = {"all": ["css/admin-story.css"]}
     actions = ["publish_selected", "withdraw_selected", move_to_collection, bring_back_from_collection]
     readonly_fields = [
         "publication", "preview_links", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at",
