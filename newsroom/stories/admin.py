@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from newsroom.archive.admin_actions import bring_back_from_collection, move_to_collection
+from newsroom.archive.models import ArchiveStatus
 from newsroom.archive.services import start_of_day
 from newsroom.photos.admin import YearFilter, thumbnail, virin_prefix
 from newsroom.stories import preview
@@ -205,7 +206,7 @@ class YearPublishedFilter(YearFilter):
 @admin.register(Story)
 class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     form = StoryForm
-    list_display = ["lead_photo", "headline", "publication", "label", "last_changed", "archive_status", "created_by"]
+    list_display = ["lead_photo", "headline", "publication", "label", "last_changed", "writer"]
     list_display_links = ["headline"]
     # What was worked on last comes first: a writer's draft saved a minute ago is at the top.
     ordering = ["-updated_at", "-id"]
@@ -301,8 +302,16 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         if story.status == Status.PUBLISHED and story.expires_at and story.expires_at <= now:
             return format_html("<strong>Expired</strong> {}", ap_datetime(story.expires_at))
         if story.published_at and story.status in (Status.PUBLISHED, Status.WITHDRAWN):
-            return format_html("{}<br>{}", story.get_status_display(), ap_datetime(story.published_at))
-        return story.get_status_display()
+            state = format_html("{}<br>{}", story.get_status_display(), ap_datetime(story.published_at))
+        else:
+            state = story.get_status_display()
+        if story.archive_status != ArchiveStatus.CURRENT:
+            return format_html("{}<br><em>{}</em>", state, story.get_archive_status_display())
+        return state
+
+    @admin.display(description="Writer", ordering="created_by")
+    def writer(self, story):
+        return story.created_by or "—"
 
     @admin.display(description="Last changed", ordering="updated_at")
     def last_changed(self, story):
