@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from newsroom.archive.admin_actions import bring_back_from_collection, move_to_collection
+from newsroom.archive.admin_actions import (
+    NeverArchiveAdmin,
+    allow_archive,
+    bring_back_from_collection,
+    mark_never_archive,
+    move_to_collection,
+)
+from newsroom.archive.forms import NeverArchiveField
 from newsroom.archive.services import start_of_day
 from newsroom.photos.admin import YearFilter, thumbnail, virin_prefix
 from newsroom.stories import preview
@@ -31,7 +38,7 @@ from newsroom.stories.services import (
 WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return": story_return_to_draft}
 
 
-class StoryForm(forms.ModelForm):
+class StoryForm(NeverArchiveField, forms.ModelForm):
     # The version the editor started from; a save from an older one is refused.
     started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -141,7 +148,7 @@ class YearPublishedFilter(YearFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
+class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
     form = StoryForm
     list_display = ["lead_photo", "headline", "label", "publication", "published_at", "archive_status", "created_by"]
     list_display_links = ["headline"]
@@ -158,14 +165,17 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "related_stories"]
     inlines = [PhotoPlacementInline, CorrectionInline, RelatedHeadlineInline]
-    actions = ["publish_selected", "withdraw_selected", move_to_collection, bring_back_from_collection]
+    actions = [
+        "publish_selected", "withdraw_selected", move_to_collection, bring_back_from_collection,
+        mark_never_archive, allow_archive,
+    ]
     readonly_fields = [
         "publication", "preview_links", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at",
     ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "label", "summary", "byline", "body", "paragraph_guide", "started_from_version"]}),
         ("Publication", {"fields": ["publication", "preview_links", "published_at", "expires_at", "tags", "related_stories"]}),
-        ("Historical collection", {"fields": ["archive_status", "collection"], "classes": ["collapse"]}),
+        ("Historical collection", {"fields": ["archive_status", "never_archive", "collection"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -269,6 +279,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         story = form.instance
         record_revision(story=story, user=request.user)
+        self.save_never_archive(request, form)
         transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if transition is None:
             return
