@@ -1,8 +1,11 @@
-"""Bulk actions for the story changelist: into a historical collection, and back out.
+"""What the story admin borrows from the archive: bulk actions for the changelist (into a
+historical collection and back out, never to archive and allowed again) and the story form's
+"Never archive" checkbox.
 
-StoryAdmin lists them in its `actions`. They call the same services as the archive_stories
-and unarchive_stories commands, so the admin skips and counts exactly what they do. Both need
-the "stories.archive_story" permission; without it the request is refused (403).
+StoryAdmin lists the actions in its `actions` and inherits NeverArchiveAdmin. They call the same
+services as the archive_stories and unarchive_stories commands, so the admin skips and counts
+exactly what they do. All need the "stories.archive_story" permission; without it the request
+is refused (403) and the checkbox is read-only.
 """
 
 from django.contrib import admin, messages
@@ -14,9 +17,18 @@ from django.utils.html import format_html
 
 from newsroom.archive.forms import MoveToCollectionForm
 from newsroom.archive.models import ArchiveStatus, Collection
-from newsroom.archive.services import stories_archive, stories_unarchive
+from newsroom.archive.services import (
+    OutsideRule,
+    stories_archive,
+    stories_set_never_archive,
+    stories_unarchive,
+    story_allow_archive,
+    story_mark_never_archive,
+)
 
 ARCHIVE_PERMISSION = "stories.archive_story"
+# The second page's button: the editor confirms moving stories published outside the rule.
+MOVE_ANYWAY = "move_anyway"
 
 
 def _require_archive_permission(request):
@@ -28,9 +40,25 @@ def _count(number: int) -> str:
     return f"{number} stor{'y' if number == 1 else 'ies'}"
 
 
+def _left_alone(heading: tuple[str, str], groups) -> str:
+    """"Left as it was: 1 story already in a collection." The heading agrees with how many were left."""
+    counted = [(len(stories), words) for stories, words in groups if stories]
+    total = sum(number for number, _ in counted)
+    if not total:
+        return ""
+    return f"{heading[total != 1]}: {', '.join(f'{_count(number)} {words}' for number, words in counted)}."
+
+
+def _report(modeladmin, request, success: str, left: str):
+    if success:
+        modeladmin.message_user(request, success, messages.SUCCESS)
+    if left:
+        modeladmin.message_user(request, left, messages.WARNING)
+
+
 @admin.action(description="Move selected stories to a historical collection", permissions=["archive"])
 def move_to_collection(modeladmin, request, queryset):
-    """First an intermediate page to choose the collection, then the move itself."""
+    """A page to choose the collection, then the move; a second page first if any story is outside its rule."""
     _require_archive_permission(request)
     if not Collection.objects.exists():
         modeladmin.message_user(
@@ -43,40 +71,57 @@ def move_to_collection(modeladmin, request, queryset):
         )
         return None
 
-    form = MoveToCollectionForm(request.POST if "apply" in request.POST else None)
+    confirmed = MOVE_ANYWAY in request.POST
+    if "apply" in request.POST or confirmed:
+        form = MoveToCollectionForm(request.POST)
+    else:
+        # "Go back" from the second page keeps the collection the editor chose.
+        form = MoveToCollectionForm(initial={"collection": request.POST.get("collection")})
+    context = {"form": form}
     if form.is_valid():
         collection = form.cleaned_data["collection"]
-        result = stories_archive(stories=queryset, collection=collection, user=request.user)
-        if result.archived:
-            modeladmin.message_user(
-                request, f"Moved {_count(len(result.archived))} into “{collection}”.", messages.SUCCESS
+        try:
+            result = stories_archive(
+                stories=queryset, collection=collection, user=request.user, outside_rule_confirmed=confirmed
             )
-        skipped = [
-            f"{len(result.skipped_never)} marked never to archive" if result.skipped_never else "",
-            f"{len(result.already)} already in a collection" if result.already else "",
-            f"{len(result.not_published)} not published" if result.not_published else "",
-        ]
-        if any(skipped):
-            modeladmin.message_user(
-                request, f"Left where they were: {', '.join(filter(None, skipped))}.", messages.WARNING
+        except OutsideRule as outside:
+            # Nothing has moved: ask before putting stories where the rule says they do not belong.
+            context.update(
+                collection=collection, outside=list(zip(outside.stories, outside.messages)), within=outside.within
             )
-        return None  # back to the changelist
+        else:
+            moved = f"Moved {_count(len(result.archived))} into “{collection}”"
+            if result.outside_rule:
+                moved += f", including {_count(len(result.outside_rule))} published outside its rule"
+            _report(
+                modeladmin, request,
+                f"{moved}." if result.archived else "",
+                _left_alone(("Left where it was", "Left where they were"), [
+                    (result.skipped_never, "marked never to archive"),
+                    (result.already, "already in a collection"),
+                    (result.not_published, "not published"),
+                ]),
+            )
+            return None  # back to the changelist
 
-    stories = list(queryset.select_related("collection"))
     opts = modeladmin.model._meta
-    context = {
+    if "outside" in context:
+        title = "Published outside the collection's rule"
+    else:
+        title = "Move stories to a historical collection"
+    context.update({
         **modeladmin.admin_site.each_context(request),
-        "title": "Move stories to a historical collection",
+        "title": title,
         "subtitle": None,
         "opts": opts,
         "app_label": opts.app_label,
-        "stories": stories,
-        "form": form,
+        "stories": list(queryset.select_related("collection")),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "move_anyway": MOVE_ANYWAY,
         "archived": ArchiveStatus.ARCHIVED,
         "never": ArchiveStatus.NEVER,
         "media": modeladmin.media,
-    }
+    })
     return TemplateResponse(request, "admin/archive/move_to_collection.html", context)
 
 
@@ -84,11 +129,67 @@ def move_to_collection(modeladmin, request, queryset):
 def bring_back_from_collection(modeladmin, request, queryset):
     _require_archive_permission(request)
     result = stories_unarchive(stories=queryset, user=request.user)
-    if result.unarchived:
-        modeladmin.message_user(
-            request, f"Brought {_count(len(result.unarchived))} back into current news.", messages.SUCCESS
-        )
-    if result.not_archived:
-        modeladmin.message_user(
-            request, f"{_count(len(result.not_archived))} not in a collection, left as they were.", messages.WARNING
-        )
+    not_archived = len(result.not_archived)
+    _report(
+        modeladmin, request,
+        f"Brought {_count(len(result.unarchived))} back into current news." if result.unarchived else "",
+        f"{_count(not_archived)} not in a collection, left as {'it was' if not_archived == 1 else 'they were'}."
+        if not_archived else "",
+    )
+
+
+def _set_never_archive(modeladmin, request, queryset, *, never: bool):
+    _require_archive_permission(request)
+    result = stories_set_never_archive(stories=queryset, never=never, user=request.user)
+    left = _left_alone(("Left as it was", "Left as they were"), [
+        (result.in_collection, "already in a collection"),
+        (result.already, "already marked never to archive" if never else "not marked never to archive"),
+    ])
+    if never and result.in_collection:
+        left += " Bring a story back from its collection before marking it never to archive."
+    _report(
+        modeladmin, request,
+        f"{_count(len(result.changed))} {'marked never to archive' if never else 'may be archived again'}."
+        if result.changed else "",
+        left,
+    )
+
+
+@admin.action(description="Mark selected stories never to archive", permissions=["archive"])
+def mark_never_archive(modeladmin, request, queryset):
+    _set_never_archive(modeladmin, request, queryset, never=True)
+
+
+@admin.action(description="Allow selected stories to be archived", permissions=["archive"])
+def allow_archive(modeladmin, request, queryset):
+    _set_never_archive(modeladmin, request, queryset, never=False)
+
+
+class NeverArchiveAdmin:
+    """For StoryAdmin: the "Never archive" checkbox in the story form's Historical collection fieldset.
+
+    The form declares the field (forms.NeverArchiveField); without the archive permission it is
+    read-only here, so a crafted POST of it is never read. StoryAdmin calls save_never_archive
+    after its own save, so a change is a revision of its own, made by the archive's services.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm(ARCHIVE_PERMISSION):
+            fields.append("never_archive")
+        return fields
+
+    @admin.display(description="Never archive")
+    def never_archive(self, story):
+        return "Yes" if story.archive_status == ArchiveStatus.NEVER else "No"
+
+    def save_never_archive(self, request, form):
+        if "never_archive" not in form.changed_data or not request.user.has_perm(ARCHIVE_PERMISSION):
+            return
+        story = form.instance
+        if form.cleaned_data["never_archive"]:
+            story_mark_never_archive(story=story, user=request.user)
+            self.message_user(request, f"“{story}” is marked never to archive.", messages.SUCCESS)
+        else:
+            story_allow_archive(story=story, user=request.user)
+            self.message_user(request, f"“{story}” may be archived again.", messages.SUCCESS)

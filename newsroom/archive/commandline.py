@@ -5,6 +5,7 @@ describing them. Kept here so neither command imports the other.
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from newsroom.archive.services import describe_dates  # noqa: F401  (the commands import it from here)
 from newsroom.commandline import BAD_USAGE, collection_by_slug, iso_date
 from newsroom.website.apstyle import ap_date
 
@@ -40,15 +41,6 @@ def check_date_order(*, before, after):
             "of the range, --before the day after its last.",
             returncode=BAD_USAGE,
         )
-
-
-def describe_dates(*, before, after) -> str:
-    parts = []
-    if after:
-        parts.append(f"on or after {ap_date(after)}")
-    if before:
-        parts.append(f"before {ap_date(before)}")
-    return " and ".join(parts)
 
 
 def stories_word(count: int) -> str:

@@ -1,6 +1,6 @@
 from django import forms
 
-from newsroom.archive.models import Collection
+from newsroom.archive.models import ArchiveStatus, Collection
 
 
 class CollectionForm(forms.ModelForm):
@@ -25,5 +25,35 @@ class MoveToCollectionForm(forms.Form):
         queryset=Collection.objects.all(),
         label="Historical collection",
         empty_label=None,
-        help_text="The stories keep their addresses and gain this collection's notice.",
+        help_text="Each story moved keeps its address and gains this collection's notice.",
     )
+
+
+class NeverArchiveField(forms.Form):
+    """For the story form (a ModelForm of Story): "Never archive", ticked when the story is marked.
+
+    The admin saves a change through the archive's services (admin_actions.NeverArchiveAdmin).
+    """
+
+    never_archive = forms.BooleanField(
+        required=False,
+        label="Never archive",
+        help_text="Keep this story in current news for good: moves into historical collections, "
+        "from the story list or by archive_stories, skip it. For example standing guidance.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("never_archive")
+        if field is None:  # read-only for someone without the archive permission
+            return
+        story = self.instance
+        field.initial = story.archive_status == ArchiveStatus.NEVER
+        if story.archive_status == ArchiveStatus.ARCHIVED:
+            # Disabled: whatever is posted for it is ignored.
+            field.disabled = True
+            field.help_text = (
+                f"This story is in “{story.collection}”. To keep it in current news for good, bring it back "
+                "first (the story list's action “Bring selected stories back from their historical "
+                "collection”), then tick this."
+            )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from newsroom.archive.models import ArchiveStatus, Collection
 from newsroom.stories.models import Action, Story
 from newsroom.stories.revisions import record_baseline, record_revision
+from newsroom.website.apstyle import ap_date
 
 
 def _save(story, *, user, action):
@@ -43,6 +44,36 @@ def story_unarchive(*, story, user):
     return _save(story, user=user, action=Action.UNARCHIVED)
 
 
+@transaction.atomic
+def story_mark_never_archive(*, story, user):
+    """Keep a story in current news for good: moves into collections, by hand or by rule, skip it.
+
+    A story already in a collection must be brought back first, so an editor sees it leave the
+    archive rather than have it stay there marked "never". Marking a marked story changes nothing.
+    """
+    if story.archive_status == ArchiveStatus.ARCHIVED:
+        raise ValidationError(
+            f"“{story.headline}” is in “{story.collection}”. Bring it back from the collection first, "
+            "then mark it never to archive.",
+            code="in_collection",
+        )
+    if story.archive_status == ArchiveStatus.NEVER:
+        return story
+    record_baseline(story)
+    story.archive_status = ArchiveStatus.NEVER
+    return _save(story, user=user, action=Action.MARKED_NEVER_ARCHIVE)
+
+
+@transaction.atomic
+def story_allow_archive(*, story, user):
+    """Let a story marked never to archive be moved into a collection again; others are left as they are."""
+    if story.archive_status != ArchiveStatus.NEVER:
+        return story
+    record_baseline(story)
+    story.archive_status = ArchiveStatus.CURRENT
+    return _save(story, user=user, action=Action.ALLOWED_ARCHIVE)
+
+
 # Moving many stories at once: the commands and the admin's bulk actions choose stories with
 # the selectors below and move them with these, so "which stories" and "what counts as
 # skipped" mean the same everywhere.
@@ -53,6 +84,8 @@ class ArchiveResult:
     """What a bulk move did, story by story, so callers can count or list each outcome."""
 
     archived: list = field(default_factory=list)
+    # Moved although published outside the collection's rule, because the caller confirmed it.
+    outside_rule: list = field(default_factory=list)
     skipped_never: list = field(default_factory=list)
     already: list = field(default_factory=list)
     # Drafts, stories in review, scheduled, withdrawn or expired: not in any listing, left alone.
@@ -65,9 +98,65 @@ class UnarchiveResult:
     not_archived: list = field(default_factory=list)
 
 
+@dataclass
+class NeverArchiveResult:
+    """What marking (or unmarking) stories never to archive did, story by story."""
+
+    changed: list = field(default_factory=list)
+    # Already as asked: marked, when marking; not marked, when allowing.
+    already: list = field(default_factory=list)
+    in_collection: list = field(default_factory=list)
+
+
+class OutsideRule(ValidationError):
+    """A move would put stories in a collection whose date rule does not cover them.
+
+    One message per story, naming the rule and the story's date; `stories` lists them, and
+    `within` the stories inside the rule that would have moved with them.
+    """
+
+    def __init__(self, *, collection: Collection, stories: list, within: list):
+        self.collection, self.stories, self.within = collection, stories, within
+        super().__init__(
+            [ValidationError(outside_rule_sentence(collection, story), code="outside_rule") for story in stories]
+        )
+
+
 def start_of_day(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of `day` on the site's clock, where the newsroom's dates begin."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def describe_dates(*, before, after) -> str:
+    """A date range in words, as editors and operators read it: "on or after Jan. 20, 2019 and before …"."""
+    parts = []
+    if after:
+        parts.append(f"on or after {ap_date(after)}")
+    if before:
+        parts.append(f"before {ap_date(before)}")
+    return " and ".join(parts)
+
+
+def covered_by_rule(collection: Collection, story) -> bool:
+    """Whether the collection's rule takes the story: the same days stories_to_archive selects.
+
+    `published_before` is exclusive, `published_after` inclusive; no rule covers every date.
+    """
+    before, after = collection.published_before, collection.published_after
+    if before is None and after is None:
+        return True
+    if story.published_at is None:
+        return False
+    return (after is None or story.published_at >= start_of_day(after)) and (
+        before is None or story.published_at < start_of_day(before)
+    )
+
+
+def outside_rule_sentence(collection: Collection, story) -> str:
+    """Why a story does not belong, in one sentence that names the rule and the story's date."""
+    rule = describe_dates(before=collection.published_before, after=collection.published_after)
+    published = ap_date(story.published_at) if story.published_at else "never published"
+    return f"“{collection}” holds stories published {rule}; “{story.headline}” was published {published}."
 
 
 def _by_publication_date(stories, *, before, after):
@@ -108,18 +197,24 @@ def stories_to_unarchive(*, collection: Collection, before=None, after=None):
 
 
 @transaction.atomic
-def stories_archive(*, stories, collection: Collection, user, at=None, each=iter) -> ArchiveResult:
+def stories_archive(
+    *, stories, collection: Collection, user, at=None, outside_rule_confirmed=False, each=iter
+) -> ArchiveResult:
     """Move each published, current story into `collection`, all or none.
 
     Stories marked never to archive, already in a collection (this one or another) or not
-    published are skipped and reported. Every story moved shares one archived time.
-    ``each`` wraps the loop, so a command can show a progress bar.
+    published are skipped and reported. If any story to move was published outside the
+    collection's rule, nothing moves and OutsideRule says which, unless the caller confirmed
+    it (`outside_rule_confirmed`: the editor's second page, or the command's own dates).
+    Every story moved shares one archived time. ``each`` wraps the moving loop, so a command
+    can show a progress bar.
     """
     now = timezone.now()
     at = at or now
     result = ArchiveResult()
+    to_move = []
     # Read up front: writing rows while a cursor over the same table is open is unsafe on SQLite.
-    for story in each(list(stories)):
+    for story in list(stories):
         if story.archive_status == ArchiveStatus.ARCHIVED:
             result.already.append(story)
         elif story.archive_status == ArchiveStatus.NEVER:
@@ -127,7 +222,14 @@ def stories_archive(*, stories, collection: Collection, user, at=None, each=iter
         elif not story.is_public(now=now):
             result.not_published.append(story)
         else:
-            result.archived.append(story_archive(story=story, collection=collection, user=user, at=at))
+            to_move.append(story)
+    outside = [story for story in to_move if not covered_by_rule(collection, story)]
+    if outside and not outside_rule_confirmed:
+        within = [story for story in to_move if story not in outside]
+        raise OutsideRule(collection=collection, stories=outside, within=within)
+    for story in each(to_move):
+        result.archived.append(story_archive(story=story, collection=collection, user=user, at=at))
+    result.outside_rule = outside
     return result
 
 
@@ -140,4 +242,23 @@ def stories_unarchive(*, stories, user, each=iter) -> UnarchiveResult:
             result.unarchived.append(story_unarchive(story=story, user=user))
         else:
             result.not_archived.append(story)
+    return result
+
+
+@transaction.atomic
+def stories_set_never_archive(*, stories, never: bool, user) -> NeverArchiveResult:
+    """Mark each story never to archive (`never`), or let it be archived again, all or none.
+
+    Stories in a collection are left and counted, and so are those already as asked.
+    """
+    change = story_mark_never_archive if never else story_allow_archive
+    wanted = ArchiveStatus.NEVER if never else ArchiveStatus.CURRENT
+    result = NeverArchiveResult()
+    for story in list(stories):
+        if story.archive_status == ArchiveStatus.ARCHIVED:
+            result.in_collection.append(story)
+        elif story.archive_status == wanted:
+            result.already.append(story)
+        else:
+            result.changed.append(change(story=story, user=user))
     return result

@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from newsroom.archive.admin_actions import bring_back_from_collection, move_to_collection
+from newsroom.archive.admin_actions import (
+    NeverArchiveAdmin,
+    allow_archive,
+    bring_back_from_collection,
+    mark_never_archive,
+    move_to_collection,
+)
+from newsroom.archive.forms import NeverArchiveField
 from newsroom.archive.models import ArchiveStatus
 from newsroom.archive.services import start_of_day
 from newsroom.photos.admin import YearFilter, thumbnail, virin_prefix
@@ -41,7 +48,7 @@ def stories_count(number: int) -> str:
     return f"{number} stor{'y' if number == 1 else 'ies'}"
 
 
-class StoryForm(forms.ModelForm):
+class StoryForm(NeverArchiveField, forms.ModelForm):
     # The version the editor started from; a save from an older one is refused.
     started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -76,6 +83,10 @@ class StoryForm(forms.ModelForm):
                 )
         return cleaned
 
+
+    def story_changed(self) -> bool:
+        """Whether the story itself changed: "Never archive" is saved apart, as a revision of its own."""
+        return any(name != "never_archive" for name in self.changed_data)
 
     def _changes_since(self, started_from, current):
         """A link comparing what the editor saw with what is saved now, as near as the history allows."""
@@ -204,7 +215,7 @@ class YearPublishedFilter(YearFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
+class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
     form = StoryForm
     list_display = ["lead_photo", "headline", "publication", "label", "last_changed", "writer"]
     list_display_links = ["headline"]
@@ -226,14 +237,18 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin-story.css"]}
-    actions = ["publish_selected", "withdraw_selected", move_to_collection, bring_back_from_collection]
+
+    actions = [
+        "publish_selected", "withdraw_selected", move_to_collection, bring_back_from_collection,
+        mark_never_archive, allow_archive,
+    ]
     readonly_fields = [
         "publication", "preview_links", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at",
     ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "label", "summary", "byline", "body", "paragraph_guide", "started_from_version"]}),
         ("Publication", {"fields": ["publication", "preview_links", "published_at", "expires_at", "tags", "related_stories"]}),
-        ("Historical collection", {"fields": ["archive_status", "collection"], "classes": ["collapse"]}),
+        ("Historical collection", {"fields": ["archive_status", "never_archive", "collection"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -348,7 +363,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         record_baseline(obj)
-        if not form.has_changed():
+        if not form.story_changed():
             return  # nothing of the story's own to save; save_related sees to its photos and notes
         old_slug = form.initial.get("slug")
         obj.version = F("version") + 1
@@ -362,11 +377,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         story = form.instance
         # A save that changed nothing is no new version and leaves no empty revision behind.
         inlines_changed = any(formset.has_changed() for formset in formsets)
-        if change and not form.has_changed() and inlines_changed:
+        if change and not form.story_changed() and inlines_changed:
             Story.objects.filter(pk=story.pk).update(version=F("version") + 1, updated_at=timezone.now())
             story.refresh_from_db(fields=["version", "updated_at"])
-        if not change or form.has_changed() or inlines_changed:
+        if not change or form.story_changed() or inlines_changed:
             record_revision(story=story, user=request.user)
+        self.save_never_archive(request, form)
         transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if transition is None:
             return

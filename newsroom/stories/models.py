@@ -339,6 +339,8 @@ class Action(models.TextChoices):
     RETURNED = "returned", "Returned to draft"
     ARCHIVED = "archived", "Moved to a historical collection"
     UNARCHIVED = "unarchived", "Brought back from a historical collection"
+    MARKED_NEVER_ARCHIVE = "never_archive", "Marked never to archive"
+    ALLOWED_ARCHIVE = "archive_allowed", "Allowed to be archived"
     RESTORED = "restored", "Restored from an earlier revision"
 
 

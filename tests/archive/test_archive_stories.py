@@ -1,88 +1,19 @@
-"""Moving stories into and out of historical collections: the commands and the admin's bulk actions."""
+"""Moving stories into and out of historical collections: the archive_stories and unarchive_stories commands."""
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.archive import services
 from newsroom.archive.management.commands.archive_stories import Command as ArchiveCommand
-from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.archive.models import ArchiveStatus
 from newsroom.archive.services import story_archive
-from newsroom.stories.models import Action, Revision, Status, Story
+from newsroom.stories.models import Action, Status, Story
+from tests.archive.conftest import IN_RULE, archive_fields, archived_headlines, local, run
 
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = "/admin/stories/story/"
-
-
-def local(year, month, day, hour=12, minute=0):
-    """A moment on the site's clock, as editors and readers see publication times."""
-    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
-
-
-def run(command, *args):
-    out = StringIO()
-    call_command(command, *args, stdout=out)
-    return out.getvalue()
-
-
-def archive_fields():
-    """Every story's archive fields and version, and the number of revisions: what a move changes."""
-    stories = sorted(Story.objects.values_list("pk", "archive_status", "collection_id", "archived_at", "version"))
-    return stories, Revision.objects.count()
-
-
-def archived_headlines():
-    return set(Story.objects.filter(archive_status=ArchiveStatus.ARCHIVED).values_list("headline", flat=True))
-
-
-@pytest.fixture
-def ruled_collection(collection):
-    """2019-2021: published on or after Jan. 20, 2019 and before Jan. 20, 2021."""
-    collection.published_after = datetime.date(2019, 1, 20)
-    collection.published_before = datetime.date(2021, 1, 20)
-    collection.save()
-    return collection
-
-
-@pytest.fixture
-def other_collection(db):
-    return Collection.objects.create(name="Older News", slug="older-news", notice="From an earlier website.")
-
-
-@pytest.fixture
-def newsroom_stories(make_story):
-    """Stories on both sides of the 2019-2021 rule's edges, in every state that matters."""
-    return {
-        "first_day": make_story(headline="First Day In", published_at=local(2019, 1, 20, 0, 0)),
-        "middle": make_story(headline="Middle Of The Term", published_at=local(2020, 6, 1)),
-        "last_evening": make_story(headline="Last Evening In", published_at=local(2021, 1, 19, 23, 59)),
-        "day_before": make_story(headline="Day Before", published_at=local(2019, 1, 19, 23, 59)),
-        "cut_off_day": make_story(headline="Cut-off Day", published_at=local(2021, 1, 20, 0, 0)),
-        "recent": make_story(headline="Recent News"),
-        "never": make_story(
-            headline="Standing Guidance", published_at=local(2020, 3, 1), archive_status=ArchiveStatus.NEVER
-        ),
-        "draft": make_story(
-            headline="Unfinished Draft", published=False, status=Status.DRAFT, published_at=local(2020, 2, 1)
-        ),
-        "withdrawn": make_story(
-            headline="Withdrawn Story", published=False, status=Status.WITHDRAWN, published_at=local(2020, 4, 1)
-        ),
-        "expired": make_story(
-            headline="Expired Event", published_at=local(2020, 5, 1), expires_at=local(2020, 5, 2)
-        ),
-    }
-
-
-IN_RULE = {"First Day In", "Middle Of The Term", "Last Evening In"}
 
 
 # The command, by the collection's rule
@@ -331,93 +262,3 @@ def test_archived_stories_leave_the_news_and_show_the_notice(client, ruled_colle
     assert page.status_code == 200
     assert ruled_collection.notice in page.content.decode()
     assert ruled_collection.notice not in client.get(newsroom_stories["recent"].get_absolute_url()).content.decode()
-
-
-# The admin's bulk actions
-
-
-@pytest.fixture
-def archivist_client(editor_client, editor):
-    # Editors hold it through their group (accounts migration 0001_roles); the actions need it.
-    assert editor.has_perm("stories.archive_story")
-    return editor_client
-
-
-@pytest.fixture
-def story_editor_client(client, db):
-    """A staff member with every story permission except moving stories between collections."""
-    user = get_user_model().objects.create_user("no-archive", password="a-long-test-password", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="stories").exclude(codename="archive_story")
-    )
-    client.force_login(user)
-    return client
-
-
-def test_move_to_collection_first_asks_which_collection(archivist_client, collection, other_collection, make_story):
-    stories = [
-        make_story(headline="Levee Repairs Finish Early"),
-        make_story(headline="Standing Guidance", archive_status=ArchiveStatus.NEVER),
-    ]
-
-    response = archivist_client.post(
-        CHANGELIST, {"action": "move_to_collection", "_selected_action": [story.pk for story in stories]}
-    )
-
-    assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "admin/archive/move_to_collection.html"
-    html = response.content.decode()
-    assert "2019-2021 Historical Collection" in html and "Older News" in html
-    assert "Levee Repairs Finish Early" in html
-    assert "Standing Guidance (" in html and "marked never to archive; will be skipped" in html
-    assert archived_headlines() == set()
-
-
-def test_move_to_collection_moves_the_stories_through_the_service(archivist_client, editor, collection, make_story):
-    current = make_story(headline="Levee Repairs Finish Early")
-    never = make_story(headline="Standing Guidance", archive_status=ArchiveStatus.NEVER)
-    draft = make_story(headline="Unfinished Draft", published=False)
-    selected = [current.pk, never.pk, draft.pk]
-
-    response = archivist_client.post(
-        CHANGELIST,
-        {"action": "move_to_collection", "_selected_action": selected, "apply": "1", "collection": collection.pk},
-        follow=True,
-    )
-
-    assert response.redirect_chain[-1][0] == CHANGELIST
-    assert archived_headlines() == {"Levee Repairs Finish Early"}
-    assert Story.objects.get(pk=current.pk).revisions.latest().user == editor
-    messages = [str(message) for message in response.context["messages"]]
-    assert "Moved 1 story into “2019-2021 Historical Collection”." in messages
-    assert "Left where they were: 1 marked never to archive, 1 not published." in messages
-
-
-def test_bring_back_from_collection(archivist_client, collection, make_story):
-    archived = make_story(headline="Levee Repairs Finish Early")
-    story_archive(story=archived, collection=collection, user=None)
-    current = make_story(headline="Current Story")
-
-    response = archivist_client.post(
-        CHANGELIST, {"action": "bring_back_from_collection", "_selected_action": [archived.pk, current.pk]},
-        follow=True,
-    )
-
-    assert archived_headlines() == set()
-    messages = [str(message) for message in response.context["messages"]]
-    assert "Brought 1 story back into current news." in messages
-    assert "1 story not in a collection, left as they were." in messages
-
-
-@pytest.mark.parametrize("refused", ["story_editor_client", "writer_client"])
-@pytest.mark.parametrize("action", ["move_to_collection", "bring_back_from_collection"])
-def test_the_actions_are_refused_without_the_archive_permission(request, refused, collection, make_story, action):
-    refused_client = request.getfixturevalue(refused)
-    make_story()
-    story_archive(story=make_story(), collection=collection, user=None)
-    before = archive_fields()
-    data = {"action": action, "_selected_action": list(Story.objects.values_list("pk", flat=True))}
-
-    assert refused_client.post(CHANGELIST, data).status_code == 403
-    assert refused_client.post(CHANGELIST, {**data, "apply": "1", "collection": collection.pk}).status_code == 403
-    assert archive_fields() == before

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('archive', '0001_initial'),
-        ('stories', '0004_listing_indexes'),
+        ('stories', '0005_revision_never_archive_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
