@@ -29,6 +29,7 @@ from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import Action, Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
 from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.website.addresses import on_site
+from newsroom.website.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED
 from newsroom.website.apstyle import ap_datetime
 from newsroom.website.pagination import EstimatedCountPaginator
 from newsroom.stories.services import (
@@ -115,6 +116,7 @@ class PlacementFormSet(BaseInlineFormSet):
 class PhotoPlacementInline(admin.TabularInline):
     model = PhotoPlacement
     formset = PlacementFormSet
+    formfield_overrides = TEXT_AS_STORED
     extra = 1
     autocomplete_fields = ["photo"]
     fields = ["photo", "preview", "after_paragraph", "order", "caption"]
@@ -151,6 +153,7 @@ class RelatedHeadlineInline(admin.TabularInline):
 class CorrectionInline(admin.TabularInline):
     model = Correction
     extra = 0
+    formfield_overrides = {**TEXT_AS_STORED, **DAYS_WITHOUT_ZONE}
     fields = ["noted_on", "kind", "text"]
 
 
@@ -234,6 +237,7 @@ class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "related_stories"]
     inlines = [PhotoPlacementInline, CorrectionInline, RelatedHeadlineInline]
+    formfield_overrides = TEXT_AS_STORED
 
     class Media:
         css = {"all": ["css/admin-story.css"]}

@@ -16,3 +16,19 @@ class DayInput(forms.DateInput):
 
 # For a ModelAdmin's or an inline's formfield_overrides.
 DAYS_WITHOUT_ZONE = {models.DateField: {"widget": DayInput}}
+
+
+class TypedText(forms.CharField):
+    """Text from a browser's textarea, with the line ends stored text has.
+
+    Browsers send a textarea's line breaks as CR LF; stored text has LF. Without this, a story
+    saved untouched from a browser would count as a changed body and get a new revision.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+# For formfield_overrides of an admin whose model has TextFields.
+TEXT_AS_STORED = {models.TextField: {"form_class": TypedText}}
