@@ -25,6 +25,8 @@ from newsroom.archive.services import (
     story_allow_archive,
     story_mark_never_archive,
 )
+from newsroom.stories.models import Action
+from newsroom.website.apstyle import counted
 
 ARCHIVE_PERMISSION = "stories.archive_story"
 # The second page's button: the editor confirms moving stories published outside the rule.
@@ -36,17 +38,19 @@ def _require_archive_permission(request):
         raise PermissionDenied("Moving stories into or out of historical collections needs the archive permission.")
 
 
-def _count(number: int) -> str:
-    return f"{number} stor{'y' if number == 1 else 'ies'}"
+def _log_each(modeladmin, request, stories, message: str):
+    """Each story's History page records the list action, as it records a save."""
+    for story in stories:
+        modeladmin.log_change(request, story, message)
 
 
 def _left_alone(heading: tuple[str, str], groups) -> str:
     """"Left as it was: 1 story already in a collection." The heading agrees with how many were left."""
-    counted = [(len(stories), words) for stories, words in groups if stories]
-    total = sum(number for number, _ in counted)
+    numbers = [(len(stories), words) for stories, words in groups if stories]
+    total = sum(number for number, _ in numbers)
     if not total:
         return ""
-    return f"{heading[total != 1]}: {', '.join(f'{_count(number)} {words}' for number, words in counted)}."
+    return f"{heading[total != 1]}: {', '.join(f'{counted(number)} {words}' for number, words in numbers)}."
 
 
 def _report(modeladmin, request, success: str, left: str):
@@ -90,9 +94,10 @@ def move_to_collection(modeladmin, request, queryset):
                 collection=collection, outside=list(zip(outside.stories, outside.messages)), within=outside.within
             )
         else:
-            moved = f"Moved {_count(len(result.archived))} into “{collection}”"
+            _log_each(modeladmin, request, result.archived, f"{Action.ARCHIVED.label}: “{collection}” (list action).")
+            moved = f"Moved {counted(len(result.archived))} into “{collection}”"
             if result.outside_rule:
-                moved += f", including {_count(len(result.outside_rule))} published outside its rule"
+                moved += f", including {counted(len(result.outside_rule))} published outside its rule"
             _report(
                 modeladmin, request,
                 f"{moved}." if result.archived else "",
@@ -129,11 +134,12 @@ def move_to_collection(modeladmin, request, queryset):
 def bring_back_from_collection(modeladmin, request, queryset):
     _require_archive_permission(request)
     result = stories_unarchive(stories=queryset, user=request.user)
+    _log_each(modeladmin, request, result.unarchived, f"{Action.UNARCHIVED.label} (list action).")
     not_archived = len(result.not_archived)
     _report(
         modeladmin, request,
-        f"Brought {_count(len(result.unarchived))} back into current news." if result.unarchived else "",
-        f"{_count(not_archived)} not in a collection, left as {'it was' if not_archived == 1 else 'they were'}."
+        f"Brought {counted(len(result.unarchived))} back into current news." if result.unarchived else "",
+        f"{counted(not_archived)} not in a collection, left as {'it was' if not_archived == 1 else 'they were'}."
         if not_archived else "",
     )
 
@@ -141,6 +147,8 @@ def bring_back_from_collection(modeladmin, request, queryset):
 def _set_never_archive(modeladmin, request, queryset, *, never: bool):
     _require_archive_permission(request)
     result = stories_set_never_archive(stories=queryset, never=never, user=request.user)
+    action = Action.MARKED_NEVER_ARCHIVE if never else Action.ALLOWED_ARCHIVE
+    _log_each(modeladmin, request, result.changed, f"{action.label} (list action).")
     left = _left_alone(("Left as it was", "Left as they were"), [
         (result.in_collection, "already in a collection"),
         (result.already, "already marked never to archive" if never else "not marked never to archive"),
@@ -149,7 +157,7 @@ def _set_never_archive(modeladmin, request, queryset, *, never: bool):
         left += " Bring a story back from its collection before marking it never to archive."
     _report(
         modeladmin, request,
-        f"{_count(len(result.changed))} {'marked never to archive' if never else 'may be archived again'}."
+        f"{counted(len(result.changed))} {'marked never to archive' if never else 'may be archived again'}."
         if result.changed else "",
         left,
     )

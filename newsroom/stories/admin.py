@@ -30,7 +30,7 @@ from newsroom.stories.models import Action, Correction, PhotoPlacement, RelatedH
 from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.website.addresses import on_site
 from newsroom.website.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED
-from newsroom.website.apstyle import ap_datetime
+from newsroom.website.apstyle import ap_datetime, counted
 from newsroom.website.pagination import EstimatedCountPaginator
 from newsroom.stories.services import (
     keep_old_address,
@@ -42,11 +42,6 @@ from newsroom.stories.services import (
 
 # The buttons under the story form, and the transition each one asks for after saving.
 WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return": story_return_to_draft}
-
-
-def stories_count(number: int) -> str:
-    """ "1 story", "3 stories": counts in messages read as English."""
-    return f"{number} stor{'y' if number == 1 else 'ies'}"
 
 
 class StoryForm(NeverArchiveField, forms.ModelForm):
@@ -454,7 +449,7 @@ class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, f"“{story}” not published: {'; '.join(error.messages)}.", messages.ERROR)
         if published:
-            self.message_user(request, f"{stories_count(published)} published.", messages.SUCCESS)
+            self.message_user(request, f"{counted(published)} published.", messages.SUCCESS)
 
     @admin.action(description="Withdraw selected stories from public view", permissions=["publish"])
     def withdraw_selected(self, request, queryset):
@@ -467,4 +462,4 @@ class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         if withdrawn:
-            self.message_user(request, f"{stories_count(withdrawn)} withdrawn.", messages.SUCCESS)
+            self.message_user(request, f"{counted(withdrawn)} withdrawn.", messages.SUCCESS)

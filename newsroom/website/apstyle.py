@@ -33,3 +33,8 @@ def ap_datetime(moment: datetime.datetime | None) -> str:
     if not moment:
         return ""
     return dateformat.format(timezone.localtime(moment), AP_DATETIME_FORMAT)
+
+
+def counted(number: int, noun: str = "story", plural: str = "stories") -> str:
+    """`1 story`, `3 stories`: a count that reads as English in messages."""
+    return f"{number} {noun if number == 1 else plural}"

@@ -87,6 +87,11 @@ def test_move_to_collection_moves_the_stories_through_the_service(archivist_clie
         "Moved 1 story into “2019-2021 Historical Collection”.",
         "Left where they were: 1 story marked never to archive, 1 story not published.",
     ]
+    # Django's History page says what the list action did, to the story it did it to.
+    assert "Moved to a historical collection: “2019-2021 Historical Collection” (list action)." in history_of(
+        archivist_client, current
+    )
+    assert "list action" not in history_of(archivist_client, never)
 
 
 def test_one_story_left_alone_is_counted_in_the_singular(archivist_client, collection, make_story):
@@ -200,6 +205,7 @@ def test_bring_back_from_collection(archivist_client, collection, make_story):
         "Brought 1 story back into current news.",
         "1 story not in a collection, left as it was.",
     ]
+    assert "Brought back from a historical collection (list action)." in history_of(archivist_client, archived)
 
 
 def test_bring_back_counts_several_left_alone_in_the_plural(archivist_client, make_story):
@@ -232,6 +238,7 @@ def test_marking_stories_never_to_archive(archivist_client, editor, collection, 
     assert Story.objects.get(pk=archived.pk).archive_status == ArchiveStatus.ARCHIVED
     history = archivist_client.get(f"{change_url(current)[:-len('change/')]}revisions/").content.decode()
     assert "Marked never to archive" in history
+    assert "Marked never to archive (list action)." in history_of(archivist_client, current)
 
 
 def test_marking_counts_several_stories_in_the_plural(archivist_client, make_story):
@@ -356,3 +363,8 @@ def test_the_actions_are_refused_without_the_archive_permission(request, refused
     assert refused_client.post(CHANGELIST, {**data, "apply": "1", "collection": collection.pk}).status_code == 403
     assert refused_client.post(CHANGELIST, {**data, "move_anyway": "1", "collection": collection.pk}).status_code == 403
     assert archive_fields() == before
+
+
+def history_of(client, story) -> str:
+    """Django's History page of a story, as text."""
+    return unescape(re.sub(r"<[^>]+>", " ", client.get(f"/admin/stories/story/{story.pk}/history/").content.decode()))
