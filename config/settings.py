@@ -265,7 +265,7 @@ if SITE_URL and (not SITE_URL.startswith(("https://", "http://")) or SITE_URL.co
     raise ImproperlyConfigured(
         f'SITE_URL must be the site\'s scheme and host with no path, for example https://www.example.gov, not "{SITE_URL}".'
     )
-# "gov" or "mil": which official-site banner readers see (DOMAIN.md section 4).
+# "gov" or "mil": which official-site banner readers see (docs/DOMAIN.md section 4).
 BANNER_DOMAIN = env.str("BANNER_DOMAIN", default="gov")
 if BANNER_DOMAIN not in ("gov", "mil"):
     raise ImproperlyConfigured(f'BANNER_DOMAIN must be "gov" or "mil", not "{BANNER_DOMAIN}".')

@@ -4,7 +4,7 @@ from newsroom.website.addresses import address
 
 
 class ArchiveStatus(models.TextChoices):
-    """Where a story stands with the historical collections (DOMAIN.md section 5)."""
+    """Where a story stands with the historical collections (docs/DOMAIN.md section 5)."""
 
     CURRENT = "current", "Current"
     ARCHIVED = "archived", "In a historical collection"

@@ -1,7 +1,7 @@
 """Read a photo's record (VIRIN, caption, by-line, ...) from the metadata inside the file.
 
 DoD photos carry the record in XMP and IPTC-IIM, sometimes only in one of them, and the
-camera adds EXIF. Per field, XMP wins, then IPTC-IIM, then EXIF (see DOMAIN.md section 3).
+camera adds EXIF. Per field, XMP wins, then IPTC-IIM, then EXIF (see docs/DOMAIN.md section 3).
 Files in the wild have odd, partial or broken metadata; reading never raises for that, it
 returns what it could read. Only headers are parsed, never the pixels.
 """

@@ -1,4 +1,4 @@
-"""Files crawlers and security researchers look for at fixed addresses (DOMAIN.md section 6).
+"""Files crawlers and security researchers look for at fixed addresses (docs/DOMAIN.md section 6).
 
 `/robots.txt` lets crawlers in everywhere readers go and names the sitemaps; and
 `/.well-known/security.txt` (RFC 9116) says where to report a vulnerability. Both are built

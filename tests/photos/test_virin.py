@@ -1,4 +1,4 @@
-"""VIRIN parsing, validation and explanation (DOMAIN.md section 2). No database needed."""
+"""VIRIN parsing, validation and explanation (docs/DOMAIN.md section 2). No database needed."""
 
 import dataclasses
 import datetime

@@ -1,4 +1,4 @@
-"""Parse the legacy plain-text layout of a story (DOMAIN.md section 7).
+"""Parse the legacy plain-text layout of a story (docs/DOMAIN.md section 7).
 
 The layout is a story page's text as copied from a browser: the official-site banner, the
 headline, the archive notice (if archived), the summary, paragraphs separated by blank lines,

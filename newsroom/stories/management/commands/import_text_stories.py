@@ -1,4 +1,4 @@
-"""Import stories saved in the legacy plain-text layout (DOMAIN.md section 7).
+"""Import stories saved in the legacy plain-text layout (docs/DOMAIN.md section 7).
 
     manage.py import_text_stories old/*.txt --byline "Jim Garamone, DOD News" --photos-dir old/photos
     manage.py import_text_stories levee.txt --collection 2019-2021 --published 2021-06-16 --dry-run
