@@ -40,16 +40,17 @@ def missing(text):
     return format_html('<strong class="photo-missing"><img src="{}" alt=""> {}</strong>', static("admin/img/icon-alert.svg"), text)
 
 
-def thumbnail(photo, width=96):
-    """A small public copy of the photo for admin lists; never the private original."""
+def thumbnail(photo, width=96, alt=""):
+    """A small public copy of the photo for admin lists; never the private original. `alt` names
+    the link when the thumbnail is one."""
     if not photo:
         return "—"
     entry = photo.renditions.get("thumb.jpg")
     if not entry:
         return missing("No image")
     return format_html(
-        '<img src="{}" alt="" width="{}" height="{}" loading="lazy">',
-        photo.public_url("thumb.jpg"), width, round(width * entry["height"] / entry["width"]),
+        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
+        photo.public_url("thumb.jpg"), alt, width, round(width * entry["height"] / entry["width"]),
     )
 
 
@@ -269,7 +270,7 @@ class PhotoAssetAdmin(admin.ModelAdmin):
 
     @admin.display(description="Photo")
     def preview(self, photo):
-        return thumbnail(photo)
+        return thumbnail(photo, alt=f"Edit photo {photo.virin}")  # it links to the photo's edit page
 
     @admin.display(description="Alt text")
     def alt_text_column(self, photo):

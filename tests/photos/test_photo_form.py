@@ -76,6 +76,9 @@ def test_the_edit_page_opens_for_every_role_and_shows_the_public_copy(client, ma
     assert 'type="file" name="original"' in page
     with pytest.raises(ValueError, match="private"):
         photo.original.url
+    # And every other page of the library the role reaches.
+    for address in (ADD, "/admin/photos/photoasset/", "/admin/photos/photoasset/?alt_text=missing&image=missing", "/admin/"):
+        assert client.get(address).status_code == 200, address
 
 
 def test_saving_metadata_keeps_the_file_and_its_public_copies(

@@ -11,11 +11,18 @@ import pytest
 
 from newsroom.photos.models import PhotoAsset
 from tests.website.conftest import ARTIFACTS
+from tests.website.test_accessibility import AXE_SOURCE, WCAG_22_AA, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SAMPLE = Path(__file__).parents[1] / "photos" / "samples" / "210614-A-KX193-1002.jpg"
 SHOWN = "img => img.complete && img.naturalWidth > 0"
+
+
+def axe_violations(page):
+    page.evaluate(AXE_SOURCE.read_text())
+    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA)
+    return describe(found["violations"])
 
 
 def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, editor, tmp_path):
@@ -48,6 +55,7 @@ def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, 
     assert page.locator(".timezonewarning").count() == 0
     assert page.input_value("#id_date_taken") == "2021-06-14"
     page.screenshot(path=ARTIFACTS / "photo-form-second-round.png", full_page=True)
+    assert axe_violations(page) == ""
 
     page.fill("#id_alt_text", "A soldier in a hard hat signals to an excavator on a grassy levee.")
     page.click("input[name=_continue]")
@@ -56,5 +64,9 @@ def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, 
     assert page.locator("#photo-preview img").get_attribute("src") == photo.public_url("w480.jpg")
     assert page.locator("#photo-preview img").evaluate(SHOWN)
     page.screenshot(path=ARTIFACTS / "photo-form-saved.png", full_page=True)
+    assert axe_violations(page) == ""
+    page.goto(site_url + "/admin/photos/photoasset/?alt_text=written")
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert axe_violations(page) == ""
     assert errors == [], "the form logged errors (a CSP refusal of the preview shows here)"
     context.close()
