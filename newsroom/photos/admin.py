@@ -17,7 +17,7 @@ from django.views.decorators.csp import csp_override
 
 from newsroom.photos.forms import PREVIEW_SIZE, PhotoAssetForm, pending_name, virin_date_warning
 from newsroom.photos.imaging import UploadRefused, preview_jpeg
-from newsroom.photos.models import WITHOUT_IMAGE, PhotoAsset, originals_storage
+from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, PhotoAsset, originals_storage
 from newsroom.photos.services import photo_save, photos_update_credit
 from newsroom.photos.virin import SERVICES, parse_virin
 from newsroom.stories.models import PhotoPlacement
@@ -37,7 +37,8 @@ def virin_prefix(term: str) -> str:
 
 def missing(text):
     """A gap an editor must see at a glance: an icon and a word, never a colour alone."""
-    return format_html('<strong class="photo-missing"><img src="{}" alt=""> {}</strong>', static("admin/img/icon-alert.svg"), text)
+    icon = static("admin/img/icon-alert.svg")
+    return format_html('<strong class="photo-missing"><img src="{}" alt=""> {}</strong>', icon, text)
 
 
 def thumbnail(photo, width=96, alt=""):
@@ -109,34 +110,31 @@ class YearTakenFilter(YearFilter):
     field = "date_taken"
 
 
-class AltTextFilter(admin.SimpleListFilter):
-    title = "alt text"
-    parameter_name = "alt_text"
+class MissingFilter(admin.SimpleListFilter):
+    """Photos that lack something an editor has to supply (`lacking` finds them), or that have it."""
+
+    lacking = None
+    present = ("present", "Present")  # the other choice's value and label
 
     def lookups(self, request, model_admin):
-        return [("missing", "Missing"), ("written", "Written")]
+        return [("missing", "Missing"), self.present]
 
     def queryset(self, request, queryset):
         if self.value() == "missing":
-            return queryset.without_alt_text()
-        if self.value() == "written":
-            return queryset.exclude(alt_text="")
+            return queryset.filter(self.lacking)
+        if self.value() == self.present[0]:
+            return queryset.exclude(self.lacking)
         return queryset
 
 
-class ImageFileFilter(admin.SimpleListFilter):
-    title = "image file"
-    parameter_name = "image"
+class AltTextFilter(MissingFilter):
+    title, parameter_name = "alt text", "alt_text"
+    lacking, present = WITHOUT_ALT_TEXT, ("written", "Written")
 
-    def lookups(self, request, model_admin):
-        return [("missing", "Missing"), ("present", "Present")]
 
-    def queryset(self, request, queryset):
-        if self.value() == "missing":
-            return queryset.without_image()
-        if self.value() == "present":
-            return queryset.exclude(WITHOUT_IMAGE)
-        return queryset
+class ImageFileFilter(MissingFilter):
+    title, parameter_name = "image file", "image"
+    lacking = WITHOUT_IMAGE
 
 
 class CreditFilter(admin.SimpleListFilter):

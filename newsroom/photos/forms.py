@@ -137,7 +137,9 @@ class PhotoAssetForm(forms.ModelForm):
             }
             widget.note = "The file you chose, not saved yet."
         elif copy and self.instance.has_image:
-            widget.image = {"src": self.instance.public_url("w480.jpg"), "width": copy["width"], "height": copy["height"]}
+            widget.image = {
+                "src": self.instance.public_url("w480.jpg"), "width": copy["width"], "height": copy["height"],
+            }
             widget.note = "As readers see it."
         elif self.instance.pk:
             widget.image, widget.note = None, MISSING_IMAGE_NOTE

@@ -24,6 +24,8 @@ def original_upload_to(photo, filename):
 # A photo with nothing to show readers: imported or generated without its file, or whose public
 # copies were never made. Readers get its alt text in place of the picture.
 WITHOUT_IMAGE = models.Q(original="") | models.Q(renditions={})
+# A photo no story can be published with until an editor describes it.
+WITHOUT_ALT_TEXT = models.Q(alt_text="")
 
 
 class PhotoQuerySet(models.QuerySet):
@@ -31,7 +33,7 @@ class PhotoQuerySet(models.QuerySet):
         return self.filter(WITHOUT_IMAGE)
 
     def without_alt_text(self):
-        return self.filter(alt_text="")
+        return self.filter(WITHOUT_ALT_TEXT)
 
 
 class PhotoAsset(models.Model):
@@ -138,7 +140,7 @@ class PhotoAsset(models.Model):
             models.Index(fields=["credit"], name="photo_credit_idx"),
             # What the editor's home counts and the library's filters list, newest first: a few
             # rows among millions, found without reading the others.
-            models.Index(fields=["-created_at", "-id"], condition=models.Q(alt_text=""), name="photo_no_alt_text_idx"),
+            models.Index(fields=["-created_at", "-id"], condition=WITHOUT_ALT_TEXT, name="photo_no_alt_text_idx"),
             models.Index(fields=["-created_at", "-id"], condition=WITHOUT_IMAGE, name="photo_no_image_idx"),
         ]
         constraints = [

@@ -4,6 +4,7 @@ import itertools
 import re
 
 import pytest
+from django.db import connection
 
 from newsroom.photos import selectors
 from newsroom.photos.models import PhotoAsset
@@ -53,7 +54,10 @@ def test_the_library_filters_by_alt_text_and_by_image_file(editor_client, librar
 def test_the_alt_text_column_marks_a_missing_one_with_a_word_not_only_a_colour(editor_client, library):
     page = editor_client.get(LIBRARY).content.decode()
     by_virin = {photo.virin: row for row in rows(page) for photo in library.values() if photo.virin in row}
-    missing = re.compile(r'<td class="field-alt_text_column"><strong class="photo-missing"><img src="[^"]+icon-alert\.svg" alt=""> Missing</strong></td>')
+    missing = re.compile(
+        r'<td class="field-alt_text_column"><strong class="photo-missing">'
+        r'<img src="[^"]+icon-alert\.svg" alt=""> Missing</strong></td>'
+    )
     assert missing.search(by_virin[library["no_alt_text"].virin])
     assert missing.search(by_virin[library["neither"].virin])
     written = by_virin[library["complete"].virin]
@@ -79,8 +83,9 @@ def test_the_library_costs_the_same_queries_for_10_or_100_photos(
     for count, query in ((10, {}), (100, {}), (10, {"alt_text": "missing"}), (100, {"alt_text": "missing"})):
         fill_to(count)
         # session, user, its own and its groups' permissions, the years and credits the filters
-        # offer, the paginator's count, the page's rows (their "used in" counts inside it)
-        with django_assert_num_queries(8):
+        # offer, the paginator's count, the page's rows (their "used in" counts inside it); on
+        # PostgreSQL the unfiltered library first reads the table's row estimate
+        with django_assert_num_queries(8 + (connection.vendor == "postgresql" and not query)):
             response = editor_client.get(LIBRARY, query)
         assert response.status_code == 200 and len(rows(response.content.decode())) >= 5
 

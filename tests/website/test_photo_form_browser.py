@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from newsroom.photos.models import PhotoAsset
 from tests.website.conftest import ARTIFACTS
@@ -31,13 +33,13 @@ def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, 
     shutil.copy(SAMPLE, chosen)
     # A browser hours away from the server: Django's own date widget would add its time-zone note.
     context = browser.new_context(viewport={"width": 1366, "height": 900}, timezone_id="Pacific/Auckland")
+    signed_in = Client()
+    signed_in.force_login(editor)  # the editor's own session, handed to the browser
+    session = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site_url}])
     page = context.new_page()
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(site_url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
 
     page.goto(site_url + "/admin/photos/photoasset/add/")
     page.set_input_files("#id_original", chosen)
