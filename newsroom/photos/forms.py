@@ -92,6 +92,7 @@ class PhotoAssetForm(forms.ModelForm):
     def __init__(self, data=None, files=None, *args, **kwargs):
         self.filled_from_file = {}  # field -> "IPTC" | "XMP" | "EXIF"
         self.review_notes = []  # what the first round of an upload asks the editor to check
+        self.virin_unchanged = False
         self.facts = None
         self.stashed_name = ""
         self._pending = None
@@ -180,6 +181,11 @@ class PhotoAssetForm(forms.ModelForm):
         return original
 
     def clean_virin(self):
+        # A saved photo's VIRIN stays as it is while the editor leaves it alone, even an imported
+        # legacy one (accepted leniently, with notes): fixing alt text must not mean inventing a VIRIN.
+        self.virin_unchanged = bool(self.instance.pk) and self.cleaned_data["virin"] == self.instance.virin
+        if self.virin_unchanged:
+            return self.instance.virin
         try:
             virin = normalise_virin(self.cleaned_data["virin"])
         except VirinError as error:  # every wrong segment at once, not one per save
@@ -214,6 +220,12 @@ class PhotoAssetForm(forms.ModelForm):
         return bool(self.review_notes) and list(self.errors) == [NON_FIELD_ERRORS] and (
             len(self.errors[NON_FIELD_ERRORS]) == len(self.review_notes)
         )
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.virin_unchanged:  # the model's check is the strict one, for new VIRINs
+            exclude.add("virin")
+        return exclude
 
     def _post_clean(self):
         super()._post_clean()

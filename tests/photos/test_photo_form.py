@@ -267,3 +267,20 @@ def test_date_taken_is_a_day_with_no_time_zone_note(editor_client, make_photo):
     editor_client.post(change_url(photo), saved_values(photo, date_taken="2026-03-04"))
     photo.refresh_from_db()
     assert photo.date_taken.isoformat() == "2026-03-04"
+
+
+def test_an_imported_photo_with_a_legacy_virin_takes_its_alt_text(editor_client):
+    photo = PhotoAsset.objects.create(
+        virin="060515-M-1234S-001", caption="Marines unload supplies, May 15, 2006.", original="", renditions={},
+        virin_notes='Old originator ID "1234S" (four digits and a letter).',
+    )
+    response = editor_client.post(change_url(photo), saved_values(photo, alt_text="Marines carry boxes off a truck."))
+    assert response.status_code == 302, page_text(response)[:2000]
+    photo.refresh_from_db()
+    assert (photo.virin, photo.alt_text) == ("060515-M-1234S-001", "Marines carry boxes off a truck.")
+
+    # A VIRIN the editor types is a new one: it must be in today's form.
+    response = editor_client.post(change_url(photo), saved_values(photo, virin="060515-M-1234S-002"))
+    assert response.status_code == 200 and 'Originator &quot;1234S&quot;' in field_row(response, "virin")
+    photo.refresh_from_db()
+    assert photo.virin == "060515-M-1234S-001"
