@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from newsroom.photos.metadata import read_photo_metadata
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.photos.services import (
+    PUBLIC_FIELDS,
     file_sha256,
     inspect_photo_upload,
     metadata_source,
@@ -202,6 +203,13 @@ class PhotoAssetForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self._copies_cannot_be_remade():
+            self.add_error("original", forms.ValidationError(
+                "This photo’s original file is missing from private storage, so its public copies cannot be "
+                "made again with these changes. Choose the file under “Replace the image”, or leave the VIRIN, "
+                "title, caption, photographer and credit as they were.",
+                code="original_missing",
+            ))
         if self.filled_from_file and not self.errors:
             # Values read from a file deserve an editor's look before they go public: one more
             # round, which the admin shows as a notice rather than as an error.
@@ -213,6 +221,15 @@ class PhotoAssetForm(forms.ModelForm):
             self.review_notes += [warning] if warning else []
             raise forms.ValidationError(self.review_notes, code="review_filled_values")
         return cleaned
+
+    def _copies_cannot_be_remade(self) -> bool:
+        """Saving would remake the public copies (as photo_save decides) from an original that is
+        recorded but gone from storage: say so, rather than fail while saving."""
+        original = self.instance.original
+        if not self.instance.pk or not original or "original" in self.changed_data:
+            return False
+        remake = not self.instance.renditions or any(field in self.changed_data for field in PUBLIC_FIELDS)
+        return remake and not original.storage.exists(original.name)
 
     @property
     def only_asks_for_review(self) -> bool:

@@ -284,3 +284,20 @@ def test_an_imported_photo_with_a_legacy_virin_takes_its_alt_text(editor_client)
     assert response.status_code == 200 and 'Originator &quot;1234S&quot;' in field_row(response, "virin")
     photo.refresh_from_db()
     assert photo.virin == "060515-M-1234S-001"
+
+
+def test_an_original_gone_from_storage_is_named_instead_of_failing_the_save(editor_client, make_photo, private_root):
+    photo = make_photo(alt_text="")
+    (private_root / photo.original.name).unlink()
+
+    # Alt text is not in the public copies: it saves.
+    response = editor_client.post(change_url(photo), saved_values(photo, alt_text="A nurse checks a child."))
+    assert response.status_code == 302
+
+    # A new credit would remake the copies from the original: the editor is told what to do.
+    photo.refresh_from_db()
+    response = editor_client.post(change_url(photo), saved_values(photo, credit="Marine Corps"))
+    assert response.status_code == 200
+    assert "original file is missing from private storage" in field_row(response, "original")
+    photo.refresh_from_db()
+    assert photo.credit == "Navy"
