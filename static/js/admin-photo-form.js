@@ -25,9 +25,9 @@
     }
     img.hidden = false;
     img.onerror = function () {
-      // Some browsers cannot draw a TIFF; the server's preview shows it after the first save.
+      // Not every file a browser can read is one it can draw (a TIFF, or no image at all).
       img.hidden = true;
-      caption.textContent = "This browser cannot show this file; it is shown here once saved.";
+      caption.textContent = "This browser cannot show this file; Newsroom checks it when you save.";
     };
     if (shown) {
       URL.revokeObjectURL(shown);
