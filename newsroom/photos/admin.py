@@ -2,19 +2,26 @@ import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.csp import csp_override
 
-from newsroom.photos.forms import PhotoAssetForm, virin_date_warning
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.forms import PREVIEW_SIZE, PhotoAssetForm, pending_name, virin_date_warning
+from newsroom.photos.imaging import UploadRefused, preview_jpeg
+from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, PhotoAsset, originals_storage
 from newsroom.photos.services import photo_save, photos_update_credit
 from newsroom.photos.virin import SERVICES, parse_virin
 from newsroom.stories.models import PhotoPlacement
+from newsroom.website.admin_widgets import DAYS_WITHOUT_ZONE
 from newsroom.website.pagination import EstimatedCountPaginator
 
 
@@ -28,15 +35,30 @@ def virin_prefix(term: str) -> str:
     return term.upper() if _VIRIN_START.fullmatch(term) else ""
 
 
-def thumbnail(photo, width=96):
-    """A small public copy of the photo for admin lists; never the private original."""
-    entry = photo.renditions.get("thumb.jpg") if photo else None
-    if not entry:
+def missing(text):
+    """A gap an editor must see at a glance: an icon and a word, never a colour alone."""
+    icon = static("admin/img/icon-alert.svg")
+    return format_html('<strong class="photo-missing"><img src="{}" alt=""> {}</strong>', icon, text)
+
+
+def thumbnail(photo, width=96, alt=""):
+    """A small public copy of the photo for admin lists; never the private original. `alt` names
+    the link when the thumbnail is one."""
+    if not photo:
         return "—"
+    entry = photo.renditions.get("thumb.jpg")
+    if not entry:
+        return missing("No image")
     return format_html(
-        '<img src="{}" alt="" width="{}" height="{}" loading="lazy">',
-        photo.public_url("thumb.jpg"), width, round(width * entry["height"] / entry["width"]),
+        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
+        photo.public_url("thumb.jpg"), alt, width, round(width * entry["height"] / entry["width"]),
     )
+
+
+def with_chosen_file_images(policy: dict) -> dict:
+    """The Content Security Policy plus the blob: addresses a browser gives a file just chosen in
+    a form, so the photo form can show it before it is sent. Nothing else needs them."""
+    return {**policy, "img-src": [*policy.get("img-src", []), "blob:"]} if policy else policy
 
 
 class ServiceFilter(admin.SimpleListFilter):
@@ -88,6 +110,33 @@ class YearTakenFilter(YearFilter):
     field = "date_taken"
 
 
+class MissingFilter(admin.SimpleListFilter):
+    """Photos that lack something an editor has to supply (`lacking` finds them), or that have it."""
+
+    lacking = None
+    present = ("present", "Present")  # the other choice's value and label
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Missing"), self.present]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(self.lacking)
+        if self.value() == self.present[0]:
+            return queryset.exclude(self.lacking)
+        return queryset
+
+
+class AltTextFilter(MissingFilter):
+    title, parameter_name = "alt text", "alt_text"
+    lacking, present = WITHOUT_ALT_TEXT, ("written", "Written")
+
+
+class ImageFileFilter(MissingFilter):
+    title, parameter_name = "image file", "image"
+    lacking = WITHOUT_IMAGE
+
+
 class CreditFilter(admin.SimpleListFilter):
     title = "credit"
     parameter_name = "credit"
@@ -129,10 +178,11 @@ class BulkCreditForm(forms.Form):
 @admin.register(PhotoAsset)
 class PhotoAssetAdmin(admin.ModelAdmin):
     form = PhotoAssetForm
-    list_display = ["preview", "virin", "title", "credit_line", "date_taken", "used_in"]
+    formfield_overrides = DAYS_WITHOUT_ZONE
+    list_display = ["preview", "virin", "title", "alt_text_column", "credit_line", "date_taken", "used_in"]
     list_display_links = ["preview", "virin"]
     search_fields = ["virin", "title", "caption", "photographer", "keywords"]
-    list_filter = [ServiceFilter, YearTakenFilter, CreditFilter]
+    list_filter = [AltTextFilter, ImageFileFilter, ServiceFilter, YearTakenFilter, CreditFilter]
     list_per_page = 50
     # Millions of photo records: no exact count of the whole library on every page load.
     show_full_result_count = False
@@ -140,19 +190,70 @@ class PhotoAssetAdmin(admin.ModelAdmin):
     # Stated here because the "used in" count groups rows, and Django drops Meta.ordering then.
     ordering = ["-created_at", "-id"]
     actions = ["edit_credit_and_keywords"]
+
+    class Media:
+        css = {"all": ["css/admin-photos.css"]}
+
     readonly_fields = [
-        "preview_large", "checks", "what_the_virin_says", "width", "height", "file_size",
+        "checks", "what_the_virin_says", "width", "height", "file_size",
         "file_hash", "from_the_file", "uploaded_by", "created_at",
     ]
-    fieldsets = [
-        (None, {"fields": ["original", "pending_upload", "preview_large", "checks", "virin", "title", "caption", "alt_text"]}),
-        ("Credit", {"fields": ["photographer", "credit", "date_taken", "place", "keywords"]}),
-        ("About the file", {
-            "fields": ["what_the_virin_says", "from_the_file", "width", "height", "file_size", "file_hash",
-                       "uploaded_by", "created_at"],
+    # The picture first, and its alt text right beside it.
+    describe = ["preview", "alt_text", "virin", "title", "caption"]
+    credit = ("Credit", {"fields": ["photographer", "credit", "date_taken", "place", "keywords"]})
+    about = ["what_the_virin_says", "from_the_file"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            fieldsets = [(None, {"fields": ["original", "pending_upload", *self.describe]}), self.credit]
+            if request.method == "POST":  # a round that read the file: what it found
+                fieldsets.append(("About the file", {"fields": self.about, "classes": ["collapse"]}))
+            return fieldsets
+        # Checks read the saved photo: on a form with errors they would judge half-typed values.
+        checks = ["checks"] if request.method == "GET" else []
+        fieldsets = [(None, {"fields": [*self.describe, *checks]}), self.credit]
+        if self.has_change_permission(request, obj):
+            fieldsets.append(("Replace the image", {"fields": ["original", "pending_upload"]}))
+        fieldsets.append(("About the file", {
+            "fields": [*self.about, "width", "height", "file_size", "file_hash", "uploaded_by", "created_at"],
             "classes": ["collapse"],
-        }),
-    ]
+        }))
+        return fieldsets
+
+    def get_urls(self):
+        preview = path(
+            "pending/<str:token>/preview.jpg",
+            self.admin_site.admin_view(self.pending_preview),
+            name="photos_photoasset_pending_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def pending_preview(self, request, token):
+        """A small picture of an upload kept between rounds of the form, for staff who may add
+        or change photos; the private original itself never gets a URL."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        name = pending_name(token)
+        if not name:
+            raise Http404("This upload is no longer kept: choose the file again.")
+        try:
+            with originals_storage().open(name, "rb") as source:
+                picture = preview_jpeg(source, size=PREVIEW_SIZE, max_pixels=settings.PHOTO_MAX_PIXELS)
+        except UploadRefused:
+            raise Http404("This upload cannot be shown.") from None
+        return HttpResponse(picture, content_type="image/jpeg")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        view = csp_override(with_chosen_file_images(settings.SECURE_CSP))(super().changeform_view)
+        return view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if form.only_asks_for_review:
+            # The first round of an upload: information for the editor, not a failure.
+            context["errors"] = []
+            context["review_notes"] = form.review_notes
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):
         # Counted per listed photo; grouping the whole library by photo would read every row.
@@ -167,20 +268,28 @@ class PhotoAssetAdmin(admin.ModelAdmin):
 
     @admin.display(description="Photo")
     def preview(self, photo):
-        return thumbnail(photo)
+        return thumbnail(photo, alt=f"Edit photo {photo.virin}")  # it links to the photo's edit page
 
-    @admin.display(description="Preview")
-    def preview_large(self, photo):
-        entry = photo.renditions.get("w480.jpg")
-        if not entry:
-            return "Shown here once the photo is saved."
-        return format_html(
-            '<img src="{}" alt="" width="{}" height="{}">', photo.public_url("w480.jpg"), entry["width"], entry["height"]
-        )
+    @admin.display(description="Alt text")
+    def alt_text_column(self, photo):
+        if not photo.alt_text:
+            return missing("Missing")
+        # A word, not the text: the list stays narrow; hovering shows what was written.
+        return format_html('<span title="{}">Written</span>', photo.alt_text)
 
     @admin.display(description="Checks")
     def checks(self, photo):
-        return virin_date_warning(photo.virin, photo.date_taken) or "No problems found."
+        problems = [virin_date_warning(photo.virin, photo.date_taken)]
+        if not photo.alt_text:
+            problems.append("No alt text: no story using this photo can be published until it has one.")
+        if not photo.is_credited:
+            problems.append("No photographer or credit: no story using this photo can be published until it has both.")
+        if not photo.has_image:
+            problems.append("No image file: readers see its alt text in place of the picture.")
+        problems = [problem for problem in problems if problem]
+        if not problems:
+            return "No problems found."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)))
 
     @admin.display(description="What the VIRIN says")
     def what_the_virin_says(self, photo):

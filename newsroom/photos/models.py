@@ -21,6 +21,21 @@ def original_upload_to(photo, filename):
     return f"originals/{photo.virin[:2] or 'xx'}/{photo.virin.lower()}{extension}"
 
 
+# A photo with nothing to show readers: imported or generated without its file, or whose public
+# copies were never made. Readers get its alt text in place of the picture.
+WITHOUT_IMAGE = models.Q(original="") | models.Q(renditions={})
+# A photo no story can be published with until an editor describes it.
+WITHOUT_ALT_TEXT = models.Q(alt_text="")
+
+
+class PhotoQuerySet(models.QuerySet):
+    def without_image(self):
+        return self.filter(WITHOUT_IMAGE)
+
+    def without_alt_text(self):
+        return self.filter(WITHOUT_ALT_TEXT)
+
+
 class PhotoAsset(models.Model):
     """An official photograph: the original file, its record, and the public copies made from it."""
 
@@ -109,6 +124,8 @@ class PhotoAsset(models.Model):
     created_at = models.DateTimeField("uploaded", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 
+    objects = PhotoQuerySet.as_manager()
+
     class Meta:
         verbose_name = "photo"
         ordering = ["-created_at", "-id"]
@@ -121,6 +138,10 @@ class PhotoAsset(models.Model):
             PrefixIndex(fields=["virin"], name="photo_virin_prefix_idx"),
             # The library's credit filter lists each credit by stepping through this index.
             models.Index(fields=["credit"], name="photo_credit_idx"),
+            # What the editor's home counts and the library's filters list, newest first: a few
+            # rows among millions, found without reading the others.
+            models.Index(fields=["-created_at", "-id"], condition=WITHOUT_ALT_TEXT, name="photo_no_alt_text_idx"),
+            models.Index(fields=["-created_at", "-id"], condition=WITHOUT_IMAGE, name="photo_no_image_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -150,6 +171,11 @@ class PhotoAsset(models.Model):
     @property
     def is_credited(self):
         return bool(self.photographer and self.credit)
+
+    @property
+    def has_image(self):
+        """Whether there is a picture to show: an original and the public copies made from it."""
+        return bool(self.original) and bool(self.renditions)
 
     @property
     def keyword_list(self):

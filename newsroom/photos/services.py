@@ -69,7 +69,7 @@ def metadata_source(metadata: PhotoMetadata, field: str) -> str:
     return metadata.sources.get(field, "")
 
 
-def _sources_kept(photo: PhotoAsset, metadata: PhotoMetadata) -> dict:
+def sources_kept(photo: PhotoAsset, metadata: PhotoMetadata) -> dict:
     """Which of the saved values are the file's own, and from which record."""
     return {
         field: metadata_source(metadata, field)
@@ -125,7 +125,7 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> P
         photo.width, photo.height = facts.width, facts.height
         photo.file_hash = file_sha256(upload)
         photo.file_size = upload.size
-        photo.metadata_sources = _sources_kept(photo, read_photo_metadata(upload))
+        photo.metadata_sources = sources_kept(photo, read_photo_metadata(upload))
 
     remake = photo.original and (
         remake_copies or new_original or not photo.renditions

@@ -47,12 +47,29 @@ _LEGACY_SEQUENCE = re.compile(r"(\d)?(\d{3})([A-Z]?)")  # 3 digits and/or a trai
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _EXTENSION = re.compile(r"\.(?:jpe?g|png|tiff?|webp)$", re.IGNORECASE)  # seen on live pages
 
-class VirinError(ValueError):
-    """An editor-facing message naming the wrong segment; ``.segment`` is one of SEGMENTS."""
 
-    def __init__(self, message: str, segment: str) -> None:
+class VirinError(ValueError):
+    """An editor-facing message naming the wrong segment; ``.segment`` is one of SEGMENTS.
+
+    A VIRIN can be wrong in several segments at once; ``.problems`` then holds one VirinError
+    per segment, in order, so a form can list them all instead of one per save.
+    """
+
+    def __init__(self, message: str, segment: str, problems: list[VirinError] | None = None) -> None:
         super().__init__(message)
         self.segment = segment
+        self.problems = problems or [self]
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
+
+
+def _raise_all(problems: list[VirinError]) -> None:
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise VirinError(" ".join(str(problem) for problem in problems), problems[0].segment, problems)
 
 
 @dataclass(frozen=True)
@@ -138,8 +155,75 @@ def _parse_date(part: str, quoted: str, today: datetime.date) -> datetime.date:
     return shot
 
 
+def _check_service(service: str, quoted: str) -> None:
+    if service not in SERVICES:
+        raise VirinError(
+            f'Unknown service letter "{service}" in {quoted}; known letters: {_known_letters()}.',
+            "service",
+        )
+
+
+def _check_originator(originator: str, quoted: str, lenient: bool, reasons: list[str]) -> None:
+    if originator == PLACEHOLDER_ORIGINATOR:
+        raise VirinError(
+            f'"{originator}" in {quoted} is the manual\'s placeholder originator ID, not a real one.',
+            "originator",
+        )
+    if lenient and _OLD_ORIGINATOR.fullmatch(originator):
+        reasons.append(f'Old originator ID "{originator}" (four digits and a letter).')
+    elif not (_PERSON.fullmatch(originator) or _UNIT.fullmatch(originator)):
+        raise VirinError(
+            f'Originator "{originator}" in {quoted} must be two letters and three digits '
+            "(a person, e.g. BN624) or one letter and four digits (a unit, e.g. A1234).",
+            "originator",
+        )
+
+
+def _parse_sequence(sequence: str, quoted: str, lenient: bool, reasons: list[str]) -> tuple[int, int, str]:
+    """(scene, item, suffix); a wrong scene and a wrong item are two problems, reported together."""
+    match = (_LEGACY_SEQUENCE if lenient else _SEQUENCE).fullmatch(sequence)
+    if not match:
+        raise VirinError(
+            f'Sequence "{sequence}" in {quoted} must be four digits: scene 1-9, then item 001-999 '
+            "(e.g. 1166).",
+            "sequence",
+        )
+    scene_digit, item_digits = match.group(1), match.group(2)
+    suffix = match.group(3) if lenient else ""
+    problems = []
+    if scene_digit is None:
+        reasons.append(f'Three-digit sequence "{item_digits}" (older form with no scene digit).')
+    elif scene_digit == "0":
+        problems.append(
+            VirinError(f"Scene 0 in {quoted}: the first digit of the sequence must be 1-9.", "sequence")
+        )
+    if suffix:
+        reasons.append(f'Trailing letter "{suffix}" on the sequence "{sequence}".')
+    item = int(item_digits)
+    if item == 0:
+        problems.append(VirinError(
+            f"Item 000 in {quoted}: the last three digits of the sequence must be 001-999.",
+            "sequence",
+        ))
+    _raise_all(problems)
+    return int(scene_digit or 0), item, suffix
+
+
+def _check_country(country: str | None, quoted: str) -> None:
+    if country is not None and not (_COUNTRY.fullmatch(country) and pycountry.countries.get(alpha_2=country)):
+        raise VirinError(
+            f'Country "{country}" in {quoted} is not an ISO 3166 two-letter country code '
+            "(e.g. BE for Belgium).",
+            "country",
+        )
+
+
 def parse_virin(text: str, *, lenient: bool = False, today: datetime.date | None = None) -> Virin:
-    """Parse a VIRIN. Strict (new uploads) by default; ``lenient`` accepts and flags legacy forms."""
+    """Parse a VIRIN. Strict (new uploads) by default; ``lenient`` accepts and flags legacy forms.
+
+    Once the text has the VIRIN's shape, every segment is checked and every wrong one reported
+    in a single VirinError (see ``VirinError.problems``).
+    """
     if not isinstance(text, str) or not text.strip():
         raise VirinError(f"No VIRIN given. {FORM_HELP}", "format")
     today = today or datetime.date.today()
@@ -165,61 +249,23 @@ def parse_virin(text: str, *, lenient: bool = False, today: datetime.date | None
     date_part, service, originator, sequence = parts[:4]
     country = parts[4] if len(parts) == 5 else None
 
-    shot = _parse_date(date_part, quoted, today)
+    problems: list[VirinError] = []
 
-    if service not in SERVICES:
-        raise VirinError(
-            f'Unknown service letter "{service}" in {quoted}; known letters: {_known_letters()}.',
-            "service",
-        )
+    def check(step, *args):
+        try:
+            return step(*args)
+        except VirinError as error:
+            problems.extend(error.problems)
+            return None
 
-    if originator == PLACEHOLDER_ORIGINATOR:
-        raise VirinError(
-            f'"{originator}" in {quoted} is the manual\'s placeholder originator ID, not a real one.',
-            "originator",
-        )
-    if lenient and _OLD_ORIGINATOR.fullmatch(originator):
-        reasons.append(f'Old originator ID "{originator}" (four digits and a letter).')
-    elif not (_PERSON.fullmatch(originator) or _UNIT.fullmatch(originator)):
-        raise VirinError(
-            f'Originator "{originator}" in {quoted} must be two letters and three digits '
-            "(a person, e.g. BN624) or one letter and four digits (a unit, e.g. A1234).",
-            "originator",
-        )
+    shot = check(_parse_date, date_part, quoted, today)
+    check(_check_service, service, quoted)
+    check(_check_originator, originator, quoted, lenient, reasons)
+    scene, item, suffix = check(_parse_sequence, sequence, quoted, lenient, reasons) or (0, 0, "")
+    check(_check_country, country, quoted)
+    _raise_all(problems)
 
-    match = (_LEGACY_SEQUENCE if lenient else _SEQUENCE).fullmatch(sequence)
-    if not match:
-        raise VirinError(
-            f'Sequence "{sequence}" in {quoted} must be four digits: scene 1-9, then item 001-999 '
-            "(e.g. 1166).",
-            "sequence",
-        )
-    scene_digit, item_digits = match.group(1), match.group(2)
-    suffix = match.group(3) if lenient else ""
-    if scene_digit is None:
-        reasons.append(f'Three-digit sequence "{item_digits}" (older form with no scene digit).')
-    elif scene_digit == "0":
-        raise VirinError(f"Scene 0 in {quoted}: the first digit of the sequence must be 1-9.", "sequence")
-    if suffix:
-        reasons.append(f'Trailing letter "{suffix}" on the sequence "{sequence}".')
-    item = int(item_digits)
-    if item == 0:
-        raise VirinError(
-            f"Item 000 in {quoted}: the last three digits of the sequence must be 001-999.",
-            "sequence",
-        )
-
-    if country is not None and not (
-        _COUNTRY.fullmatch(country) and pycountry.countries.get(alpha_2=country)
-    ):
-        raise VirinError(
-            f'Country "{country}" in {quoted} is not an ISO 3166 two-letter country code '
-            "(e.g. BE for Belgium).",
-            "country",
-        )
-
-    return Virin(shot, service, originator, int(scene_digit or 0), item, country,
-                 legacy_reasons=tuple(reasons), suffix=suffix)
+    return Virin(shot, service, originator, scene, item, country, legacy_reasons=tuple(reasons), suffix=suffix)
 
 
 def normalise_virin(text: str) -> str:
@@ -232,7 +278,8 @@ def validate_virin(value: str) -> None:
     try:
         canonical = normalise_virin(value)
     except VirinError as err:
-        raise ValidationError(str(err), code="invalid_virin") from err
+        errors = [ValidationError(message, code="invalid_virin") for message in err.messages]
+        raise (errors[0] if len(errors) == 1 else ValidationError(errors)) from err
     if value != canonical:
         raise ValidationError(
             f'Write the VIRIN "{value}" in its canonical form: {canonical}',

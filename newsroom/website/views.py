@@ -22,8 +22,11 @@ RECENT_PHOTOS = 6
 def home(request):
     """The lead story, the latest current news, and the photos those stories carry."""
     stories = list(current_news()[:HOME_STORIES])
-    # From the placements already fetched with the stories: no further query.
-    photos = list({p.photo_id: p.photo for story in stories for p in story.placements.all()}.values())
+    # From the placements already fetched with the stories: no further query. A photo with no
+    # public copy (a legacy import with no file) has no place in a strip of pictures.
+    photos = list({
+        p.photo_id: p.photo for story in stories for p in story.placements.all() if p.photo.renditions
+    }.values())
     context = {"lead": stories[0] if stories else None, "latest": stories[1:], "photos": photos[:RECENT_PHOTOS]}
     return render(request, "website/home.html", context)
 

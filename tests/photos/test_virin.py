@@ -324,3 +324,42 @@ def test_lenient_still_refuses_what_is_simply_wrong(text, segment):
     with pytest.raises(VirinError) as err:
         parse_virin(text, lenient=True, today=TODAY)
     assert err.value.segment == segment
+
+
+# --- every problem at once -------------------------------------------------------------------
+
+
+def test_a_virin_wrong_in_several_segments_names_every_one_in_one_error():
+    with pytest.raises(VirinError) as err:
+        parse_virin("201322-Q-BN62-0000-XX", today=TODAY)
+    assert [problem.segment for problem in err.value.problems] == [
+        "date", "service", "originator", "sequence", "sequence", "country",
+    ]
+    assert err.value.segment == "date"
+    messages = err.value.messages
+    assert messages[0] == 'Month 13 in "201322-Q-BN62-0000-XX" is not a real date (YYMMDD).'
+    for expected, message in zip(
+        ['service letter "Q"', 'Originator "BN62"', "Scene 0", "Item 000", 'Country "XX"'], messages[1:], strict=True
+    ):
+        assert expected in message
+    assert str(err.value) == " ".join(messages)
+
+
+def test_lenient_parsing_reports_every_problem_too_and_still_takes_legacy_forms():
+    with pytest.raises(VirinError) as err:
+        parse_virin("200230-Q-1234S-001", lenient=True, today=TODAY)
+    assert [problem.segment for problem in err.value.problems] == ["date", "service"]
+    assert parse_virin("060515-M-1234S-001", lenient=True).legacy_reasons
+
+
+def test_a_single_problem_is_its_own_message():
+    with pytest.raises(VirinError) as err:
+        parse_virin("200922-D-BN624-1000")
+    assert err.value.problems == [err.value] and len(err.value.messages) == 1
+
+
+def test_validate_virin_gives_the_form_one_message_per_problem():
+    with pytest.raises(ValidationError) as err:
+        validate_virin("201322-Q-BN624-1166")
+    assert len(err.value.messages) == 2
+    assert err.value.messages[0].startswith("Month 13") and 'service letter "Q"' in err.value.messages[1]

@@ -12,10 +12,12 @@ Modules, one concern each:
 - ``pixels``: turning a picture into RGB, and planning the renditions' sizes
 - ``copies``: encoding, and ``make_public_files``
 - ``audit``: ``public_file_problems``, what a public copy must not carry
+- ``preview``: ``preview_jpeg``, a small picture of an upload for the editor, before it is saved
 """
 
 from newsroom.photos.imaging.audit import public_file_problems
 from newsroom.photos.imaging.copies import make_public_files
+from newsroom.photos.imaging.preview import preview_jpeg
 from newsroom.photos.imaging.record import exif_block, xmp_packet
 from newsroom.photos.imaging.specs import (
     ACCEPTED_FORMATS,
@@ -39,6 +41,7 @@ __all__ = [
     "exif_block",
     "inspect_upload",
     "make_public_files",
+    "preview_jpeg",
     "public_file_problems",
     "xmp_packet",
 ]

@@ -6,6 +6,7 @@ from django import template
 from django.db.models import Q
 from django.utils import timezone
 
+from newsroom.photos.selectors import photos_needing_attention
 from newsroom.stories.models import Status, Story
 
 register = template.Library()
@@ -29,4 +30,5 @@ def editors_home(context):
         "recent": stories.published(now=now).order_by("-published_at")[:SHOWN],
         "problems": stories.filter(status__in=[Status.IN_REVIEW, Status.PUBLISHED]).filter(missing).distinct()
         .order_by("-updated_at")[:SHOWN],
+        **photos_needing_attention(user, shown=SHOWN),
     }
