@@ -143,3 +143,17 @@ def test_counts_in_list_action_messages_read_as_english(editor_client, make_stor
         "/admin/stories/story/", {"action": "withdraw_selected", "_selected_action": [story.pk]}, follow=True
     )
     assert "1 story withdrawn." in visible_text(response)
+
+
+def test_days_have_no_time_zone_note_but_moments_keep_theirs(editor_client, make_story):
+    """Django's date widget notes the zone on a day too; a day has none (a photo's is tested with photos)."""
+    story = make_story()
+    Correction.objects.create(story=story, noted_on=datetime.date(2026, 11, 4), text="A name was misspelled.")
+    form = editor_client.get(change_url(story)).content.decode()
+    assert '<input type="date" name="corrections-0-noted_on" value="2026-11-04"' in form
+    assert 'class="vDateField' in form  # the publication time is a moment: its date part keeps the note
+    assert not re.search(r'name="corrections-0-noted_on"[^>]*vDateField', form)
+
+    collection_form = editor_client.get("/admin/archive/collection/add/").content.decode()
+    assert '<input type="date" name="published_before"' in collection_form
+    assert "vDateField" not in collection_form
