@@ -137,7 +137,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, sharing one Redis client instead of building one per operation.
-    CACHES["default"]["BACKEND"] = "newsroom.website.redis_cache.RedisCache"
+    CACHES["default"]["BACKEND"] = "newsroom.core.redis_cache.RedisCache"
     # A Redis that hangs must not hold readers' pages: past these seconds they are made uncached.
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)

@@ -10,7 +10,7 @@ from newsroom.website import views as website
 urlpatterns = [
     path("", website.home, name="home"),
     path("news/", include("newsroom.stories.urls")),
-    path("photos/", include("newsroom.photos.urls")),
+    path("photos/", include("newsroom.stories.photo_urls")),
     path("archive/", include("newsroom.archive.urls")),
     path("search/", include("newsroom.search.urls")),
     path("admin/", admin.site.urls),

@@ -1,8 +1,7 @@
-"""What the story admin borrows from the archive: bulk actions for the changelist (into a
-historical collection and back out, never to archive and allowed again) and the story form's
-"Never archive" checkbox.
+"""The archive's bulk actions for the story list: into a historical collection and back out,
+never to archive and allowed again.
 
-StoryAdmin lists the actions in its `actions` and inherits NeverArchiveAdmin. They call the same
+The archive's StoryAdmin (admin.py) lists them in its `actions`. They call the same
 services as the archive_stories and unarchive_stories commands, so the admin skips and counts
 exactly what they do. All need the "stories.archive_story" permission; without it the request
 is refused (403) and the checkbox is read-only.
@@ -16,7 +15,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from newsroom.archive.forms import MoveToCollectionForm
-from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.archive.models import Collection
+from newsroom.stories.models import ArchiveStatus
 from newsroom.archive.services import (
     OutsideRule,
     stories_archive,
@@ -26,7 +26,7 @@ from newsroom.archive.services import (
     story_mark_never_archive,
 )
 from newsroom.stories.models import Action
-from newsroom.website.apstyle import counted
+from newsroom.core.apstyle import counted
 
 ARCHIVE_PERMISSION = "stories.archive_story"
 # The second page's button: the editor confirms moving stories published outside the rule.
@@ -171,33 +171,3 @@ def mark_never_archive(modeladmin, request, queryset):
 @admin.action(description="Allow selected stories to be archived", permissions=["archive"])
 def allow_archive(modeladmin, request, queryset):
     _set_never_archive(modeladmin, request, queryset, never=False)
-
-
-class NeverArchiveAdmin:
-    """For StoryAdmin: the "Never archive" checkbox in the story form's Historical collection fieldset.
-
-    The form declares the field (forms.NeverArchiveField); without the archive permission it is
-    read-only here, so a crafted POST of it is never read. StoryAdmin calls save_never_archive
-    after its own save, so a change is a revision of its own, made by the archive's services.
-    """
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm(ARCHIVE_PERMISSION):
-            fields.append("never_archive")
-        return fields
-
-    @admin.display(description="Never archive")
-    def never_archive(self, story):
-        return "Yes" if story.archive_status == ArchiveStatus.NEVER else "No"
-
-    def save_never_archive(self, request, form):
-        if "never_archive" not in form.changed_data or not request.user.has_perm(ARCHIVE_PERMISSION):
-            return
-        story = form.instance
-        if form.cleaned_data["never_archive"]:
-            story_mark_never_archive(story=story, user=request.user)
-            self.message_user(request, f"“{story}” is marked never to archive.", messages.SUCCESS)
-        else:
-            story_allow_archive(story=story, user=request.user)
-            self.message_user(request, f"“{story}” may be archived again.", messages.SUCCESS)

@@ -6,8 +6,24 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from newsroom.archive.services import describe_dates  # noqa: F401  (the commands import it from here)
-from newsroom.commandline import BAD_USAGE, collection_by_slug, iso_date
-from newsroom.website.apstyle import ap_date
+from newsroom.archive.models import Collection
+from newsroom.core.commandline import BAD_USAGE, iso_date
+from newsroom.core.apstyle import ap_date
+
+
+def collection_by_slug(slug: str) -> Collection:
+    try:
+        return Collection.objects.get(slug=slug)
+    except Collection.DoesNotExist:
+        slugs = list(Collection.objects.order_by("slug").values_list("slug", flat=True))
+        if not slugs:
+            raise CommandError(
+                f"No collection has the slug “{slug}”, and there are no collections yet. "
+                "Create one in the admin (Archive › Collections) first."
+            ) from None
+        raise CommandError(
+            f"No collection has the slug “{slug}”. Existing collections: {', '.join(slugs)}."
+        ) from None
 
 
 def add_selection_arguments(parser, *, collection_help: str):

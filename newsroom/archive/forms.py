@@ -1,6 +1,7 @@
 from django import forms
 
-from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.archive.models import Collection
+from newsroom.stories.models import ArchiveStatus
 
 
 class CollectionForm(forms.ModelForm):

@@ -1,14 +1,6 @@
 from django.db import models
 
-from newsroom.website.addresses import address
-
-
-class ArchiveStatus(models.TextChoices):
-    """Where a story stands with the historical collections (docs/DOMAIN.md section 5)."""
-
-    CURRENT = "current", "Current"
-    ARCHIVED = "archived", "In a historical collection"
-    NEVER = "never", "Never archive"
+from newsroom.core.addresses import address
 
 
 class Collection(models.Model):

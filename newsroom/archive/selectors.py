@@ -12,11 +12,11 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 
 from newsroom.archive.models import Collection
-from newsroom.archive.services import start_of_day
+from newsroom.core.clock import start_of_day
 from newsroom.stories.models import Story
 from newsroom.stories.selectors import listed_stories
-from newsroom.website.apstyle import MONTHS
-from newsroom.website.pagination import cached_by_generation
+from newsroom.core.apstyle import MONTHS
+from newsroom.core.cache import cached_by_generation
 
 
 @dataclass(frozen=True)

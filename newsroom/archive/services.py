@@ -8,10 +8,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.core.clock import start_of_day
+from newsroom.archive.models import Collection
+from newsroom.stories.models import ArchiveStatus
 from newsroom.stories.models import Action, Story
 from newsroom.stories.revisions import record_baseline, record_revision
-from newsroom.website.apstyle import ap_date
+from newsroom.core.apstyle import ap_date
 
 
 def _save(story, *, user, action):
@@ -120,11 +122,6 @@ class OutsideRule(ValidationError):
         super().__init__(
             [ValidationError(outside_rule_sentence(collection, story), code="outside_rule") for story in stories]
         )
-
-
-def start_of_day(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day` on the site's clock, where the newsroom's dates begin."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def describe_dates(*, before, after) -> str:

@@ -6,7 +6,7 @@ from newsroom.archive.models import Collection
 from newsroom.archive.selectors import (
     ArchivePeriod, archived_months, archived_stories, archived_years, collections_with_public_counts,
 )
-from newsroom.website.pagination import ListingView
+from newsroom.core.pagination import ListingView
 
 
 class ArchiveView(ListingView):

@@ -40,7 +40,7 @@ from newsroom.bundles.writing import Inserter, load_search_documents
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.search import indexing
 from newsroom.stories.models import Revision, Story, Tag
-from newsroom.website.caching import content_changed
+from newsroom.core.cache import retire_pages
 
 ADDED, UPDATED, UNCHANGED, CONFLICT = "added", "updated", "unchanged", "conflict"
 # Stories whose own rows (tags, links, placed photos, notes, history) come from the bundle.
@@ -162,7 +162,7 @@ class Restore:
             self.adopt_site_name()
         self.refresh_search()
         if self.report.changed and not self.dry_run:
-            content_changed()  # cached pages were made from what was here before
+            retire_pages()  # cached pages were made from what was here before
         return self.report
 
     # --- Keys --------------------------------------------------------------------------------------

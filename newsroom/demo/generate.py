@@ -30,19 +30,19 @@ from dataclasses import dataclass, field
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
-from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.archive.models import Collection
 from newsroom.bundles.restore import timestamps_as_given
 from newsroom.photos.models import PhotoAsset
 from newsroom.search.indexing import CONFIG, WEIGHTS, index_in_use
 from newsroom.search.models import StorySearchDocument
-from newsroom.stories.models import Label, PhotoPlacement, Status, Story, Tag
+from newsroom.stories.models import ArchiveStatus, Label, PhotoPlacement, Status, Story, Tag
 from newsroom.demo.words import (
     COUNTRIES, EXERCISE_FIRST, EXERCISE_SECOND, FIRST_NAMES, HEADLINES, LAST_NAMES, OFFICIALS, OUTLETS,
     PHOTO_ACTIONS, PHOTO_TITLES, PLACES, SENTENCES, SERVICE_WEIGHTS, SERVICES, SUMMARIES, TOPICS, UNIT_KINDS,
     slug_words, tag_names,
 )
-from newsroom.website.apstyle import ap_date
-from newsroom.website.caching import content_changed
+from newsroom.core.apstyle import ap_date
+from newsroom.core.cache import retire_pages
 
 YEARS = 15
 PHOTOS_PER_STORY = 2
@@ -439,7 +439,7 @@ def generate(plan: Plan, *, progress=None) -> Generated:
     if index_in_use() and plan.stories:
         done.search_documents = write_search_documents(rows, progress(total=plan.stories, desc="search index"))
     _analyze()
-    content_changed()  # pages cached before this no longer show what the site has
+    retire_pages()  # pages cached before this no longer show what the site has
     return done
 
 

@@ -20,9 +20,8 @@ from newsroom.photos.imaging import UploadRefused, preview_jpeg
 from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, PhotoAsset, originals_storage
 from newsroom.photos.services import photo_save, photos_update_credit
 from newsroom.photos.virin import SERVICES, parse_virin
-from newsroom.stories.models import PhotoPlacement
-from newsroom.website.admin_widgets import DAYS_WITHOUT_ZONE
-from newsroom.website.pagination import EstimatedCountPaginator
+from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE
+from newsroom.core.pagination import EstimatedCountPaginator
 
 
 # The start of a VIRIN, at least its date and service letter: "210614-A", "210614-a-kx193-10".
@@ -179,7 +178,7 @@ class BulkCreditForm(forms.Form):
 class PhotoAssetAdmin(admin.ModelAdmin):
     form = PhotoAssetForm
     formfield_overrides = DAYS_WITHOUT_ZONE
-    list_display = ["preview", "virin", "title", "alt_text_column", "credit_line", "date_taken", "used_in"]
+    list_display = ["preview", "virin", "title", "alt_text_column", "credit_line", "date_taken"]
     list_display_links = ["preview", "virin"]
     search_fields = ["virin", "title", "caption", "photographer", "keywords"]
     list_filter = [AltTextFilter, ImageFileFilter, ServiceFilter, YearTakenFilter, CreditFilter]
@@ -255,11 +254,6 @@ class PhotoAssetAdmin(admin.ModelAdmin):
             context["review_notes"] = form.review_notes
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def get_queryset(self, request):
-        # Counted per listed photo; grouping the whole library by photo would read every row.
-        uses = PhotoPlacement.objects.filter(photo=OuterRef("pk")).order_by().values("photo").annotate(n=Count("pk")).values("n")
-        return super().get_queryset(request).annotate(story_count=Coalesce(Subquery(uses), 0))
-
     def get_search_results(self, request, queryset, search_term):
         prefix = virin_prefix(search_term)
         if prefix:  # on the VIRIN's own index, not a scan of every caption
@@ -309,14 +303,6 @@ class PhotoAssetAdmin(admin.ModelAdmin):
             f"{PhotoAsset._meta.get_field(field).verbose_name} ({source})"
             for field, source in photo.metadata_sources.items()
         )
-
-    @admin.display(description="Used in", ordering="story_count")
-    def used_in(self, photo):
-        if not photo.story_count:
-            return "—"
-        url = reverse("admin:stories_story_changelist") + f"?q={photo.virin}"
-        label = f"{photo.story_count} stor{'y' if photo.story_count == 1 else 'ies'}"
-        return format_html('<a href="{}">{}</a>', url, label)
 
     def save_model(self, request, obj, form, change):
         photo_save(photo=obj, user=request.user, facts=form.facts)

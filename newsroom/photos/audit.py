@@ -28,7 +28,7 @@ from newsroom.photos.imaging import public_file_problems
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import file_sha256
 from newsroom.photos.virin import VirinError, parse_virin
-from newsroom.website.apstyle import ap_date
+from newsroom.core.apstyle import ap_date
 
 # Code -> the heading its findings are listed under, in the order they are reported.
 CHECKS = {

@@ -25,7 +25,7 @@ from newsroom.photos.services import (
 )
 from newsroom.photos.virin import VirinError, normalise_virin, parse_virin
 from newsroom.photos.widgets import PhotoFileInput, PhotoPreview
-from newsroom.website.apstyle import ap_date
+from newsroom.core.apstyle import ap_date
 
 PENDING_SALT = "newsroom.photos.pending-upload"
 PENDING_FOLDER = "pending"

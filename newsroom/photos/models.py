@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from newsroom.photos.virin import validate_virin
-from newsroom.stories.indexes import PrefixIndex
-from newsroom.website.addresses import address
+from newsroom.core.indexes import PrefixIndex
+from newsroom.core.addresses import address
 
 
 def originals_storage():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pycountry
 from django.core.exceptions import ValidationError
 
-from newsroom.website.apstyle import MONTHS, ap_date
+from newsroom.core.apstyle import MONTHS, ap_date
 
 SERVICES: dict[str, str] = {
     "A": "Army",

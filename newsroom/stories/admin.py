@@ -5,33 +5,26 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from newsroom.archive.admin_actions import (
-    NeverArchiveAdmin,
-    allow_archive,
-    bring_back_from_collection,
-    mark_never_archive,
-    move_to_collection,
-)
-from newsroom.archive.forms import NeverArchiveField
-from newsroom.archive.models import ArchiveStatus
-from newsroom.archive.services import start_of_day
-from newsroom.photos.admin import YearFilter, thumbnail, virin_prefix
+from newsroom.core.clock import start_of_day
+from newsroom.photos.admin import PhotoAssetAdmin, YearFilter, thumbnail, virin_prefix
+from newsroom.photos.models import PhotoAsset
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
-from newsroom.stories.models import Action, Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
+from newsroom.stories.models import Action, ArchiveStatus, Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
 from newsroom.stories.revisions import record_baseline, record_revision
-from newsroom.website.addresses import on_site
-from newsroom.website.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED
-from newsroom.website.apstyle import ap_datetime, counted
-from newsroom.website.pagination import EstimatedCountPaginator
+from newsroom.core.addresses import on_site
+from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED
+from newsroom.core.apstyle import ap_datetime, counted
+from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.stories.services import (
     keep_old_address,
     story_publish,
@@ -44,9 +37,11 @@ from newsroom.stories.services import (
 WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return": story_return_to_draft}
 
 
-class StoryForm(NeverArchiveField, forms.ModelForm):
+class StoryForm(forms.ModelForm):
     # The version the editor started from; a save from an older one is refused.
     started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Fields an app above this one adds and saves through its own services, as revisions of their own.
+    saved_apart: tuple[str, ...] = ()
 
     class Meta:
         model = Story
@@ -81,8 +76,8 @@ class StoryForm(NeverArchiveField, forms.ModelForm):
 
 
     def story_changed(self) -> bool:
-        """Whether the story itself changed: "Never archive" is saved apart, as a revision of its own."""
-        return any(name != "never_archive" for name in self.changed_data)
+        """Whether the story's own fields changed (those saved apart are not the story's own)."""
+        return any(name not in self.saved_apart for name in self.changed_data)
 
     def _changes_since(self, started_from, current):
         """A link comparing what the editor saw with what is saved now, as near as the history allows."""
@@ -213,7 +208,7 @@ class YearPublishedFilter(YearFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
+class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     form = StoryForm
     list_display = ["lead_photo", "headline", "publication", "label", "last_changed", "writer"]
     list_display_links = ["headline"]
@@ -237,17 +232,14 @@ class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-story.css"]}
 
-    actions = [
-        "publish_selected", "withdraw_selected", move_to_collection, bring_back_from_collection,
-        mark_never_archive, allow_archive,
-    ]
+    actions = ["publish_selected", "withdraw_selected"]
     readonly_fields = [
         "publication", "preview_links", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at",
     ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "label", "summary", "byline", "body", "paragraph_guide", "started_from_version"]}),
         ("Publication", {"fields": ["publication", "preview_links", "published_at", "expires_at", "tags", "related_stories"]}),
-        ("Historical collection", {"fields": ["archive_status", "never_archive", "collection"], "classes": ["collapse"]}),
+        ("Historical collection", {"fields": ["archive_status", "collection"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -381,7 +373,6 @@ class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
             story.refresh_from_db(fields=["version", "updated_at"])
         if not change or form.story_changed() or inlines_changed:
             record_revision(story=story, user=request.user)
-        self.save_never_archive(request, form)
         transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if transition is None:
             return
@@ -463,3 +454,26 @@ class StoryAdmin(NeverArchiveAdmin, StoryHistoryMixin, admin.ModelAdmin):
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         if withdrawn:
             self.message_user(request, f"{counted(withdrawn)} withdrawn.", messages.SUCCESS)
+
+
+class PhotoLibraryAdmin(PhotoAssetAdmin):
+    """The photo library with what stories add to it: how many stories use each photo, linked to
+    them. Stories stand on photos, so the photo admin is registered again here, not the reverse."""
+
+    list_display = [*PhotoAssetAdmin.list_display, "used_in"]
+
+    def get_queryset(self, request):
+        # Counted per listed photo; grouping the whole library by photo would read every row.
+        uses = PhotoPlacement.objects.filter(photo=OuterRef("pk")).order_by().values("photo").annotate(n=Count("pk"))
+        return super().get_queryset(request).annotate(story_count=Coalesce(Subquery(uses.values("n")), 0))
+
+    @admin.display(description="Used in", ordering="story_count")
+    def used_in(self, photo):
+        if not photo.story_count:
+            return "—"
+        url = reverse("admin:stories_story_changelist") + f"?q={photo.virin}"
+        return format_html('<a href="{}">{}</a>', url, counted(photo.story_count))
+
+
+admin.site.unregister(PhotoAsset)
+admin.site.register(PhotoAsset, PhotoLibraryAdmin)

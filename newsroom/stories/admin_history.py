@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from newsroom.stories.revisions import RESTORED_FIELDS, RESTORED_RELATIONS, field_label, revision_diff, revision_restore
+from newsroom.stories.revisions import RESTORED_FIELDS, RESTORED_RELATIONS, field_label, revision_diff
+from newsroom.stories.services import revision_restore
 
 
 class StoryHistoryMixin:

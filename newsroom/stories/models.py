@@ -3,9 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
-from newsroom.archive.models import ArchiveStatus
-from newsroom.stories.indexes import TrigramIndex
-from newsroom.website.addresses import address
+from newsroom.core.indexes import TrigramIndex
+from newsroom.core.addresses import address
 
 
 class Label(models.TextChoices):
@@ -30,6 +29,14 @@ class Status(models.TextChoices):
     IN_REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ArchiveStatus(models.TextChoices):
+    """Where a story stands with the historical collections (docs/DOMAIN.md section 5)."""
+
+    CURRENT = "current", "Current"
+    ARCHIVED = "archived", "In a historical collection"
+    NEVER = "never", "Never archive"
 
 
 class Tag(models.Model):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.stories.models import Status
-from newsroom.website.apstyle import ap_datetime
+from newsroom.core.apstyle import ap_datetime
 
 SALT = "newsroom.stories.preview"
 LINK_LIFETIME = datetime.timedelta(days=settings.PREVIEW_LINK_DAYS)

@@ -18,10 +18,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
-from newsroom.archive.models import ArchiveStatus, Collection
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import (
+    ArchiveStatus,
     Action, Correction, Label, NoteKind, PhotoPlacement, Revision, Status, Story, Tag,
 )
 
@@ -81,7 +81,7 @@ _DIFF_ORDER = (
 )
 _LABELS = {"placements": "Placed photos", "corrections": "Corrections and updates"}
 _CHOICES = {"label": Label, "status": Status, "archive_status": ArchiveStatus}
-_DATETIMES = {"published_at", "expires_at", "archived_at"}
+DATETIME_FIELDS = {"published_at", "expires_at", "archived_at"}
 # A word of its own in a body's word list, so a diff over the words keeps the paragraphs.
 _PARAGRAPH_BREAK = "\n\n"
 _NOTHING = mark_safe('<span class="revision-diff__none">none</span>')
@@ -127,7 +127,8 @@ def revision_diff(older: Revision, newer: Revision) -> list[FieldChange]:
         "tags": _names(Tag, "name", ids("tags")),
         "related_stories": _names(Story, "headline", ids("related_stories")),
         "placements": _names(PhotoAsset, "virin", ids("placements", key="photo")),
-        "collection_id": _names(Collection, "name", {before.get("collection_id"), after.get("collection_id")} - {None})
+        # The archive app stands on stories: its model is reached through the story's own field.
+        "collection_id": _names(Story.collection.field.related_model, "name", {before.get("collection_id"), after.get("collection_id")} - {None})
         if "collection_id" in changed else {},
     }
     return [
@@ -146,7 +147,7 @@ def _render(name, before, after, lookups) -> tuple[SafeString, SafeString]:
     if name in _CHOICES:
         labels = dict(_CHOICES[name].choices)
         return _value_change(labels.get(before, before), labels.get(after, after))
-    if name in _DATETIMES:
+    if name in DATETIME_FIELDS:
         return _value_change(_when(before), _when(after))
     if name == "collection_id":
         collections = lookups[name]
@@ -271,78 +272,3 @@ def _correction_text(correction: dict) -> str:
     kind = dict(NoteKind.choices).get(correction["kind"], correction["kind"])
     noted_on = formats.date_format(parse_date(correction["noted_on"]), "DATE_FORMAT")
     return f"{kind}, {noted_on}: {correction['text']}"
-
-
-@transaction.atomic
-def revision_restore(*, revision: Revision, user) -> Story:
-    """Put the story's content back as it was in `revision`, and record that as a new revision.
-
-    Restores the headline, slug, label, summary, byline, body, publication and expiry times, tags,
-    related stories, placed photos and corrections. It does not restore workflow state: status and
-    the historical collection change only through the workflow services (stories.services and
-    archive.services), so a restore never publishes, withdraws, archives or brings back a story.
-    For the same reason a published story keeps its publication time when the revision has none
-    (the story was a draft then).
-
-    Tags, related stories and photos deleted since are skipped; `story.restore_skipped` names
-    them, for the editor. Raises ValidationError, changing nothing, if the old content no longer
-    passes the story's checks, for example when another story has taken the slug since. A changed
-    slug keeps the old address answering, as an edit in the admin does.
-    The restore is itself a revision (Action.RESTORED), so it can be undone the same way.
-    """
-    # Imported here: services records revisions, so it imports this module.
-    from newsroom.stories.services import keep_old_address
-
-    story = Story.objects.select_for_update().get(pk=revision.story_id)
-    data = revision.snapshot
-    published_at, old_slug = story.published_at, story.slug
-    for name in RESTORED_FIELDS:
-        value = data.get(name)
-        setattr(story, name, parse_datetime(value) if name in _DATETIMES and value else value)
-    if story.published_at is None and story.status == Status.PUBLISHED:
-        story.published_at = published_at
-    if story.slug != old_slug and Story.objects.filter(slug=story.slug).exclude(pk=story.pk).exists():
-        raise ValidationError(
-            {"slug": f"Another story now has the web address “{story.slug}”. Change that story's slug first."},
-            code="slug_taken",
-        )
-    story.full_clean()
-    story.version = F("version") + 1
-    story.save(update_fields=[*RESTORED_FIELDS, "version", "updated_at"])
-    if story.slug != old_slug:
-        keep_old_address(story=story, old_slug=old_slug)
-
-    skipped = []
-    tags = Tag.objects.in_bulk(data.get("tags", []))
-    skipped += [f"tag #{pk}" for pk in data.get("tags", []) if pk not in tags]
-    story.tags.set(tags.values())
-
-    related = Story.objects.exclude(pk=story.pk).in_bulk(data.get("related_stories", []))
-    skipped += [f"related story #{pk}" for pk in data.get("related_stories", []) if pk not in related]
-    story.related_stories.set(related.values())
-
-    placements = data.get("placements", [])
-    photos = PhotoAsset.objects.in_bulk({placement["photo"] for placement in placements})
-    skipped += [
-        f"the photo placed after paragraph {p['after_paragraph']} (photo #{p['photo']})"
-        for p in placements if p["photo"] not in photos
-    ]
-    story.placements.all().delete()
-    PhotoPlacement.objects.bulk_create(
-        PhotoPlacement(
-            story=story, photo=photos[p["photo"]], after_paragraph=p["after_paragraph"], order=p["order"],
-            caption=p["caption"],
-        )
-        for p in placements if p["photo"] in photos
-    )
-
-    story.corrections.all().delete()
-    Correction.objects.bulk_create(
-        Correction(story=story, kind=c["kind"], noted_on=parse_date(c["noted_on"]), text=c["text"])
-        for c in data.get("corrections", [])
-    )
-
-    story.refresh_from_db()
-    record_revision(story=story, user=user, action=Action.RESTORED)
-    story.restore_skipped = skipped
-    return story

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from newsroom.compiled_queries import CompiledQuery
+from newsroom.core.compiled_queries import CompiledQuery
 from newsroom.stories.models import Correction, PhotoPlacement, Story, Tag
 
 
@@ -30,7 +30,7 @@ def _with_everything_shown(stories):
 
 
 # The story page's five queries, the same as _with_everything_shown's, compiled once per process:
-# a reader's page is the hottest path there is (see newsroom/compiled_queries.py).
+# a reader's page is the hottest path there is (see newsroom/core/compiled_queries.py).
 _NOW = (Story._meta.get_field("published_at"), datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC),
         datetime.datetime(2002, 2, 2, tzinfo=datetime.UTC))
 _STORY_ID = (Story._meta.pk, 1, 2)

@@ -11,11 +11,13 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
+from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.importers.text_story import headline_key
-from newsroom.stories.models import Action, RelatedHeadline, Status, Story
-from newsroom.stories.revisions import record_baseline, record_revision
+from newsroom.stories.models import Action, Correction, PhotoPlacement, RelatedHeadline, Revision, Status, Story, Tag
+from newsroom.stories.revisions import DATETIME_FIELDS, RESTORED_FIELDS, record_baseline, record_revision
 
 
 def story_publication_problems(story: Story, *, needs_byline: bool = True) -> list[str]:
@@ -122,3 +124,75 @@ def link_waiting_related(story: Story) -> int:
         wanted.delete()
         linked += 1
     return linked
+
+
+@transaction.atomic
+def revision_restore(*, revision: Revision, user) -> Story:
+    """Put the story's content back as it was in `revision`, and record that as a new revision.
+
+    Restores the headline, slug, label, summary, byline, body, publication and expiry times, tags,
+    related stories, placed photos and corrections. It does not restore workflow state: status and
+    the historical collection change only through the workflow services (stories.services and
+    archive.services), so a restore never publishes, withdraws, archives or brings back a story.
+    For the same reason a published story keeps its publication time when the revision has none
+    (the story was a draft then).
+
+    Tags, related stories and photos deleted since are skipped; `story.restore_skipped` names
+    them, for the editor. Raises ValidationError, changing nothing, if the old content no longer
+    passes the story's checks, for example when another story has taken the slug since. A changed
+    slug keeps the old address answering, as an edit in the admin does.
+    The restore is itself a revision (Action.RESTORED), so it can be undone the same way.
+    """
+    story = Story.objects.select_for_update().get(pk=revision.story_id)
+    data = revision.snapshot
+    published_at, old_slug = story.published_at, story.slug
+    for name in RESTORED_FIELDS:
+        value = data.get(name)
+        setattr(story, name, parse_datetime(value) if name in DATETIME_FIELDS and value else value)
+    if story.published_at is None and story.status == Status.PUBLISHED:
+        story.published_at = published_at
+    if story.slug != old_slug and Story.objects.filter(slug=story.slug).exclude(pk=story.pk).exists():
+        raise ValidationError(
+            {"slug": f"Another story now has the web address “{story.slug}”. Change that story's slug first."},
+            code="slug_taken",
+        )
+    story.full_clean()
+    story.version = F("version") + 1
+    story.save(update_fields=[*RESTORED_FIELDS, "version", "updated_at"])
+    if story.slug != old_slug:
+        keep_old_address(story=story, old_slug=old_slug)
+
+    skipped = []
+    tags = Tag.objects.in_bulk(data.get("tags", []))
+    skipped += [f"tag #{pk}" for pk in data.get("tags", []) if pk not in tags]
+    story.tags.set(tags.values())
+
+    related = Story.objects.exclude(pk=story.pk).in_bulk(data.get("related_stories", []))
+    skipped += [f"related story #{pk}" for pk in data.get("related_stories", []) if pk not in related]
+    story.related_stories.set(related.values())
+
+    placements = data.get("placements", [])
+    photos = PhotoAsset.objects.in_bulk({placement["photo"] for placement in placements})
+    skipped += [
+        f"the photo placed after paragraph {p['after_paragraph']} (photo #{p['photo']})"
+        for p in placements if p["photo"] not in photos
+    ]
+    story.placements.all().delete()
+    PhotoPlacement.objects.bulk_create(
+        PhotoPlacement(
+            story=story, photo=photos[p["photo"]], after_paragraph=p["after_paragraph"], order=p["order"],
+            caption=p["caption"],
+        )
+        for p in placements if p["photo"] in photos
+    )
+
+    story.corrections.all().delete()
+    Correction.objects.bulk_create(
+        Correction(story=story, kind=c["kind"], noted_on=parse_date(c["noted_on"]), text=c["text"])
+        for c in data.get("corrections", [])
+    )
+
+    story.refresh_from_db()
+    record_revision(story=story, user=user, action=Action.RESTORED)
+    story.restore_skipped = skipped
+    return story

@@ -7,14 +7,16 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from newsroom.photos.models import PhotoAsset
+from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories import preview
 from newsroom.stories.body import body_blocks
 from newsroom.stories.models import Label, Story, Tag
 from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader
-from newsroom.website.pagination import ListingView
+from newsroom.core.pagination import ListingView
 
 
 # Newest first, written so that no index provides the order: for a few thousand stories among
@@ -106,3 +108,29 @@ def reviewer_preview(request, token):
     except signing.BadSignature:
         raise Http404("No such preview link.") from None
     return _render_story(request, story_for_preview(story_id), preview_mode=True)
+
+
+def photo_detail(request, virin):
+    """A photo readers have met in a published story.
+
+    Photos no published story uses may be embargoed, so readers get 404; staff see the page
+    as a preview, marked as such and never cached.
+    """
+    if virin != virin.strip().upper():
+        return redirect("photos:detail", virin.strip().upper(), permanent=True)
+    photo = get_object_or_404(PhotoAsset, virin=virin)
+    stories = Story.objects.published().filter(placements__photo=photo).order_by("-published_at")
+    if not stories.exists():
+        if not request.user.is_staff:
+            raise Http404("No published story uses this photo.")
+        return never_cache(_render)(request, photo, stories, preview=True)
+    return _render(request, photo, stories)
+
+
+def _render(request, photo, stories, preview=False):
+    try:
+        explained = parse_virin(photo.virin, lenient=True).explain()
+    except VirinError:
+        explained = []
+    context = {"photo": photo, "stories": stories, "explained": explained, "preview": preview}
+    return render(request, "photos/photo_detail.html", context)

@@ -12,7 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 
-from newsroom.website.addresses import on_site
+from newsroom.core.addresses import on_site
 
 
 class NewsroomAdminSite(admin.AdminSite):

@@ -30,11 +30,10 @@ from django.utils.cache import (
     set_response_etag,
 )
 
+from newsroom.core.cache import GENERATION_KEY, NEXT_CHANGE_KEY
 from newsroom.stories.models import Status, Story
 
 logger = logging.getLogger(__name__)
-GENERATION_KEY = "newsroom:pages:generation"
-NEXT_CHANGE_KEY = "newsroom:pages:next-change"
 # Only reader pages. The admin and previews stay uncached, and so does search: every query
 # would be its own entry, and anyone could fill the cache with them.
 UNCACHED_PREFIXES = ("/admin/", "/news/preview/", "/search/", "/healthz")

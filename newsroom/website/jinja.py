@@ -21,7 +21,7 @@ from newsroom.photos import pictures
 from newsroom.stories import structured_data
 from newsroom.stories.selectors import lead_photo
 from newsroom.website import seo
-from newsroom.website.apstyle import ap_date
+from newsroom.core.apstyle import ap_date
 from newsroom.website.context_processors import site
 
 

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 
-from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.archive.models import Collection
+from newsroom.stories.models import ArchiveStatus
 from newsroom.stories.models import Revision, Status, Story
 
 CHANGELIST = "/admin/stories/story/"

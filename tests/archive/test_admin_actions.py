@@ -7,10 +7,10 @@ from html import unescape
 
 import pytest
 
-from newsroom.archive.models import ArchiveStatus
+from newsroom.stories.models import ArchiveStatus
 from newsroom.archive.services import OutsideRule, stories_archive, story_archive
 from newsroom.stories.models import Action, Story
-from newsroom.website.apstyle import ap_date
+from newsroom.core.apstyle import ap_date
 from tests.archive.conftest import CHANGELIST, IN_RULE, archive_fields, archived_headlines, run
 from tests.stories.test_workflow import change_url, edit
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from markupsafe import escape  # as the readers' Jinja2 pages escape text
 
-from newsroom.archive.models import ArchiveStatus
+from newsroom.stories.models import ArchiveStatus
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import parse_virin, validate_virin
 from newsroom.search import indexing

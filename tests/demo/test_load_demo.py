@@ -9,14 +9,15 @@ from django.contrib.flatpages.models import FlatPage
 from django.core.management import call_command
 from PIL import Image
 
-from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.archive.models import Collection
+from newsroom.stories.models import ArchiveStatus
 from newsroom.demo.content import DEMO, DRAFT, PUBLISHED, SCHEDULED, eastern
 from newsroom.demo.images import make_demo_jpeg
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import parse_virin
 from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import Label, PhotoPlacement, Status, Story, Tag
-from newsroom.website.apstyle import ap_date
+from newsroom.core.apstyle import ap_date
 
 # "Now" for what readers see, fixed so the scheduled story (Jan. 6, 2027) stays scheduled.
 NOW = eastern(2026, 11, 24, 12, 0)

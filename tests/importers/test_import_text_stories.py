@@ -269,7 +269,7 @@ def test_dry_run_writes_nothing(collection, tmp_path):
 
 @pytest.mark.django_db
 def test_a_failure_in_the_second_file_keeps_the_first(collection, monkeypatch):
-    from newsroom.stories.management.commands import import_text_stories
+    from newsroom.bundles.management.commands import import_text_stories
 
     real = import_text_stories.story_archive
 

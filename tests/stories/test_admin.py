@@ -6,7 +6,7 @@ import pytest
 
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.models import Status, Story
-from newsroom.website.apstyle import ap_datetime
+from newsroom.core.apstyle import ap_datetime
 from tests.conftest import jpeg_upload
 
 pytestmark = pytest.mark.django_db

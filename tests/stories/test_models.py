@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsroom.archive.models import ArchiveStatus
+from newsroom.stories.models import ArchiveStatus
 from newsroom.archive.services import story_archive, story_unarchive
 from newsroom.stories.models import Status, Story
 

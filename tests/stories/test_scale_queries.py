@@ -14,12 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsroom.archive.models import ArchiveStatus
+from newsroom.stories.models import ArchiveStatus
 from newsroom.demo.generate import Plan, generate
 from newsroom.stories.models import Status, Story, Tag
 from newsroom.stories.selectors import current_news
-from newsroom.website import pagination
-from newsroom.website.pagination import EstimatedCountPaginator, ListingPaginator
+from newsroom.core import pagination
+from newsroom.core.pagination import EstimatedCountPaginator, ListingPaginator
 
 pytestmark = pytest.mark.django_db
 on_postgresql = connection.vendor == "postgresql"

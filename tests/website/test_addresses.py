@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from newsroom.website.addresses import address
+from newsroom.core.addresses import address
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,6 @@ def test_a_redis_cache_url_selects_djangos_redis_backend_with_one_shared_client(
         "cache._cache.get_client() is cache._cache.get_client(write=True))",
         CACHE_URL="redis://127.0.0.1:6379/1",
     )
-    assert "newsroom.website.redis_cache.RedisCache" in result.stdout, result.stderr
+    assert "newsroom.core.redis_cache.RedisCache" in result.stdout, result.stderr
     assert "redis://127.0.0.1:6379/1" in result.stdout
     assert result.stdout.split()[-2:] == ["True", "True"], "Django's backend, one client for every operation"

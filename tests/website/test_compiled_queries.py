@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from newsroom.archive.services import story_archive
-from newsroom.compiled_queries import CompiledQuery
+from newsroom.core.compiled_queries import CompiledQuery
 from newsroom.stories.models import Correction, Status, Story, Tag
 from newsroom.stories.selectors import lead_photo, story_for_preview, story_for_reader
 

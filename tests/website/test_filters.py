@@ -3,7 +3,7 @@ import zoneinfo
 
 import pytest
 
-from newsroom.website.apstyle import ap_date
+from newsroom.core.apstyle import ap_date
 from newsroom.website.jinja import download_size
 
 

@@ -5,6 +5,6 @@ schedule to the minute across zones, so every moment the admin shows names it. W
 here comes from Django's own English formats.
 """
 
-from newsroom.website.apstyle import AP_DATETIME_FORMAT
+from newsroom.core.apstyle import AP_DATETIME_FORMAT
 
 DATETIME_FORMAT = AP_DATETIME_FORMAT

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from newsroom.photos.virin import VirinError, parse_virin
-from newsroom.website.apstyle import AP_MONTHS, MONTHS
+from newsroom.core.apstyle import AP_MONTHS, MONTHS
 
 ARCHIVE_NOTICE_START = "You have accessed part of a historical collection"
 BANNER_START = "An official website of the United States Government"

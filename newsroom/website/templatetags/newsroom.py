@@ -3,7 +3,7 @@ newsroom/website/jinja.py."""
 
 from django import template
 
-from newsroom.website.apstyle import ap_date, ap_datetime
+from newsroom.core.apstyle import ap_date, ap_datetime
 
 register = template.Library()
 register.filter("ap_date", ap_date)

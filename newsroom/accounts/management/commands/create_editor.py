@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.accounts.roles import ROLES, role_group
-from newsroom.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit
+from newsroom.core.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit
 
 
 class Command(BaseCommand):

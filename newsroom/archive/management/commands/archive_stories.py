@@ -20,7 +20,7 @@ from newsroom.archive.commandline import (
     story_line,
 )
 from newsroom.archive.services import stories_archive, stories_to_archive
-from newsroom.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit, progress, write_summary
+from newsroom.core.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit, progress, write_summary
 
 
 class Command(BaseCommand):

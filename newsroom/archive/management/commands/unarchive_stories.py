@@ -19,7 +19,7 @@ from newsroom.archive.commandline import (
     story_line,
 )
 from newsroom.archive.services import stories_to_unarchive, stories_unarchive
-from newsroom.commandline import HelpFormatter, dry_run_or_commit, progress, write_summary
+from newsroom.core.commandline import HelpFormatter, dry_run_or_commit, progress, write_summary
 
 
 class Command(BaseCommand):

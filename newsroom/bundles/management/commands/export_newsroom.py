@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.bundles.export import ExportFailed, export_bundle
-from newsroom.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
+from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
 
 
 class Command(BaseCommand):

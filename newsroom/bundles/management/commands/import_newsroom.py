@@ -16,7 +16,7 @@ from django.db import DatabaseError
 
 from newsroom.bundles.format import Bundle, BundleError
 from newsroom.bundles.restore import ADDED, CONFLICT, UNCHANGED, UPDATED, Restore, remove_files, site_content
-from newsroom.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, dry_run_or_commit, progress
+from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, dry_run_or_commit, progress
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit, iso_date, progress
+from newsroom.core.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit, iso_date, progress
 from newsroom.demo.generate import ContentNotEmpty, Plan, generate
 
 

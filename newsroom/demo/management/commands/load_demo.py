@@ -18,15 +18,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from newsroom.archive.models import ArchiveStatus, Collection
+from newsroom.archive.models import Collection
 from newsroom.archive.services import story_archive
 from newsroom.bundles.restore import remove_files
-from newsroom.commandline import HelpFormatter, dry_run_or_commit, progress
+from newsroom.core.commandline import HelpFormatter, dry_run_or_commit, progress
 from newsroom.demo.content import DEMO, DRAFT, DemoContent, DemoStory
 from newsroom.demo.images import make_demo_jpeg
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
-from newsroom.stories.models import PhotoPlacement, Story, Tag
+from newsroom.stories.models import ArchiveStatus, PhotoPlacement, Story, Tag
 from newsroom.stories.services import story_publish
 
 

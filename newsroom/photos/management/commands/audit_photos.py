@@ -23,7 +23,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
+from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
 from newsroom.photos.audit import CHECKS, audit_photo
 from newsroom.photos.models import PhotoAsset
 

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from newsroom.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
+from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
 from newsroom.photos.audit import copy_problems
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save

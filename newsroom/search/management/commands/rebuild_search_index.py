@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
-from newsroom.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit, progress
+from newsroom.core.commandline import BAD_USAGE, HelpFormatter, dry_run_or_commit, progress
 from newsroom.search.indexing import index_in_use, refresh_all
 
 

@@ -1,4 +1,4 @@
-"""Helpers every management command may share: help layout, date arguments, finding a collection.
+"""Helpers every management command may share: help layout, date arguments, progress, dry runs.
 
 They live here rather than in one command's module, so no command imports another.
 """
@@ -12,7 +12,6 @@ from django.core.management.base import CommandError, DjangoHelpFormatter
 from django.db import transaction
 from tqdm import tqdm
 
-from newsroom.archive.models import Collection
 
 
 # Exit statuses every command shares: 0 done, 1 some items failed (the rest were done), 2 bad usage
@@ -33,21 +32,6 @@ def iso_date(value: str) -> datetime.date:
             f"“{value}” is not a date; write it as YYYY-MM-DD, for example 2022-01-01."
         ) from None
 
-
-
-def collection_by_slug(slug: str) -> Collection:
-    try:
-        return Collection.objects.get(slug=slug)
-    except Collection.DoesNotExist:
-        slugs = list(Collection.objects.order_by("slug").values_list("slug", flat=True))
-        if not slugs:
-            raise CommandError(
-                f"No collection has the slug “{slug}”, and there are no collections yet. "
-                "Create one in the admin (Archive › Collections) first."
-            ) from None
-        raise CommandError(
-            f"No collection has the slug “{slug}”. Existing collections: {', '.join(slugs)}."
-        ) from None
 
 
 def progress(iterable=None, *, total=None, desc="", unit="item"):

@@ -24,7 +24,7 @@ from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from newsroom.website.caching import GENERATION_KEY, NEXT_CHANGE_KEY
+from newsroom.core.cache import cached_by_generation
 
 logger = logging.getLogger(__name__)
 
@@ -36,33 +36,6 @@ BOOKMARK_EVERY = 1000
 NEWEST_FIRST = ["-published_at", "-id"]
 # A listing this small is sorted after it is found (see ListingPaginator.small_set_ordering).
 SMALL_SET = 5000
-
-
-def cached_by_generation(key: str, compute):
-    """compute(), kept in the cache until the content next changes (or a scheduled moment passes).
-
-    Without a cache, or when its generation is unknown or out of date, computes every time.
-    """
-    try:
-        values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
-    except Exception:  # the cache is down: readers still get their page
-        logger.warning("Cache unavailable; counting uncached", exc_info=True)
-        return compute()
-    generation, next_change = values.get(GENERATION_KEY), values.get(NEXT_CHANGE_KEY)
-    if generation is None or next_change is None or time.time() >= next_change:
-        return compute()
-    full_key = f"newsroom:computed:{generation}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
-    try:
-        value = cache.get(full_key)
-    except Exception:
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(full_key, value, timeout=max(1, int(next_change - time.time())))
-        except Exception:
-            logger.warning("Cache unavailable; count not kept", exc_info=True)
-    return value
 
 
 class ListingPaginator(Paginator):

@@ -24,20 +24,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from newsroom.archive.models import ArchiveStatus, Collection
-from newsroom.archive.services import start_of_day, story_archive
-from newsroom.commandline import (
-    BAD_USAGE,
-    SOME_ITEMS_FAILED,
-    HelpFormatter,
-    collection_by_slug,
-    iso_date,
-    progress,
-)
+from newsroom.archive.models import Collection
+from newsroom.archive.commandline import collection_by_slug
+from newsroom.archive.services import story_archive
+from newsroom.core.clock import start_of_day
+from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
-from newsroom.stories.models import PhotoPlacement, RelatedHeadline, Status, Story
+from newsroom.stories.models import ArchiveStatus, PhotoPlacement, RelatedHeadline, Status, Story
 from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.stories.services import story_publish
 
