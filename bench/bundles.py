@@ -75,8 +75,11 @@ def fill(database: str, stories: int, photos: int) -> str:
     if "generate_content" in listing.split():
         manage(database, "generate_content", "--stories", str(stories), "--photos", str(photos))
         return "manage.py generate_content"
-    done = subprocess.run([PYTHON, __file__, "--fill", str(stories), str(photos)], cwd=ROOT,
-                          env={**environment(database), "DJANGO_SETTINGS_MODULE": "config.settings"})
+    done = subprocess.run(
+        [PYTHON, __file__, "--fill", str(stories), str(photos)],
+        cwd=ROOT,
+        env={**environment(database), "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
     if done.returncode:
         sys.exit("The filler failed.")
     return "bench/bundles.py's own bulk_create filler"
@@ -96,42 +99,63 @@ def own_filler(stories: int, photos: int) -> None:
     from newsroom.photos.models import PhotoAsset
     from newsroom.stories.models import PhotoPlacement, Status, Story, Tag
 
-    paragraph = ("Engineers from the state's National Guard worked through the night to raise the levee "
-                 "along the river, filling sandbags and placing them where the water rose fastest. ") * 6
+    paragraph = (
+        "Engineers from the state's National Guard worked through the night to raise the levee "
+        "along the river, filling sandbags and placing them where the water rose fastest. "
+    ) * 6
     start = timezone.now() - datetime.timedelta(days=3650)
     with transaction.atomic():
         tags = Tag.objects.bulk_create([Tag(name=f"Topic {n}", slug=f"topic-{n}") for n in range(300)])
         for first in range(0, photos, 5000):
-            PhotoAsset.objects.bulk_create([
-                PhotoAsset(virin=f"{(start + datetime.timedelta(minutes=n)):%y%m%d}-A-KX{n % 900 + 100:03d}-{1000 + n % 9000}"
-                           f"-{n // 9000:04d}"[:40].upper(),
-                           title=f"Photo {n}", caption=f"A soldier fills sandbags, photo {n}.",
-                           alt_text="A soldier fills a sandbag.", photographer="Sgt. Avery Clune", credit="Army",
-                           metadata_sources={"caption": "iptc", "photographer": "xmp"})
-                for n in range(first, min(photos, first + 5000))
-            ])
+            PhotoAsset.objects.bulk_create(
+                [
+                    PhotoAsset(
+                        virin=f"{(start + datetime.timedelta(minutes=n)):%y%m%d}-A-KX{n % 900 + 100:03d}-{1000 + n % 9000}"
+                        f"-{n // 9000:04d}"[:40].upper(),
+                        title=f"Photo {n}",
+                        caption=f"A soldier fills sandbags, photo {n}.",
+                        alt_text="A soldier fills a sandbag.",
+                        photographer="Sgt. Avery Clune",
+                        credit="Army",
+                        metadata_sources={"caption": "iptc", "photographer": "xmp"},
+                    )
+                    for n in range(first, min(photos, first + 5000))
+                ]
+            )
         photo_ids = list(PhotoAsset.objects.order_by("pk").values_list("pk", flat=True))
         tag_link, placement = Story.tags.through, PhotoPlacement
         for first in range(0, stories, 2000):
-            batch = Story.objects.bulk_create([
-                Story(headline=f"Guard Engineers Shore Up Levee {n}", slug=f"guard-engineers-levee-{n}",
-                      summary="Soldiers worked through the night as the river rose.", byline="Jane Doe, DOD News",
-                      body="\n\n".join([paragraph] * 8), status=Status.PUBLISHED,
-                      published_at=start + datetime.timedelta(minutes=30 * n))
-                for n in range(first, min(stories, first + 2000))
-            ])
-            tag_link.objects.bulk_create([tag_link(story_id=s.pk, tag_id=tags[(s.pk + k) % 300].pk)
-                                          for s in batch for k in (0, 1)])
+            batch = Story.objects.bulk_create(
+                [
+                    Story(
+                        headline=f"Guard Engineers Shore Up Levee {n}",
+                        slug=f"guard-engineers-levee-{n}",
+                        summary="Soldiers worked through the night as the river rose.",
+                        byline="Jane Doe, DOD News",
+                        body="\n\n".join([paragraph] * 8),
+                        status=Status.PUBLISHED,
+                        published_at=start + datetime.timedelta(minutes=30 * n),
+                    )
+                    for n in range(first, min(stories, first + 2000))
+                ]
+            )
+            tag_link.objects.bulk_create(
+                [tag_link(story_id=s.pk, tag_id=tags[(s.pk + k) % 300].pk) for s in batch for k in (0, 1)]
+            )
             if photo_ids:
-                placement.objects.bulk_create([
-                    placement(story_id=s.pk, photo_id=photo_ids[(2 * s.pk + k) % len(photo_ids)], after_paragraph=k)
-                    for s in batch for k in (0, 1)
-                ])
+                placement.objects.bulk_create(
+                    [
+                        placement(story_id=s.pk, photo_id=photo_ids[(2 * s.pk + k) % len(photo_ids)], after_paragraph=k)
+                        for s in batch
+                        for k in (0, 1)
+                    ]
+                )
 
 
 def machine() -> dict:
-    server = subprocess.run(["psql", SERVER + "/postgres", "-Atc", "SHOW server_version"],
-                            capture_output=True, text=True).stdout.strip()
+    server = subprocess.run(
+        ["psql", SERVER + "/postgres", "-Atc", "SHOW server_version"], capture_output=True, text=True
+    ).stdout.strip()
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server}
 
 
@@ -178,25 +202,28 @@ def main() -> None:
         ("import_newsroom into an empty database", f"{import_seconds:.0f} s", f"{import_mb:.0f} MB"),
     ]
     info = machine()
-    text = "\n".join([
-        "## Bundles: `bench/bundles.py`",
-        "",
-        f"Run {time.strftime('%Y-%m-%d')} on {info['cpu']}, {info['cores']} cores; Python {info['python']}, "
-        f"PostgreSQL {info['postgresql']}; load average {load_before:.1f} when it started, {load_after:.1f} at the end.",
-        "",
-        f"Source: {args.stories:,} stories and {args.photos:,} photo records (no image files), made by "
-        f"{source_made_by}. Bundle: {bundle.stat().st_size / 1e6:.0f} MB; {records}; {carried}.",
-        "",
-        "| command | wall time | peak memory (max RSS) |",
-        "|---|---:|---:|",
-        *[f"| {name} | {seconds} | {memory} |" for name, seconds, memory in rows],
-        "",
-        "Import steps (`import_newsroom -v 2`): " + "; ".join(f"{step} {seconds:.1f} s" for step, seconds in steps
-                                                           if seconds >= 0.1) + ".",
-        "",
-        f"Targets: import under {IMPORT_TARGET_SECONDS} s: **{'met' if import_ok else 'not met'}**; "
-        f"export under {EXPORT_TARGET_MB} MB: **{'met' if export_ok else 'not met'}**.",
-    ])
+    text = "\n".join(
+        [
+            "## Bundles: `bench/bundles.py`",
+            "",
+            f"Run {time.strftime('%Y-%m-%d')} on {info['cpu']}, {info['cores']} cores; Python {info['python']}, "
+            f"PostgreSQL {info['postgresql']}; load average {load_before:.1f} when it started, {load_after:.1f} at the end.",
+            "",
+            f"Source: {args.stories:,} stories and {args.photos:,} photo records (no image files), made by "
+            f"{source_made_by}. Bundle: {bundle.stat().st_size / 1e6:.0f} MB; {records}; {carried}.",
+            "",
+            "| command | wall time | peak memory (max RSS) |",
+            "|---|---:|---:|",
+            *[f"| {name} | {seconds} | {memory} |" for name, seconds, memory in rows],
+            "",
+            "Import steps (`import_newsroom -v 2`): "
+            + "; ".join(f"{step} {seconds:.1f} s" for step, seconds in steps if seconds >= 0.1)
+            + ".",
+            "",
+            f"Targets: import under {IMPORT_TARGET_SECONDS} s: **{'met' if import_ok else 'not met'}**; "
+            f"export under {EXPORT_TARGET_MB} MB: **{'met' if export_ok else 'not met'}**.",
+        ]
+    )
     print(text)
     if not args.no_record:
         write_section(SECTION_START, SECTION_END, text)

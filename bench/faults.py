@@ -30,11 +30,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import web  # noqa: E402  (bench/web.py: the same servers, data and wrk runs)
-from machine import write_section  # noqa: E402
+import web
+from machine import write_section
 
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379",
-               "--save", "", "--appendonly", "no"]
+REDIS_START = [
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+]
 SECTION_START = "<!-- bench/faults.py: start -->"
 SECTION_END = "<!-- bench/faults.py: end -->"
 
@@ -49,8 +60,11 @@ def restart_redis() -> None:
 
 
 def restart_postgres() -> None:
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", postgres_version(), "main", "restart"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", postgres_version(), "main", "restart"],
+        check=True,
+        capture_output=True,
+    )
 
 
 def make_sure_services_run() -> None:
@@ -59,8 +73,9 @@ def make_sure_services_run() -> None:
         subprocess.run(REDIS_START, capture_output=True)
     status = subprocess.run(["pg_ctlcluster", postgres_version(), "main", "status"], capture_output=True)
     if status.returncode != 0:
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", postgres_version(), "main", "start"],
-                       capture_output=True)
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", postgres_version(), "main", "start"], capture_output=True
+        )
 
 
 def wait_for_service(port: int, timeout=30) -> float:
@@ -101,8 +116,10 @@ def under_fault(server, pages, fault, port, args) -> dict:
         thread.join()
     if errors:
         raise errors[0]
-    recovered = {path: web.urllib.request.urlopen(server.base + path, timeout=10).status
-                 for path in ("/healthz", pages["story"], pages["search"])}
+    recovered = {
+        path: web.urllib.request.urlopen(server.base + path, timeout=10).status
+        for path in ("/healthz", pages["story"], pages["search"])
+    }
     return {"streams": results, "back_after": back_after, "recovered": recovered}
 
 
@@ -121,8 +138,10 @@ def report(outcomes: dict, args) -> str:
     for fault, outcome in outcomes.items():
         afterwards = ", ".join(f"`{path.split('?')[0]}` {status}" for path, status in outcome["recovered"].items())
         for stream, result in sorted(outcome["streams"].items()):
-            lines.append(f"| {fault} (back in {outcome['back_after']:.1f} s) | {stream} | {result['requests']} | "
-                         f"{result['status']} | {result['errors']} | {afterwards} |")
+            lines.append(
+                f"| {fault} (back in {outcome['back_after']:.1f} s) | {stream} | {result['requests']} | "
+                f"{result['status']} | {result['errors']} | {afterwards} |"
+            )
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 The scripts import it as a sibling (`from machine import ...`): run as `python bench/<name>.py`,
 bench/ is first on sys.path.
 """
+
 from __future__ import annotations
 
 import os

@@ -57,7 +57,12 @@ def make_photo() -> None:
     rnd = random.Random(5040)
     ramp = Image.linear_gradient("L").resize((width, height))
     sky = Image.merge(
-        "RGB", (ramp.point(lambda v: 70 + v * 0.45), ramp.point(lambda v: 115 + v * 0.3), ramp.point(lambda v: 205 - v * 0.55))
+        "RGB",
+        (
+            ramp.point(lambda v: 70 + v * 0.45),
+            ramp.point(lambda v: 115 + v * 0.3),
+            ramp.point(lambda v: 205 - v * 0.55),
+        ),
     )
     vignette = Image.radial_gradient("L").resize((width, height))
     picture = Image.composite(sky, Image.new("RGB", (width, height), (236, 218, 182)), vignette)
@@ -93,7 +98,7 @@ def make_photo() -> None:
 
 
 def child_time(path: str, runs: int) -> None:
-    from newsroom.photos.imaging import PublicMetadata, make_public_files
+    from newsroom.photos.imaging import make_public_files
 
     metadata = _metadata()
     files = make_public_files(path, metadata=metadata)  # warm-up: imports, thread start-up, caches
@@ -102,10 +107,14 @@ def child_time(path: str, runs: int) -> None:
         start = time.perf_counter()
         make_public_files(path, metadata=metadata)
         times.append(time.perf_counter() - start)
-    print(json.dumps({
-        "times": times,
-        "files": [[f.name, f.width, f.height, len(f.content)] for f in files],
-    }))
+    print(
+        json.dumps(
+            {
+                "times": times,
+                "files": [[f.name, f.width, f.height, len(f.content)] for f in files],
+            }
+        )
+    )
 
 
 def child_memory(path: str) -> None:
@@ -147,9 +156,7 @@ def _metadata():
 
 def _run_child(*args: str) -> dict:
     """Run this script in a fresh interpreter (its memory is its own); what it printed."""
-    done = subprocess.run(
-        [sys.executable, __file__, *args], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, __file__, *args], cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"benchmark child failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -159,7 +166,8 @@ def _run_child(*args: str) -> dict:
 
 
 def machine() -> dict:
-    from PIL import __version__ as pillow, features
+    from PIL import __version__ as pillow
+    from PIL import features
 
     return {
         "cpu": cpu_model(),
@@ -203,22 +211,26 @@ def main() -> None:
         memory = _run_child("--child", "memory", path)
         timing = _run_child("--child", "time", path, str(args.runs))
         times = timing["times"]
-        rows.append({
-            "orientation": orientation,
-            "median": statistics.median(times),
-            "best": min(times),
-            "peak_mb": memory["peak_kb"] / 1024,
-            "rest_mb": memory["at_rest_kb"] / 1024,
-            "files": timing["files"],
-        })
+        rows.append(
+            {
+                "orientation": orientation,
+                "median": statistics.median(times),
+                "best": min(times),
+                "peak_mb": memory["peak_kb"] / 1024,
+                "rest_mb": memory["at_rest_kb"] / 1024,
+                "files": timing["files"],
+            }
+        )
 
     main_row = rows[0]
     time_ok = main_row["median"] <= TARGET_SECONDS
     memory_ok = main_row["peak_mb"] < TARGET_MB
     print()
     print(f"Photo: {SIZE[0]}x{SIZE[1]} JPEG, quality {QUALITY}, {size_mb:.1f} MB; {args.runs} runs after a warm-up")
-    print(f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, Pillow {info['pillow']}, "
-          f"libjpeg-turbo {info['libjpeg_turbo']}, libwebp {info['webp']}")
+    print(
+        f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, Pillow {info['pillow']}, "
+        f"libjpeg-turbo {info['libjpeg_turbo']}, libwebp {info['webp']}"
+    )
     print()
     print(f"{'case':<40} {'median':>9} {'best':>9} {'peak RSS':>10}")
     for row in rows:
@@ -226,7 +238,9 @@ def main() -> None:
         print(f"{label:<40} {row['median']:>8.3f}s {row['best']:>8.3f}s {row['peak_mb']:>7.0f} MB")
     print(f"(peak RSS is the whole process; Python + Pillow at rest take {main_row['rest_mb']:.0f} MB of it)")
     print()
-    print("Files made (orientation 1):", ", ".join(f"{n} {w}x{h} {b / 1000:.0f} kB" for n, w, h, b in main_row["files"]))
+    print(
+        "Files made (orientation 1):", ", ".join(f"{n} {w}x{h} {b / 1000:.0f} kB" for n, w, h, b in main_row["files"])
+    )
     print()
     print(f"Target: full set in at most {TARGET_SECONDS} s (median): {'MET' if time_ok else 'NOT MET'}")
     print(f"Target: peak memory under {TARGET_MB} MB: {'MET' if memory_ok else 'NOT MET'}")
@@ -269,7 +283,9 @@ def record(info: dict, rows: list, size_mb: float, runs: int, time_ok: bool, mem
         f"Targets (orientation 1): at most {TARGET_SECONDS} s: **{'met' if time_ok else 'not met'}**; "
         f"under {TARGET_MB} MB: **{'met' if memory_ok else 'not met'}**.",
         "",
-        "Files (orientation 1): " + ", ".join(f"`{n}` {w}x{h} {b / 1000:.0f} kB" for n, w, h, b in main_row["files"]) + ".",
+        "Files (orientation 1): "
+        + ", ".join(f"`{n}` {w}x{h} {b / 1000:.0f} kB" for n, w, h, b in main_row["files"])
+        + ".",
     ]
     write_section(SECTION_START, SECTION_END, "\n".join(lines))
 

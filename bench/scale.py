@@ -43,8 +43,14 @@ DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_scale"
 CACHE_URL = "redis://127.0.0.1:6379/5"
 PUBLIC_TARGET_MS = 100
 ADMIN_TARGET_MS = 500
-BIG_TABLES = ("stories_story", "photos_photoasset", "search_storysearchdocument", "stories_photoplacement",
-              "stories_story_tags", "stories_story_related_stories")
+BIG_TABLES = (
+    "stories_story",
+    "photos_photoasset",
+    "search_storysearchdocument",
+    "stories_photoplacement",
+    "stories_story_tags",
+    "stories_story_related_stories",
+)
 
 sys.path.insert(0, str(ROOT))
 
@@ -61,15 +67,17 @@ def arguments():
 
 
 def configure(args):
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": args.database_url,
-        "CACHE_URL": args.cache_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-scale-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "testserver",
-        "LOG_LEVEL": "ERROR",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": args.database_url,
+            "CACHE_URL": args.cache_url,
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-scale-only-" + "x" * 40,
+            "ALLOWED_HOSTS": "testserver",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
     _create_database(args.database_url)
     import django
 
@@ -130,9 +138,7 @@ def pages() -> list[tuple[str, str, bool]]:
     last = max(1, -(-count // per_page))
     year = archived_years()[len(archived_years()) // 2]
     month = archived_months(year.year)[0]
-    tags = list(
-        Tag.objects.annotate(n=Count("stories")).filter(n__gt=0).order_by("-n").values_list("slug", "n")
-    )
+    tags = list(Tag.objects.annotate(n=Count("stories")).filter(n__gt=0).order_by("-n").values_list("slug", "n"))
     big_tag, small_tag = tags[0], tags[-1]
     story = Story.objects.published().order_by("-published_at").first()
     headline_word = max(re.findall(r"[A-Za-z]{5,}", story.headline), key=len)
@@ -156,7 +162,11 @@ def pages() -> list[tuple[str, str, bool]]:
         ("Search, two words (levee repairs)", "/search/?q=levee+repairs", False),
         ("Home page", "/", False),
         ("RSS feed", "/news/feed/", False),
-        (f"Story page (oldest: {first_day:%Y})", Story.objects.published().order_by("published_at").first().get_absolute_url(), False),
+        (
+            f"Story page (oldest: {first_day:%Y})",
+            Story.objects.published().order_by("published_at").first().get_absolute_url(),
+            False,
+        ),
         ("Admin: story changelist", "/admin/stories/story/", True),
         ("Admin: story search by headline word", f"/admin/stories/story/?q={headline_word}", True),
         ("Admin: story search by VIRIN", f"/admin/stories/story/?q={virin}", True),
@@ -174,7 +184,7 @@ def measure(label: str, url: str, admin: bool, runs: int, client) -> dict:
         path = url if admin else f"{url}{'&' if '?' in url else '?'}_bench={n}"
         return client.get(path, secure=True)
 
-    for attempt in range(5):  # warm-up: kept counts, the database's own caches
+    for _ in range(5):  # warm-up: kept counts, the database's own caches
         response = get(0)
         if response.status_code != 503:  # PostgreSQL restarting (other work on the machine): wait
             break
@@ -269,10 +279,14 @@ def main():
     generated = prepare(args)
     load = os.getloadavg()[0]
     info, data = machine(), content()
-    print(f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; PostgreSQL {info['postgresql']}; "
-          f"load average {load:.2f}")
-    print(f"Content: {data['stories']:,} stories ({data['current']:,} current, {data['archived']:,} archived), "
-          f"{data['photos']:,} photo records, {data['documents']:,} search documents; database {info['database_size']}")
+    print(
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; PostgreSQL {info['postgresql']}; "
+        f"load average {load:.2f}"
+    )
+    print(
+        f"Content: {data['stories']:,} stories ({data['current']:,} current, {data['archived']:,} archived), "
+        f"{data['photos']:,} photo records, {data['documents']:,} search documents; database {info['database_size']}"
+    )
 
     reader = Client()
     editor = Client()
@@ -287,12 +301,19 @@ def main():
         rows.append(row)
         target = ADMIN_TARGET_MS if admin else PUBLIC_TARGET_MS
         flag = "ok " if row["p95"] < target else "SLOW"
-        print(f"{flag} {row['p50']:7.1f} {row['p95']:7.1f} ms  {row['queries']:2d} queries  {label}  {url}"
-              + (f"  SEQ SCAN of {', '.join(row['seq_scans'])}" if row["seq_scans"] else ""), flush=True)
+        print(
+            f"{flag} {row['p50']:7.1f} {row['p95']:7.1f} ms  {row['queries']:2d} queries  {label}  {url}"
+            + (f"  SEQ SCAN of {', '.join(row['seq_scans'])}" if row["seq_scans"] else ""),
+            flush=True,
+        )
     print()
     for row in rows:
         print(f"--- {row['label']}: slowest query ({row['slowest_ms']:.1f} ms)")
-        print(_explain(row["slowest_sql"], analyze=True) if row["slowest_sql"].lstrip().upper().startswith("SELECT") else row["slowest_sql"])
+        print(
+            _explain(row["slowest_sql"], analyze=True)
+            if row["slowest_sql"].lstrip().upper().startswith("SELECT")
+            else row["slowest_sql"]
+        )
         print()
     if not args.no_record:
         record(info, data, generated, rows, args.runs, load)
@@ -335,8 +356,10 @@ def record(info, data, generated, rows, runs, load):
         "|---|---:|---:|---:|---|",
     ]
     for row in rows:
-        lines.append(f"| {row['label']} | {row['p50']:.1f} ms | {row['p95']:.1f} ms | {row['queries']} | "
-                     f"{', '.join(row['seq_scans']) or 'none'} |")
+        lines.append(
+            f"| {row['label']} | {row['p50']:.1f} ms | {row['p95']:.1f} ms | {row['queries']} | "
+            f"{', '.join(row['seq_scans']) or 'none'} |"
+        )
     lines += [
         "",
         f"Targets: public pages under {PUBLIC_TARGET_MS} ms at p95: **{'met' if public_ok else 'not met'}**; "

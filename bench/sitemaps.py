@@ -75,7 +75,9 @@ def main():
         "|---|---:|---:|---:|---:|---:|",
     ]
     for url, status, entries, size, median, slowest in rows:
-        lines.append(f"| `{url}` | {status} | {entries:,} | {size / 1e6:.1f} MB | {median:,.0f} ms | {slowest:,.0f} ms |")
+        lines.append(
+            f"| `{url}` | {status} | {entries:,} | {size / 1e6:.1f} MB | {median:,.0f} ms | {slowest:,.0f} ms |"
+        )
     if not args.no_record:
         write_section(SECTION_START, SECTION_END, "\n".join(lines))
         print("Recorded in bench/RESULTS.md")

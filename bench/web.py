@@ -83,18 +83,20 @@ def preflight() -> None:
 def site_env(**changes) -> dict:
     """Production settings for the benchmark's servers and commands; HTTPS redirect off on loopback."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update({
-        "DEBUG": "false",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "CACHE_URL": REDIS,
-        "STATIC_ROOT": str(CACHE / "static"),
-        "MEDIA_ROOT": str(CACHE / "media"),
-        "PRIVATE_MEDIA_ROOT": str(CACHE / "private"),
-        "LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
+            "CACHE_URL": REDIS,
+            "STATIC_ROOT": str(CACHE / "static"),
+            "MEDIA_ROOT": str(CACHE / "media"),
+            "PRIVATE_MEDIA_ROOT": str(CACHE / "private"),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     env.update(changes)
     return env
 
@@ -104,8 +106,12 @@ SECRET_KEY = secrets.token_urlsafe(50)
 
 def manage(*args: str, quiet=False, **env) -> str:
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=site_env(**env),
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if quiet else None, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=site_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL if quiet else None,
+        text=True,
     )
     if done.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed (status {done.returncode})")
@@ -115,7 +121,8 @@ def manage(*args: str, quiet=False, **env) -> str:
 def psql(sql: str, database="postgres") -> str:
     done = subprocess.run(
         ["psql", f"{POSTGRES}/{database}", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if done.returncode:
         sys.exit(f"psql failed: {done.stderr.strip()}")
@@ -130,7 +137,9 @@ def build_data(stories: int, photos: int, rebuild: bool) -> None:
     wanted = {"database": DATABASE, "stories": stories, "photos": photos}
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'") == "1"
     if exists and not rebuild and marker.exists() and json.loads(marker.read_text()) == wanted:
-        print(f"Using the data set already in {DATABASE} ({stories} stories, {photos} photos; --rebuild to make it again)")
+        print(
+            f"Using the data set already in {DATABASE} ({stories} stories, {photos} photos; --rebuild to make it again)"
+        )
         manage("migrate", "--no-input", "--verbosity", "0")
         return
     marker.unlink(missing_ok=True)
@@ -226,12 +235,23 @@ class Server:
         self.label = label
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(CACHE / f"gunicorn-{label}.log", "w")
+        self.log = open(CACHE / f"gunicorn-{label}.log", "w")  # noqa: SIM115 (open while the server runs)
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--config", "config/gunicorn.conf.py", "config.wsgi",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],
-            cwd=ROOT, env=site_env(**env), start_new_session=True,
-            stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                str(GUNICORN),
+                "--config",
+                "config/gunicorn.conf.py",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            env=site_env(**env),
+            start_new_session=True,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.requests = 0
         deadline = time.monotonic() + 60
@@ -320,8 +340,11 @@ def measure(server: Server, label: str, path, args) -> dict:
     wrk(server, path, 1, args.connections, args.threads)  # warm-up, not recorded
     result = wrk(server, path, args.seconds, args.connections, args.threads)
     result["label"] = label
-    print(f"  {label:<38} {result['rate']:>8.0f} req/s  p50 {result['p50_us'] / 1000:6.2f} ms  "
-          f"p99 {result['p99_us'] / 1000:6.2f} ms", flush=True)
+    print(
+        f"  {label:<38} {result['rate']:>8.0f} req/s  p50 {result['p50_us'] / 1000:6.2f} ms  "
+        f"p99 {result['p99_us'] / 1000:6.2f} ms",
+        flush=True,
+    )
     return result
 
 
@@ -337,7 +360,10 @@ def top_up_to(server: Server, total: int, path: Path, args) -> None:
 def machine() -> dict:
     memory = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
     versions = manage(
-        "shell", "--verbosity", "0", "-c",
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
         "import django, gunicorn; from django.db import connection; c = connection.cursor(); "
         "c.execute('SHOW server_version'); print(django.get_version(), gunicorn.__version__, c.fetchone()[0])",
     ).split()
@@ -375,18 +401,30 @@ def verdicts(results: dict, queries: int, memory: list[float]) -> list[tuple[str
     static = results["static"]["rate"]
     cached, rotation, uncached = results["story"], results["rotation"], results["story uncached"]
     return [
-        (f"cached story page at least {CACHED_SHARE:.0%} of the static file: "
-         f"{cached['rate'] / static:.0%}", cached["rate"] >= CACHED_SHARE * static),
-        (f"1,000-story rotation (cache on) at least {ROTATION_SHARE:.0%} of the static file: "
-         f"{rotation['rate'] / static:.0%}", rotation["rate"] >= ROTATION_SHARE * static),
-        (f"uncached story page at least {UNCACHED_RATE} requests/s, or {UNCACHED_SHARE:.1%} of the static file "
-         f"in the same run: {uncached['rate']:.0f} requests/s, {uncached['rate'] / static:.1%}",
-         uncached["rate"] >= UNCACHED_RATE or uncached["rate"] >= UNCACHED_SHARE * static),
-        (f"uncached story page p99 under {UNCACHED_P99_MS} ms: {uncached['p99_us'] / 1000:.1f} ms",
-         uncached["p99_us"] < UNCACHED_P99_MS * 1000),
+        (
+            f"cached story page at least {CACHED_SHARE:.0%} of the static file: {cached['rate'] / static:.0%}",
+            cached["rate"] >= CACHED_SHARE * static,
+        ),
+        (
+            f"1,000-story rotation (cache on) at least {ROTATION_SHARE:.0%} of the static file: "
+            f"{rotation['rate'] / static:.0%}",
+            rotation["rate"] >= ROTATION_SHARE * static,
+        ),
+        (
+            f"uncached story page at least {UNCACHED_RATE} requests/s, or {UNCACHED_SHARE:.1%} of the static file "
+            f"in the same run: {uncached['rate']:.0f} requests/s, {uncached['rate'] / static:.1%}",
+            uncached["rate"] >= UNCACHED_RATE or uncached["rate"] >= UNCACHED_SHARE * static,
+        ),
+        (
+            f"uncached story page p99 under {UNCACHED_P99_MS} ms: {uncached['p99_us'] / 1000:.1f} ms",
+            uncached["p99_us"] < UNCACHED_P99_MS * 1000,
+        ),
         (f"uncached story page at most {STORY_QUERIES} queries: {queries}", queries <= STORY_QUERIES),
-        (f"every worker under {WORKER_MB} MB after {MEMORY_REQUESTS:,} requests: "
-         + ", ".join(f"{mb:.0f} MB" for mb in memory), bool(memory) and max(memory) < WORKER_MB),
+        (
+            f"every worker under {WORKER_MB} MB after {MEMORY_REQUESTS:,} requests: "
+            + ", ".join(f"{mb:.0f} MB" for mb in memory),
+            bool(memory) and max(memory) < WORKER_MB,
+        ),
     ]
 
 
@@ -442,7 +480,9 @@ def main() -> None:
     pages = pick_pages()
     info = machine()
     if info["load"] > 0.5:
-        print(f"Note: the machine is busy (load average {info['load']:.2f}); figures will be lower than on an idle one.")
+        print(
+            f"Note: the machine is busy (load average {info['load']:.2f}); figures will be lower than on an idle one."
+        )
     queries = story_queries(pages["story"])
     cases = [
         ("static file", pages["static"]),

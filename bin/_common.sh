@@ -40,10 +40,10 @@ ensure_venv() {
     say "Creating .venv with $python ($("$python" --version 2>&1))"
     "$python" -m venv .venv
   fi
-  local want; want=$(stamp_of requirements.txt requirements-dev.txt)
+  local want; want=$(stamp_of requirements.txt requirements-dev.txt constraints.txt)
   if [ "$(cat .venv/.requirements-stamp 2>/dev/null)" != "$want" ]; then
     say "Installing pinned Python packages into .venv"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
     echo "$want" > .venv/.requirements-stamp
   fi
 }

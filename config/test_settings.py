@@ -11,7 +11,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-real-site
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["SECURE_SSL_REDIRECT"] = "false"
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 # Pages render without a collectstatic run; tests/website/test_static.py covers the manifest.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -104,17 +104,17 @@ class Crawl:
 def model_pages(model):
     """The pages Django's admin gives a registered model: its list, its add form, and per object
     its change, history and delete pages."""
-    info = model._meta.app_label, model._meta.model_name
-    yield reverse("admin:%s_%s_changelist" % info)
-    yield reverse("admin:%s_%s_add" % info)
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    yield reverse(f"{prefix}_changelist")
+    yield reverse(f"{prefix}_add")
     for pk in model._default_manager.values_list("pk", flat=True):
         for view in ("change", "history", "delete"):
-            yield reverse(f"admin:%s_%s_{view}" % info, args=[quote(pk)])
+            yield reverse(f"{prefix}_{view}", args=[quote(pk)])
 
 
 def post_every_action(crawl: Crawl, model, model_admin, user):
     """Each action the user is offered, run on the first object: a confirmation page or a done message."""
-    changelist = reverse("admin:%s_%s_changelist" % (model._meta.app_label, model._meta.model_name))
+    changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
     if first is None or crawl.seen.get(changelist) != 200:
         return
@@ -159,7 +159,9 @@ def test_every_admin_page_opens_for_every_role(demo):
     # The crawl reached the pages it exists for, so a green run means something.
     editor_pages = pages_seen["Editor"]
     assert len(editor_pages) > 300, len(editor_pages)
-    photo_changes = [url for url, status in editor_pages.items() if re.fullmatch(r"/admin/photos/photoasset/\d+/change/", url)]
+    photo_changes = [
+        url for url, status in editor_pages.items() if re.fullmatch(r"/admin/photos/photoasset/\d+/change/", url)
+    ]
     assert len(photo_changes) >= 17 and all(editor_pages[url] == 200 for url in photo_changes)
     assert any("/revisions/compare/" in url for url in editor_pages)
     assert any("?status=" in url for url in editor_pages)

@@ -41,8 +41,10 @@ def imports_of(path: Path, known: dict[str, Path]) -> set[str]:
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
-                     for alias in node.names]
+            names = [
+                f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
+                for alias in node.names
+            ]
         else:
             continue
         found.update(name for name in names if name.split(".")[0] == "newsroom")
@@ -69,15 +71,19 @@ def test_apps_import_only_downward():
             other = app_of(imported)
             if other and other != app and LAYERS[other] >= LAYERS[app]:
                 direction = "sideways" if LAYERS[other] == LAYERS[app] else "upward"
-                wrong.append(f"{module} imports {imported} ({direction}: {app} is on floor {LAYERS[app]}, "
-                             f"{other} on {LAYERS[other]})")
+                wrong.append(
+                    f"{module} imports {imported} ({direction}: {app} is on floor {LAYERS[app]}, "
+                    f"{other} on {LAYERS[other]})"
+                )
     assert not wrong, "\n".join(wrong)
 
 
 def test_no_modules_import_each_other_in_a_circle():
     known = modules()
-    graph = {module: {name for name in imports_of(path, known) if name in known and name != module}
-             for module, path in known.items()}
+    graph = {
+        module: {name for name in imports_of(path, known) if name in known and name != module}
+        for module, path in known.items()
+    }
     cycles = []
     state = {}  # module -> "visiting" | "done"
 
@@ -85,7 +91,7 @@ def test_no_modules_import_each_other_in_a_circle():
         state[module] = "visiting"
         for imported in sorted(graph[module]):
             if state.get(imported) == "visiting":
-                cycles.append(" -> ".join([*trail[trail.index(imported):], imported]))
+                cycles.append(" -> ".join([*trail[trail.index(imported) :], imported]))
             elif imported not in state:
                 visit(imported, [*trail, imported])
         state[module] = "done"

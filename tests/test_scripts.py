@@ -14,7 +14,14 @@ TOOLS = ["bash", "cat", "cut", "dirname", "ls", "sort", "sha256sum", "rm", "mkdi
 @pytest.fixture
 def checkout(tmp_path):
     """A copy of the scripts and the files they read, with a PATH of bare system tools."""
-    for name in ("bin", "requirements.txt", "requirements-dev.txt", "package.json", "package-lock.json"):
+    for name in (
+        "bin",
+        "requirements.txt",
+        "requirements-dev.txt",
+        "constraints.txt",
+        "package.json",
+        "package-lock.json",
+    ):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
     tools = tmp_path / "tools"
@@ -25,9 +32,15 @@ def checkout(tmp_path):
 
 
 def run(checkout, command, **env):
-    environment = {"PATH": str(checkout / "tools"), "HOME": str(checkout), "PYENV_ROOT": str(checkout / "no-pyenv"), **env}
-    return subprocess.run([str(checkout / "bin" / command)], cwd=checkout, env=environment,
-                          capture_output=True, text=True, timeout=60)
+    environment = {
+        "PATH": str(checkout / "tools"),
+        "HOME": str(checkout),
+        "PYENV_ROOT": str(checkout / "no-pyenv"),
+        **env,
+    }
+    return subprocess.run(
+        [str(checkout / "bin" / command)], cwd=checkout, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize("command", ["dev", "test"])
@@ -45,9 +58,14 @@ def test_a_python_from_pyenv_is_found_when_path_has_none(checkout):
     versions = checkout / "no-pyenv" / "versions" / "3.13.9" / "bin"
     versions.mkdir(parents=True)
     (versions / "python3").symlink_to(Path(os.path.realpath(ROOT / ".venv" / "bin" / "python")))
-    script = 'source bin/_common.sh; find_python'
-    result = subprocess.run(["bash", "-c", script], cwd=checkout, capture_output=True, text=True,
-                            env={"PATH": str(checkout / "tools"), "HOME": str(checkout), "PYENV_ROOT": str(checkout / "no-pyenv")})
+    script = "source bin/_common.sh; find_python"
+    result = subprocess.run(
+        ["bash", "-c", script],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        env={"PATH": str(checkout / "tools"), "HOME": str(checkout), "PYENV_ROOT": str(checkout / "no-pyenv")},
+    )
     assert result.stdout.strip() == str(versions / "python3")
 
 

@@ -8,9 +8,23 @@ ROLES = {"writer": "Writers", "editor": "Editors", "administrator": "Site admini
 
 # Writers draft and submit; they can upload photos but not publish, archive or delete.
 WRITER_PERMISSIONS = {
-    "stories": ["add_story", "change_story", "view_story", "add_tag", "change_tag", "view_tag",
-                "add_photoplacement", "change_photoplacement", "delete_photoplacement", "view_photoplacement",
-                "add_correction", "change_correction", "delete_correction", "view_correction", "view_revision"],
+    "stories": [
+        "add_story",
+        "change_story",
+        "view_story",
+        "add_tag",
+        "change_tag",
+        "view_tag",
+        "add_photoplacement",
+        "change_photoplacement",
+        "delete_photoplacement",
+        "view_photoplacement",
+        "add_correction",
+        "change_correction",
+        "delete_correction",
+        "view_correction",
+        "view_revision",
+    ],
     "photos": ["add_photoasset", "change_photoasset", "view_photoasset"],
     "archive": ["view_collection"],
 }

@@ -51,11 +51,15 @@ class StoryAdmin(stories_admin.StoryAdmin):
     form = StoryForm
     actions = [
         *stories_admin.StoryAdmin.actions,
-        move_to_collection, bring_back_from_collection, mark_never_archive, allow_archive,
+        move_to_collection,
+        bring_back_from_collection,
+        mark_never_archive,
+        allow_archive,
     ]
     fieldsets = [
         (name, {**options, "fields": ["archive_status", "never_archive", "collection"]})
-        if name == "Historical collection" else (name, options)
+        if name == "Historical collection"
+        else (name, options)
         for name, options in stories_admin.StoryAdmin.fieldsets
     ]
 

@@ -16,17 +16,14 @@ from django.utils.html import format_html
 
 from newsroom.archive.forms import MoveToCollectionForm
 from newsroom.archive.models import Collection
-from newsroom.stories.models import ArchiveStatus
 from newsroom.archive.services import (
     OutsideRule,
     stories_archive,
     stories_set_never_archive,
     stories_unarchive,
-    story_allow_archive,
-    story_mark_never_archive,
 )
-from newsroom.stories.models import Action
 from newsroom.core.apstyle import counted
+from newsroom.stories.models import Action, ArchiveStatus
 
 ARCHIVE_PERMISSION = "stories.archive_story"
 # The second page's button: the editor confirms moving stories published outside the rule.
@@ -45,7 +42,7 @@ def _log_each(modeladmin, request, stories, message: str):
 
 
 def _left_alone(heading: tuple[str, str], groups) -> str:
-    """"Left as it was: 1 story already in a collection." The heading agrees with how many were left."""
+    """ "Left as it was: 1 story already in a collection." The heading agrees with how many were left."""
     numbers = [(len(stories), words) for stories, words in groups if stories]
     total = sum(number for number, _ in numbers)
     if not total:
@@ -99,13 +96,17 @@ def move_to_collection(modeladmin, request, queryset):
             if result.outside_rule:
                 moved += f", including {counted(len(result.outside_rule))} published outside its rule"
             _report(
-                modeladmin, request,
+                modeladmin,
+                request,
                 f"{moved}." if result.archived else "",
-                _left_alone(("Left where it was", "Left where they were"), [
-                    (result.skipped_never, "marked never to archive"),
-                    (result.already, "already in a collection"),
-                    (result.not_published, "not published"),
-                ]),
+                _left_alone(
+                    ("Left where it was", "Left where they were"),
+                    [
+                        (result.skipped_never, "marked never to archive"),
+                        (result.already, "already in a collection"),
+                        (result.not_published, "not published"),
+                    ],
+                ),
             )
             return None  # back to the changelist
 
@@ -114,19 +115,21 @@ def move_to_collection(modeladmin, request, queryset):
         title = "Published outside the collection's rule"
     else:
         title = "Move stories to a historical collection"
-    context.update({
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "subtitle": None,
-        "opts": opts,
-        "app_label": opts.app_label,
-        "stories": list(queryset.select_related("collection")),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "move_anyway": MOVE_ANYWAY,
-        "archived": ArchiveStatus.ARCHIVED,
-        "never": ArchiveStatus.NEVER,
-        "media": modeladmin.media,
-    })
+    context.update(
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "opts": opts,
+            "app_label": opts.app_label,
+            "stories": list(queryset.select_related("collection")),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "move_anyway": MOVE_ANYWAY,
+            "archived": ArchiveStatus.ARCHIVED,
+            "never": ArchiveStatus.NEVER,
+            "media": modeladmin.media,
+        }
+    )
     return TemplateResponse(request, "admin/archive/move_to_collection.html", context)
 
 
@@ -137,10 +140,12 @@ def bring_back_from_collection(modeladmin, request, queryset):
     _log_each(modeladmin, request, result.unarchived, f"{Action.UNARCHIVED.label} (list action).")
     not_archived = len(result.not_archived)
     _report(
-        modeladmin, request,
+        modeladmin,
+        request,
         f"Brought {counted(len(result.unarchived))} back into current news." if result.unarchived else "",
         f"{counted(not_archived)} not in a collection, left as {'it was' if not_archived == 1 else 'they were'}."
-        if not_archived else "",
+        if not_archived
+        else "",
     )
 
 
@@ -149,16 +154,21 @@ def _set_never_archive(modeladmin, request, queryset, *, never: bool):
     result = stories_set_never_archive(stories=queryset, never=never, user=request.user)
     action = Action.MARKED_NEVER_ARCHIVE if never else Action.ALLOWED_ARCHIVE
     _log_each(modeladmin, request, result.changed, f"{action.label} (list action).")
-    left = _left_alone(("Left as it was", "Left as they were"), [
-        (result.in_collection, "already in a collection"),
-        (result.already, "already marked never to archive" if never else "not marked never to archive"),
-    ])
+    left = _left_alone(
+        ("Left as it was", "Left as they were"),
+        [
+            (result.in_collection, "already in a collection"),
+            (result.already, "already marked never to archive" if never else "not marked never to archive"),
+        ],
+    )
     if never and result.in_collection:
         left += " Bring a story back from its collection before marking it never to archive."
     _report(
-        modeladmin, request,
+        modeladmin,
+        request,
         f"{counted(len(result.changed))} {'marked never to archive' if never else 'may be archived again'}."
-        if result.changed else "",
+        if result.changed
+        else "",
         left,
     )
 

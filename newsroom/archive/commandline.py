@@ -5,10 +5,10 @@ describing them. Kept here so neither command imports the other.
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from newsroom.archive.services import describe_dates  # noqa: F401  (the commands import it from here)
 from newsroom.archive.models import Collection
-from newsroom.core.commandline import BAD_USAGE, iso_date
+from newsroom.archive.services import describe_dates  # noqa: F401  (the commands import it from here)
 from newsroom.core.apstyle import ap_date
+from newsroom.core.commandline import BAD_USAGE, iso_date
 
 
 def collection_by_slug(slug: str) -> Collection:
@@ -21,23 +21,26 @@ def collection_by_slug(slug: str) -> Collection:
                 f"No collection has the slug “{slug}”, and there are no collections yet. "
                 "Create one in the admin (Archive › Collections) first."
             ) from None
-        raise CommandError(
-            f"No collection has the slug “{slug}”. Existing collections: {', '.join(slugs)}."
-        ) from None
+        raise CommandError(f"No collection has the slug “{slug}”. Existing collections: {', '.join(slugs)}.") from None
 
 
 def add_selection_arguments(parser, *, collection_help: str):
     parser.add_argument("--collection", required=True, metavar="SLUG", help=collection_help)
     parser.add_argument(
-        "--before", type=iso_date, metavar="YYYY-MM-DD",
+        "--before",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
         help="Only stories published before this date (the day itself is not included).",
     )
     parser.add_argument(
-        "--after", type=iso_date, metavar="YYYY-MM-DD",
+        "--after",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
         help="Only stories published on or after this date. With --before, a range.",
     )
     parser.add_argument(
-        "--dry-run", action="store_true",
+        "--dry-run",
+        action="store_true",
         help="Do the whole run, report what it would change, then roll it back: nothing is saved.",
     )
 

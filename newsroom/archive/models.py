@@ -6,9 +6,7 @@ from newsroom.core.addresses import address
 class Collection(models.Model):
     """A historical collection: stories that stay online but are no longer current news."""
 
-    name = models.CharField(
-        max_length=150, unique=True, help_text="For example “2017-2021 Administration”."
-    )
+    name = models.CharField(max_length=150, unique=True, help_text="For example “2017-2021 Administration”.")
     slug = models.SlugField(max_length=150, unique=True, help_text="Used in the archive's web address.")
     notice = models.TextField(
         help_text="Shown at the top of every story in the collection, for example “You have "

@@ -7,16 +7,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.http import Http404
 
 from newsroom.archive.models import Collection
+from newsroom.core.apstyle import MONTHS
+from newsroom.core.cache import cached_by_generation
 from newsroom.core.clock import start_of_day
 from newsroom.stories.models import Story
 from newsroom.stories.selectors import listed_stories
-from newsroom.core.apstyle import MONTHS
-from newsroom.core.cache import cached_by_generation
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """Moving stories into and out of historical collections."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -8,12 +7,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from newsroom.core.clock import start_of_day
 from newsroom.archive.models import Collection
-from newsroom.stories.models import ArchiveStatus
-from newsroom.stories.models import Action, Story
-from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.core.apstyle import ap_date
+from newsroom.core.clock import start_of_day
+from newsroom.stories.models import Action, ArchiveStatus, Story
+from newsroom.stories.revisions import record_baseline, record_revision
 
 
 def _save(story, *, user, action):

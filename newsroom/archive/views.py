@@ -4,7 +4,11 @@ from django.shortcuts import get_object_or_404
 
 from newsroom.archive.models import Collection
 from newsroom.archive.selectors import (
-    ArchivePeriod, archived_months, archived_stories, archived_years, collections_with_public_counts,
+    ArchivePeriod,
+    archived_months,
+    archived_stories,
+    archived_years,
+    collections_with_public_counts,
 )
 from newsroom.core.pagination import ListingView
 

@@ -17,6 +17,7 @@ import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import django
@@ -28,7 +29,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from newsroom.bundles.format import (
-    ACCOUNT_FIELDS, FORMAT, FORMAT_VERSION, MANIFEST, SEARCH_DOCUMENT_FIELDS, SEARCH_DOCUMENTS, TABLES, encode_record,
+    ACCOUNT_FIELDS,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    SEARCH_DOCUMENT_FIELDS,
+    SEARCH_DOCUMENTS,
+    TABLES,
+    encode_record,
     file_member,
 )
 from newsroom.photos.models import PhotoAsset, originals_storage
@@ -85,8 +93,15 @@ def _write(archive: zipfile.ZipFile, chunk_size: int, progress) -> ExportReport:
         # The documents as they are here: an import under the same search rules loads them
         # instead of computing every vector again, which was most of an import's time.
         documents = StorySearchDocument.objects.order_by("story_id").values(*SEARCH_DOCUMENT_FIELDS)
-        count = _write_member(archive, SEARCH_DOCUMENTS, documents.iterator(chunk_size=chunk_size),
-                              StorySearchDocument.objects.count(), "search documents", chunk_size, progress)
+        count = _write_member(
+            archive,
+            SEARCH_DOCUMENTS,
+            documents.iterator(chunk_size=chunk_size),
+            StorySearchDocument.objects.count(),
+            "search documents",
+            chunk_size,
+            progress,
+        )
         search = {"rules_version": SEARCH_RULES_VERSION, "documents": count}
         report.search_documents = count
     _write_files(archive, report, chunk_size, progress)
@@ -130,8 +145,10 @@ def _rows(table, chunk_size):
 def _account_rows(chunk_size):
     from django.contrib.auth import get_user_model
 
-    accounts = get_user_model()._base_manager.order_by("pk").prefetch_related(
-        Prefetch("groups", queryset=Group.objects.order_by("name").only("name"))
+    accounts = (
+        get_user_model()
+        ._base_manager.order_by("pk")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name").only("name")))
     )
     for account in accounts.iterator(chunk_size=chunk_size):
         row = {name: getattr(account, name) for name in ACCOUNT_FIELDS}
@@ -143,8 +160,10 @@ def _write_files(archive, report, chunk_size, progress):
     photos = PhotoAsset._base_manager.order_by("pk").values_list("virin", "original", "file_hash", "renditions")
     damaged = []
     for virin, original, file_hash, renditions in progress(
-        photos.iterator(chunk_size=chunk_size), total=PhotoAsset._base_manager.count(),
-        desc="Exporting photo files", unit="photo",
+        photos.iterator(chunk_size=chunk_size),
+        total=PhotoAsset._base_manager.count(),
+        desc="Exporting photo files",
+        unit="photo",
     ):
         files = [("original", original)] if original else []
         files += [("public", entry["name"]) for entry in (renditions or {}).values()]
@@ -156,8 +175,11 @@ def _write_files(archive, report, chunk_size, progress):
                 report.missing_files.append((virin, name))
                 continue
             digest = hashlib.sha256()
-            with source, archive.open(_member_info(file_member(kind, name), stored=True), "w", force_zip64=True) as member:
-                for chunk in iter(lambda: source.read(COPY_CHUNK), b""):
+            with (
+                source,
+                archive.open(_member_info(file_member(kind, name), stored=True), "w", force_zip64=True) as member,
+            ):
+                for chunk in iter(partial(source.read, COPY_CHUNK), b""):
                     digest.update(chunk)
                     member.write(chunk)
                     report.file_bytes += len(chunk)

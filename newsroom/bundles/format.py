@@ -45,8 +45,16 @@ PUBLIC = "files/public/"
 # Accounts travel without their password hash: a hash moved to another site is a credential
 # leaked with the file. An imported account gets an unusable password; the operator resets it.
 ACCOUNT_FIELDS = (
-    "id", "username", "first_name", "last_name", "email",
-    "is_active", "is_staff", "is_superuser", "date_joined", "last_login",
+    "id",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "date_joined",
+    "last_login",
 )
 # Problems listed before a check gives up: enough to see the pattern, not a wall of text.
 MAX_PROBLEMS = 20
@@ -206,7 +214,7 @@ class Bundle:
         if search is not None and not (
             isinstance(search, dict) and all(isinstance(search.get(key), int) for key in ("rules_version", "documents"))
         ):
-            raise BundleError(f"{self.path}: {MANIFEST} has a \"search\" entry without its rules version and count.")
+            raise BundleError(f'{self.path}: {MANIFEST} has a "search" entry without its rules version and count.')
         return manifest
 
     @property
@@ -222,7 +230,9 @@ class Bundle:
         """The carried search documents: story_id, vector (tsvector text form), text, refreshed_at."""
         if self.search_rules_version is None:
             return iter(())
-        return self._lines(SEARCH_DOCUMENTS, set(SEARCH_DOCUMENT_FIELDS), {"refreshed_at": datetime.datetime.fromisoformat})
+        return self._lines(
+            SEARCH_DOCUMENTS, set(SEARCH_DOCUMENT_FIELDS), {"refreshed_at": datetime.datetime.fromisoformat}
+        )
 
     def _lines(self, member: str, expected: set, decoders: dict):
         number = 0
@@ -240,10 +250,12 @@ class Bundle:
                         raise BundleError(
                             f"{member} line {number}: "
                             + "; ".join(
-                                part for part in (
+                                part
+                                for part in (
                                     f"no {', '.join(missing)}" if missing else "",
                                     f"unknown {', '.join(extra)}" if extra else "",
-                                ) if part
+                                )
+                                if part
                             )
                             + "."
                         )
@@ -257,7 +269,9 @@ class Bundle:
                                 ) from None
                     yield row
         except KeyError:
-            raise BundleError(f"{self.path} has no {member}; the bundle is incomplete. Export the site again.") from None
+            raise BundleError(
+                f"{self.path} has no {member}; the bundle is incomplete. Export the site again."
+            ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             raise BundleError(f"{member} is damaged after line {number} ({error}). Export the site again.") from None
 
@@ -299,11 +313,16 @@ class Bundle:
         expected = self.manifest["search"]["documents"]
         count = 0
         try:
-            documents = progress(self.search_documents(), total=expected, desc="Checking search documents", unit="record")
+            documents = progress(
+                self.search_documents(), total=expected, desc="Checking search documents", unit="record"
+            )
             for count, document in enumerate(documents, start=1):
                 # The vector's own syntax is PostgreSQL's to check, when it loads it.
-                if not (isinstance(document["story_id"], int) and isinstance(document["vector"], str)
-                        and isinstance(document["text"], str)):
+                if not (
+                    isinstance(document["story_id"], int)
+                    and isinstance(document["vector"], str)
+                    and isinstance(document["text"], str)
+                ):
                     problems.append(f"{SEARCH_DOCUMENTS} line {count}: story_id is a number, vector and text are text.")
                     return
         except BundleError as error:

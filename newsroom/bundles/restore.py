@@ -37,10 +37,10 @@ from django.db import connection, transaction
 from newsroom.archive.models import Collection
 from newsroom.bundles.format import ACCOUNT_FIELDS, TABLE, TABLES, Bundle
 from newsroom.bundles.writing import Inserter, load_search_documents
+from newsroom.core.cache import retire_pages
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.search import indexing
 from newsroom.stories.models import Revision, Story, Tag
-from newsroom.core.cache import retire_pages
 
 ADDED, UPDATED, UNCHANGED, CONFLICT = "added", "updated", "unchanged", "conflict"
 # Stories whose own rows (tags, links, placed photos, notes, history) come from the bundle.
@@ -53,8 +53,13 @@ PAGE_COMPARED = ("title", "content", "enable_comments", "template_name", "regist
 def site_content() -> dict:
     """What already stands in this database, by kind; empty when an import may restore into it."""
     kinds = {
-        "stories": Story, "photos": PhotoAsset, "tags": Tag, "collections": Collection,
-        "revisions": Revision, "redirects": Redirect, "information pages": FlatPage,
+        "stories": Story,
+        "photos": PhotoAsset,
+        "tags": Tag,
+        "collections": Collection,
+        "revisions": Revision,
+        "redirects": Redirect,
+        "information pages": FlatPage,
     }
     counts = {kind: model._base_manager.count() for kind, model in kinds.items()}
     return {kind: count for kind, count in counts.items() if count}
@@ -86,6 +91,7 @@ class RestoreReport:
 
 def timed(step_of):
     """Adds the method's time to the report, under the step `step_of(*args)` names."""
+
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
@@ -95,7 +101,9 @@ def timed(step_of):
             finally:
                 step = step_of(*args)
                 self.report.seconds[step] = self.report.seconds.get(step, 0) + time.monotonic() - started
+
         return wrapper
+
     return decorate
 
 
@@ -120,8 +128,15 @@ def timestamps_as_given(models):
 
 
 class Restore:
-    def __init__(self, bundle: Bundle, *, merge: bool, dry_run: bool = False, batch_size: int = 2000,
-                 progress=lambda iterable, **kwargs: iterable):
+    def __init__(
+        self,
+        bundle: Bundle,
+        *,
+        merge: bool,
+        dry_run: bool = False,
+        batch_size: int = 2000,
+        progress=lambda iterable, **kwargs: iterable,
+    ):
         # A dry run does every database write (then rolled back) but stores no file: the check
         # before it has read every file already.
         self.bundle, self.merge, self.dry_run = bundle, merge, dry_run
@@ -140,23 +155,34 @@ class Restore:
             self.load_accounts()
             self.load_matched("tags", key="slug", compared=("name",), unique=("name",), kind="tag")
             self.load_matched(
-                "collections", key="slug", kind="collection", unique=("name",),
+                "collections",
+                key="slug",
+                kind="collection",
+                unique=("name",),
                 compared=("name", "notice", "description", "published_before", "published_after"),
             )
-            self.load_matched("photos", key="virin", versioned=("updated_at",), kind="photo",
-                              prepare=self.prepare_photo)
-            self.load_matched("stories", key="slug", versioned=("version", "updated_at"), kind="story",
-                              prepare=self.prepare_story)
+            self.load_matched(
+                "photos", key="virin", versioned=("updated_at",), kind="photo", prepare=self.prepare_photo
+            )
+            self.load_matched(
+                "stories", key="slug", versioned=("version", "updated_at"), kind="story", prepare=self.prepare_story
+            )
             self.load_story_rows("story_tags", remap={"tag_id": "tags"})
             self.load_story_rows("related_stories", parent="from_story_id", remap={"to_story_id": "stories"})
             self.load_story_rows("placements", remap={"photo_id": "photos"})
             self.load_story_rows("corrections")
             self.load_story_rows("revisions", remap={"user_id": "accounts"})
             self.load_story_rows("related_headlines")
-            self.load_matched("redirects", key="old_path", compared=("new_path",), kind="redirect",
-                              prepare=lambda row: {**row, "site_id": self.site.pk})
-            self.load_matched("pages", key="url", compared=PAGE_COMPARED, kind="information page",
-                              after_insert=self.put_pages_on_site)
+            self.load_matched(
+                "redirects",
+                key="old_path",
+                compared=("new_path",),
+                kind="redirect",
+                prepare=lambda row: {**row, "site_id": self.site.pk},
+            )
+            self.load_matched(
+                "pages", key="url", compared=PAGE_COMPARED, kind="information page", after_insert=self.put_pages_on_site
+            )
         if not self.merge:
             self.reset_sequences()
             self.adopt_site_name()
@@ -181,16 +207,14 @@ class Restore:
     def load_accounts(self):
         """Accounts are matched by username, in both modes: one made here first is kept as it is."""
         User = get_user_model()
-        local = {
-            account.username: account
-            for account in User._base_manager.prefetch_related("groups")
-        }
+        local = {account.username: account for account in User._base_manager.prefetch_related("groups")}
         taken = {account.pk for account in local.values()}
         groups = dict(Group.objects.values_list("name", "pk"))
         table = TABLE["accounts"]
         new, memberships = [], []
-        for row in self.progress(self.bundle.records(table), total=self.bundle.count(table),
-                                 desc="Importing accounts", unit="record"):
+        for row in self.progress(
+            self.bundle.records(table), total=self.bundle.count(table), desc="Importing accounts", unit="record"
+        ):
             row["groups"] = sorted(row["groups"])
             existing = local.get(row["username"])
             if existing is not None:
@@ -223,8 +247,9 @@ class Restore:
     def load_matched(self, name, *, key, kind, compared=(), versioned=(), unique=(), prepare=None, after_insert=None):
         table = TABLE[name]
         model = table.model
-        rows = self.progress(self.bundle.records(table), total=self.bundle.count(table),
-                             desc=f"Importing {name}", unit="record")
+        rows = self.progress(
+            self.bundle.records(table), total=self.bundle.count(table), desc=f"Importing {name}", unit="record"
+        )
         if not self.merge:  # nothing here to match: every row goes in with its own key
             ids = []
             with Inserter(model, batch_size=self.batch_size) as inserter:
@@ -248,8 +273,12 @@ class Restore:
             found = local.get(row[key])
             clash = next((column for column in unique if row[column] in taken[column]), None)
             if found is None and clash:
-                self.conflict(name, kind, row[key], f"its {clash} “{row[clash]}” belongs here to "
-                              f"“{taken[clash][row[clash]]}”; not added")
+                self.conflict(
+                    name,
+                    kind,
+                    row[key],
+                    f"its {clash} “{row[clash]}” belongs here to “{taken[clash][row[clash]]}”; not added",
+                )
                 continue
             if found is None:
                 values = prepare(row) if prepare else row
@@ -310,7 +339,9 @@ class Restore:
             )
 
         self.conflict(
-            name, kind, label,
+            name,
+            kind,
+            label,
             f"changed here after the bundle's copy (here: {state(here[c] for c in versioned)}; "
             f"bundle: {state(row[c] for c in versioned)}); kept the one here",
         )
@@ -368,8 +399,9 @@ class Restore:
             numbers_here = set(
                 Revision.objects.filter(story_id__in=updated).values_list("story_id", "number").iterator()
             )
-        rows = self.progress(self.bundle.records(table), total=self.bundle.count(table),
-                             desc=f"Importing {name}", unit="record")
+        rows = self.progress(
+            self.bundle.records(table), total=self.bundle.count(table), desc=f"Importing {name}", unit="record"
+        )
         if not self.merge:
             with Inserter(model, batch_size=self.batch_size) as inserter:
                 for row in rows:
@@ -401,6 +433,7 @@ class Restore:
 
     def remap_snapshot(self, snapshot: dict) -> dict:
         """A revision names tags, stories, photos and its collection by key: the keys here."""
+
         def mapped(table, pks):
             return sorted(pk for pk in (self.local_id(table, pk) for pk in pks) if pk is not None)
 

@@ -18,12 +18,24 @@ from newsroom.search.indexing import CONFIG, WEIGHTS, document_parts
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.models import PhotoPlacement, Story
 
-
 # Field types whose Python values psycopg writes to COPY unchanged (aware datetimes included).
 AS_THEY_ARE = {
-    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField", "DateTimeField",
-    "ForeignKey", "IntegerField", "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
-    "SlugField", "SmallIntegerField", "TextField", "EmailField",
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+    "EmailField",
 }
 
 
@@ -42,8 +54,10 @@ class Inserter:
             # restored row keeps its timestamps. Bound once: the connection proxy costs a lookup a call.
             real = connections[connection.alias]
             self._columns = [
-                (f.attname, None if f.get_internal_type() in AS_THEY_ARE
-                 else partial(f.get_db_prep_save, connection=real))
+                (
+                    f.attname,
+                    None if f.get_internal_type() in AS_THEY_ARE else partial(f.get_db_prep_save, connection=real),
+                )
                 for f in self.fields
             ]
 
@@ -61,10 +75,12 @@ class Inserter:
         self.count += 1
         if self.copying:
             with connection.wrap_database_errors:
-                self._copy.write_row([
-                    row[name] if prepare is None or row[name] is None else prepare(row[name])
-                    for name, prepare in self._columns
-                ])
+                self._copy.write_row(
+                    [
+                        row[name] if prepare is None or row[name] is None else prepare(row[name])
+                        for name, prepare in self._columns
+                    ]
+                )
             return
         self.batch.append(self.model(**row))
         if len(self.batch) >= self.batch_size:

@@ -5,10 +5,21 @@ import datetime
 from django.utils import dateformat, timezone
 
 # Spelled out here rather than via calendar/strftime, which follow the process locale.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December")
-AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July",
-             "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
 
 
 def ap_date(day: datetime.date | None) -> str:

@@ -8,11 +8,9 @@ import datetime
 import sys
 from contextlib import contextmanager
 
-from django.core.management.base import CommandError, DjangoHelpFormatter
+from django.core.management.base import DjangoHelpFormatter
 from django.db import transaction
 from tqdm import tqdm
-
-
 
 # Exit statuses every command shares: 0 done, 1 some items failed (the rest were done), 2 bad usage
 # (argparse already exits 2 on unknown options; CommandError(..., returncode=BAD_USAGE) for the rest).
@@ -31,7 +29,6 @@ def iso_date(value: str) -> datetime.date:
         raise argparse.ArgumentTypeError(
             f"“{value}” is not a date; write it as YYYY-MM-DD, for example 2022-01-01."
         ) from None
-
 
 
 def progress(iterable=None, *, total=None, desc="", unit="item"):
@@ -64,4 +61,3 @@ def write_summary(command, summary: str, *, dry_run: bool) -> None:
         command.stdout.write(command.style.WARNING(f"{summary} Dry run: nothing was saved."))
     else:
         command.stdout.write(command.style.SUCCESS(summary))
-

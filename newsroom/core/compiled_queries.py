@@ -55,9 +55,9 @@ class CompiledQuery:
         sql, params = compiler.as_sql()
         slots = []
         for name, (field, first, second) in self.values.items():
-            other_sql, other_params = self.make(**{**firsts, name: second}).query.get_compiler(
-                connection=connection
-            ).as_sql()
+            other_sql, other_params = (
+                self.make(**{**firsts, name: second}).query.get_compiler(connection=connection).as_sql()
+            )
             positions = [index for index, (one, other) in enumerate(zip(params, other_params)) if one != other]
             adapted = field.get_db_prep_value(first, connection, prepared=False)
             # Anything unexpected (a value folded into the SQL, adapted differently) stops here, at the

@@ -11,12 +11,9 @@ PostgreSQL's own estimate of the rows (pg_class.reltuples, kept by ANALYZE and a
 a filtered one counts exactly up to a cap, then estimates.
 """
 
-import hashlib
 import json
 import logging
-import time
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, Window
@@ -81,12 +78,12 @@ class ListingPaginator(Paginator):
             skip = bottom % BOOKMARK_EVERY
             # From the bookmark on, newest first: on or before its time, minus its time's later ids.
             onwards = stories.filter(published_at__lte=published_at).exclude(published_at=published_at, pk__gt=pk)
-            ids = list(onwards.values_list("pk", flat=True)[skip:skip + (top - bottom)])
+            ids = list(onwards.values_list("pk", flat=True)[skip : skip + (top - bottom)])
             return self._rows(ids)
         from_the_end = self.count - top
         if from_the_end < bottom:
             # Past the middle: walking from the oldest end passes fewer entries.
-            ids = list(stories.reverse().values_list("pk", flat=True)[from_the_end:from_the_end + (top - bottom)])
+            ids = list(stories.reverse().values_list("pk", flat=True)[from_the_end : from_the_end + (top - bottom)])
             ids.reverse()
         else:
             ids = list(stories.values_list("pk", flat=True)[bottom:top])
@@ -177,6 +174,11 @@ class ListingView(ListView):
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return ListingPaginator(
-            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-            count_key=self.count_key, small_set_ordering=self.small_set_ordering, **kwargs,
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_key=self.count_key,
+            small_set_ordering=self.small_set_ordering,
+            **kwargs,
         )

@@ -287,8 +287,7 @@ PHOTOS = (
     DemoPhoto(
         virin="200922-N-SB118-1190",
         title="Clinic Delivery",
-        caption="Sailors carry boxes of medical supplies to a field clinic on the Tessaly Islands, "
-        "Sept. 22, 2020.",
+        caption="Sailors carry boxes of medical supplies to a field clinic on the Tessaly Islands, Sept. 22, 2020.",
         alt_text="Sailors carry cardboard boxes past white field tents on a sandy clearing.",
         photographer="Petty Officer 2nd Class Rafael Montoya",
         credit="Navy",
@@ -319,7 +318,10 @@ STORIES = (
         published_at=eastern(2026, 8, 7, 11, 15),
         tags=("disaster-response", "readiness"),
         photos=(PhotoUse("260805-Z-KW218-1004", 0), PhotoUse("260806-Z-KW218-2011", 3)),
-        related=("guard-opens-shelters-as-hurricane-tamsin-nears-coast", "after-the-storm-where-military-families-can-find-help"),
+        related=(
+            "guard-opens-shelters-as-hurricane-tamsin-nears-coast",
+            "after-the-storm-where-military-families-can-find-help",
+        ),
         paragraphs=(
             "Calder National Guard engineers worked through the night Aug. 5 and into Aug. 6 to "
             "reinforce a two-mile stretch of levee on the Marrow River, after three days of heavy "
@@ -327,18 +329,18 @@ STORIES = (
             "The governor called up the Guard on the afternoon of Aug. 5. Within six hours, soldiers "
             "from the 1187th Engineer Company and airmen from the state's civil engineer flight "
             "were filling sandbags alongside county road crews and volunteers.",
-            "\"We had water seeping through the toe of the levee in two places when we got there,\" "
-            "said Army 1st Lt. Priya Sandoval, a platoon leader with the company. \"The job was to "
+            '"We had water seeping through the toe of the levee in two places when we got there," '
+            'said Army 1st Lt. Priya Sandoval, a platoon leader with the company. "The job was to '
             "buy time: get weight on those spots, keep the seep from turning into a breach, and let "
-            "the river go down on its own schedule.\"",
+            'the river go down on its own schedule."',
             "By morning the crews had placed about 40,000 sandbags and used two excavators to add "
             "fill to the weakest section. County officials said no homes in Linden Falls flooded.",
             "The river crested at 22.4 feet on the morning of Aug. 6, the second-highest level on "
             "record, according to county emergency managers. Guard members stayed on site for two "
             "more days to watch the levee as the water receded.",
             "The Guard's response drew on a flood exercise held with county agencies in the spring. "
-            "\"We had already walked this levee with the county engineer,\" Sandoval said. \"Nobody "
-            "was meeting anyone for the first time at two in the morning.\"",
+            '"We had already walked this levee with the county engineer," Sandoval said. "Nobody '
+            'was meeting anyone for the first time at two in the morning."',
         ),
     ),
     DemoStory(
@@ -351,7 +353,10 @@ STORIES = (
         published_at=eastern(2026, 8, 20, 9, 30),
         tags=("health", "allies-and-partners"),
         photos=(PhotoUse("260812-N-PL407-1032", 0), PhotoUse("260814-N-PL407-3107", 4)),
-        related=("sailors-deliver-medical-supplies-to-island-clinics", "army-medics-bring-trauma-training-to-rural-clinics"),
+        related=(
+            "sailors-deliver-medical-supplies-to-island-clinics",
+            "army-medics-bring-trauma-training-to-rural-clinics",
+        ),
         paragraphs=(
             "The hospital ship USNS Meridian left Puerto Alba on Aug. 18, closing out Continuing "
             "Harbor 2026, a three-month mission that brought Navy, Army and Air Force medical "
@@ -362,13 +367,12 @@ STORIES = (
             "The mission also trained local health workers. Navy nurses taught newborn care classes, "
             "and Air Force biomedical technicians repaired oxygen concentrators and other equipment "
             "at district hospitals.",
-            "\"The surgeries are what people remember, but the classes are what last,\" said Navy "
+            '"The surgeries are what people remember, but the classes are what last," said Navy '
             "Capt. Helen Forsythe, the mission's commander. \"The nurses we trained this summer will "
-            "still be teaching their colleagues long after we sail.\"",
+            'still be teaching their colleagues long after we sail."',
             "Dental teams set up in schools and community halls, where lines often formed before "
             "dawn. In Puerto Alba alone, dentists saw more than 1,100 patients in nine days.",
-            "Meridian is scheduled to return to its home port next month for maintenance before its "
-            "next deployment.",
+            "Meridian is scheduled to return to its home port next month for maintenance before its next deployment.",
         ),
     ),
     DemoStory(
@@ -389,9 +393,9 @@ STORIES = (
             "The exercise tested how quickly the squadron could find damage, clear debris and patch "
             "the runway well enough for cargo aircraft to land. Crews cut out marked sections of an "
             "unused taxiway and filled them with fast-setting concrete.",
-            "\"Every minute the runway is closed is a minute nothing flies,\" said Air Force Maj. "
+            '"Every minute the runway is closed is a minute nothing flies," said Air Force Maj. '
             "Daniel Reyes-Hart, the squadron's commander. \"We train on a stopwatch because that is "
-            "the standard we will be held to.\"",
+            'the standard we will be held to."',
             "Teams used drones to survey the damage, which cut the time needed to map the craters "
             "from about 40 minutes to under 10. The concrete mix, delivered in bulk bags, reached "
             "landing strength in about an hour.",
@@ -424,17 +428,17 @@ STORIES = (
             "The battalion is three weeks into a cold-weather course that starts with the basics: "
             "how to dress in layers, how to keep water from freezing, how to spot frostbite on a "
             "teammate's face before he notices it himself.",
-            "\"Most of these Marines have never slept in the snow,\" said Staff Sgt. Owen Brandvold, "
-            "a lead instructor. \"The mountain does not care how fit you are. It cares whether you "
-            "changed your socks.\"",
+            '"Most of these Marines have never slept in the snow," said Staff Sgt. Owen Brandvold, '
+            'a lead instructor. "The mountain does not care how fit you are. It cares whether you '
+            'changed your socks."',
             "At about 9,000 feet, the air holds roughly a third less oxygen than at sea level. "
             "Instructors slow the pace for the first days and watch for headaches and nausea, early "
             "signs of altitude sickness.",
             "The course ends with a four-day exercise in which squads move cross-country on "
             "snowshoes, build shelters and run patrols against a role-playing opposing force.",
-            "Lance Cpl. Marisol Vega said the hardest lesson was patience. \"You want to push, but "
-            "if you sweat through your layers on the climb, you freeze when you stop,\" she said. "
-            "\"You learn to go slower so you can keep going.\"",
+            'Lance Cpl. Marisol Vega said the hardest lesson was patience. "You want to push, but '
+            'if you sweat through your layers on the climb, you freeze when you stop," she said. '
+            '"You learn to go slower so you can keep going."',
         ),
     ),
     DemoStory(
@@ -456,9 +460,9 @@ STORIES = (
             "Under agreements with two partner nations, officers from their fisheries agencies "
             "sailed aboard Aldridge and led boardings in their own waters, with Coast Guard teams "
             "in support.",
-            "\"Our partners know their waters and their fleets,\" said Coast Guard Cmdr. Lauren "
+            '"Our partners know their waters and their fleets," said Coast Guard Cmdr. Lauren '
             "Petrakis, Aldridge's commanding officer. \"We bring a ship that can stay out for "
-            "weeks. Together we can cover ground neither of us could alone.\"",
+            'weeks. Together we can cover ground neither of us could alone."',
             "The crew also responded to a disabled fishing vessel with six people aboard, towing it "
             "40 miles to the nearest harbor.",
         ),
@@ -508,15 +512,15 @@ STORIES = (
             "Hospital trained 140 nurses, emergency medical technicians and volunteer firefighters "
             "in six towns on the skills the Army teaches its own combat medics: stopping bleeding, "
             "keeping an airway open and moving a patient safely.",
-            "\"The injuries from a farm accident or a highway crash look a lot like the ones we "
-            "train for,\" said Sgt. Lena Osei, one of the instructors. \"A tourniquet works the same "
-            "way in a cornfield as it does anywhere else.\"",
+            '"The injuries from a farm accident or a highway crash look a lot like the ones we '
+            'train for," said Sgt. Lena Osei, one of the instructors. "A tourniquet works the same '
+            'way in a cornfield as it does anywhere else."',
             "The training counts toward the medics' own annual requirements, and it gives them "
             "practice teaching in unfamiliar settings, a skill they would need when working "
             "alongside civilian or partner medical teams.",
-            "Clinic staff said the hands-on practice mattered most. \"We had all seen the videos,\" "
-            "said nurse practitioner Gail Henrikson. \"Doing it with someone correcting your hands "
-            "is different.\"",
+            'Clinic staff said the hands-on practice mattered most. "We had all seen the videos," '
+            'said nurse practitioner Gail Henrikson. "Doing it with someone correcting your hands '
+            'is different."',
         ),
     ),
     DemoStory(
@@ -529,7 +533,10 @@ STORIES = (
         published_at=eastern(2026, 10, 14, 18, 45),
         tags=("disaster-response", "community"),
         photos=(PhotoUse("261013-Z-RM580-1150", 1),),
-        related=("guard-engineers-race-rising-river-to-shore-up-levee", "after-the-storm-where-military-families-can-find-help"),
+        related=(
+            "guard-engineers-race-rising-river-to-shore-up-levee",
+            "after-the-storm-where-military-families-can-find-help",
+        ),
         paragraphs=(
             "About 1,200 Calder National Guard soldiers and airmen were on state duty Oct. 14 as "
             "Hurricane Tamsin moved toward the coast, with landfall expected early Oct. 15.",
@@ -539,7 +546,7 @@ STORIES = (
             "High-water vehicles and rescue teams were positioned in coastal counties, and Guard "
             "aviation units moved helicopters out of the storm's path so they can return quickly "
             "once winds drop.",
-            "\"We pre-position so that the first call for help doesn't have to wait on a convoy,\" "
+            '"We pre-position so that the first call for help doesn\'t have to wait on a convoy," '
             "said Air Force Col. Regina Stroud, the state's joint task force commander.",
             "Service members who live in the storm's path and are not on duty were urged to follow "
             "local evacuation orders and to keep their units informed of where they are.",
@@ -565,7 +572,10 @@ STORIES = (
                 "Calder, during Hurricane Tamsin, Oct. 13, 2026.",
             ),
         ),
-        related=("guard-opens-shelters-as-hurricane-tamsin-nears-coast", "guard-engineers-race-rising-river-to-shore-up-levee"),
+        related=(
+            "guard-opens-shelters-as-hurricane-tamsin-nears-coast",
+            "guard-engineers-race-rising-river-to-shore-up-levee",
+        ),
         paragraphs=(
             "When a disaster strikes near an installation, service members and their families face "
             "the same losses as their neighbors, along with duty that may keep one spouse away from "
@@ -603,9 +613,9 @@ STORIES = (
             "Their prototype purifier weighs 11.6 pounds, fits in the bottom of a rucksack and runs "
             "on the same batteries as a squad's radios. In field trials in October, it produced "
             "about 30 gallons of drinking water an hour from a muddy stream.",
-            "\"The goal is a platoon that can make its own water wherever it stops,\" said Noor "
+            '"The goal is a platoon that can make its own water wherever it stops," said Noor '
             "Haddad, the project's lead engineer. \"If we take the water convoy off the road, that "
-            "is fewer soldiers on the road, too.\"",
+            'is fewer soldiers on the road, too."',
             "The device pushes water through a cartridge filter and then a membrane that removes "
             "bacteria, viruses and most chemical contaminants. Soldiers testing it said it was "
             "simple to set up, but asked for a quieter pump.",
@@ -631,8 +641,8 @@ STORIES = (
             "The network lists openings from about 180 companies and nonprofit groups, in fields "
             "from accounting to software testing to medical billing. Employers agree to keep a "
             "spouse's job through a military move and to hold it during a deployment-related leave.",
-            "\"The first question I used to get in every interview was how long I'd be in town,\" "
-            "said Kendra Oyelaran, whose husband is an Air Force technical sergeant. \"Now my job "
+            '"The first question I used to get in every interview was how long I\'d be in town," '
+            'said Kendra Oyelaran, whose husband is an Air Force technical sergeant. "Now my job '
             "moves with us. That's the whole point.\"",
             "Spouses can search listings and get free résumé help through their installation's "
             "spouse employment office.",
@@ -654,9 +664,9 @@ STORIES = (
             "together 14 ships, two submarines and about 3,500 sailors from four partner navies.",
             "Crews practiced tracking submarines, clearing training mines from a shipping lane and "
             "rescuing the crew of a simulated downed aircraft in rough autumn seas.",
-            "\"Every navy here does these things well on its own,\" said Navy Rear Adm. Thomas "
-            "Okonkwo-Reid, the exercise commander. \"Northern Lantern is where we make sure we can "
-            "do them together, on the same radio nets, with the same procedures, on short notice.\"",
+            '"Every navy here does these things well on its own," said Navy Rear Adm. Thomas '
+            'Okonkwo-Reid, the exercise commander. "Northern Lantern is where we make sure we can '
+            'do them together, on the same radio nets, with the same procedures, on short notice."',
             "For the first time, liaison officers from each navy worked in a single shared "
             "operations center ashore, rather than on separate flagships.",
             "Planning for next year's exercise begins in January.",
@@ -678,9 +688,9 @@ STORIES = (
             "Park in Eastbrook on Nov. 11.",
             "The oldest veteran attending, 101-year-old former Army Cpl. Walter Danforth, was "
             "escorted to his seat by his great-granddaughter, a Navy ensign.",
-            "\"Every one of them walked a line like this when they left for their war,\" said Army "
-            "Command Sgt. Maj. Renata Cole, who organized the cordon. \"Today we stand the line for "
-            "them.\"",
+            '"Every one of them walked a line like this when they left for their war," said Army '
+            'Command Sgt. Maj. Renata Cole, who organized the cordon. "Today we stand the line for '
+            'them."',
             "The ceremony included the reading of the names of Eastbrook residents killed in service "
             "since the park's memorial was dedicated, and a flyover by two Calder Air National "
             "Guard aircraft.",
@@ -707,8 +717,8 @@ STORIES = (
             "school buses could not reach the town.",
             "The battalion assembled the steel panel bridge from parts stored at its armory, working "
             "in two shifts. A county crew built the approaches on each bank.",
-            "\"This is the kind of mission engineers join for,\" said Army Capt. Isaac Mendel, the "
-            "company commander. \"You can stand on the bank at the end and see exactly what you did.\"",
+            '"This is the kind of mission engineers join for," said Army Capt. Isaac Mendel, the '
+            'company commander. "You can stand on the bank at the end and see exactly what you did."',
             "The temporary bridge will stay in place until the state finishes a permanent "
             "replacement, expected next year.",
         ),
@@ -732,8 +742,8 @@ STORIES = (
             "Landing craft carried the supplies, including medicines, wound-care kits and two "
             "portable generators, to beaches near four clinics. Sailors and local volunteers carried "
             "the boxes the last few hundred yards.",
-            "\"They had been rationing bandages,\" said Navy Lt. Aaron Whitfield, who led the shore "
-            "party. \"Seeing those shelves full again was worth every trip.\"",
+            '"They had been rationing bandages," said Navy Lt. Aaron Whitfield, who led the shore '
+            'party. "Seeing those shelves full again was worth every trip."',
             "The delivery was requested by island health authorities through the U.S. Embassy and "
             "coordinated with two international relief organizations.",
         ),
@@ -757,9 +767,9 @@ STORIES = (
             "Many of the communities are reached by ice roads in a normal winter, but a warm spell "
             "left the roads unsafe. Each shipment had to stay within a narrow temperature range from "
             "loading to delivery.",
-            "\"Our loadmasters checked the containers' temperature logs at every stop,\" said Air "
-            "Force Lt. Col. Marcy Delacroix, who led the effort. \"The cargo had a clock on it, and "
-            "so did we.\"",
+            '"Our loadmasters checked the containers\' temperature logs at every stop," said Air '
+            'Force Lt. Col. Marcy Delacroix, who led the effort. "The cargo had a clock on it, and '
+            'so did we."',
             "The missions also counted as training for the reserve crews, who practice landing on "
             "short, unimproved strips.",
         ),
@@ -781,8 +791,7 @@ STORIES = (
             "through their library's website, using their library card to log in.",
             "Librarians said the service is meant to help children whose families move in the "
             "middle of a school year and must catch up with a new school's curriculum.",
-            "Families without a library card can get one at any installation library with a "
-            "military ID.",
+            "Families without a library card can get one at any installation library with a military ID.",
         ),
     ),
     # Not visible to readers: a draft and a scheduled story, so the admin shows every state.
@@ -799,8 +808,7 @@ STORIES = (
         paragraphs=(
             "Soldiers of the 355th Quartermaster Company spent November drills practicing how to set "
             "up water purification and fuel distribution points in freezing weather.",
-            "The company is on call from December through February to support civil authorities "
-            "after winter storms.",
+            "The company is on call from December through February to support civil authorities after winter storms.",
             "[Editor: add quote from the company commander and confirm the number of soldiers.]",
             "The unit last deployed for a winter relief mission in 2024.",
         ),
@@ -854,8 +862,7 @@ PAGES = (
     DemoPage(
         "/about/",
         "About",
-        _DEMO_NOTE
-        + "<p>A newsroom's About page explains who runs the site, what it publishes and how to reach "
+        _DEMO_NOTE + "<p>A newsroom's About page explains who runs the site, what it publishes and how to reach "
         "its public affairs office.</p>"
         "<h2>What this site publishes</h2>"
         "<ul><li>News stories and features about the people and work of the organization</li>"
@@ -868,8 +875,7 @@ PAGES = (
     DemoPage(
         "/accessibility/",
         "Accessibility",
-        _DEMO_NOTE
-        + "<p>Federal websites must be accessible to people with disabilities under Section 508 of "
+        _DEMO_NOTE + "<p>Federal websites must be accessible to people with disabilities under Section 508 of "
         "the Rehabilitation Act. A real Accessibility page states the standard the site meets and "
         "how to report a problem.</p>"
         "<h2>What such a page holds</h2>"
@@ -880,8 +886,7 @@ PAGES = (
     DemoPage(
         "/foia/",
         "FOIA",
-        _DEMO_NOTE
-        + "<p>The Freedom of Information Act gives anyone the right to ask for federal agency "
+        _DEMO_NOTE + "<p>The Freedom of Information Act gives anyone the right to ask for federal agency "
         "records. A real FOIA page explains how to make a request to this organization.</p>"
         "<h2>What such a page holds</h2>"
         "<ul><li>Where and how to submit a request</li>"
@@ -891,8 +896,7 @@ PAGES = (
     DemoPage(
         "/no-fear-act/",
         "No FEAR Act Data",
-        _DEMO_NOTE
-        + "<p>The Notification and Federal Employee Antidiscrimination and Retaliation Act of 2002 "
+        _DEMO_NOTE + "<p>The Notification and Federal Employee Antidiscrimination and Retaliation Act of 2002 "
         "(No FEAR Act) requires agencies to post data about equal employment opportunity "
         "complaints filed against them.</p>"
         "<h2>What such a page holds</h2>"
@@ -902,8 +906,7 @@ PAGES = (
     DemoPage(
         "/privacy/",
         "Privacy Policy",
-        _DEMO_NOTE
-        + "<p>A real Privacy Policy says what information the site collects from visitors and what "
+        _DEMO_NOTE + "<p>A real Privacy Policy says what information the site collects from visitors and what "
         "it does with it.</p>"
         "<h2>What such a page holds</h2>"
         "<ul><li>What is logged when you visit, and for how long it is kept</li>"
@@ -914,8 +917,7 @@ PAGES = (
     DemoPage(
         "/vulnerability-disclosure-policy/",
         "Vulnerability Disclosure Policy",
-        _DEMO_NOTE
-        + "<p>Federal agencies publish a vulnerability disclosure policy so that security "
+        _DEMO_NOTE + "<p>Federal agencies publish a vulnerability disclosure policy so that security "
         "researchers know how to report weaknesses they find, and that good-faith research is "
         "welcome.</p>"
         "<h2>What such a page holds</h2>"

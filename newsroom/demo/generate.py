@@ -32,17 +32,33 @@ from django.utils import timezone
 
 from newsroom.archive.models import Collection
 from newsroom.bundles.restore import timestamps_as_given
+from newsroom.core.apstyle import ap_date
+from newsroom.core.cache import retire_pages
+from newsroom.demo.words import (
+    COUNTRIES,
+    EXERCISE_FIRST,
+    EXERCISE_SECOND,
+    FIRST_NAMES,
+    HEADLINES,
+    LAST_NAMES,
+    OFFICIALS,
+    OUTLETS,
+    PHOTO_ACTIONS,
+    PHOTO_TITLES,
+    PLACES,
+    SENTENCES,
+    SERVICE_WEIGHTS,
+    SERVICES,
+    SUMMARIES,
+    TOPICS,
+    UNIT_KINDS,
+    slug_words,
+    tag_names,
+)
 from newsroom.photos.models import PhotoAsset
 from newsroom.search.indexing import CONFIG, WEIGHTS, index_in_use
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.models import ArchiveStatus, Label, PhotoPlacement, Status, Story, Tag
-from newsroom.demo.words import (
-    COUNTRIES, EXERCISE_FIRST, EXERCISE_SECOND, FIRST_NAMES, HEADLINES, LAST_NAMES, OFFICIALS, OUTLETS,
-    PHOTO_ACTIONS, PHOTO_TITLES, PLACES, SENTENCES, SERVICE_WEIGHTS, SERVICES, SUMMARIES, TOPICS, UNIT_KINDS,
-    slug_words, tag_names,
-)
-from newsroom.core.apstyle import ap_date
-from newsroom.core.cache import retire_pages
 
 YEARS = 15
 PHOTOS_PER_STORY = 2
@@ -108,8 +124,12 @@ class Writer:
     def __init__(self, plan: Plan):
         rng = plan.rng("words")
         self.rng = rng
-        self.writers = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}, {rng.choice(OUTLETS)}" for _ in range(300)]
-        self.officials = [f"{rng.choice(OFFICIALS)} {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(400)]
+        self.writers = [
+            f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}, {rng.choice(OUTLETS)}" for _ in range(300)
+        ]
+        self.officials = [
+            f"{rng.choice(OFFICIALS)} {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(400)
+        ]
         ordinals = [_ordinal(n) for n in range(1, 121)]
         self.units = [f"{rng.choice(ordinals)} {rng.choice(UNIT_KINDS)}" for _ in range(600)]
         self.exercises = [f"Exercise {rng.choice(EXERCISE_FIRST)} {rng.choice(EXERCISE_SECOND)}" for _ in range(200)]
@@ -148,8 +168,22 @@ class Writer:
             "n": rng.randrange(120, 4000),
             "n2": rng.randrange(3, 60),
             "n3": rng.randrange(2, 30),
-            "month": rng.choice(("January", "February", "March", "April", "May", "June", "July", "August",
-                                 "September", "October", "November", "December")),
+            "month": rng.choice(
+                (
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                )
+            ),
             "year": rng.randrange(1990, 2024),
             "date": ap_date(when) if when else "Monday",
         }
@@ -208,12 +242,14 @@ def term_collections(plan: Plan) -> list[tuple[str, str, datetime.date, datetime
     terms = []
     start = latest_term - 4 * CURRENT_TERMS
     while start + 4 > first_year:
-        terms.append((
-            f"{start}-{start + 4} Administration (Generated)",
-            f"generated-{start}-{start + 4}-administration",
-            datetime.date(start, 1, 20),
-            datetime.date(start + 4, 1, 20),
-        ))
+        terms.append(
+            (
+                f"{start}-{start + 4} Administration (Generated)",
+                f"generated-{start}-{start + 4}-administration",
+                datetime.date(start, 1, 20),
+                datetime.date(start + 4, 1, 20),
+            )
+        )
         start -= 4
     return terms
 
@@ -246,20 +282,60 @@ class Rows:
     """The rows of every table, as tuples in the column order of `*_FIELDS`, produced lazily."""
 
     STORY_FIELDS = (
-        "id", "headline", "slug", "label", "summary", "byline", "body", "status", "published_at", "expires_at",
-        "archive_status", "collection_id", "archived_at", "created_by_id", "created_at", "updated_at", "version",
+        "id",
+        "headline",
+        "slug",
+        "label",
+        "summary",
+        "byline",
+        "body",
+        "status",
+        "published_at",
+        "expires_at",
+        "archive_status",
+        "collection_id",
+        "archived_at",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+        "version",
     )
     PHOTO_FIELDS = (
-        "id", "original", "width", "height", "file_size", "file_hash", "renditions", "virin", "virin_notes",
-        "title", "caption", "alt_text", "photographer", "credit", "date_taken", "place", "keywords",
-        "metadata_sources", "uploaded_by_id", "created_at", "updated_at",
+        "id",
+        "original",
+        "width",
+        "height",
+        "file_size",
+        "file_hash",
+        "renditions",
+        "virin",
+        "virin_notes",
+        "title",
+        "caption",
+        "alt_text",
+        "photographer",
+        "credit",
+        "date_taken",
+        "place",
+        "keywords",
+        "metadata_sources",
+        "uploaded_by_id",
+        "created_at",
+        "updated_at",
     )
     PLACEMENT_FIELDS = ("story_id", "photo_id", "after_paragraph", "order", "caption")
     STORY_TAG_FIELDS = ("story_id", "tag_id")
     RELATED_FIELDS = ("from_story_id", "to_story_id")
 
-    def __init__(self, plan: Plan, *, first_story_id: int, first_photo_id: int, tag_ids: list[int],
-                 collections: list[tuple[int, datetime.datetime, datetime.datetime]]):
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        first_story_id: int,
+        first_photo_id: int,
+        tag_ids: list[int],
+        collections: list[tuple[int, datetime.datetime, datetime.datetime]],
+    ):
         self.plan = plan
         self.writer = Writer(plan)
         self.times = publication_times(plan)
@@ -313,10 +389,23 @@ class Rows:
                         archived_at = before + datetime.timedelta(days=30)
                         break
             yield (
-                story_id, headline, f"{slug_words(headline)[:150]}-{story_id}",
-                rng.choices(labels, weights)[0], summary, rng.choice(writer.writers), body, status,
-                published_at, None, archive_status, collection_id, archived_at, None, written,
-                published_at or written, 1,
+                story_id,
+                headline,
+                f"{slug_words(headline)[:150]}-{story_id}",
+                rng.choices(labels, weights)[0],
+                summary,
+                rng.choice(writer.writers),
+                body,
+                status,
+                published_at,
+                None,
+                archive_status,
+                collection_id,
+                archived_at,
+                None,
+                written,
+                published_at or written,
+                1,
             )
 
     def photos(self):
@@ -347,12 +436,45 @@ class Rows:
                 f"{photographer.split(' ', 1)[-1] if credit == 'DOD' else 'A service member'} with the {unit} "
                 f"{action} during {exercise} in {city}, {state}, {ap_date(taken)}."
             )
-            keywords = ", ".join(rng.sample(("training", "readiness", "exercise", "community", "medical",
-                                              "aviation", "engineers", "ceremony", "logistics", "partnership"), 3))
+            keywords = ", ".join(
+                rng.sample(
+                    (
+                        "training",
+                        "readiness",
+                        "exercise",
+                        "community",
+                        "medical",
+                        "aviation",
+                        "engineers",
+                        "ceremony",
+                        "logistics",
+                        "partnership",
+                    ),
+                    3,
+                )
+            )
             yield (
-                self.first_photo_id + index, "", 0, 0, 0, "", {}, virin, "", rng.choice(PHOTO_TITLES), caption,
-                alt_text, photographer, credit, taken, f"{city}, {state}, United States", keywords, {}, None,
-                taken_at, taken_at,
+                self.first_photo_id + index,
+                "",
+                0,
+                0,
+                0,
+                "",
+                {},
+                virin,
+                "",
+                rng.choice(PHOTO_TITLES),
+                caption,
+                alt_text,
+                photographer,
+                credit,
+                taken,
+                f"{city}, {state}, United States",
+                keywords,
+                {},
+                None,
+                taken_at,
+                taken_at,
             )
 
     def placements(self):
@@ -429,12 +551,24 @@ def generate(plan: Plan, *, progress=None) -> Generated:
         write = _copy if connection.vendor == "postgresql" else _bulk_create
         done.stories = write(Story, Rows.STORY_FIELDS, rows.stories(), progress(total=plan.stories, desc="stories"))
         done.photos = write(PhotoAsset, Rows.PHOTO_FIELDS, rows.photos(), progress(total=plan.photos, desc="photos"))
-        done.placements = write(PhotoPlacement, Rows.PLACEMENT_FIELDS, rows.placements(),
-                                progress(total=plan.stories * PHOTOS_PER_STORY, desc="placed photos"))
-        done.story_tags = write(Story.tags.through, Rows.STORY_TAG_FIELDS, rows.story_tags(),
-                                progress(total=plan.stories * 3, desc="story tags"))
-        done.related = write(Story.related_stories.through, Rows.RELATED_FIELDS, rows.related(),
-                             progress(total=plan.stories * RELATED_PER_STORY, desc="related stories"))
+        done.placements = write(
+            PhotoPlacement,
+            Rows.PLACEMENT_FIELDS,
+            rows.placements(),
+            progress(total=plan.stories * PHOTOS_PER_STORY, desc="placed photos"),
+        )
+        done.story_tags = write(
+            Story.tags.through,
+            Rows.STORY_TAG_FIELDS,
+            rows.story_tags(),
+            progress(total=plan.stories * 3, desc="story tags"),
+        )
+        done.related = write(
+            Story.related_stories.through,
+            Rows.RELATED_FIELDS,
+            rows.related(),
+            progress(total=plan.stories * RELATED_PER_STORY, desc="related stories"),
+        )
         _reset_sequences()
     if index_in_use() and plan.stories:
         done.search_documents = write_search_documents(rows, progress(total=plan.stories, desc="search index"))
@@ -488,9 +622,7 @@ def _bulk_load(models):
 
 
 def _fast_compression(cursor, *, local: bool):
-    cursor.execute(
-        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-    )
+    cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
     if cursor.fetchone()[0]:
         cursor.execute(f"SET {'LOCAL ' if local else ''}default_toast_compression = 'lz4'")
 
@@ -527,14 +659,21 @@ def _collections(plan: Plan) -> list[tuple[int, datetime.datetime, datetime.date
     for name, slug, start, before in term_collections(plan):
         collection, _ = Collection.objects.get_or_create(
             slug=slug,
-            defaults={"name": name, "notice": notice, "published_after": start, "published_before": before,
-                      "description": f"Stories published from {ap_date(start)} to {ap_date(before)}."},
+            defaults={
+                "name": name,
+                "notice": notice,
+                "published_after": start,
+                "published_before": before,
+                "description": f"Stories published from {ap_date(start)} to {ap_date(before)}.",
+            },
         )
-        found.append((
-            collection.pk,
-            timezone.make_aware(datetime.datetime.combine(start, datetime.time()), datetime.UTC),
-            timezone.make_aware(datetime.datetime.combine(before, datetime.time()), datetime.UTC),
-        ))
+        found.append(
+            (
+                collection.pk,
+                timezone.make_aware(datetime.datetime.combine(start, datetime.time()), datetime.UTC),
+                timezone.make_aware(datetime.datetime.combine(before, datetime.time()), datetime.UTC),
+            )
+        )
     return found
 
 
@@ -553,17 +692,19 @@ def _copy(model, fields, rows, bar) -> int:
     # JSON values go as their text; the generated ones are all empty objects.
     json_positions = [i for i, name in enumerate(fields) if isinstance(_field(model, name), models.JSONField)]
     count = 0
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                if json_positions:
-                    row = list(row)
-                    for position in json_positions:
-                        row[position] = json.dumps(row[position])
-                copy.write_row(row)
-                count += 1
-                if not count % 10_000:
-                    bar.update(10_000)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            if json_positions:
+                row = list(row)
+                for position in json_positions:
+                    row[position] = json.dumps(row[position])
+            copy.write_row(row)
+            count += 1
+            if not count % 10_000:
+                bar.update(10_000)
     bar.update(count % 10_000)
     bar.close()
     return count
@@ -666,7 +807,7 @@ def _search_batches(rows: Rows):
         ids, bodies = [], []
         for index in range(first, min(first + COPY_BATCH, len(counts))):
             ids.append(rows.story_id(index))
-            bodies.append(",".join(map(str, numbers[start:start + counts[index]])))
+            bodies.append(",".join(map(str, numbers[start : start + counts[index]])))
             start += counts[index]
         yield ids, bodies
 
@@ -727,8 +868,15 @@ def _analyze():
     """Fresh planner statistics: without them PostgreSQL plans a million rows as if there were none."""
     if connection.vendor != "postgresql":
         return
-    tables = [Story, PhotoAsset, PhotoPlacement, Story.tags.through, Story.related_stories.through,
-              StorySearchDocument, Tag]
+    tables = [
+        Story,
+        PhotoAsset,
+        PhotoPlacement,
+        Story.tags.through,
+        Story.related_stories.through,
+        StorySearchDocument,
+        Tag,
+    ]
     with connection.cursor() as cursor:
         for model in tables:
             cursor.execute(f"ANALYZE {model._meta.db_table}")

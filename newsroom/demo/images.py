@@ -140,8 +140,12 @@ class _Painter:
         cover = cover or _mix(uniform, (0, 0, 0), 0.2)
         leg_gap = w * 0.05 if pose == "stand" else w * 0.16
         # Legs.
-        self.rrect(x - w * 0.13 - leg_gap / 2, foot_y - h * 0.46, x - leg_gap / 2, foot_y, _mix(uniform, (0, 0, 0), 0.15))
-        self.rrect(x + leg_gap / 2, foot_y - h * 0.46, x + w * 0.13 + leg_gap / 2, foot_y, _mix(uniform, (0, 0, 0), 0.15))
+        self.rrect(
+            x - w * 0.13 - leg_gap / 2, foot_y - h * 0.46, x - leg_gap / 2, foot_y, _mix(uniform, (0, 0, 0), 0.15)
+        )
+        self.rrect(
+            x + leg_gap / 2, foot_y - h * 0.46, x + w * 0.13 + leg_gap / 2, foot_y, _mix(uniform, (0, 0, 0), 0.15)
+        )
         # Boots.
         self.rect(x - w * 0.15 - leg_gap / 2, foot_y - h * 0.04, x - leg_gap / 2, foot_y, (40, 34, 28))
         self.rect(x + leg_gap / 2, foot_y - h * 0.04, x + w * 0.15 + leg_gap / 2, foot_y, (40, 34, 28))
@@ -155,23 +159,38 @@ class _Painter:
             self.rrect(x + w * 0.16, foot_y - h * 0.80, x + w * 0.26, foot_y - h * 0.48, uniform, radius=w * 0.04)
         # Head and cover (helmet or cap).
         self.ellipse(x - w * 0.11, foot_y - h, x + w * 0.11, foot_y - h * 0.84, skin)
-        self.draw.chord(self.box(x - w * 0.13, foot_y - h * 1.02, x + w * 0.13, foot_y - h * 0.88), 180, 360, fill=cover)
+        self.draw.chord(
+            self.box(x - w * 0.13, foot_y - h * 1.02, x + w * 0.13, foot_y - h * 0.88), 180, 360, fill=cover
+        )
         if carrying:
             self.rrect(x + w * 0.18, foot_y - h * 0.70, x + w * 0.52, foot_y - h * 0.55, carrying, radius=w * 0.03)
 
     def squad(self, x0, x1, foot_y, height, uniforms, count, **kwargs):
         for i in range(count):
             x = x0 + (x1 - x0) * (i + self.rng.uniform(0.2, 0.8)) / count
-            self.person(x, foot_y + self.rng.uniform(-0.005, 0.005), height * self.rng.uniform(0.94, 1.04),
-                        _jitter(self.rng, self.rng.choice(uniforms), 6), **kwargs)
+            self.person(
+                x,
+                foot_y + self.rng.uniform(-0.005, 0.005),
+                height * self.rng.uniform(0.94, 1.04),
+                _jitter(self.rng, self.rng.choice(uniforms), 6),
+                **kwargs,
+            )
 
     def ship(self, x, waterline, length, *, hull=(110, 116, 124), upper=None, stripe=None, cross=False, height=0.12):
         """A ship in profile, bow to the right; `length` as a fraction of the width."""
         upper = upper or _mix(hull, (255, 255, 255), 0.25)
         L, H = length, height * length
         dark = _mix(hull, (0, 0, 0), 0.35)
-        self.poly([(x, waterline - H * 0.35), (x + L * 0.92, waterline - H * 0.35), (x + L, waterline - H * 0.42),
-                   (x + L * 0.9, waterline + H * 0.02), (x + L * 0.04, waterline + H * 0.02)], hull)
+        self.poly(
+            [
+                (x, waterline - H * 0.35),
+                (x + L * 0.92, waterline - H * 0.35),
+                (x + L, waterline - H * 0.42),
+                (x + L * 0.9, waterline + H * 0.02),
+                (x + L * 0.04, waterline + H * 0.02),
+            ],
+            hull,
+        )
         self.rect(x + L * 0.02, waterline - H * 0.02, x + L * 0.9, waterline + H * 0.02, dark)
         self.rect(x + L * 0.30, waterline - H * 0.70, x + L * 0.66, waterline - H * 0.35, upper)
         self.rect(x + L * 0.40, waterline - H * 0.95, x + L * 0.58, waterline - H * 0.70, upper)
@@ -181,10 +200,24 @@ class _Painter:
             wx = x + L * (0.33 + i * 0.05)
             self.rect(wx, waterline - H * 0.62, wx + L * 0.02, waterline - H * 0.55, _mix(upper, (20, 30, 40), 0.6))
         if stripe:
-            self.poly([(x + L * 0.70, waterline - H * 0.35), (x + L * 0.76, waterline - H * 0.35),
-                       (x + L * 0.70, waterline), (x + L * 0.64, waterline)], stripe)
-            self.poly([(x + L * 0.78, waterline - H * 0.35), (x + L * 0.80, waterline - H * 0.35),
-                       (x + L * 0.74, waterline), (x + L * 0.72, waterline)], (30, 60, 120))
+            self.poly(
+                [
+                    (x + L * 0.70, waterline - H * 0.35),
+                    (x + L * 0.76, waterline - H * 0.35),
+                    (x + L * 0.70, waterline),
+                    (x + L * 0.64, waterline),
+                ],
+                stripe,
+            )
+            self.poly(
+                [
+                    (x + L * 0.78, waterline - H * 0.35),
+                    (x + L * 0.80, waterline - H * 0.35),
+                    (x + L * 0.74, waterline),
+                    (x + L * 0.72, waterline),
+                ],
+                (30, 60, 120),
+            )
         if cross:
             k = self.h / self.w
             for cx in (x + L * 0.16, x + L * 0.78):
@@ -199,30 +232,68 @@ class _Painter:
         dark = _mix(colour, (0, 0, 0), 0.3)
         self.rrect(x, y - L * 0.05 * k, x + L * 0.82, y + L * 0.04 * k, colour, radius=L * 0.04)
         self.ellipse(x - L * 0.03, y - L * 0.045 * k, x + L * 0.08, y + L * 0.04 * k, colour)
-        self.poly([(x + L * 0.74, y - L * 0.04 * k), (x + L * 0.86, y - L * 0.17 * k), (x + L * 0.93, y - L * 0.17 * k),
-                   (x + L * 0.91, y - L * 0.02 * k), (x + L * 0.84, y + L * 0.02 * k)], colour)
-        self.poly([(x + L * 0.80, y - L * 0.035 * k), (x + L * 0.95, y - L * 0.045 * k), (x + L * 0.95, y - L * 0.025 * k),
-                   (x + L * 0.82, y - L * 0.02 * k)], dark)
+        self.poly(
+            [
+                (x + L * 0.74, y - L * 0.04 * k),
+                (x + L * 0.86, y - L * 0.17 * k),
+                (x + L * 0.93, y - L * 0.17 * k),
+                (x + L * 0.91, y - L * 0.02 * k),
+                (x + L * 0.84, y + L * 0.02 * k),
+            ],
+            colour,
+        )
+        self.poly(
+            [
+                (x + L * 0.80, y - L * 0.035 * k),
+                (x + L * 0.95, y - L * 0.045 * k),
+                (x + L * 0.95, y - L * 0.025 * k),
+                (x + L * 0.82, y - L * 0.02 * k),
+            ],
+            dark,
+        )
         self.rrect(x + L * 0.32, y - L * 0.07 * k, x + L * 0.56, y - L * 0.04 * k, dark, radius=L * 0.01)
         for ex in (0.34, 0.47):
             self.rrect(x + L * ex, y - L * 0.04 * k, x + L * (ex + 0.07), y - L * 0.015 * k, dark, radius=L * 0.008)
         for wx in range(8):
-            self.ellipse(x + L * (0.12 + wx * 0.03), y - L * 0.02 * k, x + L * (0.13 + wx * 0.03), y - L * 0.005 * k, (40, 46, 54))
+            self.ellipse(
+                x + L * (0.12 + wx * 0.03),
+                y - L * 0.02 * k,
+                x + L * (0.13 + wx * 0.03),
+                y - L * 0.005 * k,
+                (40, 46, 54),
+            )
         self.rect(x + L * 0.03, y - L * 0.03 * k, x + L * 0.07, y - L * 0.012 * k, (40, 46, 54))
         # Landing gear.
         for gx in (0.06, 0.40, 0.50):
             self.ellipse(x + L * gx, y + L * 0.035 * k, x + L * (gx + 0.035), y + L * 0.07 * k, (30, 30, 32))
         if door_open:
-            self.poly([(x + L * 0.74, y + L * 0.04 * k), (x + L * 0.80, y + L * 0.04 * k), (x + L * 0.88, y + L * 0.07 * k),
-                       (x + L * 0.80, y + L * 0.075 * k)], dark)
+            self.poly(
+                [
+                    (x + L * 0.74, y + L * 0.04 * k),
+                    (x + L * 0.80, y + L * 0.04 * k),
+                    (x + L * 0.88, y + L * 0.07 * k),
+                    (x + L * 0.80, y + L * 0.075 * k),
+                ],
+                dark,
+            )
 
     def tent(self, x, foot_y, width, colour):
         k = self.w / self.h
         h = width * 0.42 * k
-        self.poly([(x, foot_y), (x + width * 0.12, foot_y - h * 0.7), (x + width * 0.5, foot_y - h),
-                   (x + width * 0.88, foot_y - h * 0.7), (x + width, foot_y)], colour)
-        self.poly([(x + width * 0.40, foot_y), (x + width * 0.5, foot_y - h * 0.62), (x + width * 0.60, foot_y)],
-                  _mix(colour, (0, 0, 0), 0.45))
+        self.poly(
+            [
+                (x, foot_y),
+                (x + width * 0.12, foot_y - h * 0.7),
+                (x + width * 0.5, foot_y - h),
+                (x + width * 0.88, foot_y - h * 0.7),
+                (x + width, foot_y),
+            ],
+            colour,
+        )
+        self.poly(
+            [(x + width * 0.40, foot_y), (x + width * 0.5, foot_y - h * 0.62), (x + width * 0.60, foot_y)],
+            _mix(colour, (0, 0, 0), 0.45),
+        )
 
     def flag(self, x, top, height):
         k = self.w / self.h
@@ -256,8 +327,15 @@ def _excavator(p: _Painter, x, y, scale):
     p.rrect(x - s * 0.42, y - s * 0.42 * k, x + s * 0.45, y - s * 0.16 * k, yellow, radius=s * 0.03)
     p.rect(x - s * 0.40, y - s * 0.72 * k, x + s * 0.02, y - s * 0.40 * k, yellow)
     p.rect(x - s * 0.35, y - s * 0.67 * k, x - s * 0.03, y - s * 0.46 * k, (70, 92, 110))
-    p.line([(x - s * 0.30, y - s * 0.40 * k), (x - s * 0.85, y - s * 0.95 * k), (x - s * 1.25, y - s * 0.25 * k)], yellow, s * 0.09)
-    p.poly([(x - s * 1.40, y - s * 0.30 * k), (x - s * 1.12, y - s * 0.30 * k), (x - s * 1.22, y - s * 0.05 * k)], (60, 60, 60))
+    p.line(
+        [(x - s * 0.30, y - s * 0.40 * k), (x - s * 0.85, y - s * 0.95 * k), (x - s * 1.25, y - s * 0.25 * k)],
+        yellow,
+        s * 0.09,
+    )
+    p.poly(
+        [(x - s * 1.40, y - s * 0.30 * k), (x - s * 1.12, y - s * 0.30 * k), (x - s * 1.22, y - s * 0.05 * k)],
+        (60, 60, 60),
+    )
 
 
 def _levee(p: _Painter):
@@ -281,10 +359,16 @@ def _levee(p: _Painter):
         x -= 0.02 + t * 0.20
         p.rrect(x - size, y - size * 0.55, x + size, y, _jitter(p.rng, (196, 178, 132), 12), radius=size * 0.3)
     _excavator(p, crest(0.10)[0] + 0.10, crest(0.10)[1] + 0.01, 0.07)
-    for i, t in enumerate((0.16, 0.22, 0.29, 0.37, 0.47, 0.60)):
+    for t in (0.16, 0.22, 0.29, 0.37, 0.47, 0.60):
         x, y = crest(t)
-        p.person(x - 0.02 - t * 0.08, y, 0.05 + t * 0.45, _jitter(p.rng, p.rng.choice(CAMO), 6),
-                 pose="reach", carrying=(196, 178, 132))
+        p.person(
+            x - 0.02 - t * 0.08,
+            y,
+            0.05 + t * 0.45,
+            _jitter(p.rng, p.rng.choice(CAMO), 6),
+            pose="reach",
+            carrying=(196, 178, 132),
+        )
     x, y = crest(0.75)
     height = 0.05 + 0.75 * 0.45
     p.person(x + 0.12, y, height, _jitter(p.rng, CAMO[0]), cover=(236, 236, 236))
@@ -318,11 +402,15 @@ def _fleet(p: _Painter):
     p.sky("overcast", horizon)
     p.clouds(0.02, horizon - 0.08, 16, (176, 182, 190), 160)
     p.water(horizon, 1.0, (70, 84, 96), (34, 44, 56), streaks=140, streak_colour=(120, 130, 140))
-    for i, (x, depth) in enumerate(((0.70, 0.0), (0.50, 0.05), (0.28, 0.11), (0.05, 0.19), (-0.22, 0.30))):
+    for x, depth in ((0.70, 0.0), (0.50, 0.05), (0.28, 0.11), (0.05, 0.19), (-0.22, 0.30)):
         length = 0.14 + depth * 1.4
         shade = _mix((120, 126, 132), (88, 94, 102), depth * 3)
         p.ship(x, horizon + 0.02 + depth, length, hull=shade, height=0.2)
-        p.line([(x - length * 0.4, horizon + 0.025 + depth), (x, horizon + 0.02 + depth)], (200, 206, 210), 0.002 + depth * 0.01)
+        p.line(
+            [(x - length * 0.4, horizon + 0.025 + depth), (x, horizon + 0.02 + depth)],
+            (200, 206, 210),
+            0.002 + depth * 0.01,
+        )
 
 
 def _cutter(p: _Painter):
@@ -331,7 +419,10 @@ def _cutter(p: _Painter):
     p.clouds(0.04, 0.30, 7)
     p.ridge(horizon - 0.005, 0.02, (100, 120, 110), bottom=horizon + 0.005)
     # A breakwater and the harbour light.
-    p.poly([(0.0, horizon + 0.03), (0.22, horizon + 0.025), (0.22, horizon + 0.045), (0.0, horizon + 0.05)], (120, 116, 108))
+    p.poly(
+        [(0.0, horizon + 0.03), (0.22, horizon + 0.025), (0.22, horizon + 0.045), (0.0, horizon + 0.05)],
+        (120, 116, 108),
+    )
     p.rect(0.19, horizon - 0.06, 0.205, horizon + 0.03, (236, 236, 236))
     p.rect(0.187, horizon - 0.075, 0.208, horizon - 0.06, (200, 40, 40))
     p.water(horizon + 0.005, 1.0, (48, 110, 156), (22, 64, 104), streaks=110)
@@ -419,7 +510,7 @@ def _tents(p: _Painter):
         p.line([(x, horizon + 0.06), (x + 0.015, horizon - 0.16)], (110, 86, 60), 0.008)
         for dx, dy in ((-0.06, 0.04), (0.06, 0.04), (-0.04, -0.02), (0.05, -0.02), (0.0, -0.04)):
             p.line([(x + 0.015, horizon - 0.16), (x + 0.015 + dx, horizon - 0.16 + dy)], (50, 110, 60), 0.007)
-    for i, x in enumerate((0.38, 0.62)):
+    for x in (0.38, 0.62):
         p.tent(x, horizon + 0.22, 0.26, (236, 232, 222))
     p.squad(0.20, 0.80, 0.90, 0.30, NAVY_BLUE, 4, carrying=(180, 140, 90))
 
@@ -450,7 +541,12 @@ def _interior(p: _Painter, kind):
     wall = p.rng.choice(((214, 208, 190), (200, 208, 204), (220, 216, 206)))
     floor_y = 0.62 if kind != "shelter" else 0.50
     p.gradient(_mix(wall, (255, 255, 255), 0.15), _mix(wall, (0, 0, 0), 0.1), 0, floor_y)
-    p.gradient((150, 120, 86) if kind == "shelter" else (176, 178, 180), (120, 96, 70) if kind == "shelter" else (140, 142, 146), floor_y, 1.0)
+    p.gradient(
+        (150, 120, 86) if kind == "shelter" else (176, 178, 180),
+        (120, 96, 70) if kind == "shelter" else (140, 142, 146),
+        floor_y,
+        1.0,
+    )
     # Windows letting in daylight.
     for i in range(3 if kind == "shelter" else 1):
         x = 0.12 + i * 0.3 if kind == "shelter" else 0.62

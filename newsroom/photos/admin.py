@@ -6,23 +6,21 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
+from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE
+from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.photos.forms import PREVIEW_SIZE, PhotoAssetForm, pending_name, virin_date_warning
 from newsroom.photos.imaging import UploadRefused, preview_jpeg
 from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, PhotoAsset, originals_storage
 from newsroom.photos.services import photo_save, photos_update_credit
 from newsroom.photos.virin import SERVICES, parse_virin
-from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE
-from newsroom.core.pagination import EstimatedCountPaginator
-
 
 # The start of a VIRIN, at least its date and service letter: "210614-A", "210614-a-kx193-10".
 _VIRIN_START = re.compile(r"\d{6}-[A-Z](?:-[A-Z0-9]{0,5}(?:-[A-Z0-9]{0,4}(?:-[A-Z]{0,2})?)?)?", re.IGNORECASE)
@@ -50,7 +48,10 @@ def thumbnail(photo, width=96, alt=""):
         return missing("No image")
     return format_html(
         '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
-        photo.public_url("thumb.jpg"), alt, width, round(width * entry["height"] / entry["width"]),
+        photo.public_url("thumb.jpg"),
+        alt,
+        width,
+        round(width * entry["height"] / entry["width"]),
     )
 
 
@@ -99,9 +100,12 @@ class YearFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         year = int(self.value())
-        return queryset.filter(**{
-            f"{self.field}__gte": self.start_of_year(year), f"{self.field}__lt": self.start_of_year(year + 1),
-        })
+        return queryset.filter(
+            **{
+                f"{self.field}__gte": self.start_of_year(year),
+                f"{self.field}__lt": self.start_of_year(year + 1),
+            }
+        )
 
 
 class YearTakenFilter(YearFilter):
@@ -194,8 +198,15 @@ class PhotoAssetAdmin(admin.ModelAdmin):
         css = {"all": ["css/admin-photos.css"]}
 
     readonly_fields = [
-        "checks", "what_the_virin_says", "width", "height", "file_size",
-        "file_hash", "from_the_file", "uploaded_by", "created_at",
+        "checks",
+        "what_the_virin_says",
+        "width",
+        "height",
+        "file_size",
+        "file_hash",
+        "from_the_file",
+        "uploaded_by",
+        "created_at",
     ]
     # The picture first, and its alt text right beside it.
     describe = ["preview", "alt_text", "virin", "title", "caption"]
@@ -213,10 +224,15 @@ class PhotoAssetAdmin(admin.ModelAdmin):
         fieldsets = [(None, {"fields": [*self.describe, *checks]}), self.credit]
         if self.has_change_permission(request, obj):
             fieldsets.append(("Replace the image", {"fields": ["original", "pending_upload"]}))
-        fieldsets.append(("About the file", {
-            "fields": [*self.about, "width", "height", "file_size", "file_hash", "uploaded_by", "created_at"],
-            "classes": ["collapse"],
-        }))
+        fieldsets.append(
+            (
+                "About the file",
+                {
+                    "fields": [*self.about, "width", "height", "file_size", "file_hash", "uploaded_by", "created_at"],
+                    "classes": ["collapse"],
+                },
+            )
+        )
         return fieldsets
 
     def get_urls(self):

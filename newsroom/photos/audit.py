@@ -24,11 +24,11 @@ from dataclasses import asdict, dataclass
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from newsroom.core.apstyle import ap_date
 from newsroom.photos.imaging import public_file_problems
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import file_sha256
 from newsroom.photos.virin import VirinError, parse_virin
-from newsroom.core.apstyle import ap_date
 
 # Code -> the heading its findings are listed under, in the order they are reported.
 CHECKS = {
@@ -109,15 +109,24 @@ def audit_photo(photo: PhotoAsset, *, checks=tuple(CHECKS)) -> list[Finding]:
     _check_virin(photo, found)
     if not photo.alt_text.strip():
         found("alt-text", "No alt text.", "Describe what is in the picture in one line, in the admin's Alt text field.")
-    missing = [name for name, value in (("photographer", photo.photographer), ("credit organization", photo.credit))
-               if not value.strip()]
+    missing = [
+        name
+        for name, value in (("photographer", photo.photographer), ("credit organization", photo.credit))
+        if not value.strip()
+    ]
     if missing:
-        found("credit", f"No {' and no '.join(missing)}.",
-              "Fill in Photographer and Credit (organization) as the photo is credited, e.g. "
-              "“Staff Sgt. Maria Delgado” and “Army”.")
+        found(
+            "credit",
+            f"No {' and no '.join(missing)}.",
+            "Fill in Photographer and Credit (organization) as the photo is credited, e.g. "
+            "“Staff Sgt. Maria Delgado” and “Army”.",
+        )
     if not photo.original:
-        found("no-image", "The record has no image file (it was imported without one).",
-              "Upload the photo's file in the admin; its public copies are made on save.")
+        found(
+            "no-image",
+            "The record has no image file (it was imported without one).",
+            "Upload the photo's file in the admin; its public copies are made on save.",
+        )
         return findings
     if {"file-missing", "hash-mismatch"} & set(checks):
         _check_original(photo, found, hashing="hash-mismatch" in checks)
@@ -130,18 +139,26 @@ def _check_virin(photo, found):
     try:
         virin = parse_virin(photo.virin, lenient=True)
     except VirinError as error:
-        found("virin-invalid", str(error),
-              "Correct the VIRIN in the admin from the photographer's record (the file name or the caption).")
+        found(
+            "virin-invalid",
+            str(error),
+            "Correct the VIRIN in the admin from the photographer's record (the file name or the caption).",
+        )
         return
     if virin.legacy_reasons:
-        found("virin-legacy", f"Legacy VIRIN: {' '.join(virin.legacy_reasons)}",
-              "Stories using it cannot be published: enter the VIRIN in today's form in the admin, "
-              "from the photographer's record.")
+        found(
+            "virin-legacy",
+            f"Legacy VIRIN: {' '.join(virin.legacy_reasons)}",
+            "Stories using it cannot be published: enter the VIRIN in today's form in the admin, "
+            "from the photographer's record.",
+        )
     if photo.date_taken and virin.date_shot != photo.date_taken:
-        found("virin-date",
-              f"The VIRIN says the photo was shot on {ap_date(virin.date_shot)}; its date taken is "
-              f"{ap_date(photo.date_taken)}.",
-              "Check which is right and correct the date taken or the VIRIN in the admin.")
+        found(
+            "virin-date",
+            f"The VIRIN says the photo was shot on {ap_date(virin.date_shot)}; its date taken is "
+            f"{ap_date(photo.date_taken)}.",
+            "Check which is right and correct the date taken or the VIRIN in the admin.",
+        )
 
 
 def _check_original(photo, found, *, hashing):
@@ -150,13 +167,20 @@ def _check_original(photo, found, *, hashing):
         with storage.open(name, "rb") as original:
             digest = file_sha256(original) if hashing else None
     except FileNotFoundError:
-        found("file-missing", f"The original {name} is not in private storage (PRIVATE_MEDIA_ROOT).",
-              "Restore it from a backup, or upload the photo's file again in the admin.", name)
+        found(
+            "file-missing",
+            f"The original {name} is not in private storage (PRIVATE_MEDIA_ROOT).",
+            "Restore it from a backup, or upload the photo's file again in the admin.",
+            name,
+        )
         return
     if digest is not None and digest != photo.file_hash:
-        found("hash-mismatch",
-              f"The original {name} has changed since upload: SHA-256 {digest[:12]}…, recorded {photo.file_hash[:12]}….",
-              "Restore the original from a backup, or upload it again in the admin if the new file is right.", name)
+        found(
+            "hash-mismatch",
+            f"The original {name} has changed since upload: SHA-256 {digest[:12]}…, recorded {photo.file_hash[:12]}….",
+            "Restore the original from a backup, or upload it again in the admin if the new file is right.",
+            name,
+        )
 
 
 def _check_public_copies(photo, found):
@@ -167,8 +191,17 @@ def _check_public_copies(photo, found):
     for copy in public_copies(photo):
         label = "full-size" if copy.key == "full" else copy.key
         if copy.problems is None:
-            found("file-missing", f"The {label} public copy {copy.name} is not in storage (MEDIA_ROOT).",
-                  remake, copy.name)
+            found(
+                "file-missing",
+                f"The {label} public copy {copy.name} is not in storage (MEDIA_ROOT).",
+                remake,
+                copy.name,
+            )
         elif "GPS position" in copy.problems:
-            found("gps", f"The {label} public copy {copy.name} carries a GPS position: it tells readers where "
-                  "the photo was taken.", remake, copy.name)
+            found(
+                "gps",
+                f"The {label} public copy {copy.name} carries a GPS position: it tells readers where "
+                "the photo was taken.",
+                remake,
+                copy.name,
+            )

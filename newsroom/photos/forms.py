@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 
+from newsroom.core.apstyle import ap_date
 from newsroom.photos.metadata import read_photo_metadata
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.photos.services import (
@@ -25,7 +26,6 @@ from newsroom.photos.services import (
 )
 from newsroom.photos.virin import VirinError, normalise_virin, parse_virin
 from newsroom.photos.widgets import PhotoFileInput, PhotoPreview
-from newsroom.core.apstyle import ap_date
 
 PENDING_SALT = "newsroom.photos.pending-upload"
 PENDING_FOLDER = "pending"
@@ -84,8 +84,16 @@ class PhotoAssetForm(forms.ModelForm):
     class Meta:
         model = PhotoAsset
         fields = [
-            "original", "virin", "title", "caption", "alt_text",
-            "photographer", "credit", "date_taken", "place", "keywords",
+            "original",
+            "virin",
+            "title",
+            "caption",
+            "alt_text",
+            "photographer",
+            "credit",
+            "date_taken",
+            "place",
+            "keywords",
         ]
         # Alt text is read whole before it is saved: a line as wide as the form, not a short box.
         widgets = {"original": PhotoFileInput, "alt_text": forms.TextInput(attrs={"class": "vLargeTextField"})}
@@ -140,7 +148,9 @@ class PhotoAssetForm(forms.ModelForm):
             widget.note = "The file you chose, not saved yet."
         elif copy and self.instance.has_image:
             widget.image = {
-                "src": self.instance.public_url("w480.jpg"), "width": copy["width"], "height": copy["height"],
+                "src": self.instance.public_url("w480.jpg"),
+                "width": copy["width"],
+                "height": copy["height"],
             }
             widget.note = "As readers see it."
         elif self.instance.pk:
@@ -204,12 +214,15 @@ class PhotoAssetForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self._copies_cannot_be_remade():
-            self.add_error("original", forms.ValidationError(
-                "This photo’s original file is missing from private storage, so its public copies cannot be "
-                "made again with these changes. Choose the file under “Replace the image”, or leave the VIRIN, "
-                "title, caption, photographer and credit as they were.",
-                code="original_missing",
-            ))
+            self.add_error(
+                "original",
+                forms.ValidationError(
+                    "This photo’s original file is missing from private storage, so its public copies cannot be "
+                    "made again with these changes. Choose the file under “Replace the image”, or leave the VIRIN, "
+                    "title, caption, photographer and credit as they were.",
+                    code="original_missing",
+                ),
+            )
         if self.filled_from_file and not self.errors:
             # Values read from a file deserve an editor's look before they go public: one more
             # round, which the admin shows as a notice rather than as an error.
@@ -234,8 +247,10 @@ class PhotoAssetForm(forms.ModelForm):
     @property
     def only_asks_for_review(self) -> bool:
         """Nothing is wrong: the form only wants the editor to check values it read from the file."""
-        return bool(self.review_notes) and list(self.errors) == [NON_FIELD_ERRORS] and (
-            len(self.errors[NON_FIELD_ERRORS]) == len(self.review_notes)
+        return (
+            bool(self.review_notes)
+            and list(self.errors) == [NON_FIELD_ERRORS]
+            and (len(self.errors[NON_FIELD_ERRORS]) == len(self.review_notes))
         )
 
     def _get_validation_exclusions(self):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from defusedxml import ElementTree as SafeET  # XMP is untrusted XML: no entities, no DTD tricks
 from PIL import Image, IptcImagePlugin
 
+
 @dataclass(frozen=True)
 class PhotoMetadata:
     virin: str = ""  # as found (stripped); not validated here

@@ -5,9 +5,9 @@ from django.core.files.storage import default_storage, storages
 from django.db import models
 from django.db.models.functions import Upper
 
-from newsroom.photos.virin import validate_virin
-from newsroom.core.indexes import PrefixIndex
 from newsroom.core.addresses import address
+from newsroom.core.indexes import PrefixIndex
+from newsroom.photos.virin import validate_virin
 
 
 def originals_storage():
@@ -50,9 +50,7 @@ class PhotoAsset(models.Model):
     width = models.PositiveIntegerField("width in pixels", editable=False, default=0)
     height = models.PositiveIntegerField("height in pixels", editable=False, default=0)
     file_size = models.PositiveBigIntegerField("original's size in bytes", editable=False, default=0)
-    file_hash = models.CharField(
-        "SHA-256 of the original", max_length=64, editable=False, blank=True, db_index=True
-    )
+    file_hash = models.CharField("SHA-256 of the original", max_length=64, editable=False, blank=True, db_index=True)
     # Public copies, by file name ("full", "w800.webp", "thumb.jpg", ...): storage name, width,
     # height and size of each. Pages read this instead of touching files while a reader waits.
     renditions = models.JSONField("public copies", default=dict, blank=True, editable=False)
@@ -96,9 +94,7 @@ class PhotoAsset(models.Model):
         blank=True,
         help_text="The unit or organization credited, for example “Army” or “DOD”.",
     )
-    date_taken = models.DateField(
-        "date taken", null=True, blank=True, help_text="The day the photo was shot."
-    )
+    date_taken = models.DateField("date taken", null=True, blank=True, help_text="The day the photo was shot.")
     place = models.CharField(
         max_length=200, blank=True, help_text="Where it was shot, for example “Baton Rouge, Louisiana, United States”."
     )

@@ -13,7 +13,7 @@ def capped_count(photos) -> int:
 
 
 def photos_label(count: int) -> str:
-    """"1 photo", "12 photos", "more than 1,000 photos"."""
+    """ "1 photo", "12 photos", "more than 1,000 photos"."""
     if count > COUNTED_UP_TO:
         return f"more than {COUNTED_UP_TO:,} photos"
     return f"{count:,} photo{'' if count == 1 else 's'}"

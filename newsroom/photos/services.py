@@ -35,9 +35,7 @@ def file_sha256(file) -> str:
 def inspect_photo_upload(file):
     """Check an upload against the site's limits; a ValidationError says what is wrong."""
     try:
-        return inspect_upload(
-            file, max_bytes=settings.PHOTO_MAX_UPLOAD_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS
-        )
+        return inspect_upload(file, max_bytes=settings.PHOTO_MAX_UPLOAD_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
     except UploadRefused as refusal:
         raise ValidationError(str(refusal), code="upload_refused") from None
 
@@ -89,8 +87,11 @@ def _write_public_files(photo: PhotoAsset, source, written: list, *, overwrite=F
     a repair must not trust what is on disk.
     """
     metadata = PublicMetadata(
-        virin=photo.virin, title=photo.title, caption=photo.caption,
-        photographer=photo.photographer, credit=photo.credit,
+        virin=photo.virin,
+        title=photo.title,
+        caption=photo.caption,
+        photographer=photo.photographer,
+        credit=photo.credit,
     )
     manifest = {}
     for made in make_public_files(source, metadata=metadata):
@@ -128,8 +129,11 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> P
         photo.metadata_sources = sources_kept(photo, read_photo_metadata(upload))
 
     remake = photo.original and (
-        remake_copies or new_original or not photo.renditions
-        or before is None or any(getattr(before, field) != getattr(photo, field) for field in PUBLIC_FIELDS)
+        remake_copies
+        or new_original
+        or not photo.renditions
+        or before is None
+        or any(getattr(before, field) != getattr(photo, field) for field in PUBLIC_FIELDS)
     )
     written = []
     try:

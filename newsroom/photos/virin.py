@@ -184,8 +184,7 @@ def _parse_sequence(sequence: str, quoted: str, lenient: bool, reasons: list[str
     match = (_LEGACY_SEQUENCE if lenient else _SEQUENCE).fullmatch(sequence)
     if not match:
         raise VirinError(
-            f'Sequence "{sequence}" in {quoted} must be four digits: scene 1-9, then item 001-999 '
-            "(e.g. 1166).",
+            f'Sequence "{sequence}" in {quoted} must be four digits: scene 1-9, then item 001-999 (e.g. 1166).',
             "sequence",
         )
     scene_digit, item_digits = match.group(1), match.group(2)
@@ -194,17 +193,17 @@ def _parse_sequence(sequence: str, quoted: str, lenient: bool, reasons: list[str
     if scene_digit is None:
         reasons.append(f'Three-digit sequence "{item_digits}" (older form with no scene digit).')
     elif scene_digit == "0":
-        problems.append(
-            VirinError(f"Scene 0 in {quoted}: the first digit of the sequence must be 1-9.", "sequence")
-        )
+        problems.append(VirinError(f"Scene 0 in {quoted}: the first digit of the sequence must be 1-9.", "sequence"))
     if suffix:
         reasons.append(f'Trailing letter "{suffix}" on the sequence "{sequence}".')
     item = int(item_digits)
     if item == 0:
-        problems.append(VirinError(
-            f"Item 000 in {quoted}: the last three digits of the sequence must be 001-999.",
-            "sequence",
-        ))
+        problems.append(
+            VirinError(
+                f"Item 000 in {quoted}: the last three digits of the sequence must be 001-999.",
+                "sequence",
+            )
+        )
     _raise_all(problems)
     return int(scene_digit or 0), item, suffix
 
@@ -212,8 +211,7 @@ def _parse_sequence(sequence: str, quoted: str, lenient: bool, reasons: list[str
 def _check_country(country: str | None, quoted: str) -> None:
     if country is not None and not (_COUNTRY.fullmatch(country) and pycountry.countries.get(alpha_2=country)):
         raise VirinError(
-            f'Country "{country}" in {quoted} is not an ISO 3166 two-letter country code '
-            "(e.g. BE for Belgium).",
+            f'Country "{country}" in {quoted} is not an ISO 3166 two-letter country code (e.g. BE for Belgium).',
             "country",
         )
 
@@ -235,8 +233,7 @@ def parse_virin(text: str, *, lenient: bool = False, today: datetime.date | None
     if extension:
         if not lenient:
             raise VirinError(
-                f'{quoted} ends in the file extension "{extension.group()}"; '
-                "a VIRIN is the file name without it.",
+                f'{quoted} ends in the file extension "{extension.group()}"; a VIRIN is the file name without it.',
                 "format",
             )
         reasons.append(f'File extension "{extension.group()}" removed.')

@@ -37,9 +37,16 @@ class PhotoPreview(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         # alt="": the alt text field right beside it says what is in the picture. With nothing to
         # show yet, the script adds the picture once a file is chosen.
-        img = format_html(
-            '<img src="{}" alt="" width="{}" height="{}">', self.image["src"], self.image["width"], self.image["height"]
-        ) if self.image else ""
+        img = (
+            format_html(
+                '<img src="{}" alt="" width="{}" height="{}">',
+                self.image["src"],
+                self.image["width"],
+                self.image["height"],
+            )
+            if self.image
+            else ""
+        )
         return format_html(
             '<figure class="photo-preview" id="{}">{}<figcaption>{}</figcaption></figure>', PREVIEW_ID, img, self.note
         )

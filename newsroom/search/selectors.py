@@ -21,9 +21,7 @@ MAX_PLAIN_TERMS = 8
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 # Shaped like a VIRIN even when parse_virin refuses it (a legacy record, a typo'd date).
-_VIRIN_SHAPE = re.compile(
-    r"\d{6}-[A-Z]-[A-Z0-9]{5}-[A-Z0-9]{3,5}(?:-[A-Z]{2})?(?:\.(?:jpe?g|png|tiff?|webp))?", re.I
-)
+_VIRIN_SHAPE = re.compile(r"\d{6}-[A-Z]-[A-Z0-9]{5}-[A-Z0-9]{3,5}(?:-[A-Z]{2})?(?:\.(?:jpe?g|png|tiff?|webp))?", re.I)
 _EXTENSION = re.compile(r"\.(?:jpe?g|png|tiff?|webp)$", re.I)
 
 

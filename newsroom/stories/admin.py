@@ -13,18 +13,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from newsroom.core.addresses import on_site
+from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED
+from newsroom.core.apstyle import ap_datetime, counted
 from newsroom.core.clock import start_of_day
+from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.photos.admin import PhotoAssetAdmin, YearFilter, thumbnail, virin_prefix
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import split_paragraphs
-from newsroom.stories.models import Action, ArchiveStatus, Correction, PhotoPlacement, RelatedHeadline, Status, Story, Tag
+from newsroom.stories.models import (
+    Action,
+    ArchiveStatus,
+    Correction,
+    PhotoPlacement,
+    RelatedHeadline,
+    Status,
+    Story,
+    Tag,
+)
 from newsroom.stories.revisions import record_baseline, record_revision
-from newsroom.core.addresses import on_site
-from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED
-from newsroom.core.apstyle import ap_datetime, counted
-from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.stories.services import (
     keep_old_address,
     story_publish,
@@ -68,12 +77,13 @@ class StoryForm(forms.ModelForm):
                         "Someone else saved this story after you opened it, so your changes were not saved "
                         "(you started from version {}; it is now version {}). "
                         '<a href="{}">See what they changed</a>, then reload the story and make your edits again.',
-                        started_from, current, self._changes_since(started_from, current),
+                        started_from,
+                        current,
+                        self._changes_since(started_from, current),
                     ),
                     code="edit_conflict",
                 )
         return cleaned
-
 
     def story_changed(self) -> bool:
         """Whether the story's own fields changed (those saved apart are not the story's own)."""
@@ -234,11 +244,34 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     actions = ["publish_selected", "withdraw_selected"]
     readonly_fields = [
-        "publication", "preview_links", "paragraph_guide", "archive_status", "collection", "created_at", "updated_at",
+        "publication",
+        "preview_links",
+        "paragraph_guide",
+        "archive_status",
+        "collection",
+        "created_at",
+        "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "label", "summary", "byline", "body", "paragraph_guide", "started_from_version"]}),
-        ("Publication", {"fields": ["publication", "preview_links", "published_at", "expires_at", "tags", "related_stories"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "label",
+                    "summary",
+                    "byline",
+                    "body",
+                    "paragraph_guide",
+                    "started_from_version",
+                ]
+            },
+        ),
+        (
+            "Publication",
+            {"fields": ["publication", "preview_links", "published_at", "expires_at", "tags", "related_stories"]},
+        ),
         ("Historical collection", {"fields": ["archive_status", "collection"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -275,7 +308,11 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status in (Status.PUBLISHED, Status.WITHDRAWN) and not self.has_publish_permission(request):
+        if (
+            obj is not None
+            and obj.status in (Status.PUBLISHED, Status.WITHDRAWN)
+            and not self.has_publish_permission(request)
+        ):
             return False  # a writer sees a live story but cannot change it
         return super().has_change_permission(request, obj)
 
@@ -283,11 +320,17 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         status = obj.status if obj else Status.DRAFT
         can_publish = self.has_publish_permission(request)
         context["workflow_buttons"] = [
-            (name, label) for name, label, shown in (
+            (name, label)
+            for name, label, shown in (
                 ("_submit", "Save and submit for review", status == Status.DRAFT),
                 ("_publish", "Save and publish", can_publish and status != Status.PUBLISHED),
-                ("_return", "Save and return to draft", can_publish and status in (Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN)),
-            ) if shown
+                (
+                    "_return",
+                    "Save and return to draft",
+                    can_publish and status in (Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN),
+                ),
+            )
+            if shown
         ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
@@ -331,7 +374,9 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}">Preview as readers will see it</a><br>'
             '<a href="{}">Reviewer link</a>: copy it for someone without an account; it works until {}.',
-            preview.staff_preview_url(story), preview.reviewer_link(story), expires,
+            preview.staff_preview_url(story),
+            preview.reviewer_link(story),
+            expires,
         )
 
     @admin.display(description="Paragraphs (for placing photos)")
@@ -341,7 +386,9 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             return "Save the story to see its numbered paragraphs here."
         return format_html(
             "<ol>{}</ol>",
-            format_html_join("", "<li>{}</li>", ((text[:90] + ("…" if len(text) > 90 else ""),) for text in paragraphs)),
+            format_html_join(
+                "", "<li>{}</li>", ((text[:90] + ("…" if len(text) > 90 else ""),) for text in paragraphs)
+            ),
         )
 
     def save_model(self, request, obj, form, change):
@@ -408,7 +455,8 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         if story.is_scheduled:
             return f"Scheduled for {ap_datetime(story.published_at)}"
         return {
-            Status.IN_REVIEW: Action.SUBMITTED.label, Status.DRAFT: Action.RETURNED.label,
+            Status.IN_REVIEW: Action.SUBMITTED.label,
+            Status.DRAFT: Action.RETURNED.label,
             Status.WITHDRAWN: Action.WITHDRAWN.label,
         }.get(story.status, Action.PUBLISHED.label)
 

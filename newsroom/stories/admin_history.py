@@ -23,20 +23,20 @@ class StoryHistoryMixin:
     revisions_per_page = 50
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
             path(
                 "<path:object_id>/revisions/compare/",
                 wrap(self.revisions_compare_view),
-                name="%s_%s_revisions_compare" % info,
+                name=f"{prefix}_revisions_compare",
             ),
             path(
                 "<path:object_id>/revisions/<int:number>/restore/",
                 wrap(self.revision_restore_view),
-                name="%s_%s_revision_restore" % info,
+                name=f"{prefix}_revision_restore",
             ),
-            path("<path:object_id>/revisions/", wrap(self.revisions_view), name="%s_%s_revisions" % info),
+            path("<path:object_id>/revisions/", wrap(self.revisions_view), name=f"{prefix}_revisions"),
             *super().get_urls(),
         ]
 
@@ -75,7 +75,9 @@ class StoryHistoryMixin:
             for revision in page.object_list
         ]
         context = self._history_context(
-            request, story, "Revisions",
+            request,
+            story,
+            "Revisions",
             page=page,
             rows=rows,
             # Preselected: the newest revision against the one before it, the usual question.
@@ -97,7 +99,9 @@ class StoryHistoryMixin:
             raise Http404("No such revision of this story.")
         older, newer = _two_revisions(story, numbers)
         context = self._history_context(
-            request, story, f"Changes from revision {older.number} to revision {newer.number}",
+            request,
+            story,
+            f"Changes from revision {older.number} to revision {newer.number}",
             older=older,
             newer=newer,
             changes=revision_diff(older, newer),

@@ -3,8 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
-from newsroom.core.indexes import TrigramIndex
 from newsroom.core.addresses import address
+from newsroom.core.indexes import TrigramIndex
 
 
 class Label(models.TextChoices):
@@ -96,9 +96,7 @@ class Story(models.Model):
         "&lt;strong&gt; are kept; other markup is removed.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
-    related_stories = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, verbose_name="related stories"
-    )
+    related_stories = models.ManyToManyField("self", symmetrical=False, blank=True, verbose_name="related stories")
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(
         "publication time",
@@ -155,24 +153,29 @@ class Story(models.Model):
         indexes = [
             models.Index(fields=["status", "archive_status", "-published_at"], name="story_listing_idx"),
             models.Index(
-                fields=["-published_at", "-id", "expires_at"], name="story_current_news_idx",
+                fields=["-published_at", "-id", "expires_at"],
+                name="story_current_news_idx",
                 condition=models.Q(status=Status.PUBLISHED) & ~models.Q(archive_status=ArchiveStatus.ARCHIVED),
             ),
             models.Index(
-                fields=["label", "-published_at", "-id", "expires_at"], name="story_label_news_idx",
+                fields=["label", "-published_at", "-id", "expires_at"],
+                name="story_label_news_idx",
                 condition=models.Q(status=Status.PUBLISHED) & ~models.Q(archive_status=ArchiveStatus.ARCHIVED),
             ),
             models.Index(
-                fields=["-published_at", "-id", "expires_at"], name="story_archive_idx",
+                fields=["-published_at", "-id", "expires_at"],
+                name="story_archive_idx",
                 condition=models.Q(status=Status.PUBLISHED, archive_status=ArchiveStatus.ARCHIVED),
             ),
             models.Index(
-                fields=["collection", "-published_at", "-id", "expires_at"], name="story_collection_idx",
+                fields=["collection", "-published_at", "-id", "expires_at"],
+                name="story_collection_idx",
                 condition=models.Q(status=Status.PUBLISHED, archive_status=ArchiveStatus.ARCHIVED),
             ),
             # Search ranks among the newest matches of all published stories, archived ones too.
             models.Index(
-                fields=["-published_at", "-id", "expires_at"], name="story_published_idx",
+                fields=["-published_at", "-id", "expires_at"],
+                name="story_published_idx",
                 condition=models.Q(status=Status.PUBLISHED),
             ),
             # The admin's changelist sorted by publication time (drafts, with no date, on top),
@@ -231,7 +234,7 @@ class Story(models.Model):
     @property
     def byline_outlet(self):
         """What follows the name, as written: ", DOD News"."""
-        return self.byline.strip()[len(self.byline_name):]
+        return self.byline.strip()[len(self.byline_name) :]
 
     @property
     def label_url(self):
@@ -278,9 +281,7 @@ class PhotoPlacement(models.Model):
     """A photo placed in a story's body, after the paragraph the editor chose."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="placements")
-    photo = models.ForeignKey(
-        "photos.PhotoAsset", on_delete=models.PROTECT, related_name="placements"
-    )
+    photo = models.ForeignKey("photos.PhotoAsset", on_delete=models.PROTECT, related_name="placements")
     after_paragraph = models.PositiveSmallIntegerField(
         "after paragraph",
         default=0,
@@ -300,7 +301,9 @@ class PhotoPlacement(models.Model):
         ordering = ["after_paragraph", "order", "id"]
         constraints = [
             models.UniqueConstraint(
-                "story", "photo", name="placement_photo_once_per_story",
+                "story",
+                "photo",
+                name="placement_photo_once_per_story",
                 violation_error_message="This photo is already placed in the story.",
             ),
         ]

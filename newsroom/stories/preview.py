@@ -7,8 +7,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.stories.models import Status
 from newsroom.core.apstyle import ap_datetime
+from newsroom.stories.models import Status
 
 SALT = "newsroom.stories.preview"
 LINK_LIFETIME = datetime.timedelta(days=settings.PREVIEW_LINK_DAYS)

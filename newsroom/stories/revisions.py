@@ -9,9 +9,7 @@ import difflib
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import escape
@@ -21,14 +19,30 @@ from django.utils.text import capfirst
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import (
+    Action,
     ArchiveStatus,
-    Action, Correction, Label, NoteKind, PhotoPlacement, Revision, Status, Story, Tag,
+    Label,
+    NoteKind,
+    Revision,
+    Status,
+    Story,
+    Tag,
 )
 
 # The story's own fields a revision keeps (workflow and record-keeping fields included).
 SNAPSHOT_FIELDS = (
-    "headline", "slug", "label", "summary", "byline", "body",
-    "status", "published_at", "expires_at", "archive_status", "collection_id", "archived_at",
+    "headline",
+    "slug",
+    "label",
+    "summary",
+    "byline",
+    "body",
+    "status",
+    "published_at",
+    "expires_at",
+    "archive_status",
+    "collection_id",
+    "archived_at",
 )
 
 
@@ -77,7 +91,12 @@ RESTORED_RELATIONS = ("tags", "related_stories", "placements", "corrections")
 
 # Content first, as on the change form; workflow and record-keeping last.
 _DIFF_ORDER = (
-    *RESTORED_FIELDS, *RESTORED_RELATIONS, "status", "archive_status", "collection_id", "archived_at",
+    *RESTORED_FIELDS,
+    *RESTORED_RELATIONS,
+    "status",
+    "archive_status",
+    "collection_id",
+    "archived_at",
 )
 _LABELS = {"placements": "Placed photos", "corrections": "Corrections and updates"}
 _CHOICES = {"label": Label, "status": Status, "archive_status": ArchiveStatus}
@@ -128,8 +147,13 @@ def revision_diff(older: Revision, newer: Revision) -> list[FieldChange]:
         "related_stories": _names(Story, "headline", ids("related_stories")),
         "placements": _names(PhotoAsset, "virin", ids("placements", key="photo")),
         # The archive app stands on stories: its model is reached through the story's own field.
-        "collection_id": _names(Story.collection.field.related_model, "name", {before.get("collection_id"), after.get("collection_id")} - {None})
-        if "collection_id" in changed else {},
+        "collection_id": _names(
+            Story.collection.field.related_model,
+            "name",
+            {before.get("collection_id"), after.get("collection_id")} - {None},
+        )
+        if "collection_id" in changed
+        else {},
     }
     return [
         FieldChange(field_label(name), *_render(name, before.get(name), after.get(name), lookups), name=name)
@@ -151,20 +175,20 @@ def _render(name, before, after, lookups) -> tuple[SafeString, SafeString]:
         return _value_change(_when(before), _when(after))
     if name == "collection_id":
         collections = lookups[name]
-        return _value_change(*(
-            None if pk is None else collections.get(pk, f"Deleted collection #{pk}") for pk in (before, after)
-        ))
+        return _value_change(
+            *(None if pk is None else collections.get(pk, f"Deleted collection #{pk}") for pk in (before, after))
+        )
     if name in ("tags", "related_stories"):
         found, missing = lookups[name], "Deleted tag" if name == "tags" else "Deleted story"
-        return _items_change(*(
-            sorted(((pk, found.get(pk, f"{missing} #{pk}")) for pk in side or []), key=lambda item: item[1])
-            for side in (before, after)
-        ))
+        return _items_change(
+            *(
+                sorted(((pk, found.get(pk, f"{missing} #{pk}")) for pk in side or []), key=lambda item: item[1])
+                for side in (before, after)
+            )
+        )
     if name == "placements":
         virins = lookups[name]
-        return _items_change(*(
-            [(_key(p), _placement_text(p, virins)) for p in side or []] for side in (before, after)
-        ))
+        return _items_change(*([(_key(p), _placement_text(p, virins)) for p in side or []] for side in (before, after)))
     if name == "corrections":
         return _items_change(*([(_key(c), _correction_text(c)) for c in side or []] for side in (before, after)))
     if isinstance(before, str | None) and isinstance(after, str | None):

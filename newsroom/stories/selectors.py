@@ -31,12 +31,16 @@ def _with_everything_shown(stories):
 
 # The story page's five queries, the same as _with_everything_shown's, compiled once per process:
 # a reader's page is the hottest path there is (see newsroom/core/compiled_queries.py).
-_NOW = (Story._meta.get_field("published_at"), datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC),
-        datetime.datetime(2002, 2, 2, tzinfo=datetime.UTC))
+_NOW = (
+    Story._meta.get_field("published_at"),
+    datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC),
+    datetime.datetime(2002, 2, 2, tzinfo=datetime.UTC),
+)
 _STORY_ID = (Story._meta.pk, 1, 2)
 _PUBLISHED_STORY = CompiledQuery(
     lambda slug, now: Story.objects.published(now=now).select_related("collection").filter(slug=slug)[:1],
-    slug=(Story._meta.get_field("slug"), "a", "b"), now=_NOW,
+    slug=(Story._meta.get_field("slug"), "a", "b"),
+    now=_NOW,
 )
 _STORY_PAGE_PARTS = {
     "placements": CompiledQuery(
@@ -45,7 +49,8 @@ _STORY_PAGE_PARTS = {
     "tags": CompiledQuery(lambda story: Tag.objects.filter(stories=story), story=_STORY_ID),
     "related_stories": CompiledQuery(
         lambda story, now: _related_stories(Story.objects.published(now=now).filter(story=story)),
-        story=_STORY_ID, now=_NOW,
+        story=_STORY_ID,
+        now=_NOW,
     ),
     "corrections": CompiledQuery(lambda story: Correction.objects.filter(story=story), story=_STORY_ID),
 }

@@ -80,8 +80,12 @@ def story_publish(*, story: Story, user, at=None, needs_byline: bool = True) -> 
         raise ValidationError("The expiry time must come after the publication time.", code="expires_first")
     action = Action.SCHEDULED if story.published_at > timezone.now() else Action.PUBLISHED
     return _move(
-        story, to=Status.PUBLISHED, allowed_from=(Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN, Status.PUBLISHED),
-        user=user, action=action, fields=["published_at"],
+        story,
+        to=Status.PUBLISHED,
+        allowed_from=(Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN, Status.PUBLISHED),
+        user=user,
+        action=action,
+        fields=["published_at"],
     )
 
 
@@ -95,8 +99,11 @@ def story_withdraw(*, story: Story, user) -> Story:
 def story_return_to_draft(*, story: Story, user) -> Story:
     """Send a story back for more work: from review, or off the site."""
     return _move(
-        story, to=Status.DRAFT, allowed_from=(Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN),
-        user=user, action=Action.RETURNED,
+        story,
+        to=Status.DRAFT,
+        allowed_from=(Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN),
+        user=user,
+        action=Action.RETURNED,
     )
 
 
@@ -175,15 +182,20 @@ def revision_restore(*, revision: Revision, user) -> Story:
     photos = PhotoAsset.objects.in_bulk({placement["photo"] for placement in placements})
     skipped += [
         f"the photo placed after paragraph {p['after_paragraph']} (photo #{p['photo']})"
-        for p in placements if p["photo"] not in photos
+        for p in placements
+        if p["photo"] not in photos
     ]
     story.placements.all().delete()
     PhotoPlacement.objects.bulk_create(
         PhotoPlacement(
-            story=story, photo=photos[p["photo"]], after_paragraph=p["after_paragraph"], order=p["order"],
+            story=story,
+            photo=photos[p["photo"]],
+            after_paragraph=p["after_paragraph"],
+            order=p["order"],
             caption=p["caption"],
         )
-        for p in placements if p["photo"] in photos
+        for p in placements
+        if p["photo"] in photos
     )
 
     story.corrections.all().delete()

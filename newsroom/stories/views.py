@@ -1,23 +1,22 @@
 import re
 
 from django.conf import settings
-from django.db.models import F
-from django.db.models.functions import Upper
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from newsroom.core.pagination import ListingView
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories import preview
 from newsroom.stories.body import body_blocks
 from newsroom.stories.models import Label, Story, Tag
 from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader
-from newsroom.core.pagination import ListingView
-
 
 # Newest first, written so that no index provides the order: for a few thousand stories among
 # a million (a small tag's, one writer's) PostgreSQL then starts from those stories and sorts

@@ -19,7 +19,7 @@ HEALTH_CHECK_KEY = "newsroom:healthz"
 
 
 def _status(check) -> str:
-    """"ok", or the class name of what went wrong (never the message: it may name hosts or users)."""
+    """ "ok", or the class name of what went wrong (never the message: it may name hosts or users)."""
     try:
         check()
     except Exception as error:

@@ -17,11 +17,11 @@ from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup
 
+from newsroom.core.apstyle import ap_date
 from newsroom.photos import pictures
 from newsroom.stories import structured_data
 from newsroom.stories.selectors import lead_photo
 from newsroom.website import seo
-from newsroom.core.apstyle import ap_date
 from newsroom.website.context_processors import site
 
 
@@ -29,27 +29,31 @@ def environment(**options) -> Environment:
     # The files end with a newline, and so do the pages made from them, as with Django's engine.
     # An unknown name, or a part of one, renders as nothing (as with Django's engine), in development too.
     env = Environment(**{**options, "keep_trailing_newline": True, "undefined": ChainableUndefined})
-    env.globals.update({
-        "static": static,
-        "url": url,
-        "site_part": site_part,
-        "current_section": current_section,
-        "canonical_url": pass_context(seo.canonical_url),
-        "share_image": pass_context(seo.share_image),
-        "share_links": pass_context(seo.share_links),
-        "news_article_json_ld": pass_context(seo.news_article_json_ld),
-        "fallback_copy": pictures.fallback_copy,
-    })
-    env.filters.update({
-        "ap_date": ap_date,
-        "date": date,
-        "download_size": download_size,
-        "lead_photo": lead_photo,
-        "iso_8601": structured_data.iso_8601,
-        "story_modified": structured_data.story_modified,
-        "plain_text": seo.plain_text,
-        "truncatechars": defaultfilters.truncatechars,
-    })
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "site_part": site_part,
+            "current_section": current_section,
+            "canonical_url": pass_context(seo.canonical_url),
+            "share_image": pass_context(seo.share_image),
+            "share_links": pass_context(seo.share_links),
+            "news_article_json_ld": pass_context(seo.news_article_json_ld),
+            "fallback_copy": pictures.fallback_copy,
+        }
+    )
+    env.filters.update(
+        {
+            "ap_date": ap_date,
+            "date": date,
+            "download_size": download_size,
+            "lead_photo": lead_photo,
+            "iso_8601": structured_data.iso_8601,
+            "story_modified": structured_data.story_modified,
+            "plain_text": seo.plain_text,
+            "truncatechars": defaultfilters.truncatechars,
+        }
+    )
     return env
 
 
@@ -97,7 +101,7 @@ setting_changed.connect(_forget_parts, dispatch_uid="site-parts-forget")
 
 @pass_context
 def current_section(context) -> str:
-    """"stories" or "archive", the navigation item to mark current; "" on other pages."""
+    """ "stories" or "archive", the navigation item to mark current; "" on other pages."""
     match = getattr(context.get("request"), "resolver_match", None)
     app = getattr(match, "app_name", "")
     if app == "archive" or getattr(context.get("story"), "is_archived", False):

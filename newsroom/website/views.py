@@ -3,8 +3,8 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 from newsroom.stories.selectors import current_news
 from newsroom.website.context_processors import site
@@ -24,9 +24,9 @@ def home(request):
     stories = list(current_news()[:HOME_STORIES])
     # From the placements already fetched with the stories: no further query. A photo with no
     # public copy (a legacy import with no file) has no place in a strip of pictures.
-    photos = list({
-        p.photo_id: p.photo for story in stories for p in story.placements.all() if p.photo.renditions
-    }.values())
+    photos = list(
+        {p.photo_id: p.photo for story in stories for p in story.placements.all() if p.photo.renditions}.values()
+    )
     context = {"lead": stories[0] if stories else None, "latest": stories[1:], "photos": photos[:RECENT_PHOTOS]}
     return render(request, "website/home.html", context)
 

@@ -11,8 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from newsroom.archive.models import Collection
-from newsroom.stories.models import ArchiveStatus
-from newsroom.stories.models import Revision, Status, Story
+from newsroom.stories.models import ArchiveStatus, Revision, Status, Story
 
 CHANGELIST = "/admin/stories/story/"
 
@@ -71,9 +70,7 @@ def newsroom_stories(make_story):
         "withdrawn": make_story(
             headline="Withdrawn Story", published=False, status=Status.WITHDRAWN, published_at=local(2020, 4, 1)
         ),
-        "expired": make_story(
-            headline="Expired Event", published_at=local(2020, 5, 1), expires_at=local(2020, 5, 2)
-        ),
+        "expired": make_story(headline="Expired Event", published_at=local(2020, 5, 1), expires_at=local(2020, 5, 2)),
     }
 
 

@@ -7,10 +7,9 @@ from html import unescape
 
 import pytest
 
-from newsroom.stories.models import ArchiveStatus
 from newsroom.archive.services import OutsideRule, stories_archive, story_archive
-from newsroom.stories.models import Action, Story
 from newsroom.core.apstyle import ap_date
+from newsroom.stories.models import Action, ArchiveStatus, Story
 from tests.archive.conftest import CHANGELIST, IN_RULE, archive_fields, archived_headlines, run
 from tests.stories.test_workflow import change_url, edit
 
@@ -236,7 +235,7 @@ def test_marking_stories_never_to_archive(archivist_client, editor, collection, 
     assert (revision.number, revision.action, revision.user) == (current.version, Action.MARKED_NEVER_ARCHIVE, editor)
     assert revision.changed_fields == ["archive_status"]
     assert Story.objects.get(pk=archived.pk).archive_status == ArchiveStatus.ARCHIVED
-    history = archivist_client.get(f"{change_url(current)[:-len('change/')]}revisions/").content.decode()
+    history = archivist_client.get(f"{change_url(current)[: -len('change/')]}revisions/").content.decode()
     assert "Marked never to archive" in history
     assert "Marked never to archive (list action)." in history_of(archivist_client, current)
 

@@ -69,7 +69,7 @@ def test_a_year_lists_its_archived_stories_and_its_months(client, archive):
     assert "Still Current From 2020" not in text  # not archived
     # Months spelled out, as AP style has them without a day; only months with stories.
     assert nav_text(response, "2020 by month") == "2020 by month January (1) September (2) October (1)"
-    assert '<title>2020 | Archive' in response.content.decode()
+    assert "<title>2020 | Archive" in response.content.decode()
 
 
 def test_a_month_lists_only_that_months_stories_by_the_sites_clock(client, archive):
@@ -86,8 +86,17 @@ def test_a_month_lists_only_that_months_stories_by_the_sites_clock(client, archi
     assert 'href="/archive/2020/9/" aria-current="page"' in response.content.decode()
 
 
-@pytest.mark.parametrize("address", ["/archive/2018/", "/archive/2020/2/", "/archive/2020/13/", "/archive/2020/0/",
-                                     "/archive/99999/", "/archive/2021/1/"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/archive/2018/",
+        "/archive/2020/2/",
+        "/archive/2020/13/",
+        "/archive/2020/0/",
+        "/archive/99999/",
+        "/archive/2021/1/",
+    ],
+)
 def test_years_and_months_without_archived_stories_are_not_found(client, archive, address):
     assert client.get(address).status_code == 404
 
@@ -109,9 +118,7 @@ def test_collection_pages_still_work_beside_the_dated_pages(client, archive, col
 
 def test_a_collection_count_leaves_out_stories_readers_cannot_see(client, make_story, collection):
     story_archive(story=make_story(headline="Visible"), collection=collection, user=None)
-    expired = make_story(
-        headline="Expired", published_at=local(2020, 5, 1), expires_at=local(2020, 5, 2)
-    )
+    expired = make_story(headline="Expired", published_at=local(2020, 5, 1), expires_at=local(2020, 5, 2))
     story_archive(story=expired, collection=collection, user=None)
 
     assert "2019-2021 Historical Collection (1)" in nav_text(client.get("/archive/"), "Historical collections")

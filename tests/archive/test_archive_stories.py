@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from newsroom.archive import services
 from newsroom.archive.management.commands.archive_stories import Command as ArchiveCommand
-from newsroom.stories.models import ArchiveStatus
 from newsroom.archive.services import story_archive
-from newsroom.stories.models import Action, Status, Story
+from newsroom.stories.models import Action, ArchiveStatus, Status, Story
 from tests.archive.conftest import IN_RULE, archive_fields, archived_headlines, local, run
 
 pytestmark = pytest.mark.django_db

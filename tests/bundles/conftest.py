@@ -47,7 +47,8 @@ def files_under(root) -> dict:
     root = Path(root)
     return {
         str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*")) if path.is_file()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -57,7 +58,9 @@ def rows() -> dict:
     for table in TABLES:
         fields = [name for name in table.fields if name != "groups"]
         state[table.name] = list(table.model._base_manager.order_by("pk").values(*fields))
-    state["account groups"] = sorted(get_user_model().groups.through.objects.values_list("user__username", "group__name"))
+    state["account groups"] = sorted(
+        get_user_model().groups.through.objects.values_list("user__username", "group__name")
+    )
     return state
 
 
@@ -98,8 +101,9 @@ def small_site(make_story, make_photo, collection, editor):
     site = Site.objects.get_current()
     cordon, clinic = make_photo(title="Honor Cordon"), make_photo(title="Community Clinic")
     tag = Tag.objects.create(name="Global Health", slug="global-health")
-    ship = make_story(headline="Hospital Ship Wraps Up Mission", slug="hospital-ship", photos=[cordon, clinic],
-                      created_by=editor)
+    ship = make_story(
+        headline="Hospital Ship Wraps Up Mission", slug="hospital-ship", photos=[cordon, clinic], created_by=editor
+    )
     clinics = make_story(headline="Navy Clinics Open Doors", slug="navy-clinics", photos=[clinic])
     old = make_story(headline="Levee Repairs Finished", slug="levee-repairs")
     story_archive(story=old, collection=collection, user=editor)

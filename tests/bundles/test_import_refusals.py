@@ -26,10 +26,12 @@ def assert_nothing_written(tmp_path):
 
 def stories_with(change):
     """A replacement for the stories member: `change(records)` edits the decoded records in place."""
+
     def rewrite(data):
         records = [json.loads(line) for line in data.splitlines()]
         change(records)
         return b"".join(json.dumps(record).encode() + b"\n" for record in records)
+
     return {"records/stories.ndjson": rewrite}
 
 

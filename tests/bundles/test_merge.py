@@ -44,9 +44,7 @@ def test_a_newer_local_edit_is_kept_and_reported_and_new_records_are_added(tmp_p
     assert PhotoAsset.objects.count() == 2 and Redirect.objects.count() == 1
 
 
-def test_an_older_local_copy_is_brought_up_to_date_and_a_second_merge_changes_nothing(
-    settings, tmp_path, small_site
-):
+def test_an_older_local_copy_is_brought_up_to_date_and_a_second_merge_changes_nothing(settings, tmp_path, small_site):
     first = export(tmp_path / "first.zip")
     ship = edit(Story.objects.get(slug="hospital-ship"), headline="Hospital Ship Home After Five Months")
     Correction.objects.create(story=ship, kind="update", text="Adds the final count of patients.")
@@ -97,6 +95,7 @@ def test_merge_dry_run_changes_nothing(tmp_path, small_site):
 
 def test_import_writes_in_batches_whatever_the_number_of_stories(settings, tmp_path, make_story):
     """The same queries for 4 stories as for 8: nothing is written one row at a time."""
+
     def queries_to_restore(count):
         for number in range(count):
             make_story(headline=f"Story {count}-{number}", slug=f"story-{count}-{number}")

@@ -28,8 +28,17 @@ pytestmark = pytest.mark.django_db
 # days, the scheduled demo story) is the same on both sides of the move.
 NOW = eastern(2026, 11, 24, 12, 0)
 SEEDS = [
-    "/", "/news/", "/news/feed/", "/news/feed/atom/", "/archive/", "/sitemap.xml", "/sitemap-news.xml",
-    "/robots.txt", "/.well-known/security.txt", "/vulnerability-disclosure-policy", "/search/?q=hospital",
+    "/",
+    "/news/",
+    "/news/feed/",
+    "/news/feed/atom/",
+    "/archive/",
+    "/sitemap.xml",
+    "/sitemap-news.xml",
+    "/robots.txt",
+    "/.well-known/security.txt",
+    "/vulnerability-disclosure-policy",
+    "/search/?q=hospital",
     "/search/?q=levee",
 ]
 LINK = re.compile(r'(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>')
@@ -39,8 +48,10 @@ NOT_PAGES = ("/static/", "/media/", "/admin/")
 def crawl(client) -> dict:
     """Every page a reader can reach from the home page, feeds and sitemaps, and every redirect
     and information page: status, type, where it redirects, bytes."""
-    seeds = SEEDS + list(Redirect.objects.values_list("old_path", flat=True)) + list(
-        FlatPage.objects.values_list("url", flat=True)
+    seeds = (
+        SEEDS
+        + list(Redirect.objects.values_list("old_path", flat=True))
+        + list(FlatPage.objects.values_list("url", flat=True))
     )
     pages, queue = {}, deque(seeds)
     while queue:
@@ -71,8 +82,12 @@ def demo_site(settings, tmp_path):
     Site.objects.filter(pk=settings.SITE_ID).update(domain="news.example.gov", name="Example News")
     collection = Story.objects.archived().first().collection
     story = Story.objects.create(
-        headline="Engineers Reopen Lock and Dam", slug="engineers-reopen-lock", byline="Jane Doe, DOD News",
-        summary="River traffic resumes after repairs.", body="First.\n\nSecond.", created_by=editor,
+        headline="Engineers Reopen Lock and Dam",
+        slug="engineers-reopen-lock",
+        byline="Jane Doe, DOD News",
+        summary="River traffic resumes after repairs.",
+        body="First.\n\nSecond.",
+        created_by=editor,
     )
     story_publish(story=story, user=editor, at=NOW - datetime.timedelta(days=800))
     story_archive(story=story, collection=collection, user=editor)
@@ -83,8 +98,9 @@ def demo_site(settings, tmp_path):
     record_revision(story=ship, user=editor)
     Correction.objects.create(story=ship, text="An earlier version misstated the number of patients treated.")
     RelatedHeadline.objects.create(story=ship, headline="A Story Not Yet Imported", key="a story not yet imported")
-    Redirect.objects.create(site=Site.objects.get_current(), old_path="/news/old-address/",
-                            new_path=ship.get_absolute_url())
+    Redirect.objects.create(
+        site=Site.objects.get_current(), old_path="/news/old-address/", new_path=ship.get_absolute_url()
+    )
     Site.objects.clear_cache()
     if indexing.index_in_use():
         indexing.refresh_all()
@@ -156,5 +172,6 @@ def test_the_search_index_and_key_sequences_are_ready_after_a_restore(settings, 
         indexing.refresh_all()
         assert documents == list(
             StorySearchDocument.objects.exclude(story__status=Status.DRAFT, story__published_at=None)
-            .order_by("story").values_list("story", "vector", "text")
+            .order_by("story")
+            .values_list("story", "vector", "text")
         )

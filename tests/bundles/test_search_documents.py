@@ -36,6 +36,7 @@ def with_manifest(change):
         manifest = json.loads(data)
         change(manifest)
         return json.dumps(manifest).encode()
+
     return rewrite
 
 
@@ -90,17 +91,27 @@ def test_carried_documents_are_loaded_as_they_are_and_search_finds_the_stories(c
 
 
 @on_postgresql
-def test_documents_made_by_other_search_rules_are_made_again_as_refresh_all_makes_them(client, tmp_path, indexed_bundle):
+def test_documents_made_by_other_search_rules_are_made_again_as_refresh_all_makes_them(
+    client, tmp_path, indexed_bundle
+):
     _, marked, _ = indexed_bundle
-    other_rules = rewrite_bundle(marked, tmp_path / "other-rules.zip", replace={
-        "manifest.json": with_manifest(lambda m: m["search"].update(rules_version=indexing.SEARCH_RULES_VERSION + 1)),
-    })
+    other_rules = rewrite_bundle(
+        marked,
+        tmp_path / "other-rules.zip",
+        replace={
+            "manifest.json": with_manifest(
+                lambda m: m["search"].update(rules_version=indexing.SEARCH_RULES_VERSION + 1)
+            ),
+        },
+    )
 
     result = run("import_newsroom", other_rules)
 
     assert result.status == 0, result.err
-    assert (f"search rules version {indexing.SEARCH_RULES_VERSION + 1}; this site's are version "
-            f"{indexing.SEARCH_RULES_VERSION}, so they were made again here") in result.err
+    assert (
+        f"search rules version {indexing.SEARCH_RULES_VERSION + 1}; this site's are version "
+        f"{indexing.SEARCH_RULES_VERSION}, so they were made again here"
+    ) in result.err
     assert "zeppelin" not in str(documents())
     assert "Hospital Ship Wraps Up Mission" not in client.get("/search/", {"q": "zeppelin"}).content.decode()
     imported = documents()
@@ -115,8 +126,9 @@ def test_a_bundle_of_format_version_1_without_search_documents_still_imports(tmp
         manifest["format_version"] = 1
         manifest.pop("search")
 
-    old = rewrite_bundle(path, tmp_path / "version-1.zip", drop={SEARCH_DOCUMENTS},
-                         replace={"manifest.json": with_manifest(version_one)})
+    old = rewrite_bundle(
+        path, tmp_path / "version-1.zip", drop={SEARCH_DOCUMENTS}, replace={"manifest.json": with_manifest(version_one)}
+    )
 
     result = run("import_newsroom", old)
 

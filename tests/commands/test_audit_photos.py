@@ -70,9 +70,7 @@ def test_gps_left_in_a_public_copy_is_caught_and_named(make_photo, media_root):
 
     assert status == 1
     assert "GPS positions in public files [gps]: 1" in output
-    assert (
-        f"  260303-N-TV418-1107: The w480.jpg public copy {leaky} carries a GPS position" in output
-    )
+    assert f"  260303-N-TV418-1107: The w480.jpg public copy {leaky} carries a GPS position" in output
     assert "manage.py rebuild_renditions 260303-N-TV418-1107" in output
     assert f"/admin/photos/photoasset/{photo.pk}/change/" in output
     assert "Audited 1 photo: 1 problem in 1 photo." in errors
@@ -182,12 +180,16 @@ def test_bad_usage_exits_2_and_says_what_to_fix(make_photo):
 def test_it_changes_nothing(make_photo, media_root, private_root):
     photo = make_photo(alt_text="", date_taken=datetime.date(2026, 3, 9))
     (media_root / photo.renditions["w480.jpg"]["name"]).write_bytes(jpeg_with_gps())
-    files = {path: path.read_bytes() for root in (media_root, private_root) for path in root.rglob("*") if path.is_file()}
+    files = {
+        path: path.read_bytes() for root in (media_root, private_root) for path in root.rglob("*") if path.is_file()
+    }
     row = PhotoAsset.objects.values().get()
 
     assert audit()[0] == 1
 
-    assert {path: path.read_bytes() for root in (media_root, private_root) for path in root.rglob("*") if path.is_file()} == files
+    assert {
+        path: path.read_bytes() for root in (media_root, private_root) for path in root.rglob("*") if path.is_file()
+    } == files
     assert PhotoAsset.objects.values().get() == row
 
 

@@ -32,8 +32,14 @@ def run_from_shell(name, *args):
 
 def test_the_newsroom_commands_are_found():
     assert {
-        "audit_photos", "create_editor", "load_demo", "rebuild_renditions", "archive_stories",
-        "unarchive_stories", "rebuild_search_index", "import_text_stories",
+        "audit_photos",
+        "create_editor",
+        "load_demo",
+        "rebuild_renditions",
+        "archive_stories",
+        "unarchive_stories",
+        "rebuild_search_index",
+        "import_text_stories",
     } <= set(NEWSROOM_COMMANDS)
 
 
@@ -44,7 +50,9 @@ def test_help_describes_the_command_with_examples(name, capsys):
     description, _, examples = text.partition("Examples:")
     assert examples, f"manage.py {name} --help has no “Examples:” block"
     assert len(description.split("\n\n")[1]) > 40, "a description before the examples"
-    assert re.search(rf"^ +(?:\S+ )*manage\.py {name}\b", examples, re.MULTILINE), "examples on their own lines, as typed"
+    assert re.search(rf"^ +(?:\S+ )*manage\.py {name}\b", examples, re.MULTILINE), (
+        "examples on their own lines, as typed"
+    )
     if name not in READ_ONLY:
         assert "--dry-run" in text, f"{name} writes, so it takes --dry-run"
 
@@ -63,7 +71,9 @@ def test_create_editor_dry_run_saves_no_account_and_writes_no_password_file(tmp_
     password_file = tmp_path / ".demo-login"
     out = StringIO()
 
-    call_command("create_editor", "jdoe", "--role", "writer", "--password-file", str(password_file), "--dry-run", stdout=out)
+    call_command(
+        "create_editor", "jdoe", "--role", "writer", "--password-file", str(password_file), "--dry-run", stdout=out
+    )
 
     assert out.getvalue() == "Would create “jdoe” (writer) with a generated password. Dry run: nothing was saved.\n"
     assert not get_user_model().objects.exists()

@@ -12,13 +12,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from markupsafe import escape  # as the readers' Jinja2 pages escape text
 
-from newsroom.stories.models import ArchiveStatus
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import parse_virin, validate_virin
 from newsroom.search import indexing
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.body import split_paragraphs
-from newsroom.stories.models import PhotoPlacement, Status, Story, Tag
+from newsroom.stories.models import ArchiveStatus, PhotoPlacement, Status, Story, Tag
 
 UNTIL = datetime.date(2026, 6, 30)
 on_postgresql = connection.vendor == "postgresql"
@@ -107,7 +106,11 @@ def snapshot():
         list(PhotoAsset.objects.order_by("pk").values_list()),
         list(PhotoPlacement.objects.order_by("story", "photo").values_list("story", "photo", "after_paragraph")),
         list(Story.tags.through.objects.order_by("story", "tag").values_list("story", "tag")),
-        list(Story.related_stories.through.objects.order_by("from_story", "to_story").values_list("from_story", "to_story")),
+        list(
+            Story.related_stories.through.objects.order_by("from_story", "to_story").values_list(
+                "from_story", "to_story"
+            )
+        ),
     )
 
 
@@ -175,5 +178,8 @@ def test_search_documents_are_what_the_index_would_make(generated, client):
     word = max(re.findall(r"[A-Za-z]{6,}", story.headline), key=len)
     response = client.get("/search/", {"q": word})
     assert response.status_code == 200
-    assert re.search(r'class="newsroom-listing__headline"><a class="usa-link" href="/news/[^"]+">[^<]*' + word,
-                     response.content.decode(), flags=re.I)
+    assert re.search(
+        r'class="newsroom-listing__headline"><a class="usa-link" href="/news/[^"]+">[^<]*' + word,
+        response.content.decode(),
+        flags=re.I,
+    )

@@ -10,14 +10,13 @@ from django.core.management import call_command
 from PIL import Image
 
 from newsroom.archive.models import Collection
-from newsroom.stories.models import ArchiveStatus
+from newsroom.core.apstyle import ap_date
 from newsroom.demo.content import DEMO, DRAFT, PUBLISHED, SCHEDULED, eastern
 from newsroom.demo.images import make_demo_jpeg
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import parse_virin
 from newsroom.stories.body import split_paragraphs
-from newsroom.stories.models import Label, PhotoPlacement, Status, Story, Tag
-from newsroom.core.apstyle import ap_date
+from newsroom.stories.models import ArchiveStatus, Label, PhotoPlacement, Status, Story, Tag
 
 # "Now" for what readers see, fixed so the scheduled story (Jan. 6, 2027) stays scheduled.
 NOW = eastern(2026, 11, 24, 12, 0)

@@ -47,7 +47,8 @@ def test_parser_reads_the_archived_sample():
     assert story.summary.startswith("Army engineers finished repairing 14 miles")
     assert len(story.paragraphs) == 6
     assert [(p.virin, p.after_paragraph) for p in story.photos] == [
-        ("210614-A-KX193-1002", 2), ("210615-N-QR552-1045", 4),
+        ("210614-A-KX193-1002", 2),
+        ("210615-N-QR552-1045", 4),
     ]
     assert (story.photos[0].photographer, story.photos[0].credit) == ("Staff Sgt. Maria Delgado", "Army")
     assert story.related_headlines == []
@@ -82,7 +83,7 @@ def test_a_photo_block_without_its_virin_line_names_the_line():
 
 
 def test_headlines_match_despite_quotes_spaces_and_case():
-    assert headline_key("Navy\u2019s  \u201cBig\u201d\u00a0Day") == headline_key("navy's \"big\" day")
+    assert headline_key("Navy\u2019s  \u201cBig\u201d\u00a0Day") == headline_key('navy\'s "big" day')
 
 
 # The command
@@ -261,7 +262,9 @@ def test_no_date_anywhere_asks_for_published(tmp_path):
 
 @pytest.mark.django_db
 def test_dry_run_writes_nothing(collection, tmp_path):
-    output = run(CURRENT, ARCHIVED, "--byline", BYLINE, "--collection", collection.slug, "--photos-dir", PHOTOS, "--dry-run")
+    output = run(
+        CURRENT, ARCHIVED, "--byline", BYLINE, "--collection", collection.slug, "--photos-dir", PHOTOS, "--dry-run"
+    )
     assert "Would import 2 of 2" in output and "nothing was saved" in output
     assert nothing_written()
     assert not [path for path in tmp_path.rglob("*") if path.is_file()]  # no originals, no public copies

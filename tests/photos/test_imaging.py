@@ -46,8 +46,7 @@ METADATA = {
     "210615-N-QR552-1045.jpg": PublicMetadata(
         virin="210615-N-QR552-1045",
         title="Final Inspection",
-        caption="Navy Lt. Priya Natarajan, left, and Army Capt. Owen Marsh review levee cross-sections, "
-        "June 15, 2021.",
+        caption="Navy Lt. Priya Natarajan, left, and Army Capt. Owen Marsh review levee cross-sections, June 15, 2021.",
         photographer="Petty Officer 2nd Class Jonah Reyes",
         credit="Navy",
     ),
@@ -472,7 +471,8 @@ def test_public_file_problems_finds_maker_notes_thumbnails_and_xmp_gps():
     assert public_file_problems(with_segments(clean, jfxx)) == ["embedded thumbnail"]
 
     gps_xmp = imaging.xmp_packet(META).replace(
-        b"<xmpRights:Marked>", b'<exif:GPSLatitude xmlns:exif="http://ns.adobe.com/exif/1.0/">30,27.09N</exif:GPSLatitude><xmpRights:Marked>'
+        b"<xmpRights:Marked>",
+        b'<exif:GPSLatitude xmlns:exif="http://ns.adobe.com/exif/1.0/">30,27.09N</exif:GPSLatitude><xmpRights:Marked>',
     )
     assert public_file_problems(encoded(gradient((64, 64)), "WEBP", xmp=gps_xmp)) == ["GPS position"]
     assert public_file_problems(encoded(gradient((64, 64)), "PNG")) == ["VIRIN missing from metadata"]
@@ -499,7 +499,11 @@ def messy_camera_jpeg(*, progressive=False, restart=False) -> tuple[bytes, bytes
     # A JFIF header that carries a 4x4 thumbnail of its own (48 bytes of RGB).
     assert jpeg[2:4] == b"\xff\xe0" and jpeg[6:11] == b"JFIF\x00"
     jfif_length = int.from_bytes(jpeg[4:6], "big")
-    jpeg = jpeg[:2] + segment(0xE0, jpeg[6:18] + b"\x04\x04" + b"JFIF-THUMBNAIL-PIXELS-SECRET" + bytes(20)) + jpeg[4 + jfif_length :]
+    jpeg = (
+        jpeg[:2]
+        + segment(0xE0, jpeg[6:18] + b"\x04\x04" + b"JFIF-THUMBNAIL-PIXELS-SECRET" + bytes(20))
+        + jpeg[4 + jfif_length :]
+    )
     if progressive:  # APPn and COM segments between two scans
         second_scan = jpeg.index(b"\xff\xda", first_scan_start(jpeg) + 2)  # no 0xFF 0xDA inside scan data
         between = segment(0xFE, b"BETWEEN-SCANS-SECRET") + segment(0xE1, b"Exif\x00\x00BETWEEN-SCANS-EXIF")
@@ -567,7 +571,9 @@ def test_full_size_jpeg_of_a_turned_photo_is_re_encoded_upright():
         expected = ImageOps.exif_transpose(source).convert("RGB")
         from PIL import ImageChops
 
-        assert max(high for _, high in ImageStat.Stat(ImageChops.difference(copy.convert("RGB"), expected)).extrema) < 40
+        assert (
+            max(high for _, high in ImageStat.Stat(ImageChops.difference(copy.convert("RGB"), expected)).extrema) < 40
+        )
     assert public_file_problems(full.content) == []
 
 
@@ -624,8 +630,16 @@ def tiff_rgb48(width=64, height=32) -> bytes:
         struct.pack("<HHH", 65535 * x // (width - 1), 32768, 0) for _ in range(height) for x in range(width)
     )
     entries = [
-        (256, 3, 1, width), (257, 3, 1, height), (258, 3, 3, None), (259, 3, 1, 1), (262, 3, 1, 2),
-        (273, 4, 1, None), (277, 3, 1, 3), (278, 3, 1, height), (279, 4, 1, len(pixels)), (284, 3, 1, 1),
+        (256, 3, 1, width),
+        (257, 3, 1, height),
+        (258, 3, 3, None),
+        (259, 3, 1, 1),
+        (262, 3, 1, 2),
+        (273, 4, 1, None),
+        (277, 3, 1, 3),
+        (278, 3, 1, height),
+        (279, 4, 1, len(pixels)),
+        (284, 3, 1, 1),
     ]
     ifd_size = 2 + 12 * len(entries) + 4
     bits_offset, pixels_offset = 8 + ifd_size, 8 + ifd_size + 6
@@ -665,7 +679,10 @@ def test_sixteen_bit_and_cmyk_tiffs_make_valid_rgb_files():
                 assert im.mode in ("RGB", "RGBA"), (label, made.name)
         with Image.open(io.BytesIO(files["full.jpg"].content)) as full:
             for (x, y), colour in colours.items():
-                assert all(abs(a - b) <= 12 for a, b in zip(full.getpixel((x, y)), colour)), (label, full.getpixel((x, y)))
+                assert all(abs(a - b) <= 12 for a, b in zip(full.getpixel((x, y)), colour)), (
+                    label,
+                    full.getpixel((x, y)),
+                )
 
 
 def test_cmyk_jpeg_with_its_profile_is_converted_to_srgb():

@@ -106,7 +106,7 @@ def test_navy_sample_with_only_xmp():
         date_taken=datetime.date(2021, 6, 15),
         city="Baton Rouge",
         state="Louisiana",
-        sources={f: "XMP" for f in ("virin", "caption", "photographer", "credit", "date_taken", "city", "state")},
+        sources=dict.fromkeys(("virin", "caption", "photographer", "credit", "date_taken", "city", "state"), "XMP"),
     )
     assert meta.place == "Baton Rouge, Louisiana"
     assert meta.has_gps is False
@@ -123,7 +123,7 @@ def test_navy_sample_with_only_iptc_is_utf8_rotated_and_geotagged():
         photographer="MC1 Tomas Varga",
         credit="Navy",
         date_taken=datetime.date(2026, 3, 3),
-        sources={f: "IPTC" for f in ("virin", "caption", "photographer", "credit", "date_taken")},
+        sources=dict.fromkeys(("virin", "caption", "photographer", "credit", "date_taken"), "IPTC"),
         has_gps=True,
         orientation=6,
     )
@@ -210,10 +210,16 @@ def test_xmp_beats_iptc_which_beats_exif():
     exif = Image.Exif()
     exif[0x010E], exif[0x013B] = "EXIF caption", "EXIF artist"
     exif.get_ifd(0x8769)[0x9003] = "2020:01:01 00:00:00"
-    xmp = xmp_packet("<dc:description><rdf:Alt><rdf:li xml:lang='x-default'>XMP caption</rdf:li></rdf:Alt></dc:description>")
+    xmp = xmp_packet(
+        "<dc:description><rdf:Alt><rdf:li xml:lang='x-default'>XMP caption</rdf:li></rdf:Alt></dc:description>"
+    )
     iim = [UTF8, (2, 120, b"IPTC caption"), (2, 80, b"IPTC by-line")]
     meta = read_photo_metadata(jpeg(exif=exif, xmp=xmp, iim=iim))
-    assert (meta.caption, meta.photographer, meta.date_taken) == ("XMP caption", "IPTC by-line", datetime.date(2020, 1, 1))
+    assert (meta.caption, meta.photographer, meta.date_taken) == (
+        "XMP caption",
+        "IPTC by-line",
+        datetime.date(2020, 1, 1),
+    )
     assert meta.sources == {"caption": "XMP", "photographer": "IPTC", "date_taken": "EXIF"}
 
 

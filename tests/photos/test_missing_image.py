@@ -19,9 +19,15 @@ ALT = "Two men wearing facemasks stand at the top of the Pentagon steps."
 def without_file(db):
     """A row as generate_content and old imports leave it: a record, no original, no public copies."""
     return PhotoAsset.objects.create(
-        virin="200415-D-FN350-1001", original="", renditions={}, title="Pentagon Steps",
-        caption="The defense secretary and the chairman stand at the Pentagon, April 15, 2020.", alt_text=ALT,
-        photographer="Lisa Ferdinando", credit="DOD", date_taken=datetime.date(2020, 4, 15),
+        virin="200415-D-FN350-1001",
+        original="",
+        renditions={},
+        title="Pentagon Steps",
+        caption="The defense secretary and the chairman stand at the Pentagon, April 15, 2020.",
+        alt_text=ALT,
+        photographer="Lisa Ferdinando",
+        credit="DOD",
+        date_taken=datetime.date(2020, 4, 15),
     )
 
 
@@ -37,10 +43,16 @@ def test_the_story_figure_shows_the_alt_text_in_place_of_the_picture(client, mak
     assert f'<p class="newsroom-image-missing">Image not available: {ALT}</p>' in figure
     assert "<img" not in figure and "<picture" not in figure
     assert "Full Size" not in figure and "download=" not in figure
-    assert_in_order(text_of(response), [
-        f"Image not available: {ALT}", "Pentagon Steps", "The defense secretary and the chairman",
-        "Photo By: Lisa Ferdinando, DOD", "VIRIN: 200415-D-FN350-1001",
-    ])
+    assert_in_order(
+        text_of(response),
+        [
+            f"Image not available: {ALT}",
+            "Pentagon Steps",
+            "The defense secretary and the chairman",
+            "Photo By: Lisa Ferdinando, DOD",
+            "VIRIN: 200415-D-FN350-1001",
+        ],
+    )
 
 
 def test_the_story_page_costs_the_same_queries_with_a_photo_without_its_file(
@@ -59,7 +71,9 @@ def test_the_photo_page_shows_the_alt_text_and_offers_no_download(client, make_s
     assert f"Image not available: {ALT}" in html
     assert "<img" not in figure_of(html, "Image not available")
     assert "Download full size" not in html and "Full size" not in text_of(response)
-    assert_in_order(text_of(response), ["Pentagon Steps", f"Image not available: {ALT}", "Photo By: Lisa Ferdinando, DOD"])
+    assert_in_order(
+        text_of(response), ["Pentagon Steps", f"Image not available: {ALT}", "Photo By: Lisa Ferdinando, DOD"]
+    )
 
 
 def test_the_home_page_strip_of_pictures_leaves_it_out(client, make_story, make_photo, without_file):
@@ -82,9 +96,16 @@ def test_its_edit_page_opens_says_the_image_is_missing_and_takes_a_file(
     assert "This photo has no image file yet: choose it and save." in page
 
     values = {
-        "virin": without_file.virin, "title": without_file.title, "caption": without_file.caption, "alt_text": ALT,
-        "photographer": without_file.photographer, "credit": without_file.credit, "date_taken": "2020-04-15",
-        "place": "", "keywords": "", "pending_upload": "",
+        "virin": without_file.virin,
+        "title": without_file.title,
+        "caption": without_file.caption,
+        "alt_text": ALT,
+        "photographer": without_file.photographer,
+        "credit": without_file.credit,
+        "date_taken": "2020-04-15",
+        "place": "",
+        "keywords": "",
+        "pending_upload": "",
     }
     # Its record can be fixed before anyone finds the file.
     assert editor_client.post(change, values | {"place": "Arlington, Virginia"}).status_code == 302

@@ -34,7 +34,7 @@ def sample(name):
 
 
 def blank_form(**values):
-    return {field: "" for field in FIELDS} | {"pending_upload": ""} | values
+    return dict.fromkeys(FIELDS, "") | {"pending_upload": ""} | values
 
 
 def page_text(response) -> str:
@@ -44,8 +44,11 @@ def page_text(response) -> str:
 
 def field_row(response, name) -> str:
     """The HTML of one field's row in the admin form."""
-    found = re.search(rf'<div class="form-row[^"]*field-{name}\b.*?(?=<div class="form-row|</fieldset>)',
-                      response.content.decode(), flags=re.S)
+    found = re.search(
+        rf'<div class="form-row[^"]*field-{name}\b.*?(?=<div class="form-row|</fieldset>)',
+        response.content.decode(),
+        flags=re.S,
+    )
     assert found, f"no {name} row"
     return found.group()
 
@@ -68,16 +71,23 @@ def test_the_edit_page_opens_for_every_role_and_shows_the_public_copy(client, ma
     assert response.status_code == 200
     page = response.content.decode()
     copy = photo.renditions["w480.jpg"]
-    assert f'<img src="{photo.public_url("w480.jpg")}" alt="" width="{copy["width"]}" height="{copy["height"]}">' in page
+    assert (
+        f'<img src="{photo.public_url("w480.jpg")}" alt="" width="{copy["width"]}" height="{copy["height"]}">' in page
+    )
     assert "As readers see it." in page
     # No "Currently: …/Change" widget, and nothing that names the private original.
     assert "Currently" not in page and photo.original.name not in page
     assert "Replace the image" in field_row(response, "original")
     assert 'type="file" name="original"' in page
     with pytest.raises(ValueError, match="private"):
-        photo.original.url
+        _ = photo.original.url
     # And every other page of the library the role reaches.
-    for address in (ADD, "/admin/photos/photoasset/", "/admin/photos/photoasset/?alt_text=missing&image=missing", "/admin/"):
+    for address in (
+        ADD,
+        "/admin/photos/photoasset/",
+        "/admin/photos/photoasset/?alt_text=missing&image=missing",
+        "/admin/",
+    ):
         assert client.get(address).status_code == 200, address
 
 
@@ -89,9 +99,14 @@ def test_saving_metadata_keeps_the_file_and_its_public_copies(
     copies = dict(photo.renditions)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(change_url(photo), saved_values(
-            photo, alt_text="A nurse in blue scrubs checks a child's blood pressure.", keywords="clinic, navy",
-        ))
+        response = editor_client.post(
+            change_url(photo),
+            saved_values(
+                photo,
+                alt_text="A nurse in blue scrubs checks a child's blood pressure.",
+                keywords="clinic, navy",
+            ),
+        )
 
     assert response.status_code == 302, page_text(response)[:2000]
     saved = PhotoAsset.objects.get()
@@ -164,12 +179,17 @@ def test_the_first_round_of_an_upload_is_a_notice_not_an_error(editor_client):
 def test_the_second_round_shows_the_kept_upload_through_a_staff_only_preview(editor_client, client):
     response = editor_client.post(ADD, blank_form(original=sample("260303-N-TV418-1107.jpg")))
     preview = field_row(response, "preview")
-    found = re.search(r'<img src="(/admin/photos/photoasset/pending/[^"]+/preview\.jpg)" alt="" width="(\d+)" height="(\d+)">',
-                      preview)
+    found = re.search(
+        r'<img src="(/admin/photos/photoasset/pending/[^"]+/preview\.jpg)" alt="" width="(\d+)" height="(\d+)">',
+        preview,
+    )
     assert found, preview
     assert "The file you chose, not saved yet." in preview
-    assert re.search(r'<div class="form-row field-preview">.*?<div class="form-row field-alt_text',
-                     response.content.decode(), flags=re.S), "the picture sits right above its alt text"
+    assert re.search(
+        r'<div class="form-row field-preview">.*?<div class="form-row field-alt_text',
+        response.content.decode(),
+        flags=re.S,
+    ), "the picture sits right above its alt text"
 
     picture = editor_client.get(found.group(1))
     assert picture.status_code == 200 and picture["Content-Type"] == "image/jpeg"
@@ -203,8 +223,11 @@ def test_a_forged_token_or_a_file_no_longer_kept_finds_nothing(editor_client, pr
 def test_the_form_shows_a_chosen_file_at_once_under_a_policy_that_allows_only_that(editor_client, client):
     response = editor_client.get(ADD)
     page = response.content.decode()
-    assert re.search(r'<input type="file" name="original" accept="image/jpeg,image/png,image/webp,image/tiff" '
-                     r'data-preview="photo-preview"', page)
+    assert re.search(
+        r'<input type="file" name="original" accept="image/jpeg,image/png,image/webp,image/tiff" '
+        r'data-preview="photo-preview"',
+        page,
+    )
     assert '<figure class="photo-preview" id="photo-preview">' in page
     assert re.search(r'<script src="/static/js/admin-photo-form\.js"', page)
     assert "img-src 'self' data: blob:" in response["Content-Security-Policy"]
@@ -231,13 +254,20 @@ def test_a_missing_file_still_says_what_else_is_required(editor_client):
 
 
 def test_a_wrong_virin_gets_every_problem_at_once(editor_client):
-    response = editor_client.post(ADD, blank_form(
-        original=jpeg_upload("any.jpg"), virin="201322-Q-BN624-0000", caption="A caption.",
-    ))
+    response = editor_client.post(
+        ADD,
+        blank_form(
+            original=jpeg_upload("any.jpg"),
+            virin="201322-Q-BN624-0000",
+            caption="A caption.",
+        ),
+    )
     errors = re.search(r'<ul class="errorlist"[^>]*>(.*?)</ul>', field_row(response, "virin"), flags=re.S).group(1)
     items = re.findall(r"<li>(.*?)</li>", errors)
     assert len(items) == 4
-    for expected, item in zip(["Month 13", "Unknown service letter &quot;Q&quot;", "Scene 0", "Item 000"], items, strict=True):
+    for expected, item in zip(
+        ["Month 13", "Unknown service letter &quot;Q&quot;", "Scene 0", "Item 000"], items, strict=True
+    ):
         assert item.startswith(expected)
     assert not PhotoAsset.objects.exists()
 
@@ -271,7 +301,10 @@ def test_date_taken_is_a_day_with_no_time_zone_note(editor_client, make_photo):
 
 def test_an_imported_photo_with_a_legacy_virin_takes_its_alt_text(editor_client):
     photo = PhotoAsset.objects.create(
-        virin="060515-M-1234S-001", caption="Marines unload supplies, May 15, 2006.", original="", renditions={},
+        virin="060515-M-1234S-001",
+        caption="Marines unload supplies, May 15, 2006.",
+        original="",
+        renditions={},
         virin_notes='Old originator ID "1234S" (four digits and a letter).',
     )
     response = editor_client.post(change_url(photo), saved_values(photo, alt_text="Marines carry boxes off a truck."))
@@ -281,7 +314,7 @@ def test_an_imported_photo_with_a_legacy_virin_takes_its_alt_text(editor_client)
 
     # A VIRIN the editor types is a new one: it must be in today's form.
     response = editor_client.post(change_url(photo), saved_values(photo, virin="060515-M-1234S-002"))
-    assert response.status_code == 200 and 'Originator &quot;1234S&quot;' in field_row(response, "virin")
+    assert response.status_code == 200 and "Originator &quot;1234S&quot;" in field_row(response, "virin")
     photo.refresh_from_db()
     assert photo.virin == "060515-M-1234S-001"
 

@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def used_photo(make_story, make_photo):
     photo = make_photo(
-        virin="200922-D-BN624-1166", title="Honor Cordon", photographer="Lisa Ferdinando", credit="DOD",
-        caption="Service members form an honor cordon, Sept. 22, 2020.", place="Arlington, Virginia",
+        virin="200922-D-BN624-1166",
+        title="Honor Cordon",
+        photographer="Lisa Ferdinando",
+        credit="DOD",
+        caption="Service members form an honor cordon, Sept. 22, 2020.",
+        place="Arlington, Virginia",
         date_taken=timezone.datetime(2020, 9, 22).date(),
     )
     make_story(headline="Leaders Meet At The Pentagon", photos=[photo])
@@ -25,12 +29,22 @@ def test_photo_page_shows_everything_a_reader_needs(client, used_photo):
     response = client.get("/photos/200922-D-BN624-1166/")
     assert response.status_code == 200
     text = text_of(response)
-    assert_in_order(text, [
-        "Honor Cordon", "Service members form an honor cordon", "Photo By: Lisa Ferdinando, DOD",
-        f"Download full size ({max(used_photo.full_size['bytes'], 10_000) / 1_000_000:.2f} MB)", "VIRIN 200922-D-BN624-1166",
-        "Date taken Sept. 22, 2020", "Place Arlington, Virginia", "Service D — Department of Defense",
-        "public domain", "Stories with this photo", "Leaders Meet At The Pentagon",
-    ])
+    assert_in_order(
+        text,
+        [
+            "Honor Cordon",
+            "Service members form an honor cordon",
+            "Photo By: Lisa Ferdinando, DOD",
+            f"Download full size ({max(used_photo.full_size['bytes'], 10_000) / 1_000_000:.2f} MB)",
+            "VIRIN 200922-D-BN624-1166",
+            "Date taken Sept. 22, 2020",
+            "Place Arlington, Virginia",
+            "Service D — Department of Defense",
+            "public domain",
+            "Stories with this photo",
+            "Leaders Meet At The Pentagon",
+        ],
+    )
     assert "Draft Using The Same Photo" not in text
     html = response.content.decode()
     assert f'srcset="{used_photo.public_url("w480.webp")} 480w' in html
@@ -59,8 +73,13 @@ def test_story_figure_links_the_virin_to_the_photo_page(client, used_photo):
 
 
 def test_photo_library_search_filters_and_used_in(editor_client, used_photo, make_photo):
-    make_photo(virin="210614-A-KX193-1002", photographer="Staff Sgt. Maria Delgado", credit="Army",
-               date_taken=timezone.datetime(2021, 6, 14).date(), caption="Crews close the levee breach.")
+    make_photo(
+        virin="210614-A-KX193-1002",
+        photographer="Staff Sgt. Maria Delgado",
+        credit="Army",
+        date_taken=timezone.datetime(2021, 6, 14).date(),
+        caption="Crews close the levee breach.",
+    )
     library = "/admin/photos/photoasset/"
 
     def listed(query):
@@ -79,15 +98,25 @@ def test_photo_library_search_filters_and_used_in(editor_client, used_photo, mak
     assert "/thumb." in page
 
 
-def test_bulk_edit_sets_credit_and_adds_keywords_and_remakes_copies(editor_client, make_photo, django_capture_on_commit_callbacks):
+def test_bulk_edit_sets_credit_and_adds_keywords_and_remakes_copies(
+    editor_client, make_photo, django_capture_on_commit_callbacks
+):
     first = make_photo(keywords="levee")
     second = make_photo(keywords="")
     old_full = first.full_size["name"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post("/admin/photos/photoasset/", {
-            "action": "edit_credit_and_keywords", "_selected_action": [first.pk, second.pk], "apply": "1",
-            "photographer": "", "credit": "Louisiana National Guard", "add_keywords": "flood, levee",
-        }, follow=True)
+        response = editor_client.post(
+            "/admin/photos/photoasset/",
+            {
+                "action": "edit_credit_and_keywords",
+                "_selected_action": [first.pk, second.pk],
+                "apply": "1",
+                "photographer": "",
+                "credit": "Louisiana National Guard",
+                "add_keywords": "flood, levee",
+            },
+            follow=True,
+        )
     assert "Updated 2 photos." in response.content.decode()
     first.refresh_from_db(), second.refresh_from_db()
     assert first.credit == second.credit == "Louisiana National Guard"
@@ -97,9 +126,13 @@ def test_bulk_edit_sets_credit_and_adds_keywords_and_remakes_copies(editor_clien
 
 def test_bulk_edit_asks_first(editor_client, make_photo):
     photo = make_photo()
-    page = editor_client.post("/admin/photos/photoasset/", {
-        "action": "edit_credit_and_keywords", "_selected_action": [photo.pk],
-    }).content.decode()
+    page = editor_client.post(
+        "/admin/photos/photoasset/",
+        {
+            "action": "edit_credit_and_keywords",
+            "_selected_action": [photo.pk],
+        },
+    ).content.decode()
     assert "Edit credit and keywords" in page and "Apply to 1 photos" in page
     assert PhotoAsset.objects.get().credit == "Navy"
 

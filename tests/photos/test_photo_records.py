@@ -36,7 +36,7 @@ def test_the_original_is_private_named_by_virin_and_hashed(make_photo, private_r
     assert photo.file_hash == hashlib.sha256(path.read_bytes()).hexdigest()
     assert not path.is_relative_to(media_root)
     with pytest.raises(ValueError, match="private"):
-        photo.original.url
+        _ = photo.original.url
 
 
 def public_paths(photo, media_root):
@@ -86,8 +86,12 @@ def test_a_new_credit_remakes_the_public_copies_with_it(make_photo, media_root, 
 def test_a_failed_save_leaves_no_files(make_photo, media_root, private_root):
     make_photo(virin="200922-D-BN624-1166")
     duplicate = PhotoAsset(original=jpeg_upload("dup.jpg", color=(1, 2, 3)), virin="200922-D-BN624-1166", caption="C")
-    before = sorted(p for p in media_root.rglob("*") if p.is_file()) + sorted(p for p in private_root.rglob("*") if p.is_file())
+    before = sorted(p for p in media_root.rglob("*") if p.is_file()) + sorted(
+        p for p in private_root.rglob("*") if p.is_file()
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         photo_save(photo=duplicate, user=None)
-    after = sorted(p for p in media_root.rglob("*") if p.is_file()) + sorted(p for p in private_root.rglob("*") if p.is_file())
+    after = sorted(p for p in media_root.rglob("*") if p.is_file()) + sorted(
+        p for p in private_root.rglob("*") if p.is_file()
+    )
     assert after == before

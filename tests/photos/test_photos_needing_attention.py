@@ -61,7 +61,9 @@ def test_the_alt_text_column_marks_a_missing_one_with_a_word_not_only_a_colour(e
     assert missing.search(by_virin[library["no_alt_text"].virin])
     assert missing.search(by_virin[library["neither"].virin])
     written = by_virin[library["complete"].virin]
-    assert re.search(r'<td class="field-alt_text_column"><span title="A nurse in blue scrubs[^"]*">Written</span></td>', written)
+    assert re.search(
+        r'<td class="field-alt_text_column"><span title="A nurse in blue scrubs[^"]*">Written</span></td>', written
+    )
     assert "No image</strong>" in by_virin[library["no_file"].virin]
     assert re.search(r'<th scope="col" class="column-alt_text_column">.*?Alt text', page, flags=re.S)
 
@@ -75,8 +77,15 @@ def test_the_library_costs_the_same_queries_for_10_or_100_photos(
     def fill_to(count):
         # Rows like the real one (same public copies), so every thumbnail and count is drawn.
         PhotoAsset.objects.bulk_create(
-            PhotoAsset(virin=f"260303-N-TV418-{next(_numbers)}", caption=photo.caption, alt_text="" if n % 2 else "A",
-                       original=photo.original.name, renditions=photo.renditions, photographer="P", credit="Navy")
+            PhotoAsset(
+                virin=f"260303-N-TV418-{next(_numbers)}",
+                caption=photo.caption,
+                alt_text="" if n % 2 else "A",
+                original=photo.original.name,
+                renditions=photo.renditions,
+                photographer="P",
+                credit="Navy",
+            )
             for n in range(count - PhotoAsset.objects.count())
         )
 
@@ -117,7 +126,11 @@ def test_the_editors_home_counts_only_so_far_and_lists_only_a_few(editor_client,
         without_file()
     page = editor_client.get("/admin/").content.decode()
     assert "More than 12 photos without alt text" in page
-    table = re.search(r"<caption>Photos without an image file \(more than 12 photos\)</caption>.*?</table>",
-                      page, flags=re.S).group()
+    table = re.search(
+        r"<caption>Photos without an image file \(more than 12 photos\)</caption>.*?</table>", page, flags=re.S
+    ).group()
     assert table.count("/change/") == 10
-    assert '<a href="/admin/photos/photoasset/?image=missing">Every photo without an image file, in the library</a>' in table
+    assert (
+        '<a href="/admin/photos/photoasset/?image=missing">Every photo without an image file, in the library</a>'
+        in table
+    )

@@ -27,7 +27,7 @@ def sample(name, upload_name=None):
 
 
 def blank_form(**values):
-    return {field: "" for field in FIELDS} | {"pending_upload": ""} | values
+    return dict.fromkeys(FIELDS, "") | {"pending_upload": ""} | values
 
 
 def files_under(*roots):
@@ -44,10 +44,23 @@ def form_values(response):
     [
         (
             "210614-A-KX193-1002.jpg",
-            {"virin": "210614-A-KX193-1002", "title": "Levee Repair", "photographer": "Staff Sgt. Maria Delgado",
-             "credit": "Army", "date_taken": "2021-06-14", "place": "Baton Rouge, Louisiana, United States",
-             "keywords": "levee, engineers, flood"},
-            {"virin": "XMP", "caption": "XMP", "credit": "XMP", "date_taken": "XMP", "place": "IPTC", "keywords": "IPTC"},
+            {
+                "virin": "210614-A-KX193-1002",
+                "title": "Levee Repair",
+                "photographer": "Staff Sgt. Maria Delgado",
+                "credit": "Army",
+                "date_taken": "2021-06-14",
+                "place": "Baton Rouge, Louisiana, United States",
+                "keywords": "levee, engineers, flood",
+            },
+            {
+                "virin": "XMP",
+                "caption": "XMP",
+                "credit": "XMP",
+                "date_taken": "XMP",
+                "place": "IPTC",
+                "keywords": "IPTC",
+            },
         ),
         (
             "210615-N-QR552-1045.jpg",
@@ -88,7 +101,11 @@ def test_the_second_round_saves_without_choosing_the_file_again(
 
     assert second.status_code == 302, second.content.decode()[:2000]
     photo = PhotoAsset.objects.get()
-    assert photo.virin == "210614-A-KX193-1002" and photo.credit == "Army" and photo.date_taken == datetime.date(2021, 6, 14)
+    assert (
+        photo.virin == "210614-A-KX193-1002"
+        and photo.credit == "Army"
+        and photo.date_taken == datetime.date(2021, 6, 14)
+    )
     assert photo.metadata_sources["virin"] == "XMP" and photo.metadata_sources["place"] == "IPTC"
     assert "alt_text" not in photo.metadata_sources
     assert (private_root / photo.original.name).read_bytes() == (SAMPLES / "210614-A-KX193-1002.jpg").read_bytes()
@@ -98,13 +115,17 @@ def test_the_second_round_saves_without_choosing_the_file_again(
 
 
 def test_typed_values_are_never_overwritten_by_the_file(editor_client):
-    response = editor_client.post(ADD, blank_form(original=sample("210614-A-KX193-1002.jpg"), credit="1st Cavalry Division"))
+    response = editor_client.post(
+        ADD, blank_form(original=sample("210614-A-KX193-1002.jpg"), credit="1st Cavalry Division")
+    )
     assert form_values(response)["credit"] == "1st Cavalry Division"
 
 
 def test_a_virin_whose_date_disagrees_with_the_date_taken_is_a_warning_not_a_block(editor_client):
     values = blank_form(
-        original=jpeg_upload("any.jpg"), virin="210614-A-KX193-1002", caption="A caption, June 15, 2021.",
+        original=jpeg_upload("any.jpg"),
+        virin="210614-A-KX193-1002",
+        caption="A caption, June 15, 2021.",
         date_taken="2021-06-15",
     )
     response = editor_client.post(ADD, values, follow=True)
@@ -124,8 +145,8 @@ def bomb_png(width=30000, height=30000) -> bytes:
     Image.new("L", (1, 1)).save(buffer, "PNG")
     data = bytearray(buffer.getvalue())
     ihdr = data.index(b"IHDR")
-    data[ihdr + 4:ihdr + 12] = struct.pack(">II", width, height)
-    data[ihdr + 17:ihdr + 21] = struct.pack(">I", zlib.crc32(bytes(data[ihdr:ihdr + 17])))
+    data[ihdr + 4 : ihdr + 12] = struct.pack(">II", width, height)
+    data[ihdr + 17 : ihdr + 21] = struct.pack(">I", zlib.crc32(bytes(data[ihdr : ihdr + 17])))
     return bytes(data)
 
 
@@ -134,14 +155,20 @@ def bomb_png(width=30000, height=30000) -> bytes:
     [
         (lambda: sample("truncated.jpg"), "damaged or incomplete"),
         (lambda: sample("not-an-image.jpg"), "not a photo Newsroom can use"),
-        (lambda: SimpleUploadedFile("evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-         "not a photo Newsroom can use"),
+        (
+            lambda: SimpleUploadedFile(
+                "evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+            ),
+            "not a photo Newsroom can use",
+        ),
         (lambda: SimpleUploadedFile("bomb.png", bomb_png()), "pixels"),
         (lambda: SimpleUploadedFile("anim.gif", gif_bytes()), "GIF"),
     ],
     ids=["truncated", "not-an-image", "svg-with-script", "decompression-bomb", "gif"],
 )
-def test_hostile_or_broken_files_are_refused_and_leave_nothing(editor_client, media_root, private_root, upload, message):
+def test_hostile_or_broken_files_are_refused_and_leave_nothing(
+    editor_client, media_root, private_root, upload, message
+):
     response = editor_client.post(ADD, blank_form(original=upload(), virin="200922-D-BN624-1166", caption="C"))
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -162,14 +189,19 @@ def test_a_file_name_cannot_choose_where_the_file_goes(editor_client, private_ro
     assert response.status_code == 302
     photo = PhotoAsset.objects.get()
     assert photo.original.name == "originals/20/200922-d-bn624-1166.jpg"
-    assert all(Path(name).resolve().is_relative_to(Path(private_root).resolve()) or Path(name).resolve().is_relative_to(Path(media_root).resolve())
-               for name in files_under(media_root, private_root))
+    assert all(
+        Path(name).resolve().is_relative_to(Path(private_root).resolve())
+        or Path(name).resolve().is_relative_to(Path(media_root).resolve())
+        for name in files_under(media_root, private_root)
+    )
 
 
 def test_the_same_file_twice_is_refused_with_a_link_to_the_photo_that_has_it(editor_client, make_photo):
     content = (SAMPLES / "210615-N-QR552-1045.jpg").read_bytes()
     holder = make_photo(original=SimpleUploadedFile("a.jpg", content), virin="210615-N-QR552-1045")
-    response = editor_client.post(ADD, blank_form(original=SimpleUploadedFile("b.jpg", content), virin="210615-N-QR552-1046", caption="C"))
+    response = editor_client.post(
+        ADD, blank_form(original=SimpleUploadedFile("b.jpg", content), virin="210615-N-QR552-1046", caption="C")
+    )
     page = response.content.decode()
     assert "This file is already in the library" in page
     assert f'href="/admin/photos/photoasset/{holder.pk}/change/"' in page
@@ -178,12 +210,16 @@ def test_the_same_file_twice_is_refused_with_a_link_to_the_photo_that_has_it(edi
 
 def test_public_copies_are_clean_rotated_and_carry_the_record(make_photo, media_root):
     photo = make_photo(
-        original=sample("260303-N-TV418-1107.jpg"), virin="260303-N-TV418-1107",
-        caption="Navy Lt. j.g. Aisha Bello checks a patient's blood pressure, March 3, 2026.", credit="Navy",
+        original=sample("260303-N-TV418-1107.jpg"),
+        virin="260303-N-TV418-1107",
+        caption="Navy Lt. j.g. Aisha Bello checks a patient's blood pressure, March 3, 2026.",
+        credit="Navy",
     )
     assert photo.height > photo.width, "EXIF orientation 6 shows the photo as portrait"
     assert photo.full_size["height"] > photo.full_size["width"]
-    assert {"full", "thumb.webp", "thumb.jpg", "share.jpg", "w480.webp", "w480.jpg", "w800.webp", "w800.jpg"} <= set(photo.renditions)
+    assert {"full", "thumb.webp", "thumb.jpg", "share.jpg", "w480.webp", "w480.jpg", "w800.webp", "w800.jpg"} <= set(
+        photo.renditions
+    )
     for key, entry in photo.renditions.items():
         path = media_root / entry["name"]
         assert public_file_problems(path.read_bytes()) == [], key

@@ -139,7 +139,9 @@ def test_invalid_virin_error_names_segment(text, segment, expected):
 def test_error_messages_match_the_editor_wording():
     with pytest.raises(VirinError, match=r'^Month 13 in "201322-D-BN624-1166" is not a real date \(YYMMDD\)\.$'):
         parse_virin("201322-D-BN624-1166")
-    with pytest.raises(VirinError, match=r'^Unknown service letter "Q" in "200922-Q-BN624-1166"; known letters: A \(Army\)'):
+    with pytest.raises(
+        VirinError, match=r'^Unknown service letter "Q" in "200922-Q-BN624-1166"; known letters: A \(Army\)'
+    ):
         parse_virin("200922-Q-BN624-1166")
     with pytest.raises(VirinError, match=r"""^"ZZ999" .*the manual's placeholder originator ID, not a real one\.$"""):
         parse_virin("200922-D-ZZ999-1166")
@@ -249,10 +251,18 @@ def test_explain_uses_common_country_names():
 @pytest.mark.parametrize(
     "month, expected",
     [
-        ("01", "Jan. 4, 2021"), ("02", "Feb. 4, 2021"), ("03", "March 4, 2021"),
-        ("04", "April 4, 2021"), ("05", "May 4, 2021"), ("06", "June 4, 2021"),
-        ("07", "July 4, 2021"), ("08", "Aug. 4, 2021"), ("09", "Sept. 4, 2021"),
-        ("10", "Oct. 4, 2021"), ("11", "Nov. 4, 2021"), ("12", "Dec. 4, 2021"),
+        ("01", "Jan. 4, 2021"),
+        ("02", "Feb. 4, 2021"),
+        ("03", "March 4, 2021"),
+        ("04", "April 4, 2021"),
+        ("05", "May 4, 2021"),
+        ("06", "June 4, 2021"),
+        ("07", "July 4, 2021"),
+        ("08", "Aug. 4, 2021"),
+        ("09", "Sept. 4, 2021"),
+        ("10", "Oct. 4, 2021"),
+        ("11", "Nov. 4, 2021"),
+        ("12", "Dec. 4, 2021"),
     ],
 )
 def test_explain_dates_are_ap_style(month, expected):
@@ -333,7 +343,12 @@ def test_a_virin_wrong_in_several_segments_names_every_one_in_one_error():
     with pytest.raises(VirinError) as err:
         parse_virin("201322-Q-BN62-0000-XX", today=TODAY)
     assert [problem.segment for problem in err.value.problems] == [
-        "date", "service", "originator", "sequence", "sequence", "country",
+        "date",
+        "service",
+        "originator",
+        "sequence",
+        "sequence",
+        "country",
     ]
     assert err.value.segment == "date"
     messages = err.value.messages

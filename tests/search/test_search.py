@@ -51,13 +51,17 @@ def search(client, query, **params):
 
 
 def headlines(response) -> list[str]:
-    return re.findall(r'class="newsroom-listing__headline"><a class="usa-link" href="[^"]+">([^<]+)</a>',
-                      response.content.decode())
+    return re.findall(
+        r'class="newsroom-listing__headline"><a class="usa-link" href="[^"]+">([^<]+)</a>', response.content.decode()
+    )
 
 
 def snippets(response) -> list[str]:
-    return re.findall(r'<p class="newsroom-listing__summary newsroom-search__snippet">(.*?)</p>',
-                      response.content.decode(), flags=re.S)
+    return re.findall(
+        r'<p class="newsroom-listing__summary newsroom-search__snippet">(.*?)</p>',
+        response.content.decode(),
+        flags=re.S,
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,18 +100,26 @@ def test_finds_a_word_wherever_it_is_in_the_story(client, story, make_photo, com
 
 
 def test_a_headline_match_ranks_above_a_body_only_match(client, story):
-    body_only = story(headline="Engineers Finish Repairs", body="Crews rebuilt the levee wall.",
-                      published_at=timezone.now() - datetime.timedelta(minutes=1))
-    headline = story(headline="Levee Repairs Finish Early", body="Crews finished ahead of schedule.",
-                     published_at=timezone.now() - datetime.timedelta(days=30))
+    body_only = story(
+        headline="Engineers Finish Repairs",
+        body="Crews rebuilt the levee wall.",
+        published_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    headline = story(
+        headline="Levee Repairs Finish Early",
+        body="Crews finished ahead of schedule.",
+        published_at=timezone.now() - datetime.timedelta(days=30),
+    )
 
     assert headlines(search(client, "levee")) == [headline.headline, body_only.headline]
 
 
 def test_snippet_marks_the_words_and_carries_no_markup_from_the_body(client, story):
-    story(body='Crews said the <em>levee</em> held & "nobody" was hurt.<script>alert("levee")</script>\n\n'
-               '<a href="https://example.com/" onclick="steal()">Photos</a> of the <b>levee</b> '
-               '<img src=x onerror=alert(2)>')
+    story(
+        body='Crews said the <em>levee</em> held & "nobody" was hurt.<script>alert("levee")</script>\n\n'
+        '<a href="https://example.com/" onclick="steal()">Photos</a> of the <b>levee</b> '
+        "<img src=x onerror=alert(2)>"
+    )
 
     response = search(client, "levee")
 
@@ -149,8 +161,10 @@ def test_title_heading_count_and_the_query_in_the_box(client, story):
         {"status": Status.IN_REVIEW, "published_at": None},
         {"published_at": timezone.now() + datetime.timedelta(hours=1)},
         {"status": Status.WITHDRAWN},
-        {"published_at": timezone.now() - datetime.timedelta(days=2),
-         "expires_at": timezone.now() - datetime.timedelta(days=1)},
+        {
+            "published_at": timezone.now() - datetime.timedelta(days=2),
+            "expires_at": timezone.now() - datetime.timedelta(days=1),
+        },
     ],
     ids=["draft", "in-review", "scheduled", "withdrawn", "expired"],
 )
@@ -217,14 +231,19 @@ def test_any_query_gets_a_page_never_an_error(client, story, query):
 
 def test_search_box_is_in_the_header_of_every_page(client, story):
     found = story()
-    pages = [client.get("/"), client.get(found.get_absolute_url()), client.get("/no-such-page/"),
-             server_error(RequestFactory().get("/"))]
+    pages = [
+        client.get("/"),
+        client.get(found.get_absolute_url()),
+        client.get("/no-such-page/"),
+        server_error(RequestFactory().get("/")),
+    ]
     assert [page.status_code for page in pages] == [200, 200, 404, 500]
 
     for page in pages:
         header = page.content.decode().split('<header class="usa-header', 1)[1].split("</header>", 1)[0]
-        assert ('<form class="usa-search usa-search--small" role="search" aria-label="Site" '
-                'action="/search/" method="get">') in header
+        assert (
+            '<form class="usa-search usa-search--small" role="search" aria-label="Site" action="/search/" method="get">'
+        ) in header
         assert '<label class="usa-sr-only" for="site-search-query">Search</label>' in header
         assert '<input class="usa-input" id="site-search-query" type="search" name="q"' in header
         assert '<span class="usa-sr-only">Search</span></button>' in header

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from newsroom.core.apstyle import ap_datetime
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.models import Status, Story
-from newsroom.core.apstyle import ap_datetime
 from tests.conftest import jpeg_upload
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +93,13 @@ def test_editor_uploads_two_photos_places_them_publishes_and_readers_see_the_sto
 
     page = client.get("/news/navy-hospital-ship-wraps-up-mission/").content.decode()
     body = page.split('class="newsroom-story__body"', 1)[1]
-    assert body.index("260303-N-TV418-1107") < body.index("treated more than 21,000") \
-        < body.index("six host nations") < body.index("260304-N-TV418-1108") < body.index("1,400 local health")
+    assert (
+        body.index("260303-N-TV418-1107")
+        < body.index("treated more than 21,000")
+        < body.index("six host nations")
+        < body.index("260304-N-TV418-1108")
+        < body.index("1,400 local health")
+    )
     assert "Photo By: Mass Communication Specialist 1st Class Tomas Varga, Navy" in page
     assert "Navy Hospital Ship Wraps Up Five-Month Mission" in client.get("/").content.decode()
 
@@ -116,8 +121,12 @@ def test_publishing_an_incomplete_story_is_refused_with_every_missing_item(edito
     assert response.request["PATH_INFO"] == f"/admin/stories/story/{story.pk}/change/"
     page = response.content.decode()
     assert "Saved, but not published" in page
-    for problem in ("Byline is missing", "Body is missing", f"Photo {photo.virin} has no alt text",
-                    f"Photo {photo.virin} needs a photographer and a credit organization"):
+    for problem in (
+        "Byline is missing",
+        "Body is missing",
+        f"Photo {photo.virin} has no alt text",
+        f"Photo {photo.virin} needs a photographer and a credit organization",
+    ):
         assert problem in page
 
 
@@ -138,7 +147,9 @@ def test_placement_after_a_paragraph_the_body_does_not_have_is_refused(editor_cl
         ("200922-D-BN624-1000", "Item 000"),
     ],
 )
-def test_upload_with_a_bad_virin_names_the_wrong_segment_and_publishes_nothing(editor_client, media_root, virin, message):
+def test_upload_with_a_bad_virin_names_the_wrong_segment_and_publishes_nothing(
+    editor_client, media_root, virin, message
+):
     response = upload_photo(editor_client, virin)
     assert response.status_code == 200
     assert message in response.content.decode()

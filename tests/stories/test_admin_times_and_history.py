@@ -29,7 +29,9 @@ def visible_text(response) -> str:
 
 @time_machine.travel(NOW, tick=False)
 def test_statuses_messages_and_lists_give_ap_style_times_with_the_zone(editor_client, make_story):
-    scheduled = make_story(headline="Hospital Ship Sails at Dawn", published_at=datetime.datetime(2027, 1, 6, 10, 0, tzinfo=EASTERN))
+    scheduled = make_story(
+        headline="Hospital Ship Sails at Dawn", published_at=datetime.datetime(2027, 1, 6, 10, 0, tzinfo=EASTERN)
+    )
     make_story(headline="Levee Holds", published_at=datetime.datetime(2026, 12, 6, 12, 0, tzinfo=EASTERN))
     make_story(headline="Guard Trains Medics", published=False, status=Status.IN_REVIEW)
 
@@ -67,7 +69,7 @@ def test_updated_is_shown_only_for_a_note_on_a_later_day(client, make_story):
     note.noted_on = datetime.date(2026, 11, 3)
     note.save()
     page = " ".join(client.get(story.get_absolute_url()).content.decode().split())
-    assert "Nov. 2, 2026</time> | Updated <time datetime=\"2026-11-03\">Nov. 3, 2026</time>" in page
+    assert 'Nov. 2, 2026</time> | Updated <time datetime="2026-11-03">Nov. 3, 2026</time>' in page
 
 
 def history(client, story) -> str:
@@ -82,7 +84,9 @@ def test_the_history_page_names_each_workflow_step(writer_client, editor_client,
     entries = history(editor_client, story)
     assert "Submitted for review." in entries and "No fields changed" not in entries
 
-    editor_client.post(change_url(story), edit(story, summary="A new clinic opens its doors.", _publish="Save and publish"))
+    editor_client.post(
+        change_url(story), edit(story, summary="A new clinic opens its doors.", _publish="Save and publish")
+    )
     story.refresh_from_db()
     assert story.is_public()
     assert "Published. Changed Summary." in history(editor_client, story)
@@ -108,8 +112,15 @@ def test_a_save_that_changes_nothing_adds_no_revision(editor_client, make_story,
     # Placing a photo is a change, even when no field of the story's own changed.
     photo = make_photo()
     data = edit(story)
-    data.update({"placements-TOTAL_FORMS": "1", "placements-0-photo": str(photo.pk),
-                 "placements-0-after_paragraph": "1", "placements-0-order": "0", "placements-0-caption": ""})
+    data.update(
+        {
+            "placements-TOTAL_FORMS": "1",
+            "placements-0-photo": str(photo.pk),
+            "placements-0-after_paragraph": "1",
+            "placements-0-order": "0",
+            "placements-0-caption": "",
+        }
+    )
     editor_client.post(change_url(story), data)
     story.refresh_from_db()
     assert story.version == version + 1 and PhotoPlacement.objects.filter(story=story).count() == 1
@@ -123,7 +134,9 @@ def test_the_story_list_opens_on_what_was_changed_last_and_remembers_the_status(
     make_story(headline="Draft Story", published=False)
     editor_client.post(change_url(older), edit(older, summary="Edited just now."))
 
-    headlines = re.findall(r'<th class="field-headline"><a [^>]+>([^<]+)</a>', editor_client.get("/admin/stories/story/").content.decode())
+    headlines = re.findall(
+        r'<th class="field-headline"><a [^>]+>([^<]+)</a>', editor_client.get("/admin/stories/story/").content.decode()
+    )
     assert headlines[0] == "Older Story"
 
     assert "Draft Story" in editor_client.get("/admin/stories/story/?status=draft").content.decode()

@@ -19,5 +19,7 @@ def test_photos_go_after_the_paragraph_named_and_past_the_end_go_last():
 
 
 def test_only_inline_markup_survives():
-    [block] = body_blocks('<p onclick="x()">Hi <em>there</em> <iframe src="//evil"></iframe><a href="javascript:alert(1)">x</a></p>', [])
+    [block] = body_blocks(
+        '<p onclick="x()">Hi <em>there</em> <iframe src="//evil"></iframe><a href="javascript:alert(1)">x</a></p>', []
+    )
     assert str(block.html) == 'Hi <em>there</em> <a rel="noopener noreferrer">x</a>'

@@ -6,9 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsroom.stories.models import ArchiveStatus
 from newsroom.archive.services import story_archive, story_unarchive
-from newsroom.stories.models import Status, Story
+from newsroom.stories.models import ArchiveStatus, Status, Story
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,11 @@ def test_archive_and_unarchive_round_trip(make_story, collection):
     story = make_story()
     story_archive(story=story, collection=collection, user=None)
     story.refresh_from_db()
-    assert (story.archive_status, story.collection, story.archived_at is not None) == (ArchiveStatus.ARCHIVED, collection, True)
+    assert (story.archive_status, story.collection, story.archived_at is not None) == (
+        ArchiveStatus.ARCHIVED,
+        collection,
+        True,
+    )
     assert list(Story.objects.current()) == []
 
     story_unarchive(story=story, user=None)

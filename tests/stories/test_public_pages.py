@@ -34,8 +34,13 @@ def assert_in_order(text: str, pieces: list[str]):
 
 
 def test_story_page_shows_the_full_anatomy_in_order(client, make_story, make_photo):
-    cordon = make_photo(virin="200922-D-BN624-1166", title="Honor Cordon", photographer="Lisa Ferdinando",
-                        credit="DOD", caption="Service members form an honor cordon, Sept. 22, 2020.")
+    cordon = make_photo(
+        virin="200922-D-BN624-1166",
+        title="Honor Cordon",
+        photographer="Lisa Ferdinando",
+        credit="DOD",
+        caption="Service members form an honor cordon, Sept. 22, 2020.",
+    )
     clinic = make_photo(title="Community Clinic")
     other = make_story(headline="Navy Medical Teams Train Partner Nations")
     story = make_story(
@@ -147,15 +152,19 @@ def test_withdrawn_story_disappears(client, make_story):
 
 def test_related_stories_list_only_published_ones(client, make_story):
     story = make_story()
-    story.related_stories.add(make_story(headline="Published Neighbor"), make_story(headline="Draft Neighbor", published=False))
+    story.related_stories.add(
+        make_story(headline="Published Neighbor"), make_story(headline="Draft Neighbor", published=False)
+    )
     text = text_of(client.get(story.get_absolute_url()))
     assert "Published Neighbor" in text
     assert "Draft Neighbor" not in text
 
 
 def test_body_markup_is_sanitised(client, make_story):
-    story = make_story(body='Read <a href="https://www.usa.gov/">USA.gov</a>.<script>alert(1)</script>\n\n'
-                            '<img src=x onerror=alert(2)>Second.')
+    story = make_story(
+        body='Read <a href="https://www.usa.gov/">USA.gov</a>.<script>alert(1)</script>\n\n'
+        "<img src=x onerror=alert(2)>Second."
+    )
     html = client.get(story.get_absolute_url()).content.decode()
     assert '<a href="https://www.usa.gov/" rel="noopener noreferrer">USA.gov</a>' in html
     assert "alert(1)" not in html and "onerror" not in html
@@ -165,8 +174,9 @@ def test_text_editors_type_is_shown_as_text_never_as_markup(client, make_story, 
     # Everything but the body is plain text: a headline that looks like markup is shown as typed.
     sneaky = '<script>alert("x")</script> & "quotes"'
     photo = make_photo(title=f"Title {sneaky}", caption=f"Caption {sneaky}", credit=f"Credit {sneaky}")
-    story = make_story(headline=f"Headline {sneaky}", summary=f"Summary {sneaky}", byline=f"By {sneaky}",
-                       photos=[photo])
+    story = make_story(
+        headline=f"Headline {sneaky}", summary=f"Summary {sneaky}", byline=f"By {sneaky}", photos=[photo]
+    )
     story.tags.add(Tag.objects.create(name=f"Tag {sneaky}", slug="sneaky"))
     story.corrections.create(kind="correction", noted_on=datetime.date(2026, 3, 4), text=f"Correction {sneaky}")
 
@@ -182,7 +192,9 @@ def test_text_editors_type_is_shown_as_text_never_as_markup(client, make_story, 
 
 def test_home_page_leads_with_the_newest_current_story(client, make_story, make_photo, collection):
     older = make_story(headline="Older Story", published_at=timezone.now() - datetime.timedelta(days=2))
-    newest = make_story(headline="Newest Story", photos=[make_photo()], published_at=timezone.now() - datetime.timedelta(minutes=1))
+    newest = make_story(
+        headline="Newest Story", photos=[make_photo()], published_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     archived = make_story(headline="Archived Story", published_at=timezone.now())
     story_archive(story=archived, collection=collection, user=None)
 
@@ -209,7 +221,9 @@ def test_news_listing_paginates_and_leaves_out_archived_stories(client, make_sto
 
 
 def test_label_and_ap_dates_in_listings(client, make_story):
-    make_story(headline="A Feature", label="feature", published_at=timezone.make_aware(datetime.datetime(2021, 3, 4, 12)))
+    make_story(
+        headline="A Feature", label="feature", published_at=timezone.make_aware(datetime.datetime(2021, 3, 4, 12))
+    )
     assert "FEATURE | March 4, 2021" in text_of(client.get("/news/"))
 
 

@@ -39,8 +39,10 @@ def assert_no_inline_script_or_style(page):
 
 @pytest.fixture
 def tags(db):
-    return {name: Tag.objects.create(name=name, slug=name.lower().replace(" ", "-"))
-            for name in ("Disaster Response", "Navy", "Health")}
+    return {
+        name: Tag.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+        for name in ("Disaster Response", "Navy", "Health")
+    }
 
 
 @pytest.fixture
@@ -60,7 +62,8 @@ def story_with_history(make_story, make_photo, editor, tags):
     story.placements.all().delete()
     PhotoPlacement.objects.create(story=story, photo=second_photo, after_paragraph=2)
     save_version(
-        story, editor,
+        story,
+        editor,
         headline="Hospital Ship Leaves Port",
         body="Sailors came ashore on Monday.\n\nThe ship treated 1,200 patients.\n\nIt sails for Guam next.",
     )
@@ -245,8 +248,10 @@ def test_restoring_a_revision_with_a_deleted_photo_skips_it_and_says_so(editor_c
     response = editor_client.post(f"{revisions_url(story)}1/restore/", follow=True)
 
     page = response.content.decode()
-    assert "Not restored, because they have been deleted since: " \
-           f"the photo placed after paragraph 2 (photo #{deleted_pk})." in page
+    assert (
+        "Not restored, because they have been deleted since: "
+        f"the photo placed after paragraph 2 (photo #{deleted_pk})." in page
+    )
     story.refresh_from_db()
     assert story.headline == "Two Photos"
     assert [p.photo for p in story.placements.all()] == [kept]
@@ -261,8 +266,10 @@ def test_a_restore_the_story_no_longer_allows_changes_nothing_and_says_why(edito
 
     response = editor_client.post(f"{revisions_url(story)}1/restore/", follow=True)
 
-    assert "Revision 1 was not restored: Another story now has the web address “ship-arrives”." \
+    assert (
+        "Revision 1 was not restored: Another story now has the web address “ship-arrives”."
         in response.content.decode()
+    )
     story.refresh_from_db()
     assert (story.slug, story.version, story.revisions.count()) == ("ship-arrives-in-port", 2, 2)
 
@@ -279,9 +286,15 @@ def test_restoring_an_old_slug_keeps_the_newer_address_answering(editor_client, 
     assert (response.status_code, response["Location"]) == (301, "/news/ship-arrives/")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", ""), ("get", "compare/?from=1&to=3"), ("get", "1/restore/"), ("post", "1/restore/"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", ""),
+        ("get", "compare/?from=1&to=3"),
+        ("get", "1/restore/"),
+        ("post", "1/restore/"),
+    ],
+)
 def test_staff_without_permission_to_change_stories_are_refused(client, story_with_history, method, path):
     viewer = get_user_model().objects.create_user("viewer", password="a-long-test-password", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_story"))

@@ -14,20 +14,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsroom.stories.models import ArchiveStatus
-from newsroom.demo.generate import Plan, generate
-from newsroom.stories.models import Status, Story, Tag
-from newsroom.stories.selectors import current_news
 from newsroom.core import pagination
 from newsroom.core.pagination import EstimatedCountPaginator, ListingPaginator
+from newsroom.demo.generate import Plan, generate
+from newsroom.stories.models import ArchiveStatus, Status, Story, Tag
+from newsroom.stories.selectors import current_news
 
 pytestmark = pytest.mark.django_db
 on_postgresql = connection.vendor == "postgresql"
 needs_postgresql = pytest.mark.skipif(
     not on_postgresql, reason="query plans are PostgreSQL's; SQLite has no planner settings to check them with"
 )
-BIG_TABLES = ("stories_story", "photos_photoasset", "search_storysearchdocument", "stories_photoplacement",
-              "stories_story_tags", "stories_story_related_stories")
+BIG_TABLES = (
+    "stories_story",
+    "photos_photoasset",
+    "search_storysearchdocument",
+    "stories_photoplacement",
+    "stories_story_tags",
+    "stories_story_related_stories",
+)
 
 
 @pytest.fixture
@@ -44,10 +49,20 @@ def public_urls():
     tag = Tag.objects.filter(stories__in=current_news()).first()
     word = max(re.findall(r"[A-Za-z]{6,}", story.headline), key=len)
     return [
-        "/", "/news/", "/news/?page=3", "/news/feed/", tag.get_absolute_url(), "/news/label/news/",
-        story.byline_url, story.get_absolute_url(), archived.get_absolute_url(),
-        "/archive/", f"/archive/{local.year}/", f"/archive/{local.year}/{local.month}/",
-        archived.collection.get_absolute_url(), f"/search/?q={word}",
+        "/",
+        "/news/",
+        "/news/?page=3",
+        "/news/feed/",
+        tag.get_absolute_url(),
+        "/news/label/news/",
+        story.byline_url,
+        story.get_absolute_url(),
+        archived.get_absolute_url(),
+        "/archive/",
+        f"/archive/{local.year}/",
+        f"/archive/{local.year}/{local.month}/",
+        archived.collection.get_absolute_url(),
+        f"/search/?q={word}",
         f"/photos/{story.placements.first().photo.virin}/",
     ]
 
@@ -82,9 +97,14 @@ def test_the_admin_changelists_and_their_searches_use_indexes(newsroom, editor_c
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
     try:
-        for url in ("/admin/stories/story/", "/admin/stories/story/?q=Troops", f"/admin/stories/story/?q={virin}",
-                    f"/admin/stories/story/?q={virin[:8]}", "/admin/photos/photoasset/",
-                    f"/admin/photos/photoasset/?q={virin}"):
+        for url in (
+            "/admin/stories/story/",
+            "/admin/stories/story/?q=Troops",
+            f"/admin/stories/story/?q={virin}",
+            f"/admin/stories/story/?q={virin[:8]}",
+            "/admin/photos/photoasset/",
+            f"/admin/photos/photoasset/?q={virin}",
+        ):
             with CaptureQueriesContext(connection) as captured:
                 assert editor_client.get(url, secure=True).status_code == 200, url
             for query in captured.captured_queries:
@@ -111,8 +131,11 @@ def make_listing(make_story, count=47):
     return current_news()
 
 
-@pytest.mark.parametrize("count_key, bookmark_every", [("news-test", 4), ("news-test", 7), (None, 4)],
-                         ids=["bookmarks every 4", "bookmarks every 7", "from the nearer end"])
+@pytest.mark.parametrize(
+    "count_key, bookmark_every",
+    [("news-test", 4), ("news-test", 7), (None, 4)],
+    ids=["bookmarks every 4", "bookmarks every 7", "from the nearer end"],
+)
 def test_deep_pages_list_the_same_stories_as_plain_offset(make_story, monkeypatch, count_key, bookmark_every):
     stories = make_listing(make_story)
     monkeypatch.setattr(pagination, "SHALLOW_OFFSET", 0)
@@ -197,7 +220,9 @@ def test_story_changelist_makes_no_full_count(editor_client, make_story, make_ph
 
 def test_story_changelist_filters_by_year_published(editor_client, make_story):
     make_story(headline="From Twenty Twenty", published_at=timezone.make_aware(datetime.datetime(2020, 6, 1, 12)))
-    make_story(headline="From Twenty Twenty-Three", published_at=timezone.make_aware(datetime.datetime(2023, 1, 1, 0, 30)))
+    make_story(
+        headline="From Twenty Twenty-Three", published_at=timezone.make_aware(datetime.datetime(2023, 1, 1, 0, 30))
+    )
     page = editor_client.get("/admin/stories/story/").content.decode()
     assert "?year=2023" in page and "?year=2021" in page and "?year=2020" in page  # every year between
     page = editor_client.get("/admin/stories/story/", {"year": "2023"}).content.decode()

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from newsroom.stories import preview
-from newsroom.stories.models import Action, Correction, Status, Story
+from newsroom.stories.models import Action, Correction, Status
 from newsroom.stories.services import story_publish, story_submit, story_withdraw
 from tests.stories.test_admin import story_form
 
@@ -27,7 +27,11 @@ def change_url(story):
 def edit(story, **overrides):
     """The change form as an editor would post it, from the story's current version."""
     data = story_form(
-        headline=story.headline, slug=story.slug, summary=story.summary, byline=story.byline, body=story.body,
+        headline=story.headline,
+        slug=story.slug,
+        summary=story.summary,
+        byline=story.byline,
+        body=story.body,
         started_from_version=str(story.version),
     )
     if story.published_at:
@@ -87,7 +91,9 @@ def test_a_writer_cannot_change_a_published_story(writer_client, make_story):
 
 def test_writers_cannot_run_the_publish_action(writer_client, make_story):
     story = make_story(published=False)
-    response = writer_client.post("/admin/stories/story/", {"action": "publish_selected", "_selected_action": [story.pk]})
+    response = writer_client.post(
+        "/admin/stories/story/", {"action": "publish_selected", "_selected_action": [story.pk]}
+    )
     assert response.status_code == 403
     story.refresh_from_db()
     assert story.status == Status.DRAFT
@@ -104,7 +110,9 @@ def test_each_transition_records_who_and_when(editor, make_story):
     actions = list(story.revisions.order_by("number").values_list("action", "user__username"))
     assert actions == [
         (Action.SAVED, None),  # the state it was made in, kept before the first change
-        (Action.SUBMITTED, "editor"), (Action.PUBLISHED, "editor"), (Action.WITHDRAWN, "editor"),
+        (Action.SUBMITTED, "editor"),
+        (Action.PUBLISHED, "editor"),
+        (Action.WITHDRAWN, "editor"),
     ]
 
 
@@ -151,7 +159,7 @@ def test_staff_preview_shows_a_draft_as_readers_will_see_it_never_cached(editor_
     assert response.status_code == 200
     assert "<strong>Preview.</strong> A draft: readers cannot see it yet." in html and "Draft Under Review" in html
     # No publication time yet: the label stands alone, with no empty date after a bar.
-    assert re.search(r'>NEWS</a></p>', html) and "NEWS</a> |" not in html
+    assert re.search(r">NEWS</a></p>", html) and "NEWS</a> |" not in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert "no-store" in response["Cache-Control"]
     from django.test import Client
@@ -217,12 +225,18 @@ def test_a_draft_that_was_never_public_leaves_no_redirect(editor_client, client,
 
 def test_corrections_show_at_the_end_and_the_page_says_updated(client, make_story):
     story = make_story(published_at=datetime.datetime(2026, 11, 2, 10, 0, tzinfo=EASTERN))
-    Correction.objects.create(story=story, noted_on=datetime.date(2026, 11, 4), kind="correction",
-                              text="An earlier version misstated the number of patients treated.")
+    Correction.objects.create(
+        story=story,
+        noted_on=datetime.date(2026, 11, 4),
+        kind="correction",
+        text="An earlier version misstated the number of patients treated.",
+    )
     text = " ".join(client.get(story.get_absolute_url()).content.decode().split())
     assert "NEWS</a> | <time" in text and "Nov. 2, 2026</time> | Updated <time" in text
-    assert text.index("Third paragraph.") < text.index("Corrections and Updates") < text.index(
-        "Correction, Nov. 4, 2026:</strong> An earlier version misstated"
+    assert (
+        text.index("Third paragraph.")
+        < text.index("Corrections and Updates")
+        < text.index("Correction, Nov. 4, 2026:</strong> An earlier version misstated")
     )
 
 
@@ -232,7 +246,10 @@ def test_clearing_a_published_storys_time_is_refused_with_a_message(editor_clien
     data.update({"published_at_0": "", "published_at_1": ""})
     response = editor_client.post(change_url(story), data)
     assert response.status_code == 200
-    assert "A published story needs its publication time. To take it off the site, use Withdraw." in response.content.decode()
+    assert (
+        "A published story needs its publication time. To take it off the site, use Withdraw."
+        in response.content.decode()
+    )
 
 
 # The editor's home
@@ -252,7 +269,7 @@ def test_the_admin_index_shows_what_needs_attention(editor_client, make_story, m
 
     def panel(caption):
         start = page.index(f"<caption>{caption}")
-        return page[start:page.index("</table>", start)]
+        return page[start : page.index("</table>", start)]
 
     assert "Waiting For Review" in panel("In review")
     assert "Going Out Tomorrow" in panel("Scheduled for the next 7 days")
@@ -269,12 +286,16 @@ def test_writers_are_not_offered_editors_actions(writer_client, make_story):
         assert f'value="{action}"' not in writer_page
 
 
-def test_a_story_made_outside_the_admin_keeps_its_first_state_so_the_first_edit_can_be_undone(editor_client, make_story):
+def test_a_story_made_outside_the_admin_keeps_its_first_state_so_the_first_edit_can_be_undone(
+    editor_client, make_story
+):
     story = make_story(headline="As Loaded By The Demo")
     assert not story.revisions.exists()
     editor_client.post(change_url(story), edit(story, headline="Edited In The Admin"))
     first, second = story.revisions.order_by("number")
-    assert first.snapshot["headline"] == "As Loaded By The Demo" and second.snapshot["headline"] == "Edited In The Admin"
+    assert (
+        first.snapshot["headline"] == "As Loaded By The Demo" and second.snapshot["headline"] == "Edited In The Admin"
+    )
     editor_client.post(f"/admin/stories/story/{story.pk}/revisions/{first.number}/restore/")
     story.refresh_from_db()
     assert story.headline == "As Loaded By The Demo"

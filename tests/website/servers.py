@@ -47,8 +47,12 @@ def server_env(**changes) -> dict:
 def manage(*args, **env_changes) -> subprocess.CompletedProcess:
     """manage.py in its own process, with the same environment the servers get."""
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=server_env(**env_changes),
-        capture_output=True, text=True, timeout=180,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=server_env(**env_changes),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
@@ -72,11 +76,14 @@ def gunicorn(*, workers=1, **env_changes):
     port = _free_port()
     env_changes.setdefault("STATIC_ROOT", collected_static())
     # The server's log goes to a file: a pipe nobody reads fills up and stops the server mid-request.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (open while the server runs)
     server = subprocess.Popen(
         [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        cwd=ROOT, env=server_env(**env_changes), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=log,
+        cwd=ROOT,
+        env=server_env(**env_changes),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:

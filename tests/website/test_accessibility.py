@@ -88,8 +88,10 @@ def pages(site_url, make_story, make_photo, collection):
 def describe(violations):
     lines = []
     for violation in violations:
-        targets = [", ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
-                   for node in violation["nodes"][:3]]
+        targets = [
+            ", ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+            for node in violation["nodes"][:3]
+        ]
         more = len(violation["nodes"]) - len(targets)
         lines.append(
             f"- {violation['id']} ({violation['impact']}): {violation['help']}\n"

@@ -25,7 +25,9 @@ def test_an_address_is_what_reverse_gives(name, value):
 def test_an_address_follows_the_script_prefix_of_a_site_served_under_a_path():
     try:
         set_script_prefix("/newsroom/")
-        assert address("stories:detail", "levee") == "/newsroom/news/levee/" == reverse("stories:detail", args=["levee"])
+        assert (
+            address("stories:detail", "levee") == "/newsroom/news/levee/" == reverse("stories:detail", args=["levee"])
+        )
     finally:
         set_script_prefix("/")
     assert address("stories:detail", "levee") == "/news/levee/"

@@ -128,7 +128,6 @@ def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_hom
     page.context.close()
 
 
-
 def test_print_control_works_with_javascript_and_print_styles_leave_the_address(page, browser, story_url):
     page.goto(story_url)
     page.evaluate("window.print = () => { window.printed = true; }")

@@ -18,7 +18,10 @@ def test_the_configured_cache_stores_and_returns_values():
 
 def test_a_redis_cache_url_selects_djangos_redis_backend_with_one_shared_client():
     result = manage(
-        "shell", "--verbosity", "0", "-c",
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
         "from django.conf import settings; from django.core.cache import caches; cache = caches['default']; "
         "from django.core.cache.backends.redis import RedisCache; "
         "print(settings.CACHES['default'], isinstance(cache, RedisCache), "

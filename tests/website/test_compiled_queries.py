@@ -18,8 +18,10 @@ def test_the_story_page_gets_what_prefetching_gets_and_asks_nothing_more(
     make_story, make_photo, collection, django_assert_num_queries
 ):
     story = make_story(photos=[make_photo(), make_photo()], headline="Levee Repairs Finish Early")
-    story.tags.add(Tag.objects.create(name="Flood Control", slug="flood-control"),
-                   Tag.objects.create(name="Army Corps", slug="army-corps"))
+    story.tags.add(
+        Tag.objects.create(name="Flood Control", slug="flood-control"),
+        Tag.objects.create(name="Army Corps", slug="army-corps"),
+    )
     never_shown = [make_story(published=False), make_story(expires_at=timezone.now() - datetime.timedelta(hours=1))]
     story.related_stories.add(make_story(), make_story(), *never_shown)
     Correction.objects.create(story=story, text="An earlier version misspelled the district's name.")
@@ -33,7 +35,8 @@ def test_the_story_page_gets_what_prefetching_gets_and_asks_nothing_more(
         for relation in ("placements", "tags", "related_stories", "corrections"):
             assert list(getattr(found, relation).all()) == list(getattr(expected, relation).all()), relation
         assert [placement.photo.virin for placement in found.placements.all()] == [
-            placement.photo.virin for placement in expected.placements.all()]
+            placement.photo.virin for placement in expected.placements.all()
+        ]
         assert lead_photo(found) == lead_photo(expected) and found.last_updated == expected.last_updated
     assert len(found.related_stories.all()) == 2, "drafts and expired stories are never related on the page"
 
@@ -44,9 +47,12 @@ def test_the_story_page_appears_at_its_publication_second_and_leaves_at_its_expi
     Story.objects.filter(pk=story.pk).update(
         status=Status.PUBLISHED, published_at=nine, expires_at=nine + datetime.timedelta(hours=1)
     )
-    for moment, status in [(nine - datetime.timedelta(seconds=1), 404), (nine, 200),
-                           (nine + datetime.timedelta(minutes=59, seconds=59), 200),
-                           (nine + datetime.timedelta(hours=1), 404)]:
+    for moment, status in [
+        (nine - datetime.timedelta(seconds=1), 404),
+        (nine, 200),
+        (nine + datetime.timedelta(minutes=59, seconds=59), 200),
+        (nine + datetime.timedelta(hours=1), 404),
+    ]:
         with time_machine.travel(moment, tick=False):
             assert client.get(story.get_absolute_url()).status_code == status, moment
 

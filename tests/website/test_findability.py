@@ -259,8 +259,11 @@ def test_a_big_section_is_split_into_pages_that_together_list_each_address_once(
     stories = [make_story(headline=f"Story {number}", slug=f"story-{number}") for number in range(5)]
     index = [loc.text for loc in fetch_xml(client, "/sitemap.xml").iterfind("sm:sitemap/sm:loc", NS)]
     pages = [location for location in index if "sitemap-stories" in location]
-    assert pages == ["http://testserver/sitemap-stories.xml", "http://testserver/sitemap-stories.xml?p=2",
-                     "http://testserver/sitemap-stories.xml?p=3"]
+    assert pages == [
+        "http://testserver/sitemap-stories.xml",
+        "http://testserver/sitemap-stories.xml?p=2",
+        "http://testserver/sitemap-stories.xml?p=3",
+    ]
     listed = [
         loc.text
         for page in pages

@@ -24,8 +24,9 @@ def test_healthz_reports_database_and_cache_with_one_query(client, django_assert
 
 @pytest.mark.django_db
 def test_healthz_with_the_cache_down_reports_it_and_stays_in_rotation(client, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }  # nothing listens there
     response = client.get("/healthz")
     assert response.status_code == 200, "readers still get (uncached) pages"
     assert response.json() == {"database": "ok", "cache": "ConnectionError"}

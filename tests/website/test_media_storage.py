@@ -41,8 +41,12 @@ def test_media_storage_s3_puts_public_copies_in_the_bucket_behind_its_domain():
     assert default["BACKEND"] == "storages.backends.s3.S3Storage"
     assert {
         key: default["OPTIONS"][key] for key in ("bucket_name", "endpoint_url", "region_name", "custom_domain")
-    } == {"bucket_name": "newsroom-media", "endpoint_url": "https://objects.example.gov",
-          "region_name": "us-gov-west-1", "custom_domain": "media.example.gov"}
+    } == {
+        "bucket_name": "newsroom-media",
+        "endpoint_url": "https://objects.example.gov",
+        "region_name": "us-gov-west-1",
+        "custom_domain": "media.example.gov",
+    }
     assert found["url"] == "https://media.example.gov/photos/260303-N-TV418-1107/w800.ab12cd34.jpg", "plain, unsigned"
     assert "https://media.example.gov" in found["img_src"], "the CSP lets pages show those photos"
     assert found["originals"] == "OriginalsStorage", "originals stay on PRIVATE_MEDIA_ROOT unless a bucket is named"
@@ -55,9 +59,13 @@ def test_originals_can_live_in_a_private_bucket_with_no_url():
     assert originals["OPTIONS"]["bucket_name"] == "newsroom-originals"
     assert originals["OPTIONS"]["default_acl"] == "private"
     result = manage(
-        "shell", "--verbosity", "0", "-c",
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
         "from django.core.files.storage import storages; storages['originals'].url('originals/x.jpg')",
-        **S3, ORIGINALS_BUCKET_NAME="newsroom-originals",
+        **S3,
+        ORIGINALS_BUCKET_NAME="newsroom-originals",
     )
     assert "Photo originals are private and have no URL" in result.stderr
 

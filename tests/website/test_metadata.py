@@ -161,7 +161,9 @@ def test_story_page_with_a_photo_has_an_article_card_with_the_share_image(client
     assert (head.meta["og:image:width"], head.meta["og:image:height"]) == ("1200", "630")
     assert head.meta["og:image:alt"] == "Sailors carry a patient up the ship's brow."
     assert head.meta["twitter:card"] == "summary_large_image"
-    assert datetime.datetime.fromisoformat(head.meta["article:published_time"]) == story.published_at.replace(microsecond=0)
+    assert datetime.datetime.fromisoformat(head.meta["article:published_time"]) == story.published_at.replace(
+        microsecond=0
+    )
 
 
 def test_story_page_without_a_photo_has_a_plain_summary_card(client, make_story):
@@ -288,4 +290,3 @@ def test_the_500_page_renders_its_metadata_without_a_request():
     head = Head(server_error(None).content.decode())
     assert head.canonical is None
     assert head.meta["og:site_name"] == "Newsroom"
-

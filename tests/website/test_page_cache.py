@@ -8,9 +8,9 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
+from newsroom.core.cache import GENERATION_KEY
 from newsroom.stories.models import Story
 from newsroom.stories.services import story_publish, story_withdraw
-from newsroom.core.cache import GENERATION_KEY
 from newsroom.website.caching import local_pages
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +97,9 @@ def test_admin_and_previews_are_never_cached(editor_client, make_story):
 
 
 def test_with_the_cache_down_readers_and_editors_carry_on(client, make_story, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }  # nothing listens there
     story = make_story(headline="Still Served")
     story.headline = "Still Served After An Edit"
     story.save()  # the invalidation signal must not break the save
@@ -118,8 +119,15 @@ def test_a_cached_page_carries_every_header_it_was_first_served_with(client, mak
     first = client.get(story.get_absolute_url(), secure=True)
     again = client.get(story.get_absolute_url(), secure=True)
     assert dict(again.headers) == dict(first.headers)
-    for header in ("Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
-                   "Referrer-Policy", "Cross-Origin-Opener-Policy", "X-Frame-Options", "ETag"):
+    for header in (
+        "Content-Security-Policy",
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "X-Frame-Options",
+        "ETag",
+    ):
         assert again[header], header
 
 

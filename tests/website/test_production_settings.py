@@ -48,7 +48,10 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_security_settings():
     result = manage(
-        "shell", "--verbosity", "0", "-c",
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
         "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
         "s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
     )
@@ -88,19 +91,38 @@ def test_pages_have_no_inline_script(client, make_story):
 
 def bare_environment():
     """The environment of someone who set nothing for Newsroom."""
-    skip = {"DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG",
-            "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    skip = {
+        "DJANGO_SETTINGS_MODULE",
+        "SECURE_SSL_REDIRECT",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+    }
     return {key: value for key, value in os.environ.items() if key not in skip}
 
 
 def test_the_web_server_is_in_production_mode_unless_told_otherwise():
-    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=bare_environment(),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=bare_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr
 
 
 def test_manage_py_runs_on_a_developers_machine_with_nothing_set():
-    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
-                            env=bare_environment(), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=bare_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout

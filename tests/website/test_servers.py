@@ -34,8 +34,10 @@ def shared(request, tmp_path, settings):
     else:
         database_url = f"sqlite:///{tmp_path / 'newsroom.sqlite3'}"
     env = {
-        "DATABASE_URL": database_url, "CACHE_URL": cache_url,
-        "MEDIA_ROOT": str(tmp_path / "media"), "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        "DATABASE_URL": database_url,
+        "CACHE_URL": cache_url,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
         "PAGE_CACHE_SECONDS": "300",
     }
     if connection.vendor != "postgresql":
@@ -104,8 +106,11 @@ def test_a_change_made_through_one_server_is_served_by_both_within_a_second(shar
         # The same session works on the other server: sessions live in the database.
         change = editor.request(f"{second}/admin/stories/story/?q=hospital")
         story_url = re.search(r'href="(/admin/stories/story/\d+/change/)', change.text).group(1)
-        fields = {key: value for key, value in story_form(headline="Hospital Ship Mission Ends").items()
-                  if not key.startswith(("published_at", "expires_at"))}  # as the form shows them
+        fields = {
+            key: value
+            for key, value in story_form(headline="Hospital Ship Mission Ends").items()
+            if not key.startswith(("published_at", "expires_at"))
+        }  # as the form shows them
         edited = editor.submit(second + story_url, {**fields, "_save": "Save"})
         assert edited.status == 302, edited.text
 

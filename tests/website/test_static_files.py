@@ -10,9 +10,8 @@ from newsroom.website.context_processors import site
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
     static_root = tmp_path_factory.mktemp("static")
-    from django.test import override_settings
-
     from django.conf import settings
+    from django.test import override_settings
 
     manifest_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     with override_settings(STATIC_ROOT=static_root, STORAGES={**settings.STORAGES, "staticfiles": manifest_storage}):
@@ -33,7 +32,10 @@ def test_uswds_assets_are_collected_hashed_and_compressed(collected):
 @pytest.mark.django_db
 def test_pages_link_hashed_assets_that_whitenoise_serves(collected, settings):
     settings.STATIC_ROOT = collected
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     client = Client()  # a new client builds the middleware, so whitenoise reads the new STATIC_ROOT
     html = client.get("/").content.decode()
     import re

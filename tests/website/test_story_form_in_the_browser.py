@@ -18,7 +18,9 @@ def sign_in(browser, site_url, username="editor"):
     return page
 
 
-def test_placed_photos_fit_the_screen_and_their_links_keep_the_story_open(browser, site_url, editor, make_story, make_photo):
+def test_placed_photos_fit_the_screen_and_their_links_keep_the_story_open(
+    browser, site_url, editor, make_story, make_photo
+):
     story = make_story(photos=[make_photo(title="Closing the Breach"), make_photo(title="Sandbag Line")])
     page = sign_in(browser, site_url)
     page.goto(f"{site_url}/admin/stories/story/{story.pk}/change/")

@@ -4,28 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Collection',
+            name="Collection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='For example “2017-2021 Administration”.', max_length=150, unique=True)),
-                ('slug', models.SlugField(help_text="Used in the archive's web address.", max_length=150, unique=True)),
-                ('notice', models.TextField(help_text='Shown at the top of every story in the collection, for example “You have accessed part of a historical collection on defense.gov. Some of the information contained within may be outdated and links may not function. Please contact the DOD Webmaster with any questions.”')),
-                ('description', models.TextField(blank=True, help_text='Optional; introduces the collection in the archive.')),
-                ('published_before', models.DateField(blank=True, help_text='Optional rule: stories published before this date belong here.', null=True, verbose_name='rule: published before')),
-                ('published_after', models.DateField(blank=True, help_text='Optional rule, with the date above: stories published on or after this date.', null=True, verbose_name='rule: published on or after')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(help_text="For example “2017-2021 Administration”.", max_length=150, unique=True),
+                ),
+                ("slug", models.SlugField(help_text="Used in the archive's web address.", max_length=150, unique=True)),
+                (
+                    "notice",
+                    models.TextField(
+                        help_text="Shown at the top of every story in the collection, for example “You have accessed part of a historical collection on defense.gov. Some of the information contained within may be outdated and links may not function. Please contact the DOD Webmaster with any questions.”"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Optional; introduces the collection in the archive."),
+                ),
+                (
+                    "published_before",
+                    models.DateField(
+                        blank=True,
+                        help_text="Optional rule: stories published before this date belong here.",
+                        null=True,
+                        verbose_name="rule: published before",
+                    ),
+                ),
+                (
+                    "published_after",
+                    models.DateField(
+                        blank=True,
+                        help_text="Optional rule, with the date above: stories published on or after this date.",
+                        null=True,
+                        verbose_name="rule: published on or after",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('published_before__isnull', True), ('published_after__isnull', True), ('published_after__lt', models.F('published_before')), _connector='OR'), name='collection_rule_dates_in_order', violation_error_message="The rule's start date must come before its end date.")],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("published_before__isnull", True),
+                            ("published_after__isnull", True),
+                            ("published_after__lt", models.F("published_before")),
+                            _connector="OR",
+                        ),
+                        name="collection_rule_dates_in_order",
+                        violation_error_message="The rule's start date must come before its end date.",
+                    )
+                ],
             },
         ),
     ]

@@ -60,9 +60,14 @@ def public_file_problems(content: bytes) -> list[str]:
         for segment, payload in getattr(im, "applist", []):
             if segment == "APP1" and payload.startswith(b"http://ns.adobe.com/xmp/extension/"):
                 xmp_blocks.append(payload)  # extended XMP: can hold anything
-            elif segment == "APP0" and payload.startswith(b"JFXX"):
-                found.add("embedded thumbnail")
-            elif segment == "APP0" and payload.startswith(b"JFIF\x00") and len(payload) >= 14 and payload[12:14] != b"\x00\x00":
+            elif (
+                segment == "APP0"
+                and payload.startswith(b"JFXX")
+                or segment == "APP0"
+                and payload.startswith(b"JFIF\x00")
+                and len(payload) >= 14
+                and payload[12:14] != b"\x00\x00"
+            ):
                 found.add("embedded thumbnail")
             elif segment == "APP2" and payload.startswith(b"MPF\x00"):
                 found.add("embedded thumbnail")  # a second, preview picture

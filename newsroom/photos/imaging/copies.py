@@ -72,7 +72,9 @@ class _Record:
     icc: bytes | None
 
 
-def _encode(im: Image.Image, image_format: str, record: _Record, *, full: bool = False, lossless: bool = False) -> bytes:
+def _encode(
+    im: Image.Image, image_format: str, record: _Record, *, full: bool = False, lossless: bool = False
+) -> bytes:
     buffer = io.BytesIO()
     if image_format == "jpeg":
         _flatten(im).save(

@@ -26,7 +26,9 @@ def xmp_packet(metadata: PublicMetadata) -> bytes:
     if metadata.caption:
         fields.append(f"<dc:description>{alt(metadata.caption)}</dc:description>")
     if metadata.photographer:
-        fields.append(f"<dc:creator><rdf:Seq><rdf:li>{_xml_text(metadata.photographer)}</rdf:li></rdf:Seq></dc:creator>")
+        fields.append(
+            f"<dc:creator><rdf:Seq><rdf:li>{_xml_text(metadata.photographer)}</rdf:li></rdf:Seq></dc:creator>"
+        )
     fields.append(f"<dc:rights>{alt(PUBLIC_DOMAIN)}</dc:rights>")
     if metadata.title:
         fields.append(f"<photoshop:Headline>{_xml_text(metadata.title)}</photoshop:Headline>")
@@ -47,7 +49,7 @@ def xmp_packet(metadata: PublicMetadata) -> bytes:
         " </rdf:RDF>\n"
         "</x:xmpmeta>\n"
         '<?xpacket end="w"?>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def exif_block(metadata: PublicMetadata) -> bytes:

@@ -88,8 +88,7 @@ def _check_opened(im: ImageFile.ImageFile, file, max_pixels: int) -> ImageFacts:
         raise UploadRefused(f"This file is an animation; upload a single still photo ({_ACCEPTED_LIST}).")
     if im.mode not in _USABLE_MODES:
         raise UploadRefused(
-            f"This image uses a colour mode ({im.mode}) Newsroom cannot publish. "
-            "Save it as RGB and upload it again."
+            f"This image uses a colour mode ({im.mode}) Newsroom cannot publish. Save it as RGB and upload it again."
         )
     orientation = _orientation(im)
 

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,35 +17,154 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PhotoAsset',
+            name="PhotoAsset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('original', models.FileField(help_text='JPEG, PNG, WebP or TIFF, as received from the photographer. Kept private: readers get copies without GPS positions or camera serial numbers.', max_length=255, storage=newsroom.photos.models.originals_storage, upload_to=newsroom.photos.models.original_upload_to, verbose_name='photo file')),
-                ('width', models.PositiveIntegerField(default=0, editable=False, verbose_name='width in pixels')),
-                ('height', models.PositiveIntegerField(default=0, editable=False, verbose_name='height in pixels')),
-                ('file_size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name="original's size in bytes")),
-                ('file_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64, verbose_name='SHA-256 of the original')),
-                ('renditions', models.JSONField(blank=True, default=dict, editable=False, verbose_name='public copies')),
-                ('virin', models.CharField(help_text='Visual Information Record Identification Number, for example 200922-D-BN624-1166.', max_length=40, validators=[newsroom.photos.virin.validate_virin], verbose_name='VIRIN')),
-                ('virin_notes', models.TextField(blank=True, editable=False, help_text="Why an imported VIRIN is not in today's form (legacy data).", verbose_name='VIRIN notes')),
-                ('title', models.CharField(blank=True, help_text='A short title shown above the caption, for example “Honor Cordon”.', max_length=120)),
-                ('caption', models.TextField(help_text='Who, what, where and when, for example “Army Spc. Luis Ortega signals an excavator operator …, June 14, 2021.”')),
-                ('alt_text', models.CharField(blank=True, help_text='One line describing what is in the picture, for readers who cannot see it, for example “A soldier in a hard hat signals to an excavator on a grassy levee.” Required before a story using the photo can be published.', max_length=250, verbose_name='alt text')),
-                ('photographer', models.CharField(blank=True, help_text='Rank and name as credited, for example “Staff Sgt. Maria Delgado”.', max_length=120)),
-                ('credit', models.CharField(blank=True, help_text='The unit or organization credited, for example “Army” or “DOD”.', max_length=120, verbose_name='credit (organization)')),
-                ('date_taken', models.DateField(blank=True, help_text='The day the photo was shot.', null=True, verbose_name='date taken')),
-                ('place', models.CharField(blank=True, help_text='Where it was shot, for example “Baton Rouge, Louisiana, United States”.', max_length=200)),
-                ('keywords', models.CharField(blank=True, help_text='Comma-separated, for example “levee, engineers, flood”.', max_length=500)),
-                ('metadata_sources', models.JSONField(blank=True, default=dict, editable=False, help_text="Which values came from the photo's own IPTC, XMP or EXIF record.", verbose_name='filled from the file')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('uploaded_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "original",
+                    models.FileField(
+                        help_text="JPEG, PNG, WebP or TIFF, as received from the photographer. Kept private: readers get copies without GPS positions or camera serial numbers.",
+                        max_length=255,
+                        storage=newsroom.photos.models.originals_storage,
+                        upload_to=newsroom.photos.models.original_upload_to,
+                        verbose_name="photo file",
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(default=0, editable=False, verbose_name="width in pixels")),
+                ("height", models.PositiveIntegerField(default=0, editable=False, verbose_name="height in pixels")),
+                (
+                    "file_size",
+                    models.PositiveBigIntegerField(default=0, editable=False, verbose_name="original's size in bytes"),
+                ),
+                (
+                    "file_hash",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=64, verbose_name="SHA-256 of the original"
+                    ),
+                ),
+                (
+                    "renditions",
+                    models.JSONField(blank=True, default=dict, editable=False, verbose_name="public copies"),
+                ),
+                (
+                    "virin",
+                    models.CharField(
+                        help_text="Visual Information Record Identification Number, for example 200922-D-BN624-1166.",
+                        max_length=40,
+                        validators=[newsroom.photos.virin.validate_virin],
+                        verbose_name="VIRIN",
+                    ),
+                ),
+                (
+                    "virin_notes",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="Why an imported VIRIN is not in today's form (legacy data).",
+                        verbose_name="VIRIN notes",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="A short title shown above the caption, for example “Honor Cordon”.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "caption",
+                    models.TextField(
+                        help_text="Who, what, where and when, for example “Army Spc. Luis Ortega signals an excavator operator …, June 14, 2021.”"
+                    ),
+                ),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="One line describing what is in the picture, for readers who cannot see it, for example “A soldier in a hard hat signals to an excavator on a grassy levee.” Required before a story using the photo can be published.",
+                        max_length=250,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "photographer",
+                    models.CharField(
+                        blank=True,
+                        help_text="Rank and name as credited, for example “Staff Sgt. Maria Delgado”.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "credit",
+                    models.CharField(
+                        blank=True,
+                        help_text="The unit or organization credited, for example “Army” or “DOD”.",
+                        max_length=120,
+                        verbose_name="credit (organization)",
+                    ),
+                ),
+                (
+                    "date_taken",
+                    models.DateField(
+                        blank=True, help_text="The day the photo was shot.", null=True, verbose_name="date taken"
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it was shot, for example “Baton Rouge, Louisiana, United States”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True, help_text="Comma-separated, for example “levee, engineers, flood”.", max_length=500
+                    ),
+                ),
+                (
+                    "metadata_sources",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        editable=False,
+                        help_text="Which values came from the photo's own IPTC, XMP or EXIF record.",
+                        verbose_name="filled from the file",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'photo',
-                'ordering': ['-created_at', '-id'],
-                'get_latest_by': 'created_at',
-                'constraints': [models.UniqueConstraint(models.F('virin'), name='photo_virin_unique', violation_error_message='Another photo already has this VIRIN.'), models.CheckConstraint(condition=models.Q(('virin', django.db.models.functions.text.Upper('virin'))), name='photo_virin_upper_case', violation_error_message='A VIRIN is stored in upper case.')],
+                "verbose_name": "photo",
+                "ordering": ["-created_at", "-id"],
+                "get_latest_by": "created_at",
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("virin"),
+                        name="photo_virin_unique",
+                        violation_error_message="Another photo already has this VIRIN.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("virin", django.db.models.functions.text.Upper("virin"))),
+                        name="photo_virin_upper_case",
+                        violation_error_message="A VIRIN is stored in upper case.",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,23 +6,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('photos', '0001_initial'),
+        ("photos", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='photoasset',
-            index=models.Index(fields=['-created_at', '-id'], name='photo_library_idx'),
+            model_name="photoasset",
+            index=models.Index(fields=["-created_at", "-id"], name="photo_library_idx"),
         ),
         migrations.AddIndex(
-            model_name='photoasset',
-            index=models.Index(fields=['date_taken'], name='photo_date_taken_idx'),
+            model_name="photoasset",
+            index=models.Index(fields=["date_taken"], name="photo_date_taken_idx"),
         ),
         migrations.AddIndex(
-            model_name='photoasset',
-            index=newsroom.core.indexes.PrefixIndex(fields=['virin'], name='photo_virin_prefix_idx'),
+            model_name="photoasset",
+            index=newsroom.core.indexes.PrefixIndex(fields=["virin"], name="photo_virin_prefix_idx"),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('photos', '0002_library_indexes'),
+        ("photos", "0002_library_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='photoasset',
-            index=models.Index(fields=['credit'], name='photo_credit_idx'),
+            model_name="photoasset",
+            index=models.Index(fields=["credit"], name="photo_credit_idx"),
         ),
     ]

@@ -5,19 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('photos', '0003_credit_index'),
+        ("photos", "0003_credit_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='photoasset',
-            index=models.Index(condition=models.Q(('alt_text', '')), fields=['-created_at', '-id'], name='photo_no_alt_text_idx'),
+            model_name="photoasset",
+            index=models.Index(
+                condition=models.Q(("alt_text", "")), fields=["-created_at", "-id"], name="photo_no_alt_text_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='photoasset',
-            index=models.Index(condition=models.Q(('original', ''), ('renditions', {}), _connector='OR'), fields=['-created_at', '-id'], name='photo_no_image_idx'),
+            model_name="photoasset",
+            index=models.Index(
+                condition=models.Q(("original", ""), ("renditions", {}), _connector="OR"),
+                fields=["-created_at", "-id"],
+                name="photo_no_image_idx",
+            ),
         ),
     ]

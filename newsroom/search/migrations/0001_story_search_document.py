@@ -7,25 +7,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('stories', '0002_workflow'),
+        ("stories", "0002_workflow"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StorySearchDocument',
+            name="StorySearchDocument",
             fields=[
-                ('story', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='stories.story')),
-                ('vector', django.contrib.postgres.search.SearchVectorField(help_text='Headline (weight A), summary (B), body (C), photo captions and VIRINs (D).', verbose_name='search vector')),
-                ('text', models.TextField(help_text='The summary, the body without markup and the photo captions, for highlighted snippets.', verbose_name='text for snippets')),
-                ('refreshed_at', models.DateTimeField(auto_now=True, verbose_name='refreshed')),
+                (
+                    "story",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="stories.story",
+                    ),
+                ),
+                (
+                    "vector",
+                    django.contrib.postgres.search.SearchVectorField(
+                        help_text="Headline (weight A), summary (B), body (C), photo captions and VIRINs (D).",
+                        verbose_name="search vector",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="The summary, the body without markup and the photo captions, for highlighted snippets.",
+                        verbose_name="text for snippets",
+                    ),
+                ),
+                ("refreshed_at", models.DateTimeField(auto_now=True, verbose_name="refreshed")),
             ],
             options={
-                'verbose_name': 'story search document',
-                'indexes': [newsroom.search.models.GinIndexOnPostgreSQL(fields=['vector'], name='story_search_vector_idx')],
+                "verbose_name": "story search document",
+                "indexes": [
+                    newsroom.search.models.GinIndexOnPostgreSQL(fields=["vector"], name="story_search_vector_idx")
+                ],
             },
         ),
     ]

@@ -14,8 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.core.apstyle import AP_MONTHS, MONTHS
+from newsroom.photos.virin import VirinError, parse_virin
 
 ARCHIVE_NOTICE_START = "You have accessed part of a historical collection"
 BANNER_START = "An official website of the United States Government"
@@ -120,7 +120,7 @@ def _skip_banner(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Drop the banner: everything up to and including the paragraph after its HTTPS heading."""
     for index, (_, text) in enumerate(lines):
         if text == BANNER_LAST_HEADING:
-            rest = lines[index + 1:]
+            rest = lines[index + 1 :]
             blocks = _blocks(rest)
             if blocks and blocks[0][0][1].startswith(BANNER_LOCK_NOTICE):
                 last_banner_line = blocks[0][-1][0]
@@ -161,21 +161,16 @@ def _photo(block: list[tuple[int, str]], *, after_paragraph: int) -> ParsedPhoto
             f"VIRIN. {layout}.",
         )
     if len(block) != 5 or not block[3][1].startswith(PHOTO_BY) or not block[4][1].upper().startswith(VIRIN_PREFIX):
-        hint = (
-            " If a paragraph comes right before it, put a blank line between them."
-            if len(block) > 5 else ""
-        )
-        raise TextStoryError(
-            first, f"this photo block has {len(block)} lines in the wrong order. {layout}.{hint}"
-        )
+        hint = " If a paragraph comes right before it, put a blank line between them." if len(block) > 5 else ""
+        raise TextStoryError(first, f"this photo block has {len(block)} lines in the wrong order. {layout}.{hint}")
     (_, alt), (_, title), (_, caption), (_, by_line), (virin_number, virin_line) = block
-    names = by_line[len(PHOTO_BY):].strip()
+    names = by_line[len(PHOTO_BY) :].strip()
     photographer, comma, credit = names.rpartition(",")
     if not comma:  # no organization given: the whole line names the photographer
         photographer, credit = names, ""
     if not names:
         raise TextStoryError(block[3][0], "“Photo By:” names nobody; write “Photo By: NAME, ORG”.")
-    raw_virin = virin_line[len(VIRIN_PREFIX):].strip()
+    raw_virin = virin_line[len(VIRIN_PREFIX) :].strip()
     try:
         virin = parse_virin(raw_virin, lenient=True)
     except VirinError as error:
@@ -221,8 +216,10 @@ def parse_text_story(text: str) -> ParsedStory:
 
     if not blocks or blocks[0][0][1] == RELATED_HEADING or _is_photo_line(blocks[0][-1][1]):
         number = blocks[0][0][0] if blocks else lines[-1][0]
-        raise TextStoryError(number, "the story has no summary: after the headline (and archive notice, if any) "
-                             "comes a one-paragraph summary.")
+        raise TextStoryError(
+            number,
+            "the story has no summary: after the headline (and archive notice, if any) comes a one-paragraph summary.",
+        )
     summary = " ".join(text for _, text in blocks.pop(0))
 
     paragraphs: list[str] = []

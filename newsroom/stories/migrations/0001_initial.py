@@ -6,96 +6,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('archive', '0001_initial'),
-        ('photos', '0001_initial'),
+        ("archive", "0001_initial"),
+        ("photos", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='For example “Disaster Response”.', max_length=80, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="For example “Disaster Response”.", max_length=80, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(help_text="The story's one headline, for example “Hospital Ship Wraps Up Mission”.", max_length=200)),
-                ('slug', models.SlugField(help_text="The last part of the story's web address, made from the headline.", max_length=200)),
-                ('label', models.CharField(choices=[('news', 'News'), ('feature', 'Feature'), ('release', 'Release'), ('advisory', 'Advisory'), ('transcript', 'Transcript'), ('speech', 'Speech')], default='news', max_length=20)),
-                ('summary', models.TextField(help_text='One or two sentences shown under the headline, in listings and in search results.', max_length=600)),
-                ('byline', models.CharField(blank=True, help_text='Who wrote it, without “By”, for example “Jim Garamone, DOD News”.', max_length=200)),
-                ('body', models.TextField(blank=True, help_text='Separate paragraphs with a blank line. Links (&lt;a href=…&gt;), &lt;em&gt; and &lt;strong&gt; are kept; other markup is removed.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='draft', editable=False, max_length=20)),
-                ('published_at', models.DateTimeField(blank=True, help_text='When readers first see the story. Leave empty to publish now; a future time schedules it.', null=True, verbose_name='publication time')),
-                ('archive_status', models.CharField(choices=[('current', 'Current'), ('archived', 'In a historical collection'), ('never', 'Never archive')], default='current', editable=False, max_length=20)),
-                ('archived_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('collection', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='stories', to='archive.collection', verbose_name='historical collection')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('related_stories', models.ManyToManyField(blank=True, to='stories.story', verbose_name='related stories')),
-                ('tags', models.ManyToManyField(blank=True, related_name='stories', to='stories.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "headline",
+                    models.CharField(
+                        help_text="The story's one headline, for example “Hospital Ship Wraps Up Mission”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The last part of the story's web address, made from the headline.", max_length=200
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        choices=[
+                            ("news", "News"),
+                            ("feature", "Feature"),
+                            ("release", "Release"),
+                            ("advisory", "Advisory"),
+                            ("transcript", "Transcript"),
+                            ("speech", "Speech"),
+                        ],
+                        default="news",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="One or two sentences shown under the headline, in listings and in search results.",
+                        max_length=600,
+                    ),
+                ),
+                (
+                    "byline",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who wrote it, without “By”, for example “Jim Garamone, DOD News”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="Separate paragraphs with a blank line. Links (&lt;a href=…&gt;), &lt;em&gt; and &lt;strong&gt; are kept; other markup is removed.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When readers first see the story. Leave empty to publish now; a future time schedules it.",
+                        null=True,
+                        verbose_name="publication time",
+                    ),
+                ),
+                (
+                    "archive_status",
+                    models.CharField(
+                        choices=[
+                            ("current", "Current"),
+                            ("archived", "In a historical collection"),
+                            ("never", "Never archive"),
+                        ],
+                        default="current",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("archived_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="archived")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "collection",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stories",
+                        to="archive.collection",
+                        verbose_name="historical collection",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "related_stories",
+                    models.ManyToManyField(blank=True, to="stories.story", verbose_name="related stories"),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="stories", to="stories.tag")),
             ],
             options={
-                'verbose_name_plural': 'stories',
-                'ordering': ['-published_at', '-id'],
-                'get_latest_by': 'published_at',
+                "verbose_name_plural": "stories",
+                "ordering": ["-published_at", "-id"],
+                "get_latest_by": "published_at",
             },
         ),
         migrations.CreateModel(
-            name='PhotoPlacement',
+            name="PhotoPlacement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('after_paragraph', models.PositiveSmallIntegerField(default=0, help_text='0 puts the photo above the first paragraph, 2 between the second and third.', verbose_name='after paragraph')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='For photos after the same paragraph: lower numbers come first.')),
-                ('caption', models.TextField(blank=True, help_text="Optional; replaces the photo's own caption in this story only.", verbose_name='caption in this story')),
-                ('photo', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='photos.photoasset')),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='stories.story')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "after_paragraph",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="0 puts the photo above the first paragraph, 2 between the second and third.",
+                        verbose_name="after paragraph",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="For photos after the same paragraph: lower numbers come first."
+                    ),
+                ),
+                (
+                    "caption",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional; replaces the photo's own caption in this story only.",
+                        verbose_name="caption in this story",
+                    ),
+                ),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="placements", to="photos.photoasset"
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="placements", to="stories.story"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'placed photo',
-                'ordering': ['after_paragraph', 'order', 'id'],
-                'constraints': [models.UniqueConstraint(models.F('story'), models.F('photo'), name='placement_photo_once_per_story', violation_error_message='This photo is already placed in the story.')],
+                "verbose_name": "placed photo",
+                "ordering": ["after_paragraph", "order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("story"),
+                        models.F("photo"),
+                        name="placement_photo_once_per_story",
+                        violation_error_message="This photo is already placed in the story.",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['status', 'archive_status', '-published_at'], name='story_listing_idx'),
+            model_name="story",
+            index=models.Index(fields=["status", "archive_status", "-published_at"], name="story_listing_idx"),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.UniqueConstraint(models.F('slug'), name='story_slug_unique'),
+            model_name="story",
+            constraint=models.UniqueConstraint(models.F("slug"), name="story_slug_unique"),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(('label__in', ['news', 'feature', 'release', 'advisory', 'transcript', 'speech'])), name='story_label_valid'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("label__in", ["news", "feature", "release", "advisory", "transcript", "speech"])),
+                name="story_label_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'review', 'published', 'withdrawn'])), name='story_status_valid'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "review", "published", "withdrawn"])),
+                name="story_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(('archive_status__in', ['current', 'archived', 'never'])), name='story_archive_status_valid'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("archive_status__in", ["current", "archived", "never"])),
+                name="story_archive_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='story_published_has_time', violation_error_message='A published story needs a publication time.'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="story_published_has_time",
+                violation_error_message="A published story needs a publication time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('archive_status', 'archived'), ('archived_at__isnull', False), ('collection__isnull', False)), models.Q(models.Q(('archive_status', 'archived'), _negated=True), ('archived_at__isnull', True), ('collection__isnull', True)), _connector='OR'), name='story_archived_in_collection'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("archive_status", "archived"), ("archived_at__isnull", False), ("collection__isnull", False)
+                    ),
+                    models.Q(
+                        models.Q(("archive_status", "archived"), _negated=True),
+                        ("archived_at__isnull", True),
+                        ("collection__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="story_archived_in_collection",
+            ),
         ),
     ]

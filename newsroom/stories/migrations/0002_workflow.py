@@ -7,85 +7,170 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0001_initial'),
-        ('stories', '0001_initial'),
+        ("archive", "0001_initial"),
+        ("stories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('update', 'Update')], default='correction', max_length=20)),
-                ('noted_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('text', models.TextField(help_text='What changed, for example “An earlier version misstated the number of patients treated.”')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("correction", "Correction"), ("update", "Update")],
+                        default="correction",
+                        max_length=20,
+                    ),
+                ),
+                ("noted_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="date")),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="What changed, for example “An earlier version misstated the number of patients treated.”"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correction or update',
-                'ordering': ['noted_on', 'id'],
+                "verbose_name": "correction or update",
+                "ordering": ["noted_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('action', models.CharField(choices=[('saved', 'Saved'), ('submitted', 'Submitted for review'), ('published', 'Published'), ('scheduled', 'Scheduled'), ('withdrawn', 'Withdrawn'), ('returned', 'Returned to draft'), ('archived', 'Moved to a historical collection'), ('unarchived', 'Brought back from a historical collection'), ('restored', 'Restored from an earlier revision')], default='saved', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('changed_fields', models.JSONField(blank=True, default=list)),
-                ('snapshot', models.JSONField(help_text='Every editable field, tags, related stories and placed photos.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("saved", "Saved"),
+                            ("submitted", "Submitted for review"),
+                            ("published", "Published"),
+                            ("scheduled", "Scheduled"),
+                            ("withdrawn", "Withdrawn"),
+                            ("returned", "Returned to draft"),
+                            ("archived", "Moved to a historical collection"),
+                            ("unarchived", "Brought back from a historical collection"),
+                            ("restored", "Restored from an earlier revision"),
+                        ],
+                        default="saved",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("changed_fields", models.JSONField(blank=True, default=list)),
+                (
+                    "snapshot",
+                    models.JSONField(help_text="Every editable field, tags, related stories and placed photos."),
+                ),
             ],
             options={
-                'ordering': ['story', '-number'],
-                'get_latest_by': 'number',
+                "ordering": ["story", "-number"],
+                "get_latest_by": "number",
             },
         ),
         migrations.AlterModelOptions(
-            name='story',
-            options={'get_latest_by': 'published_at', 'ordering': ['-published_at', '-id'], 'permissions': [('publish_story', 'Can publish, schedule and withdraw stories'), ('archive_story', 'Can move stories into and out of historical collections')], 'verbose_name_plural': 'stories'},
+            name="story",
+            options={
+                "get_latest_by": "published_at",
+                "ordering": ["-published_at", "-id"],
+                "permissions": [
+                    ("publish_story", "Can publish, schedule and withdraw stories"),
+                    ("archive_story", "Can move stories into and out of historical collections"),
+                ],
+                "verbose_name_plural": "stories",
+            },
         ),
         migrations.AddField(
-            model_name='story',
-            name='expires_at',
-            field=models.DateTimeField(blank=True, help_text='Optional: when readers stop seeing the story, for example the end of an event.', null=True, verbose_name='expiry time'),
+            model_name="story",
+            name="expires_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Optional: when readers stop seeing the story, for example the end of an event.",
+                null=True,
+                verbose_name="expiry time",
+            ),
         ),
         migrations.AddField(
-            model_name='story',
-            name='version',
+            model_name="story",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(('expires_at__isnull', True), ('published_at__isnull', True), ('expires_at__gt', models.F('published_at')), _connector='OR'), name='story_expires_after_publication', violation_error_message='The expiry time must come after the publication time.'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expires_at__isnull", True),
+                    ("published_at__isnull", True),
+                    ("expires_at__gt", models.F("published_at")),
+                    _connector="OR",
+                ),
+                name="story_expires_after_publication",
+                violation_error_message="The expiry time must come after the publication time.",
+            ),
         ),
         migrations.AddField(
-            model_name='correction',
-            name='story',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='stories.story'),
+            model_name="correction",
+            name="story",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="corrections", to="stories.story"
+            ),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='story',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='stories.story'),
+            model_name="revision",
+            name="story",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="stories.story"
+            ),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="revision",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correction',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['correction', 'update'])), name='correction_kind_valid'),
+            model_name="correction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["correction", "update"])), name="correction_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.UniqueConstraint(models.F('story'), models.F('number'), name='revision_number_unique_per_story'),
+            model_name="revision",
+            constraint=models.UniqueConstraint(
+                models.F("story"), models.F("number"), name="revision_number_unique_per_story"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['saved', 'submitted', 'published', 'scheduled', 'withdrawn', 'returned', 'archived', 'unarchived', 'restored'])), name='revision_action_valid'),
+            model_name="revision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "saved",
+                            "submitted",
+                            "published",
+                            "scheduled",
+                            "withdrawn",
+                            "returned",
+                            "archived",
+                            "unarchived",
+                            "restored",
+                        ],
+                    )
+                ),
+                name="revision_action_valid",
+            ),
         ),
     ]

@@ -5,25 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0002_workflow'),
+        ("stories", "0002_workflow"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RelatedHeadline',
+            name="RelatedHeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(max_length=300)),
-                ('key', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waiting_related', to='stories.story')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("headline", models.CharField(max_length=300)),
+                ("key", models.CharField(db_index=True, editable=False, max_length=300)),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="waiting_related", to="stories.story"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'related story not found yet',
-                'verbose_name_plural': 'related stories not found yet',
-                'ordering': ['story', 'id'],
-                'constraints': [models.UniqueConstraint(models.F('story'), models.F('key'), name='related_headline_once_per_story')],
+                "verbose_name": "related story not found yet",
+                "verbose_name_plural": "related stories not found yet",
+                "ordering": ["story", "id"],
+                "constraints": [
+                    models.UniqueConstraint(models.F("story"), models.F("key"), name="related_headline_once_per_story")
+                ],
             },
         ),
     ]

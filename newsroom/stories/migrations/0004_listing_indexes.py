@@ -7,10 +7,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0001_initial'),
-        ('stories', '0003_related_headlines'),
+        ("archive", "0001_initial"),
+        ("stories", "0003_related_headlines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -18,39 +17,59 @@ class Migration(migrations.Migration):
         # Trigram matching for the admin's search (pg_trgm); does nothing on SQLite.
         TrigramExtension(),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('status', 'published'), models.Q(('archive_status', 'archived'), _negated=True)), fields=['-published_at', '-id', 'expires_at'], name='story_current_news_idx'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("status", "published"), models.Q(("archive_status", "archived"), _negated=True)),
+                fields=["-published_at", "-id", "expires_at"],
+                name="story_current_news_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('status', 'published'), models.Q(('archive_status', 'archived'), _negated=True)), fields=['label', '-published_at', '-id', 'expires_at'], name='story_label_news_idx'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("status", "published"), models.Q(("archive_status", "archived"), _negated=True)),
+                fields=["label", "-published_at", "-id", "expires_at"],
+                name="story_label_news_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('archive_status', 'archived'), ('status', 'published')), fields=['-published_at', '-id', 'expires_at'], name='story_archive_idx'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("archive_status", "archived"), ("status", "published")),
+                fields=["-published_at", "-id", "expires_at"],
+                name="story_archive_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('archive_status', 'archived'), ('status', 'published')), fields=['collection', '-published_at', '-id', 'expires_at'], name='story_collection_idx'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("archive_status", "archived"), ("status", "published")),
+                fields=["collection", "-published_at", "-id", "expires_at"],
+                name="story_collection_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['-published_at', '-id', 'expires_at'], name='story_published_idx'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["-published_at", "-id", "expires_at"],
+                name="story_published_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['-published_at', '-id'], name='story_changelist_idx'),
+            model_name="story",
+            index=models.Index(fields=["-published_at", "-id"], name="story_changelist_idx"),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=newsroom.core.indexes.TrigramIndex(fields=['headline'], name='story_headline_trgm_idx'),
+            model_name="story",
+            index=newsroom.core.indexes.TrigramIndex(fields=["headline"], name="story_headline_trgm_idx"),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=newsroom.core.indexes.TrigramIndex(fields=['summary'], name='story_summary_trgm_idx'),
+            model_name="story",
+            index=newsroom.core.indexes.TrigramIndex(fields=["summary"], name="story_summary_trgm_idx"),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=newsroom.core.indexes.TrigramIndex(fields=['byline'], name='story_byline_trgm_idx'),
+            model_name="story",
+            index=newsroom.core.indexes.TrigramIndex(fields=["byline"], name="story_byline_trgm_idx"),
         ),
     ]

@@ -5,24 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0004_listing_indexes'),
+        ("stories", "0004_listing_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='revision',
-            name='revision_action_valid',
+            model_name="revision",
+            name="revision_action_valid",
         ),
         migrations.AlterField(
-            model_name='revision',
-            name='action',
-            field=models.CharField(choices=[('saved', 'Saved'), ('submitted', 'Submitted for review'), ('published', 'Published'), ('scheduled', 'Scheduled'), ('withdrawn', 'Withdrawn'), ('returned', 'Returned to draft'), ('archived', 'Moved to a historical collection'), ('unarchived', 'Brought back from a historical collection'), ('never_archive', 'Marked never to archive'), ('archive_allowed', 'Allowed to be archived'), ('restored', 'Restored from an earlier revision')], default='saved', max_length=20),
+            model_name="revision",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("saved", "Saved"),
+                    ("submitted", "Submitted for review"),
+                    ("published", "Published"),
+                    ("scheduled", "Scheduled"),
+                    ("withdrawn", "Withdrawn"),
+                    ("returned", "Returned to draft"),
+                    ("archived", "Moved to a historical collection"),
+                    ("unarchived", "Brought back from a historical collection"),
+                    ("never_archive", "Marked never to archive"),
+                    ("archive_allowed", "Allowed to be archived"),
+                    ("restored", "Restored from an earlier revision"),
+                ],
+                default="saved",
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['saved', 'submitted', 'published', 'scheduled', 'withdrawn', 'returned', 'archived', 'unarchived', 'never_archive', 'archive_allowed', 'restored'])), name='revision_action_valid'),
+            model_name="revision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "saved",
+                            "submitted",
+                            "published",
+                            "scheduled",
+                            "withdrawn",
+                            "returned",
+                            "archived",
+                            "unarchived",
+                            "never_archive",
+                            "archive_allowed",
+                            "restored",
+                        ],
+                    )
+                ),
+                name="revision_action_valid",
+            ),
         ),
     ]

@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0001_initial'),
-        ('stories', '0005_revision_never_archive_actions'),
+        ("archive", "0001_initial"),
+        ("stories", "0005_revision_never_archive_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['-updated_at', '-id'], name='story_recently_changed_idx'),
+            model_name="story",
+            index=models.Index(fields=["-updated_at", "-id"], name="story_recently_changed_idx"),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['status', '-updated_at', '-id'], name='story_status_changed_idx'),
+            model_name="story",
+            index=models.Index(fields=["status", "-updated_at", "-id"], name="story_status_changed_idx"),
         ),
     ]

@@ -21,14 +21,19 @@ def editors_home(context):
     now = timezone.now()
     stories = Story.objects.select_related("created_by").order_by()
     # Photos with no alt text or no full credit, placed in a story that is or will be public.
-    missing = Q(placements__photo__alt_text="") | Q(placements__photo__photographer="") | Q(placements__photo__credit="")
+    missing = (
+        Q(placements__photo__alt_text="") | Q(placements__photo__photographer="") | Q(placements__photo__credit="")
+    )
     return {
         "shown": True,
         "in_review": stories.filter(status=Status.IN_REVIEW).order_by("updated_at")[:SHOWN],
-        "scheduled": stories.scheduled(now=now).filter(published_at__lte=now + datetime.timedelta(days=7))
+        "scheduled": stories.scheduled(now=now)
+        .filter(published_at__lte=now + datetime.timedelta(days=7))
         .order_by("published_at")[:SHOWN],
         "recent": stories.published(now=now).order_by("-published_at")[:SHOWN],
-        "problems": stories.filter(status__in=[Status.IN_REVIEW, Status.PUBLISHED]).filter(missing).distinct()
+        "problems": stories.filter(status__in=[Status.IN_REVIEW, Status.PUBLISHED])
+        .filter(missing)
+        .distinct()
         .order_by("-updated_at")[:SHOWN],
         **photos_needing_attention(user, shown=SHOWN),
     }

@@ -1,9 +1,9 @@
 """Create a newsroom account in a role: Writers, Editors or Site administrators.
 
-    manage.py create_editor jdoe --email jdoe@example.gov            # an editor
-    manage.py create_editor asmith --role writer
-    manage.py create_editor editor --password-file .demo-login       # the local demo account
-    manage.py create_editor jdoe --dry-run                           # check the name; save nothing
+manage.py create_editor jdoe --email jdoe@example.gov            # an editor
+manage.py create_editor asmith --role writer
+manage.py create_editor editor --password-file .demo-login       # the local demo account
+manage.py create_editor jdoe --dry-run                           # check the name; save nothing
 """
 
 import secrets
@@ -45,7 +45,8 @@ Examples:
             "and print it again on later runs. Meant for a local demo account.",
         )
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="Check the name and email and say what would be created; nothing is saved or written.",
         )
 
@@ -64,7 +65,8 @@ Examples:
         if password_file and not password_file.parent.is_dir():
             raise CommandError(
                 f"--password-file {password_file}: the folder {password_file.parent} does not exist; "
-                "create it or name a file in an existing folder.", returncode=BAD_USAGE,
+                "create it or name a file in an existing folder.",
+                returncode=BAD_USAGE,
             )
 
         password = secrets.token_urlsafe(12)
@@ -78,9 +80,11 @@ Examples:
             user = User.objects.create_user(username=username, email=email, password=password, is_staff=True)
             user.groups.add(role_group(role))
         if dry_run:
-            self.stdout.write(self.style.WARNING(
-                f"Would create “{username}” ({role}) with a generated password. Dry run: nothing was saved."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Would create “{username}” ({role}) with a generated password. Dry run: nothing was saved."
+                )
+            )
             return
         if password_file:
             password_file.touch(mode=0o600)

@@ -75,7 +75,9 @@ Examples:
                 stories = stories_to_archive(collection=collection, before=before, after=after)
                 # Dates given replace the rule, so what they pick may lie outside it: that is the choice made.
                 result = stories_archive(
-                    stories=stories, collection=collection, user=None,
+                    stories=stories,
+                    collection=collection,
+                    user=None,
                     outside_rule_confirmed=before is not None or after is not None,
                     each=lambda items: progress(items, desc="Archiving", unit="story"),
                 )

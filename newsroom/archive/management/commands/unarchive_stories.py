@@ -60,7 +60,8 @@ Examples:
             with dry_run_or_commit(dry_run):
                 stories = stories_to_unarchive(collection=collection, before=before, after=after)
                 result = stories_unarchive(
-                    stories=stories, user=None,
+                    stories=stories,
+                    user=None,
                     each=lambda items: progress(items, desc="Bringing back", unit="story"),
                 )
         except ValidationError as error:

@@ -36,10 +36,17 @@ Examples:
         return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("path", metavar="PATH", type=Path, help="The bundle file to write, for example newsroom.zip.")
-        parser.add_argument("--overwrite", action="store_true", help="Replace PATH if it exists (only once the new bundle is complete).")
         parser.add_argument(
-            "--chunk-size", type=int, default=2000, metavar="N",
+            "path", metavar="PATH", type=Path, help="The bundle file to write, for example newsroom.zip."
+        )
+        parser.add_argument(
+            "--overwrite", action="store_true", help="Replace PATH if it exists (only once the new bundle is complete)."
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=int,
+            default=2000,
+            metavar="N",
             help="Rows read from the database at a time (default 2000).",
         )
 
@@ -49,11 +56,13 @@ Examples:
         if not path.parent.is_dir():
             raise CommandError(f"There is no folder {path.parent} to write {path.name} in.", returncode=BAD_USAGE)
         if path.is_dir():
-            raise CommandError(f"{path} is a folder; give a file name such as {path / 'newsroom.zip'}.",
-                               returncode=BAD_USAGE)
+            raise CommandError(
+                f"{path} is a folder; give a file name such as {path / 'newsroom.zip'}.", returncode=BAD_USAGE
+            )
         if path.exists() and not overwrite:
-            raise CommandError(f"{path} already exists; choose another name, or pass --overwrite to replace it.",
-                               returncode=BAD_USAGE)
+            raise CommandError(
+                f"{path} already exists; choose another name, or pass --overwrite to replace it.", returncode=BAD_USAGE
+            )
         try:
             report = export_bundle(path, chunk_size=chunk_size, progress=progress)
         except ExportFailed as error:
@@ -66,7 +75,9 @@ Examples:
         summary += "."
         if report.missing_files:
             for virin, name in report.missing_files:
-                self.stderr.write(self.style.WARNING(f"Photo {virin}: {name} is missing here, so it is not in the bundle."))
+                self.stderr.write(
+                    self.style.WARNING(f"Photo {virin}: {name} is missing here, so it is not in the bundle.")
+                )
             raise CommandError(
                 f"{summary} {len(report.missing_files)} photo files were missing (listed above); their photos "
                 "are in the bundle as they are here. Run manage.py rebuild_renditions to remake missing "

@@ -47,13 +47,22 @@ Examples:
     def add_arguments(self, parser):
         parser.add_argument("path", metavar="PATH", type=Path, help="The bundle file, for example newsroom.zip.")
         parser.add_argument(
-            "--merge", action="store_true",
+            "--merge",
+            action="store_true",
             help="Import into a database that has content: add new records, skip equal ones, keep local changes.",
         )
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Check the bundle and do the whole import, then roll it back: nothing is saved.")
-        parser.add_argument("--batch-size", type=int, default=2000, metavar="N",
-                            help="Rows written to the database at a time (default 2000).")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the bundle and do the whole import, then roll it back: nothing is saved.",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=2000,
+            metavar="N",
+            help="Rows written to the database at a time (default 2000).",
+        )
 
     def handle(self, *args, path, merge, dry_run, batch_size, verbosity, **options):
         if batch_size < 1:
@@ -76,8 +85,11 @@ Examples:
                 with dry_run_or_commit(dry_run):
                     report = restore.run()
                     finished = time.monotonic()
-                report.seconds = {"checking the bundle": checked - started, **report.seconds,
-                                  "commit": time.monotonic() - finished}
+                report.seconds = {
+                    "checking the bundle": checked - started,
+                    **report.seconds,
+                    "commit": time.monotonic() - finished,
+                }
             except BaseException as error:
                 remove_files(restore.written)
                 if isinstance(error, (DatabaseError, BundleError)):
@@ -111,8 +123,10 @@ Examples:
                 self.stdout.write(f"  {table.replace('_', ' ')}: {count} {outcome}")
             for step, seconds in report.seconds.items():
                 self.stdout.write(f"  {step.replace('_', ' ')}: {seconds:.1f} s")
-        totals = {outcome: sum(n for (_, o), n in report.outcomes.items() if o == outcome)
-                  for outcome in (ADDED, UPDATED, UNCHANGED, CONFLICT)}
+        totals = {
+            outcome: sum(n for (_, o), n in report.outcomes.items() if o == outcome)
+            for outcome in (ADDED, UPDATED, UNCHANGED, CONFLICT)
+        }
         accounts = report.outcomes["accounts", ADDED]
         summary = (
             f"{'Would import' if dry_run else 'Imported'} {path}: {totals[ADDED]} records added, "
@@ -120,8 +134,9 @@ Examples:
             f"{report.files_written} files stored; {report.search_documents} search documents brought up to date."
         )
         if accounts and not dry_run:
-            summary += (f" {accounts} accounts were added without a password: set one with "
-                        "manage.py changepassword USERNAME.")
+            summary += (
+                f" {accounts} accounts were added without a password: set one with manage.py changepassword USERNAME."
+            )
         if dry_run:
             summary += " Dry run: nothing was saved."
         if report.conflicts:

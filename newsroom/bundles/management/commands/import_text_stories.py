@@ -13,8 +13,6 @@ written in the admin still needs one. A story carrying the archive notice goes i
 the notice the file carries; with several collections and no --collection it is refused.
 """
 
-import argparse
-import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -24,17 +22,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from newsroom.archive.models import Collection
 from newsroom.archive.commandline import collection_by_slug
+from newsroom.archive.models import Collection
 from newsroom.archive.services import story_archive
 from newsroom.core.clock import start_of_day
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
-from newsroom.stories.models import ArchiveStatus, PhotoPlacement, RelatedHeadline, Status, Story
+from newsroom.stories.models import PhotoPlacement, RelatedHeadline, Status, Story
 from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.stories.services import story_publish
+
 
 class FileFailed(Exception):
     """One file cannot be imported; the message says what to fix. Other files go on."""
@@ -63,44 +62,57 @@ Examples:
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Text files to import, one story each.")
         parser.add_argument(
-            "--collection", metavar="SLUG",
+            "--collection",
+            metavar="SLUG",
             help="Historical collection for stories that carry the archive notice, for example 2019-2021.",
         )
         parser.add_argument(
-            "--published", type=iso_date, metavar="YYYY-MM-DD",
+            "--published",
+            type=iso_date,
+            metavar="YYYY-MM-DD",
             help="Publication date for every file; otherwise taken from the photos' VIRINs or captions.",
         )
         parser.add_argument("--byline", default="", help="Who wrote the stories, for example “Jane Doe, DOD News”.")
         parser.add_argument(
-            "--status", choices=[Status.DRAFT.value, Status.PUBLISHED.value], default=Status.PUBLISHED.value,
+            "--status",
+            choices=[Status.DRAFT.value, Status.PUBLISHED.value],
+            default=Status.PUBLISHED.value,
             help="published (default) or draft.",
         )
         parser.add_argument(
-            "--photos-dir", type=Path, metavar="DIR",
+            "--photos-dir",
+            type=Path,
+            metavar="DIR",
             help="Folder of photo files named by VIRIN (210614-A-KX193-1002.jpg); each is attached to its photo.",
         )
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="Do every import, report it, then roll it back: nothing is saved.",
         )
 
     def handle(self, *args, paths, collection, published, byline, status, photos_dir, dry_run, verbosity, **options):
         self.verbosity = verbosity
         if photos_dir is not None and not photos_dir.is_dir():
-            raise CommandError(f"--photos-dir {photos_dir} is not a folder; give the folder holding the photo files.",
-                               returncode=BAD_USAGE)
+            raise CommandError(
+                f"--photos-dir {photos_dir} is not a folder; give the folder holding the photo files.",
+                returncode=BAD_USAGE,
+            )
         try:
             self.collection = collection_by_slug(collection) if collection else None
         except CommandError as error:
             raise CommandError(str(error), returncode=BAD_USAGE) from None
         self.photo_files = (
             {path.stem.upper(): path for path in photos_dir.iterdir() if path.suffix.lower() in (".jpg", ".jpeg")}
-            if photos_dir else {}
+            if photos_dir
+            else {}
         )
         self.byline = " ".join(byline.split())
         if status == Status.PUBLISHED and not self.byline:
-            self.warn("No --byline given: stories without one in the database are published with no byline; "
-                      "an editor can add it later.")
+            self.warn(
+                "No --byline given: stories without one in the database are published with no byline; "
+                "an editor can add it later."
+            )
         self.status, self.published = status, published
 
         imported = failed = 0
@@ -125,9 +137,11 @@ Examples:
                 self.remove(written)
             imported += 1
             verb = "Would import" if dry_run else "Imported"
-            self.stdout.write(self.style.SUCCESS(
-                f"{path}: {verb} “{story.headline}” as {story.get_status_display().lower()} ({story.get_absolute_url()})"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{path}: {verb} “{story.headline}” as {story.get_status_display().lower()} ({story.get_absolute_url()})"
+                )
+            )
 
         summary = (
             f"{'Would import' if dry_run else 'Imported'} {imported} of {len(paths)} files; {failed} failed; "
@@ -147,7 +161,9 @@ Examples:
         published_at = self.publication_time(parsed)
         story = self.save_story(parsed, published_at)
         for order, (photo, placement) in enumerate(self.save_photos(parsed, written)):
-            PhotoPlacement.objects.create(story=story, photo=photo, after_paragraph=placement.after_paragraph, order=order)
+            PhotoPlacement.objects.create(
+                story=story, photo=photo, after_paragraph=placement.after_paragraph, order=order
+            )
         self.relate(story, parsed)
         record_revision(story=story, user=None)
 
@@ -156,8 +172,9 @@ Examples:
                 story = story_publish(story=story, user=None, at=published_at, needs_byline=False)
             except ValidationError as error:
                 # Legacy photos (old VIRIN forms, missing credit) block publishing, not the import.
-                self.warn(f"{path}: kept as {story.get_status_display().lower()}, not published: "
-                          f"{'; '.join(error.messages)}.")
+                self.warn(
+                    f"{path}: kept as {story.get_status_display().lower()}, not published: {'; '.join(error.messages)}."
+                )
         if collection and story.collection_id != collection.pk:
             story = story_archive(story=story, collection=collection, user=None)
         return story
@@ -177,8 +194,10 @@ Examples:
             return collections[0]
         # Not kept on self: it belongs to this file's transaction, which a failure or --dry-run undoes.
         made = Collection.objects.create(name="Historical collection", slug="historical", notice=parsed.archive_notice)
-        self.note(f"  Made the collection “{made.name}” ({made.slug}) with the file's notice; "
-                  "rename it in the admin (Archive › Collections) if you like.")
+        self.note(
+            f"  Made the collection “{made.name}” ({made.slug}) with the file's notice; "
+            "rename it in the admin (Archive › Collections) if you like."
+        )
         return made
 
     def read(self, path: Path) -> ParsedStory:
@@ -208,16 +227,16 @@ Examples:
             day = max(parsed.caption_dates())
         if day is None:
             if self.status == Status.PUBLISHED:
-                raise FileFailed(
-                    "It has no date (no photo VIRIN, no date in a caption); pass --published YYYY-MM-DD."
-                )
+                raise FileFailed("It has no date (no photo VIRIN, no date in a caption); pass --published YYYY-MM-DD.")
             return None
         return start_of_day(day)
 
     def save_story(self, parsed: ParsedStory, published_at) -> Story:
         slug = slugify(parsed.headline)
         if not slug:
-            raise FileFailed(f"The headline “{parsed.headline}” makes no web address; check the first line after the banner.")
+            raise FileFailed(
+                f"The headline “{parsed.headline}” makes no web address; check the first line after the banner."
+            )
         story = Story.objects.filter(slug=slug).first()
         if story is None:
             story = Story(slug=slug)
@@ -236,7 +255,7 @@ Examples:
     def save_photos(self, parsed: ParsedStory, written: list):
         for parsed_photo in parsed.photos:
             photo = PhotoAsset.objects.filter(virin=parsed_photo.virin).first() or PhotoAsset(virin=parsed_photo.virin)
-            before = set(entry["name"] for entry in photo.renditions.values())
+            before = {entry["name"] for entry in photo.renditions.values()}
             photo.virin_notes = "\n".join(parsed_photo.virin_notes)
             photo.alt_text, photo.title, photo.caption = parsed_photo.alt_text, parsed_photo.title, parsed_photo.caption
             photo.photographer, photo.credit = parsed_photo.photographer, parsed_photo.credit
@@ -260,7 +279,9 @@ Examples:
             self.photo_count += 1
             if not photo.original:
                 self.missing_images += 1
-                self.note(f"  Photo {photo.virin}: image missing (no {photo.virin}.jpg in --photos-dir); saved without a file.")
+                self.note(
+                    f"  Photo {photo.virin}: image missing (no {photo.virin}.jpg in --photos-dir); saved without a file."
+                )
             elif self.verbosity > 1:
                 self.stdout.write(f"  Photo {photo.virin}: {'image attached' if attached else 'kept its image'}.")
             if photo.virin_notes:

@@ -47,19 +47,28 @@ Examples:
         return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("--stories", type=count, required=True, metavar="N", help="How many stories, for example 1000000.")
         parser.add_argument(
-            "--photos", type=count, metavar="M",
+            "--stories", type=count, required=True, metavar="N", help="How many stories, for example 1000000."
+        )
+        parser.add_argument(
+            "--photos",
+            type=count,
+            metavar="M",
             help="How many photo records (default: two per story). Each story places two; with fewer, "
             "photos are shared between stories; with more, the rest are in the library only.",
         )
-        parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same content (default 1).")
         parser.add_argument(
-            "--until", type=iso_date, metavar="YYYY-MM-DD",
+            "--seed", type=int, default=1, help="Random seed; the same seed gives the same content (default 1)."
+        )
+        parser.add_argument(
+            "--until",
+            type=iso_date,
+            metavar="YYYY-MM-DD",
             help="The newest publication date (default today); stories go back 15 years from it.",
         )
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="Generate everything in one transaction, report, then roll it back; nothing is saved.",
         )
 
@@ -68,7 +77,9 @@ Examples:
         if until is not None:
             plan = Plan(stories=plan.stories, photos=plan.photos, seed=seed, until=until)
         if plan.stories and plan.photos == 1:
-            raise CommandError("Ask for no photos or at least two: each story places two different photos.", returncode=BAD_USAGE)
+            raise CommandError(
+                "Ask for no photos or at least two: each story places two different photos.", returncode=BAD_USAGE
+            )
         started = time.monotonic()
         try:
             if dry_run:
@@ -87,10 +98,12 @@ Examples:
             ) from None
         if verbosity:
             style, verb = (self.style.WARNING, "Would generate") if dry_run else (self.style.SUCCESS, "Generated")
-            self.stdout.write(style(
-                f"{verb} {done.stories:,} stories, {done.photos:,} photo records (no image files), "
-                f"{done.placements:,} placed photos, {done.story_tags:,} story tags from {done.tags} tags, "
-                f"{done.related:,} related-story links, {done.collections} historical collections and "
-                f"{done.search_documents:,} search documents in {time.monotonic() - started:.0f} s (seed {plan.seed}, "
-                f"until {plan.until})." + (" Dry run: nothing was saved." if dry_run else "")
-            ))
+            self.stdout.write(
+                style(
+                    f"{verb} {done.stories:,} stories, {done.photos:,} photo records (no image files), "
+                    f"{done.placements:,} placed photos, {done.story_tags:,} story tags from {done.tags} tags, "
+                    f"{done.related:,} related-story links, {done.collections} historical collections and "
+                    f"{done.search_documents:,} search documents in {time.monotonic() - started:.0f} s (seed {plan.seed}, "
+                    f"until {plan.until})." + (" Dry run: nothing was saved." if dry_run else "")
+                )
+            )

@@ -71,8 +71,9 @@ Examples:
         self.archived_at = demo.collection.archived_at
         tags = {tag.slug: self.load_tag(tag) for tag in demo.tags}
         # Drawing each photo and making its copies is the slow part.
-        photos = {photo.virin: self.load_photo(photo)
-                  for photo in progress(demo.photos, desc="Demo photos", unit="photo")}
+        photos = {
+            photo.virin: self.load_photo(photo) for photo in progress(demo.photos, desc="Demo photos", unit="photo")
+        }
         collection = self.load_collection(demo)
         new_stories = {}
         stories = {}

@@ -53,19 +53,32 @@ Examples:
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--virin", action="append", default=[], metavar="VIRIN",
+            "--virin",
+            action="append",
+            default=[],
+            metavar="VIRIN",
             help="Audit only this photo; repeat for more.",
         )
         parser.add_argument(
-            "--check", action="append", default=[], choices=list(CHECKS), metavar="CODE",
+            "--check",
+            action="append",
+            default=[],
+            choices=list(CHECKS),
+            metavar="CODE",
             help="Run only this check; repeat for more. Codes: " + ", ".join(CHECKS) + ".",
         )
         parser.add_argument(
-            "--skip", action="append", default=[], choices=list(CHECKS), metavar="CODE",
+            "--skip",
+            action="append",
+            default=[],
+            choices=list(CHECKS),
+            metavar="CODE",
             help="Leave out this check; repeat for more.",
         )
         parser.add_argument(
-            "--format", choices=["text", "json"], default="text",
+            "--format",
+            choices=["text", "json"],
+            default="text",
             help="text (default): grouped by check, one line a problem; json: for other programs.",
         )
 
@@ -81,21 +94,30 @@ Examples:
             if unknown:
                 raise CommandError(
                     f"No photo has VIRIN {', '.join(sorted(unknown))}. Check the spelling, or search the "
-                    "admin's photo library.", returncode=BAD_USAGE,
+                    "admin's photo library.",
+                    returncode=BAD_USAGE,
                 )
 
         findings, checked = [], 0
-        for photo in progress(photos.iterator(chunk_size=500), total=photos.count(), desc="Auditing photos", unit="photo"):
+        for photo in progress(
+            photos.iterator(chunk_size=500), total=photos.count(), desc="Auditing photos", unit="photo"
+        ):
             findings.extend(audit_photo(photo, checks=checks))
             checked += 1
 
         if format == "json":
-            self.stdout.write(json.dumps({
-                "photos_checked": checked,
-                "checks": checks,
-                "problems": len(findings),
-                "findings": [finding.as_json() for finding in findings],
-            }, indent=2, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "photos_checked": checked,
+                        "checks": checks,
+                        "problems": len(findings),
+                        "findings": [finding.as_json() for finding in findings],
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
         elif verbosity > 0:
             self.write_report(findings)
 

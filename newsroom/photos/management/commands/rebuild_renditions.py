@@ -1,9 +1,9 @@
 """Audit the public copies of every photo and repair what is missing or unsafe.
 
-    manage.py rebuild_renditions --dry-run     # report only; exit status 1 when anything is wrong
-    manage.py rebuild_renditions               # remake bad copies, remove files no photo uses
-    manage.py rebuild_renditions --all         # remake every photo's copies (after a size change)
-    manage.py rebuild_renditions 210614-A-KX193-1002
+manage.py rebuild_renditions --dry-run     # report only; exit status 1 when anything is wrong
+manage.py rebuild_renditions               # remake bad copies, remove files no photo uses
+manage.py rebuild_renditions --all         # remake every photo's copies (after a size change)
+manage.py rebuild_renditions 210614-A-KX193-1002
 """
 
 from django.core.exceptions import ValidationError
@@ -56,11 +56,14 @@ Examples:
             photos = photos.filter(virin__in=[virin.upper() for virin in virins])
             missing = {virin.upper() for virin in virins} - set(photos.values_list("virin", flat=True))
             if missing:
-                raise CommandError(f"No photo has VIRIN {', '.join(sorted(missing))}. Check the spelling.",
-                                   returncode=BAD_USAGE)
+                raise CommandError(
+                    f"No photo has VIRIN {', '.join(sorted(missing))}. Check the spelling.", returncode=BAD_USAGE
+                )
 
         bad = remade = failed = 0
-        for photo in progress(photos.iterator(chunk_size=200), total=photos.count(), desc="Checking copies", unit="photo"):
+        for photo in progress(
+            photos.iterator(chunk_size=200), total=photos.count(), desc="Checking copies", unit="photo"
+        ):
             problems = copy_problems(photo)
             if problems:
                 bad += 1
@@ -74,10 +77,12 @@ Examples:
                 except (OSError, ValidationError) as error:
                     failed += 1
                     reason = "its original is missing" if isinstance(error, FileNotFoundError) else str(error)
-                    self.stderr.write(self.style.ERROR(
-                        f"{photo.virin}: copies not remade: {reason}. Restore the original from a backup "
-                        "or upload the photo's file again in the admin, then run this again."
-                    ))
+                    self.stderr.write(
+                        self.style.ERROR(
+                            f"{photo.virin}: copies not remade: {reason}. Restore the original from a backup "
+                            "or upload the photo's file again in the admin, then run this again."
+                        )
+                    )
                     continue
                 remade += 1
 

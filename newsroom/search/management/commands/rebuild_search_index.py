@@ -35,11 +35,15 @@ Examples:
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--chunk-size", type=int, default=200, metavar="N",
+            "--chunk-size",
+            type=int,
+            default=200,
+            metavar="N",
             help="Stories read and written per batch (default 200).",
         )
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="Rebuild every document in one transaction, report, then roll it back: nothing is saved.",
         )
 
@@ -76,6 +80,8 @@ Examples:
         if verbosity:
             stories = f"{count} {'story' if count == 1 else 'stories'}"
             if dry_run:
-                self.stdout.write(self.style.WARNING(f"Would rebuild the search index: {stories}. Dry run: nothing was saved."))
+                self.stdout.write(
+                    self.style.WARNING(f"Would rebuild the search index: {stories}. Dry run: nothing was saved.")
+                )
             else:
                 self.stdout.write(self.style.SUCCESS(f"Rebuilt the search index: {stories}."))
