@@ -3,9 +3,12 @@
 import datetime
 import io
 import itertools
+import re
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
@@ -128,3 +131,35 @@ def writer_client(client, writer):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def page_text(response, *, after: str = "<body") -> str:
+    """The words a person reads on a page, from the tag that contains `after` on: the body, or the
+    admin's content without its header (`after='id="content"'`). No tags, scripts or styles; inline
+    tags joined without a gap, as the eye reads them; entities decoded; white space collapsed."""
+    html = response.content.decode()
+    if after in html:
+        html = html.split(after, 1)[1].split(">", 1)[1]
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"</?(a|em|strong|b|i|span|time|mark|abbr|sup|sub)\b[^>]*>", "", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def assert_in_order(text: str, pieces: list[str]):
+    position = 0
+    for piece in pieces:
+        found = text.find(piece, position)
+        assert found >= 0, f"{piece!r} is missing, or out of order, after position {position}"
+        position = found + len(piece)
+
+
+def command_output(command: str, *args) -> str:
+    """What a management command prints, its errors after its output, as an operator reads them."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command(command, *[str(arg) for arg in args], stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def local(year, month, day, hour=12, minute=0):
+    """A moment on the site's clock, as editors and readers see publication times."""
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))

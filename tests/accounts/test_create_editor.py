@@ -1,21 +1,14 @@
-from io import StringIO
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+
+from tests.conftest import command_output
 
 pytestmark = pytest.mark.django_db
 
 
-def run(*args):
-    out = StringIO()
-    call_command("create_editor", *args, stdout=out)
-    return out.getvalue()
-
-
 def test_creates_a_staff_editor_who_can_log_in_and_edit_stories(client, tmp_path):
     password_file = tmp_path / ".demo-login"
-    output = run("editor", "--password-file", str(password_file))
+    output = command_output("create_editor", "editor", "--password-file", str(password_file))
 
     password = password_file.read_text().strip()
     assert f"password “{password}”" in output
@@ -29,14 +22,14 @@ def test_creates_a_staff_editor_who_can_log_in_and_edit_stories(client, tmp_path
 
 def test_running_again_changes_nothing_and_prints_the_same_login(tmp_path):
     password_file = tmp_path / ".demo-login"
-    first = run("editor", "--password-file", str(password_file))
-    second = run("editor", "--password-file", str(password_file))
+    first = command_output("create_editor", "editor", "--password-file", str(password_file))
+    second = command_output("create_editor", "editor", "--password-file", str(password_file))
     assert first == second
     assert get_user_model().objects.count() == 1
 
 
 def test_an_existing_account_is_left_alone():
     get_user_model().objects.create_user("jdoe", password="their-own-password")
-    output = run("jdoe")
+    output = command_output("create_editor", "jdoe")
     assert "already exists; left unchanged" in output
     assert get_user_model().objects.get(username="jdoe").check_password("their-own-password")

@@ -2,29 +2,16 @@
 of the rule's edges, and accounts with and without the archive permission."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
-from django.utils import timezone
 
 from newsroom.archive.models import Collection
 from newsroom.stories.models import ArchiveStatus, Revision, Status, Story
+from tests.conftest import local
 
 CHANGELIST = "/admin/stories/story/"
-
-
-def local(year, month, day, hour=12, minute=0):
-    """A moment on the site's clock, as editors and readers see publication times."""
-    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
-
-
-def run(command, *args):
-    out = StringIO()
-    call_command(command, *args, stdout=out)
-    return out.getvalue()
 
 
 def archive_fields():

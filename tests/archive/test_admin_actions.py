@@ -10,7 +10,8 @@ import pytest
 from newsroom.archive.services import OutsideRule, stories_archive, story_archive
 from newsroom.core.apstyle import ap_date
 from newsroom.stories.models import Action, ArchiveStatus, Story
-from tests.archive.conftest import CHANGELIST, IN_RULE, archive_fields, archived_headlines, run
+from tests.archive.conftest import CHANGELIST, IN_RULE, archive_fields, archived_headlines
+from tests.conftest import command_output, page_text
 from tests.stories.test_workflow import change_url, edit
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +19,9 @@ pytestmark = pytest.mark.django_db
 RULE = "“2019-2021 Historical Collection” holds stories published on or after Jan. 20, 2019 and before Jan. 20, 2021"
 
 
-def page_text(response) -> str:
-    """The words an editor reads in the page's content, without tags."""
-    html = response.content.decode().split('id="content"', 1)[1].split(">", 1)[1]
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+def admin_text(response) -> str:
+    """The words an editor reads in the page's content, without the admin's header."""
+    return page_text(response, after='id="content"')
 
 
 def messages_of(response) -> list[str]:
@@ -52,7 +52,7 @@ def test_move_to_collection_first_asks_which_collection(archivist_client, collec
 
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "admin/archive/move_to_collection.html"
-    text = page_text(response)
+    text = admin_text(response)
     assert text.startswith(
         "Move stories to a historical collection The 2 selected stories keep their addresses, leave the news "
         "listings and show the collection's notice."
@@ -68,7 +68,7 @@ def test_the_move_page_counts_one_story_in_the_singular(archivist_client, collec
     response = move(archivist_client, [make_story()], None)
 
     assert "The 1 selected story keeps its address, leaves the news listings and shows the collection's notice." in (
-        page_text(response)
+        admin_text(response)
     )
 
 
@@ -128,7 +128,7 @@ def test_stories_outside_the_rule_are_not_moved_but_listed_on_a_second_page(
 
     assert response.status_code == 200 and not response.redirect_chain
     assert archive_fields() == before  # nothing moved, not even the stories within the rule
-    text = page_text(response)
+    text = admin_text(response)
     assert text.startswith(
         "Published outside the collection's rule Nothing has been moved yet. 3 selected stories were published "
         "outside the rule of “2019-2021 Historical Collection”:"
@@ -165,7 +165,7 @@ def test_going_back_returns_to_the_choice_of_collection_with_nothing_moved(
     response = move(archivist_client, [newsroom_stories["recent"]], ruled_collection, back="Go back")
 
     assert archive_fields() == before
-    assert page_text(response).startswith("Move stories to a historical collection The 1 selected story keeps")
+    assert admin_text(response).startswith("Move stories to a historical collection The 1 selected story keeps")
     assert f'<option value="{ruled_collection.pk}" selected>' in response.content.decode()
 
 
@@ -185,7 +185,7 @@ def test_the_service_refuses_stories_outside_the_rule_unless_confirmed(editor, r
 
 def test_the_commands_own_dates_replace_the_rule(ruled_collection, newsroom_stories):
     # The operator's dates are the confirmation: the command keeps its documented behaviour.
-    run("archive_stories", "--collection", "2019-2021", "--before", "2019-01-20")
+    command_output("archive_stories", "--collection", "2019-2021", "--before", "2019-01-20")
 
     assert archived_headlines() == {"Day Before"}
 
@@ -269,12 +269,12 @@ def test_archive_stories_skips_a_story_an_editor_marked_until_it_is_allowed(
     middle = newsroom_stories["middle"]
     run_action(archivist_client, "mark_never_archive", [middle])
 
-    output = run("archive_stories", "--collection", "2019-2021")
+    output = command_output("archive_stories", "--collection", "2019-2021")
 
     assert archived_headlines() == IN_RULE - {"Middle Of The Term"}
     assert "2 marked never to archive were skipped" in output
     run_action(archivist_client, "allow_archive", [middle])
-    run("archive_stories", "--collection", "2019-2021")
+    command_output("archive_stories", "--collection", "2019-2021")
     assert archived_headlines() == IN_RULE
 
 

@@ -1,25 +1,14 @@
 """The archive section: all archived stories, one collection's, and one year's or month's."""
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 
 from newsroom.archive.forms import CollectionForm
 from newsroom.archive.services import story_archive
+from tests.conftest import local, page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def local(year, month, day, hour=12, minute=0):
-    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
-
-
-def text_of(response) -> str:
-    html = response.content.decode().split("<body>", 1)[1]
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def nav_text(response, label) -> str:
@@ -61,7 +50,7 @@ def test_a_year_lists_its_archived_stories_and_its_months(client, archive):
     response = client.get("/archive/2020/")
 
     assert response.status_code == 200
-    text = text_of(response)
+    text = page_text(response)
     assert "Archive: 2020" in text
     for headline in ("Winter Storm Response", "Late September Exercise", "Early September Drill", "Fleet Week Ends"):
         assert headline in text
@@ -76,7 +65,7 @@ def test_a_month_lists_only_that_months_stories_by_the_sites_clock(client, archi
     response = client.get("/archive/2020/9/")
 
     assert response.status_code == 200
-    text = text_of(response)
+    text = page_text(response)
     assert "Archive: September 2020" in text
     assert "Late September Exercise" in text and "Early September Drill" in text
     assert "Fleet Week Ends" not in text and "Winter Storm Response" not in text
@@ -112,7 +101,7 @@ def test_collection_pages_still_work_beside_the_dated_pages(client, archive, col
     response = client.get("/archive/2019-2021/")
 
     assert response.status_code == 200
-    assert "Archive: 2019-2021 Historical Collection" in text_of(response)
+    assert "Archive: 2019-2021 Historical Collection" in page_text(response)
     assert "(5)" in nav_text(response, "Historical collections")
 
 

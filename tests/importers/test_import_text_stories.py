@@ -12,18 +12,13 @@ from django.core.management.base import CommandError
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.importers.text_story import TextStoryError, headline_key, parse_text_story
 from newsroom.stories.models import PhotoPlacement, Status, Story
+from tests.conftest import command_output
 
 SAMPLES = Path(__file__).parent / "samples"
 PHOTOS = Path(__file__).parent.parent / "photos" / "samples"
 CURRENT = SAMPLES / "current-story.txt"
 ARCHIVED = SAMPLES / "archived-story.txt"
 BYLINE = "Jane Doe, DOD News"
-
-
-def run(*args):
-    out, err = StringIO(), StringIO()
-    call_command("import_text_stories", *map(str, args), stdout=out, stderr=err)
-    return out.getvalue() + err.getvalue()
 
 
 def run_failing(*args):
@@ -91,7 +86,7 @@ def test_headlines_match_despite_quotes_spaces_and_case():
 
 @pytest.mark.django_db
 def test_current_story_imports_and_reads_in_order(client):
-    output = run(CURRENT, "--byline", BYLINE)
+    output = command_output("import_text_stories", CURRENT, "--byline", BYLINE)
     story = Story.objects.get()
     assert story.status == Status.PUBLISHED and story.published_at.date().isoformat() == "2026-03-03"
     assert story.slug == "navy-hospital-ship-wraps-up-five-month-partnership-mission"
@@ -114,7 +109,7 @@ def test_current_story_imports_and_reads_in_order(client):
 
 @pytest.mark.django_db
 def test_archived_story_goes_into_the_collection_and_shows_the_notice(client, collection):
-    run(ARCHIVED, "--byline", BYLINE, "--collection", collection.slug)
+    command_output("import_text_stories", ARCHIVED, "--byline", BYLINE, "--collection", collection.slug)
     story = Story.objects.get()
     assert story.collection == collection and story.is_archived
     assert story.published_at.date().isoformat() == "2021-06-15"  # the latest VIRIN date
@@ -138,7 +133,7 @@ def test_archived_story_goes_into_the_collection_and_shows_the_notice(client, co
 
 @pytest.mark.django_db
 def test_archived_story_without_a_collection_goes_into_a_new_one_with_the_files_notice(client):
-    run(ARCHIVED, "--byline", BYLINE)
+    command_output("import_text_stories", ARCHIVED, "--byline", BYLINE)
     story = Story.objects.get()
     assert story.collection.slug == "historical"
     page = client.get(story.get_absolute_url()).content.decode()
@@ -150,7 +145,7 @@ def test_archived_story_without_a_collection_goes_into_the_only_one():
     from newsroom.archive.models import Collection
 
     only = Collection.objects.create(name="2019-2021", slug="2019-2021", notice="Old news.")
-    run(ARCHIVED, "--byline", BYLINE)
+    command_output("import_text_stories", ARCHIVED, "--byline", BYLINE)
     assert Story.objects.get().collection == only and Collection.objects.count() == 1
 
 
@@ -173,9 +168,9 @@ def test_unknown_collection_is_bad_usage():
 
 @pytest.mark.django_db
 def test_reimport_updates_without_duplicates_and_links_related_stories(make_story):
-    run(CURRENT, "--byline", BYLINE)
+    command_output("import_text_stories", CURRENT, "--byline", BYLINE)
     related = make_story(headline="Hospital Ship Departs for Partnership Mission")
-    output = run(CURRENT, "--byline", BYLINE)
+    output = command_output("import_text_stories", CURRENT, "--byline", BYLINE)
     assert Story.objects.filter(slug__startswith="navy-hospital-ship").count() == 1
     assert PhotoAsset.objects.count() == 1 and PhotoPlacement.objects.count() == 1
     story = Story.objects.get(slug="navy-hospital-ship-wraps-up-five-month-partnership-mission")
@@ -185,7 +180,7 @@ def test_reimport_updates_without_duplicates_and_links_related_stories(make_stor
 
 @pytest.mark.django_db
 def test_related_headlines_not_found_are_remembered_and_linked_when_the_story_arrives(make_story):
-    run(CURRENT, "--byline", BYLINE)
+    command_output("import_text_stories", CURRENT, "--byline", BYLINE)
     story = Story.objects.get(slug="navy-hospital-ship-wraps-up-five-month-partnership-mission")
     assert story.related_stories.count() == 0
     waiting = set(story.waiting_related.values_list("headline", flat=True))
@@ -210,18 +205,20 @@ def test_photos_are_attached_from_the_photos_dir(tmp_path):
     from newsroom.archive.models import Collection
 
     Collection.objects.create(name="Old", slug="old", notice="Old news.")
-    output = run(ARCHIVED, "--byline", BYLINE, "--collection", "old", "--photos-dir", folder)
+    output = command_output(
+        "import_text_stories", ARCHIVED, "--byline", BYLINE, "--collection", "old", "--photos-dir", folder
+    )
     assert "image missing" not in output
     photos = PhotoAsset.objects.order_by("virin")
     assert [p.virin for p in photos] == ["210614-A-KX193-1002", "210615-N-QR552-1045"]
     assert all(p.original and p.renditions.get("full") for p in photos)
-    run(ARCHIVED, "--byline", BYLINE, "--collection", "old", "--photos-dir", folder)
+    command_output("import_text_stories", ARCHIVED, "--byline", BYLINE, "--collection", "old", "--photos-dir", folder)
     assert PhotoAsset.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_without_a_byline_the_legacy_story_is_published_and_reads_well(client):
-    output = run(CURRENT)
+    output = command_output("import_text_stories", CURRENT)
     story = Story.objects.get()
     assert story.status == Status.PUBLISHED and story.byline == ""
     assert "--byline" in output
@@ -256,14 +253,23 @@ def test_no_date_anywhere_asks_for_published(tmp_path):
     path.write_text("A Headline\n\nThe summary.\n\nThe only paragraph.")
     _, output = run_failing(path, "--byline", BYLINE)
     assert "--published" in output and nothing_written()
-    run(path, "--byline", BYLINE, "--published", "2020-01-02")
+    command_output("import_text_stories", path, "--byline", BYLINE, "--published", "2020-01-02")
     assert Story.objects.get().published_at.date().isoformat() == "2020-01-02"
 
 
 @pytest.mark.django_db
 def test_dry_run_writes_nothing(collection, tmp_path):
-    output = run(
-        CURRENT, ARCHIVED, "--byline", BYLINE, "--collection", collection.slug, "--photos-dir", PHOTOS, "--dry-run"
+    output = command_output(
+        "import_text_stories",
+        CURRENT,
+        ARCHIVED,
+        "--byline",
+        BYLINE,
+        "--collection",
+        collection.slug,
+        "--photos-dir",
+        PHOTOS,
+        "--dry-run",
     )
     assert "Would import 2 of 2" in output and "nothing was saved" in output
     assert nothing_written()
@@ -294,7 +300,7 @@ def test_a_failure_in_the_second_file_keeps_the_first(collection, monkeypatch):
 def test_a_legacy_virin_is_kept_with_notes_and_the_story_stays_a_draft(tmp_path):
     legacy = tmp_path / "legacy.txt"
     legacy.write_text(CURRENT.read_text().replace("VIRIN: 260303-N-TV418-1107", "VIRIN: 170815-a-DR075-349C.JPG"))
-    output = run(legacy, "--byline", BYLINE)
+    output = command_output("import_text_stories", legacy, "--byline", BYLINE)
     photo = PhotoAsset.objects.get()
     assert photo.virin == "170815-A-DR075-349C"
     assert "File extension" in photo.virin_notes and "Trailing letter" in photo.virin_notes

@@ -1,6 +1,6 @@
 """newsroom.photos.imaging: checking uploads, making public copies, auditing them.
 
-Plain functions over bytes: no database. The samples are described in /work/shared/samples/README.md.
+Plain functions over bytes: no database. The samples are described in samples/README.md.
 """
 
 import functools
@@ -10,7 +10,6 @@ import resource
 import struct
 import time
 import zlib
-from pathlib import Path
 
 import pytest
 from defusedxml import ElementTree
@@ -28,8 +27,8 @@ from newsroom.photos.imaging import (
     make_public_files,
     public_file_problems,
 )
+from tests.photos.conftest import SAMPLES
 
-SAMPLES = Path(__file__).parent / "samples"
 MAX_BYTES = 60 * 1024 * 1024
 MAX_PIXELS = 120_000_000
 NOT_AN_IMAGE = "This file is not a photo Newsroom can use: upload a JPEG, PNG, WebP or TIFF image."

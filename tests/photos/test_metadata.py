@@ -5,14 +5,13 @@ import io
 import random
 import struct
 import time
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageFile
 
 from newsroom.photos.metadata import PhotoMetadata, read_photo_metadata
+from tests.photos.conftest import SAMPLES
 
-SAMPLES = Path(__file__).parent / "samples"
 ARMY = SAMPLES / "210614-A-KX193-1002.jpg"
 NAVY_XMP = SAMPLES / "210615-N-QR552-1045.jpg"
 NAVY_IPTC = SAMPLES / "260303-N-TV418-1107.jpg"

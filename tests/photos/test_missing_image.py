@@ -7,8 +7,8 @@ import re
 import pytest
 
 from newsroom.photos.models import PhotoAsset
-from tests.conftest import jpeg_upload
-from tests.stories.test_public_pages import assert_in_order, text_of
+from tests.conftest import assert_in_order, jpeg_upload, page_text
+from tests.photos.conftest import photo_without_file
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,8 @@ ALT = "Two men wearing facemasks stand at the top of the Pentagon steps."
 @pytest.fixture
 def without_file(db):
     """A row as generate_content and old imports leave it: a record, no original, no public copies."""
-    return PhotoAsset.objects.create(
+    return photo_without_file(
         virin="200415-D-FN350-1001",
-        original="",
-        renditions={},
         title="Pentagon Steps",
         caption="The defense secretary and the chairman stand at the Pentagon, April 15, 2020.",
         alt_text=ALT,
@@ -44,7 +42,7 @@ def test_the_story_figure_shows_the_alt_text_in_place_of_the_picture(client, mak
     assert "<img" not in figure and "<picture" not in figure
     assert "Full Size" not in figure and "download=" not in figure
     assert_in_order(
-        text_of(response),
+        page_text(response),
         [
             f"Image not available: {ALT}",
             "Pentagon Steps",
@@ -70,9 +68,9 @@ def test_the_photo_page_shows_the_alt_text_and_offers_no_download(client, make_s
     html = response.content.decode()
     assert f"Image not available: {ALT}" in html
     assert "<img" not in figure_of(html, "Image not available")
-    assert "Download full size" not in html and "Full size" not in text_of(response)
+    assert "Download full size" not in html and "Full size" not in page_text(response)
     assert_in_order(
-        text_of(response), ["Pentagon Steps", f"Image not available: {ALT}", "Photo By: Lisa Ferdinando, DOD"]
+        page_text(response), ["Pentagon Steps", f"Image not available: {ALT}", "Photo By: Lisa Ferdinando, DOD"]
     )
 
 

@@ -5,17 +5,15 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from newsroom.photos.models import PhotoAsset
-from tests.conftest import jpeg_upload, make_account
+from tests.conftest import jpeg_upload, make_account, page_text
+from tests.photos.conftest import FIELDS, blank_form, sample
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).parent / "samples"
 ADD = "/admin/photos/photoasset/add/"
-FIELDS = ["virin", "title", "caption", "alt_text", "photographer", "credit", "date_taken", "place", "keywords"]
 
 
 def change_url(photo):
@@ -27,19 +25,6 @@ def saved_values(photo, **changes):
     values = {field: getattr(photo, field) or "" for field in FIELDS} | {"pending_upload": ""}
     values["date_taken"] = photo.date_taken.isoformat() if photo.date_taken else ""
     return values | changes
-
-
-def sample(name):
-    return SimpleUploadedFile(name, (SAMPLES / name).read_bytes(), content_type="image/jpeg")
-
-
-def blank_form(**values):
-    return dict.fromkeys(FIELDS, "") | {"pending_upload": ""} | values
-
-
-def page_text(response) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def field_row(response, name) -> str:

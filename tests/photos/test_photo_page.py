@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from newsroom.photos.models import PhotoAsset
-from tests.stories.test_public_pages import assert_in_order, text_of
+from tests.conftest import assert_in_order, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def used_photo(make_story, make_photo):
 def test_photo_page_shows_everything_a_reader_needs(client, used_photo):
     response = client.get("/photos/200922-D-BN624-1166/")
     assert response.status_code == 200
-    text = text_of(response)
+    text = page_text(response)
     assert_in_order(
         text,
         [

@@ -8,17 +8,13 @@ from django.db import connection
 
 from newsroom.photos import selectors
 from newsroom.photos.models import PhotoAsset
+from tests.photos.conftest import photo_without_file
+
+_numbers = itertools.count(5001)
 
 pytestmark = pytest.mark.django_db
 
 LIBRARY = "/admin/photos/photoasset/"
-_numbers = itertools.count(2001)
-
-
-def without_file(**fields):
-    """A row as generate_content and old imports leave it: a record, no original, no public copies."""
-    fields.setdefault("virin", f"200415-D-FN350-{next(_numbers)}")
-    return PhotoAsset.objects.create(caption="A caption, April 15, 2020.", original="", renditions={}, **fields)
 
 
 def rows(page):
@@ -35,8 +31,8 @@ def library(make_photo):
     return {
         "complete": make_photo(),
         "no_alt_text": make_photo(alt_text=""),
-        "no_file": without_file(alt_text="Two men stand on the Pentagon steps."),
-        "neither": without_file(),
+        "no_file": photo_without_file(alt_text="Two men stand on the Pentagon steps."),
+        "neither": photo_without_file(),
     }
 
 
@@ -123,7 +119,7 @@ def test_the_editors_home_says_when_every_photo_is_fine(editor_client, make_phot
 def test_the_editors_home_counts_only_so_far_and_lists_only_a_few(editor_client, monkeypatch):
     monkeypatch.setattr(selectors, "COUNTED_UP_TO", 12)
     for _ in range(13):
-        without_file()
+        photo_without_file()
     page = editor_client.get("/admin/").content.decode()
     assert "More than 12 photos without alt text" in page
     table = re.search(

@@ -1,15 +1,14 @@
 """The audit of stored public copies: it finds unsafe, missing and stray files, and repairs them."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from newsroom.photos.imaging import public_file_problems
+from tests.photos.conftest import SAMPLES
 
 pytestmark = pytest.mark.django_db
-SAMPLES = Path(__file__).parent / "samples"
 
 
 def run(*args):

@@ -14,20 +14,11 @@ from PIL import Image
 from newsroom.photos.imaging import public_file_problems
 from newsroom.photos.models import PhotoAsset
 from tests.conftest import jpeg_upload
+from tests.photos.conftest import FIELDS, SAMPLES, blank_form, sample
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).parent / "samples"
 ADD = "/admin/photos/photoasset/add/"
-FIELDS = ["virin", "title", "caption", "alt_text", "photographer", "credit", "date_taken", "place", "keywords"]
-
-
-def sample(name, upload_name=None):
-    return SimpleUploadedFile(upload_name or name, (SAMPLES / name).read_bytes(), content_type="image/jpeg")
-
-
-def blank_form(**values):
-    return dict.fromkeys(FIELDS, "") | {"pending_upload": ""} | values
 
 
 def files_under(*roots):

@@ -20,7 +20,7 @@ from newsroom.photos.services import photo_save
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.models import Status
 from newsroom.website.views import server_error
-from tests.stories.test_public_pages import text_of
+from tests.conftest import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_title_heading_count_and_the_query_in_the_box(client, story):
     assert "<title>Search results for “levee” | Newsroom</title>" in html
     assert "<h1>Search results for “levee”</h1>" in html
     assert 'id="search-page-query" type="search" name="q" value="levee"' in html
-    assert "2 stories match." in text_of(response)
+    assert "2 stories match." in page_text(response)
     assert '<meta name="robots" content="noindex">' in html
 
 
@@ -176,7 +176,7 @@ def test_stories_readers_may_not_see_are_never_found(client, story, make_photo, 
         response = search(client, query)
         assert response.status_code == 200, "an unpublished photo's VIRIN does not lead to it"
         assert "Levee Story Not For Readers" not in response.content.decode()
-        assert "No published stories match" in text_of(response)
+        assert "No published stories match" in page_text(response)
 
 
 def test_archived_stories_are_found_and_marked_archived(client, story, collection):
@@ -184,7 +184,7 @@ def test_archived_stories_are_found_and_marked_archived(client, story, collectio
     story_archive(story=archived, collection=collection, user=None)
     story(headline="Levee Repairs This Year")
 
-    text = text_of(search(client, "levee repairs"))
+    text = page_text(search(client, "levee repairs"))
 
     assert "| Archived Levee Repairs From 2020" in text
     assert "Levee Repairs This Year" in text
@@ -217,7 +217,7 @@ def test_empty_query_shows_the_form_and_no_results_without_touching_the_database
 def test_no_matches_get_a_helpful_message(client, story):
     story(headline="Levee Holds")
 
-    text = text_of(search(client, "zeppelin"))
+    text = page_text(search(client, "zeppelin"))
 
     assert "No published stories match “zeppelin”." in text
     assert "Check the spelling" in text and "VIRIN" in text and "browse the news" in text
@@ -276,7 +276,7 @@ def test_results_are_paginated_and_the_pages_keep_the_query(client, story):
     assert len(headlines(first)) == settings.NEWS_PER_PAGE
     assert headlines(second) == ["Levee Story 20", "Levee Story 21", "Levee Story 22"]
     assert 'href="?q=levee&amp;page=2"' in first.content.decode()
-    assert "Page 2 of 2" in text_of(second)
+    assert "Page 2 of 2" in page_text(second)
     assert search(client, "levee", page=9).status_code == 404
 
 
@@ -315,7 +315,7 @@ def test_a_capped_search_says_more_may_match_and_shows_the_newest(client, story,
         story(headline=f"Levee Story {number}", published_at=timezone.now() - datetime.timedelta(days=number))
     monkeypatch.setattr(selectors, "RANKED_MATCHES", 3)  # a cap of 200 needs 200 stories; the rule is the same
     page = search(client, "levee")
-    assert "3 or more stories match; the newest 3 are shown" in text_of(page)
+    assert "3 or more stories match; the newest 3 are shown" in page_text(page)
     assert sorted(headlines(page)) == ["Levee Story 0", "Levee Story 1", "Levee Story 2"]
     monkeypatch.setattr(selectors, "RANKED_MATCHES", 200)
-    assert "4 stories match." in text_of(search(client, "levee"))
+    assert "4 stories match." in page_text(search(client, "levee"))

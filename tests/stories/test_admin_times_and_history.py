@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from newsroom.stories.models import Correction, PhotoPlacement, Status
+from tests.conftest import page_text
 from tests.stories.test_workflow import change_url, edit
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,6 @@ RAW_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d")
 PADDED_DAY = re.compile(r"\b(Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. 0\d")
 
 
-def visible_text(response) -> str:
-    """The page as an editor reads it: no tags, no attribute values, no scripts."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 @time_machine.travel(NOW, tick=False)
 def test_statuses_messages_and_lists_give_ap_style_times_with_the_zone(editor_client, make_story):
     scheduled = make_story(
@@ -35,15 +29,15 @@ def test_statuses_messages_and_lists_give_ap_style_times_with_the_zone(editor_cl
     make_story(headline="Levee Holds", published_at=datetime.datetime(2026, 12, 6, 12, 0, tzinfo=EASTERN))
     make_story(headline="Guard Trains Medics", published=False, status=Status.IN_REVIEW)
 
-    changelist = visible_text(editor_client.get("/admin/stories/story/"))
+    changelist = page_text(editor_client.get("/admin/stories/story/"))
     assert "Scheduled for Jan. 6, 2027, 10 a.m. EST" in changelist
     assert "Published Dec. 6, 2026, noon EST" in changelist
     assert "Dec. 6, 2026, 6:14 p.m. EST" in changelist  # last changed
 
-    form = visible_text(editor_client.get(change_url(scheduled)))
+    form = page_text(editor_client.get(change_url(scheduled)))
     assert "it works until Dec. 13, 2026, 6:14 p.m. EST" in form  # the reviewer link's expiry
 
-    home = visible_text(editor_client.get("/admin/"))
+    home = page_text(editor_client.get("/admin/"))
     assert "since Dec. 6, 2026, 6:14 p.m. EST" in home  # in review
     assert "Jan. 6, 2027" not in home  # a month ahead is not "the next 7 days"
 
@@ -53,9 +47,9 @@ def test_statuses_messages_and_lists_give_ap_style_times_with_the_zone(editor_cl
         edit(story, published_at_0="2026-12-11", published_at_1="15:30:00", _publish="Save and publish"),
         follow=True,
     )
-    assert "“Drill Ends Friday” is scheduled for Dec. 11, 2026, 3:30 p.m. EST." in visible_text(response)
+    assert "“Drill Ends Friday” is scheduled for Dec. 11, 2026, 3:30 p.m. EST." in page_text(response)
 
-    for page in (changelist, form, home, visible_text(response)):
+    for page in (changelist, form, home, page_text(response)):
         assert not RAW_MOMENT.search(page), RAW_MOMENT.search(page)
         assert not PADDED_DAY.search(page), PADDED_DAY.search(page)
 
@@ -73,7 +67,7 @@ def test_updated_is_shown_only_for_a_note_on_a_later_day(client, make_story):
 
 
 def history(client, story) -> str:
-    return visible_text(client.get(f"/admin/stories/story/{story.pk}/history/"))
+    return page_text(client.get(f"/admin/stories/story/{story.pk}/history/"))
 
 
 def test_the_history_page_names_each_workflow_step(writer_client, editor_client, make_story):
@@ -106,7 +100,7 @@ def test_a_save_that_changes_nothing_adds_no_revision(editor_client, make_story,
     assert response.status_code == 302
     story.refresh_from_db()
     assert (story.version, story.revisions.count()) == (version, revisions)
-    page = visible_text(editor_client.get(f"/admin/stories/story/{story.pk}/revisions/"))
+    page = page_text(editor_client.get(f"/admin/stories/story/{story.pk}/revisions/"))
     assert not re.search(r"Saved —", page)
 
     # Placing a photo is a change, even when no field of the story's own changed.
@@ -155,7 +149,7 @@ def test_counts_in_list_action_messages_read_as_english(editor_client, make_stor
     response = editor_client.post(
         "/admin/stories/story/", {"action": "withdraw_selected", "_selected_action": [story.pk]}, follow=True
     )
-    assert "1 story withdrawn." in visible_text(response)
+    assert "1 story withdrawn." in page_text(response)
 
 
 def test_days_have_no_time_zone_note_but_moments_keep_theirs(editor_client, make_story):

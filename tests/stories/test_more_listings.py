@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.stories.test_public_pages import text_of
+from tests.conftest import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_a_label_page_lists_only_that_kind_of_story(client, make_story):
     make_story(headline="A Feature Story", label="feature")
     make_story(headline="A News Story", label="news")
-    text = text_of(client.get("/news/label/feature/"))
+    text = page_text(client.get("/news/label/feature/"))
     assert "Feature Stories" in text and "A Feature Story" in text and "A News Story" not in text
     assert client.get("/news/label/gossip/").status_code == 404
 
@@ -21,7 +21,7 @@ def test_a_byline_page_lists_that_writers_stories_whatever_the_punctuation(clien
     assert story.byline_url == "/news/by/staff-sgt-maria-delgado/"
     page = client.get(story.get_absolute_url()).content.decode()
     assert 'By <a class="usa-link" href="/news/by/staff-sgt-maria-delgado/">Staff Sgt. Maria Delgado</a>, Army' in page
-    text = text_of(client.get(story.byline_url))
+    text = page_text(client.get(story.byline_url))
     assert "Stories by Staff Sgt. Maria Delgado" in text and "Levee Story" in text and "Someone Else" not in text
     assert client.get("/news/by/nobody-at-all/").status_code == 404
 

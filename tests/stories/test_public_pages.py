@@ -11,26 +11,11 @@ from django.utils import timezone
 from newsroom.archive.services import story_archive
 from newsroom.stories.models import Status, Tag
 from newsroom.stories.services import story_withdraw
+from tests.conftest import assert_in_order, page_text
 
 pytestmark = pytest.mark.django_db
 
 BANNER_TEXT = "An official website of the United States government"
-
-
-def text_of(response) -> str:
-    """The visible text of the page's body, with tags and runs of white space collapsed."""
-    html = response.content.decode().split("<body>", 1)[1]
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    html = re.sub(r"</?(a|em|strong|b|i|span|time|mark|abbr|sup|sub)\b[^>]*>", "", html)  # inline: no gap
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def assert_in_order(text: str, pieces: list[str]):
-    position = 0
-    for piece in pieces:
-        found = text.find(piece, position)
-        assert found >= 0, f"{piece!r} is missing, or out of order, after position {position}"
-        position = found + len(piece)
 
 
 def test_story_page_shows_the_full_anatomy_in_order(client, make_story, make_photo):
@@ -54,7 +39,7 @@ def test_story_page_shows_the_full_anatomy_in_order(client, make_story, make_pho
     response = client.get(story.get_absolute_url())
 
     assert response.status_code == 200
-    text = text_of(response)
+    text = page_text(response)
     order = [
         BANNER_TEXT,
         "Here’s how you know",
@@ -110,7 +95,7 @@ def test_archived_story_keeps_its_address_and_shows_the_collection_notice(client
     response = client.get(address)
 
     assert response.status_code == 200
-    text = text_of(response)
+    text = page_text(response)
     assert_in_order(text, ["You have accessed part of a historical collection", "NEWS |", story.headline])
 
 
@@ -155,7 +140,7 @@ def test_related_stories_list_only_published_ones(client, make_story):
     story.related_stories.add(
         make_story(headline="Published Neighbor"), make_story(headline="Draft Neighbor", published=False)
     )
-    text = text_of(client.get(story.get_absolute_url()))
+    text = page_text(client.get(story.get_absolute_url()))
     assert "Published Neighbor" in text
     assert "Draft Neighbor" not in text
 
@@ -185,7 +170,7 @@ def test_text_editors_type_is_shown_as_text_never_as_markup(client, make_story, 
         html = response.content.decode()
         assert "<script>alert" not in html, address
         assert "&lt;script&gt;alert(" in html, address
-    text = text_of(client.get(story.get_absolute_url()))
+    text = page_text(client.get(story.get_absolute_url()))
     for field in ("Headline", "Summary", "Title", "Caption", "Tag", "Correction"):
         assert f'{field} <script>alert("x")</script> & "quotes"' in html_unescape(text), field
 
@@ -198,7 +183,7 @@ def test_home_page_leads_with_the_newest_current_story(client, make_story, make_
     archived = make_story(headline="Archived Story", published_at=timezone.now())
     story_archive(story=archived, collection=collection, user=None)
 
-    text = text_of(client.get("/"))
+    text = page_text(client.get("/"))
 
     assert text.index("Newest Story") < text.index("Latest News") < text.index("Older Story")
     assert "Archived Story" not in text
@@ -211,8 +196,8 @@ def test_news_listing_paginates_and_leaves_out_archived_stories(client, make_sto
         make_story(headline=f"Listed Story {number:02d}")
     story_archive(story=make_story(headline="Gone To The Archive"), collection=collection, user=None)
 
-    first = text_of(client.get("/news/"))
-    second = text_of(client.get("/news/?page=2"))
+    first = page_text(client.get("/news/"))
+    second = page_text(client.get("/news/?page=2"))
 
     assert "Listed Story 00" in first and "Listed Story 22" not in first
     assert "Listed Story 22" in second and "Page 2 of 2" in second
@@ -224,14 +209,14 @@ def test_label_and_ap_dates_in_listings(client, make_story):
     make_story(
         headline="A Feature", label="feature", published_at=timezone.make_aware(datetime.datetime(2021, 3, 4, 12))
     )
-    assert "FEATURE | March 4, 2021" in text_of(client.get("/news/"))
+    assert "FEATURE | March 4, 2021" in page_text(client.get("/news/"))
 
 
 def test_tag_page_lists_that_tags_stories(client, make_story):
     tag = Tag.objects.create(name="Disaster Response", slug="disaster-response")
     make_story(headline="Tagged Story").tags.add(tag)
     make_story(headline="Untagged Story")
-    text = text_of(client.get(tag.get_absolute_url()))
+    text = page_text(client.get(tag.get_absolute_url()))
     assert "News Stories: Disaster Response" in text
     assert "Tagged Story" in text and "Untagged Story" not in text
 
@@ -240,8 +225,8 @@ def test_archive_lists_archived_stories_by_collection(client, make_story, collec
     story_archive(story=make_story(headline="Levee Repairs Finish Early"), collection=collection, user=None)
     make_story(headline="Current Story")
 
-    index = text_of(client.get("/archive/"))
-    by_collection = text_of(client.get(collection.get_absolute_url()))
+    index = page_text(client.get("/archive/"))
+    by_collection = page_text(client.get(collection.get_absolute_url()))
 
     assert "Levee Repairs Finish Early" in index and "Current Story" not in index
     assert f"{collection.name} (1)" in index
@@ -278,5 +263,5 @@ def test_listing_query_count_does_not_grow_with_stories(client, make_story, make
 def test_unknown_pages_get_a_404_page_with_the_banner_and_navigation(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    text = text_of(response)
+    text = page_text(response)
     assert BANNER_TEXT in text and "Page not found" in text and "Privacy Policy" in text
