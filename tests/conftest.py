@@ -16,6 +16,7 @@ from newsroom.archive.models import Collection
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.models import PhotoPlacement, Status, Story
+from newsroom.stories.services import story_create
 
 _sequence = itertools.count(1)
 
@@ -71,24 +72,58 @@ def make_photo(db):
     return make
 
 
+def story_fields(*, published=True, **fields) -> dict:
+    """A complete story's fields, published an hour or more ago unless `published=False`."""
+    number = next(_sequence)
+    fields.setdefault("headline", f"Hospital Ship Wraps Up Partnership Mission {number}")
+    fields.setdefault("slug", f"hospital-ship-mission-{number}")
+    fields.setdefault("summary", "Sailors treated more than 21,000 patients during a five-month mission.")
+    fields.setdefault("byline", "Jane Doe, DOD News")
+    fields.setdefault("body", "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.")
+    if published:
+        fields.setdefault("status", Status.PUBLISHED)
+        fields.setdefault("published_at", timezone.now() - datetime.timedelta(hours=number))
+    return fields
+
+
+def place_photos(story, photos):
+    for position, photo in enumerate(photos, start=1):
+        PhotoPlacement.objects.create(story=story, photo=photo, after_paragraph=position)
+
+
 @pytest.fixture
 def make_story(db):
+    """Rows as a bulk load leaves them (generate_content, a bundle): no history, nothing announced."""
+
     def make(*, photos=(), published=True, **fields):
-        number = next(_sequence)
-        fields.setdefault("headline", f"Hospital Ship Wraps Up Partnership Mission {number}")
-        fields.setdefault("slug", f"hospital-ship-mission-{number}")
-        fields.setdefault("summary", "Sailors treated more than 21,000 patients during a five-month mission.")
-        fields.setdefault("byline", "Jane Doe, DOD News")
-        fields.setdefault("body", "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.")
-        if published:
-            fields.setdefault("status", Status.PUBLISHED)
-            fields.setdefault("published_at", timezone.now() - datetime.timedelta(hours=number))
-        story = Story.objects.create(**fields)
-        for position, photo in enumerate(photos, start=1):
-            PhotoPlacement.objects.create(story=story, photo=photo, after_paragraph=position)
+        story = Story.objects.create(**story_fields(published=published, **fields))
+        place_photos(story, photos)
         return story
 
     return make
+
+
+@pytest.fixture
+def create_story(db):
+    """A story made through the write path, as an import or a command makes one (revision 1, announced)."""
+
+    def create(*, photos=(), published=True, **fields):
+        story = Story(**story_fields(published=published, **fields))
+        return story_create(story=story, user=None, write_parts=lambda story: place_photos(story, photos))
+
+    return create
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs a change, then what its commit would run (refreshing search documents, announcing the
+    change to stories): the test's own transaction never commits."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 class StoryForm(NeverArchiveField, stories_admin.StoryForm):
-    saved_apart = ("never_archive",)
+    """The story form with "Never archive", which the story's own save leaves to the archive's services."""
 
 
 class StoryAdmin(stories_admin.StoryAdmin):

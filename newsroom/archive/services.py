@@ -4,44 +4,33 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from newsroom.archive.models import Collection
 from newsroom.core.apstyle import ap_date
 from newsroom.core.clock import start_of_day
 from newsroom.stories.models import Action, ArchiveStatus, Story
-from newsroom.stories.revisions import record_baseline, record_revision
+from newsroom.stories.services import story_lock, story_step
 
-
-def _save(story, *, user, action):
-    story.version = F("version") + 1
-    story.save(update_fields=["archive_status", "collection", "archived_at", "version", "updated_at"])
-    story.refresh_from_db(fields=["version"])
-    record_revision(story=story, user=user, action=action)
-    return story
+# Each move is a workflow step of the story's (stories.services.story_step): locked, checked
+# against the user's archive permission, a new version and a revision, like every other change.
 
 
 @transaction.atomic
 def story_archive(*, story, collection: Collection, user, at=None):
     """Put a story in a historical collection; it keeps its address and gains the notice."""
-    record_baseline(story)
-    if story.archive_status == ArchiveStatus.NEVER:
-        raise ValidationError(f"“{story.headline}” is marked never to be archived.", code="never_archive")
-    story.archive_status = ArchiveStatus.ARCHIVED
-    story.collection = collection
-    story.archived_at = at or timezone.now()
-    return _save(story, user=user, action=Action.ARCHIVED)
+    current = story_lock(story=story)
+    if current.archive_status == ArchiveStatus.NEVER:
+        raise ValidationError(f"“{current.headline}” is marked never to be archived.", code="never_archive")
+    changes = {"archive_status": ArchiveStatus.ARCHIVED, "collection": collection, "archived_at": at or timezone.now()}
+    return story_step(story=story, user=user, action=Action.ARCHIVED, changes=changes)
 
 
 @transaction.atomic
 def story_unarchive(*, story, user):
     """Bring a story back into current news."""
-    record_baseline(story)
-    story.archive_status = ArchiveStatus.CURRENT
-    story.collection = None
-    story.archived_at = None
-    return _save(story, user=user, action=Action.UNARCHIVED)
+    changes = {"archive_status": ArchiveStatus.CURRENT, "collection": None, "archived_at": None}
+    return story_step(story=story, user=user, action=Action.UNARCHIVED, changes=changes)
 
 
 @transaction.atomic
@@ -51,27 +40,26 @@ def story_mark_never_archive(*, story, user):
     A story already in a collection must be brought back first, so an editor sees it leave the
     archive rather than have it stay there marked "never". Marking a marked story changes nothing.
     """
-    if story.archive_status == ArchiveStatus.ARCHIVED:
+    current = story_lock(story=story)
+    if current.archive_status == ArchiveStatus.ARCHIVED:
         raise ValidationError(
-            f"“{story.headline}” is in “{story.collection}”. Bring it back from the collection first, "
+            f"“{current.headline}” is in “{current.collection}”. Bring it back from the collection first, "
             "then mark it never to archive.",
             code="in_collection",
         )
-    if story.archive_status == ArchiveStatus.NEVER:
+    if current.archive_status == ArchiveStatus.NEVER:
         return story
-    record_baseline(story)
-    story.archive_status = ArchiveStatus.NEVER
-    return _save(story, user=user, action=Action.MARKED_NEVER_ARCHIVE)
+    changes = {"archive_status": ArchiveStatus.NEVER}
+    return story_step(story=story, user=user, action=Action.MARKED_NEVER_ARCHIVE, changes=changes)
 
 
 @transaction.atomic
 def story_allow_archive(*, story, user):
     """Let a story marked never to archive be moved into a collection again; others are left as they are."""
-    if story.archive_status != ArchiveStatus.NEVER:
+    if story_lock(story=story).archive_status != ArchiveStatus.NEVER:
         return story
-    record_baseline(story)
-    story.archive_status = ArchiveStatus.CURRENT
-    return _save(story, user=user, action=Action.ALLOWED_ARCHIVE)
+    changes = {"archive_status": ArchiveStatus.CURRENT}
+    return story_step(story=story, user=user, action=Action.ALLOWED_ARCHIVE, changes=changes)
 
 
 # Moving many stories at once: the commands and the admin's bulk actions choose stories with

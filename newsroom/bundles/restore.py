@@ -11,6 +11,12 @@ URL, accounts by username); new ones are added under new keys, equal ones are sk
 record the bundle has a newer copy of (by version and updated_at) is brought up to date. A
 local record changed after the bundle's copy, or one that differs where there is no time to
 tell which is newer, is kept as it is and reported as a conflict: never overwritten silently.
+
+Stories come in as they were recorded on the exporting site, with their versions and their
+revisions, not as changes made here: so not through the stories' write path (story_update), which
+would make a new version and revision of each. Inserts are bulk rows; a newer copy replaces an
+older one through stories.services.story_replace_as_recorded. The search index and the cached
+pages are refreshed once at the end, for everything the import brought.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from newsroom.core.cache import retire_pages
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.search import indexing
 from newsroom.stories.models import Revision, Story, Tag
+from newsroom.stories.services import story_replace_as_recorded
 
 ADDED, UPDATED, UNCHANGED, CONFLICT = "added", "updated", "unchanged", "conflict"
 # Stories whose own rows (tags, links, placed photos, notes, history) come from the bundle.
@@ -354,6 +361,11 @@ class Restore:
     def update(self, name, local_pk, values):
         """A newer copy from the bundle replaces the row here (its timestamps included)."""
         values = {column: value for column, value in values.items() if column != "id"}
+        if name == "stories":
+            # Its own rows come again from the bundle (history is added to, never replaced).
+            story_replace_as_recorded(story_id=local_pk, values=values)
+            self.touched_stories.add(local_pk)
+            return
         model = TABLE[name].model
         if name == "photos":
             before = model._base_manager.values("original", "renditions").get(pk=local_pk)
@@ -363,14 +375,6 @@ class Restore:
             self.touched_stories.update(
                 Story.objects.filter(placements__photo_id=local_pk).values_list("pk", flat=True)
             )
-        if name == "stories":
-            # The story's own rows come again from the bundle (history is added to, never replaced).
-            story = Story(pk=local_pk)
-            story.tags.through._base_manager.filter(story_id=local_pk).delete()
-            story.related_stories.through._base_manager.filter(from_story_id=local_pk).delete()
-            for related in ("placements", "corrections", "waiting_related"):
-                getattr(story, related).all().delete()
-            self.touched_stories.add(local_pk)
 
     # --- Preparing rows ----------------------------------------------------------------------------
 

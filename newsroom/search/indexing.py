@@ -2,7 +2,8 @@
 
 Only PostgreSQL has an index; on any other database (SQLite in development) search reads the
 stories directly and every function here does nothing. Refreshes run after the transaction
-that changed a story commits (see signal_handlers.py), so they read what readers will see.
+that changed a story commits, and only when it changed what the document is made of
+(SEARCHED_PARTS; see signal_handlers.py), so they read what readers will see.
 """
 
 import functools
@@ -33,6 +34,10 @@ MARK_END = "\ue001"
 SEARCH_RULES_VERSION = 1
 # The weight of each part of document_parts(), in its order: headline, summary, body, captions.
 WEIGHTS = ("A", "B", "C", "D")
+# What a document is made of, as a story's changes name them (stories.signals.story_changed).
+# A change to anything else (byline, times, status, tags ...) leaves the document as it was.
+# Keep it in step with document_parts(); a photo's own caption and VIRIN are followed apart.
+SEARCHED_PARTS = frozenset({"headline", "summary", "body", "placements"})
 
 
 def index_in_use() -> bool:

@@ -1,20 +1,27 @@
-"""Every path that changes what a story says refreshes its search document: the admin, the
-services, revision restores, imports and the demo loader all save through the ORM, so the
-receivers here catch them without any of them knowing search exists.
+"""Search documents follow the stories and photos they are made from.
 
-The refresh runs once the transaction commits (nothing is indexed that is then rolled back),
-and robustly: a failed refresh is logged and `rebuild_search_index` repairs it, but it never
-turns an editor's successful save into an error page.
+Stories announce each committed change, once per story per transaction, naming what changed
+(newsroom.stories.signals.story_changed), whoever made it: the admin, the services, revision
+restores, imports and the demo loader all change stories through the same write path. A document
+is rebuilt only when that names something it is made of (indexing.SEARCHED_PARTS): a new byline,
+expiry time or status leaves it alone. A photo's own caption and VIRIN are in the documents of the
+stories placing it, so a saved photo refreshes them.
+
+A refresh runs once the transaction commits (nothing is indexed that is then rolled back), and
+robustly: a failed refresh is logged and `rebuild_search_index` repairs it, but it never turns an
+editor's successful save into an error page. It writes only search documents, which nothing in
+the stories app reads.
 """
 
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 
 from newsroom.photos.models import PhotoAsset
 from newsroom.search import indexing
-from newsroom.stories.models import PhotoPlacement, Story
+from newsroom.stories.models import Story
+from newsroom.stories.signals import story_changed
 
 
 def _schedule(refresh, object_id):
@@ -22,26 +29,17 @@ def _schedule(refresh, object_id):
         transaction.on_commit(partial(refresh, object_id), robust=True)
 
 
-# Fixtures (raw saves) are refreshed too: by the time the transaction commits, every row
-# a document is made from has been loaded.
-
-
-def story_saved(sender, instance, **kwargs):
-    _schedule(indexing.refresh_story, instance.pk)
-
-
-def placement_changed(sender, instance, **kwargs):
-    _schedule(indexing.refresh_story, instance.story_id)
+def story_text_changed(sender, story_id, changed, **kwargs):
+    if changed & indexing.SEARCHED_PARTS:
+        _schedule(indexing.refresh_story, story_id)
 
 
 def photo_saved(sender, instance, created=False, **kwargs):
-    # A new photo is in no story yet; placing it saves a placement, which refreshes the story.
+    # A new photo is in no story yet; placing it is a change to the story, which refreshes it.
     if not created:
         _schedule(indexing.refresh_stories_with_photo, instance.pk)
 
 
 def register_signal_handlers():
-    post_save.connect(story_saved, sender=Story, dispatch_uid="search-story-saved")
-    post_save.connect(placement_changed, sender=PhotoPlacement, dispatch_uid="search-placement-saved")
-    post_delete.connect(placement_changed, sender=PhotoPlacement, dispatch_uid="search-placement-deleted")
+    story_changed.connect(story_text_changed, sender=Story, dispatch_uid="search-story-changed")
     post_save.connect(photo_saved, sender=PhotoAsset, dispatch_uid="search-photo-saved")

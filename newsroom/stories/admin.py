@@ -1,11 +1,12 @@
 import datetime
 import json
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -33,12 +34,14 @@ from newsroom.stories.models import (
     Story,
     Tag,
 )
-from newsroom.stories.revisions import record_baseline, record_revision
 from newsroom.stories.services import (
-    keep_old_address,
+    EDITED_FIELDS,
+    story_create,
+    story_lock,
     story_publish,
     story_return_to_draft,
     story_submit,
+    story_update,
     story_withdraw,
 )
 
@@ -49,8 +52,6 @@ WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return
 class StoryForm(forms.ModelForm):
     # The version the editor started from; a save from an older one is refused.
     started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # Fields an app above this one adds and saves through its own services, as revisions of their own.
-    saved_apart: tuple[str, ...] = ()
 
     class Meta:
         model = Story
@@ -68,35 +69,33 @@ class StoryForm(forms.ModelForm):
                 "A published story needs its publication time. To take it off the site, use Withdraw.",
             )
         if self.instance.pk:
-            # Locked until this save commits, so two saves cannot both pass the check.
-            current = Story.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
-            started_from = cleaned.get("started_from_version") or 0
-            if started_from != current:
+            try:
+                # The row stays locked until this save commits, so two saves cannot both pass.
+                story_lock(story=self.instance, expected_version=self.started_from())
+            except ValidationError as conflict:
                 raise ValidationError(
                     format_html(
                         "Someone else saved this story after you opened it, so your changes were not saved "
                         "(you started from version {}; it is now version {}). "
                         '<a href="{}">See what they changed</a>, then reload the story and make your edits again.',
-                        started_from,
-                        current,
-                        self._changes_since(started_from, current),
+                        conflict.params["started_from"],
+                        conflict.params["current"],
+                        self._changes_since(conflict.params["seen"], conflict.params["latest"]),
                     ),
-                    code="edit_conflict",
-                )
+                    code=conflict.code,
+                ) from None
         return cleaned
 
-    def story_changed(self) -> bool:
-        """Whether the story's own fields changed (those saved apart are not the story's own)."""
-        return any(name not in self.saved_apart for name in self.changed_data)
+    def started_from(self) -> int:
+        """The version the editor's form was opened at (a form posted without one is from no version)."""
+        return self.cleaned_data.get("started_from_version") or 0
 
-    def _changes_since(self, started_from, current):
+    def _changes_since(self, seen: int | None, latest: int | None) -> str:
         """A link comparing what the editor saw with what is saved now, as near as the history allows."""
-        seen = self.instance.revisions.filter(number__lte=started_from).order_by("-number").first()
-        latest = self.instance.revisions.order_by("-number").first()
         if seen is None or latest is None or seen == latest:
             return reverse("admin:stories_story_revisions", args=[self.instance.pk])
         compare = reverse("admin:stories_story_revisions_compare", args=[self.instance.pk])
-        return f"{compare}?from={seen.number}&to={latest.number}"
+        return f"{compare}?from={seen}&to={latest}"
 
 
 class PlacementFormSet(BaseInlineFormSet):
@@ -392,34 +391,23 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
-        if transition == "_publish" or transition == "_return":
-            if not self.has_publish_permission(request):
-                raise PermissionDenied("Only editors can publish or return stories to draft.")
-        if not change:
-            obj.created_by = request.user
-            super().save_model(request, obj, form, change)
-            return
-        record_baseline(obj)
-        if not form.story_changed():
-            return  # nothing of the story's own to save; save_related sees to its photos and notes
-        old_slug = form.initial.get("slug")
-        obj.version = F("version") + 1
-        super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["version"])
-        if old_slug and old_slug != obj.slug:
-            keep_old_address(story=obj, old_slug=old_slug)
+        """Nothing yet: save_related saves the story together with its placed photos and notes."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        """The story, its tags, related stories, placed photos and notes, as one change through
+        the story services (one version, one revision), then the workflow button's step."""
         story = form.instance
-        # A save that changed nothing is no new version and leaves no empty revision behind.
-        inlines_changed = any(formset.has_changed() for formset in formsets)
-        if change and not form.story_changed() and inlines_changed:
-            Story.objects.filter(pk=story.pk).update(version=F("version") + 1, updated_at=timezone.now())
-            story.refresh_from_db(fields=["version", "updated_at"])
-        if not change or form.story_changed() or inlines_changed:
-            record_revision(story=story, user=request.user)
+        save_parts = partial(super().save_related, request, form, formsets, change)  # Django's formsets
+        if change:
+            story_update(
+                story=story,
+                changes={name: form.cleaned_data[name] for name in form.changed_data if name in EDITED_FIELDS},
+                user=request.user,
+                expected_version=form.started_from(),
+                write_parts=lambda _story: save_parts(),
+            )
+        else:
+            story_create(story=story, user=request.user, write_parts=lambda _story: save_parts())
         transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if transition is None:
             return

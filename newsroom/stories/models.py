@@ -320,7 +320,7 @@ class RelatedHeadline(models.Model):
     """A "Related Stories" headline an imported story names before that story exists.
 
     Kept, not dropped, so the link is made when a story with that headline arrives
-    (see ``link_waiting_related``), whichever way it arrives.
+    (services._link_waiting_related), whichever way it arrives.
     """
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="waiting_related")

@@ -67,18 +67,27 @@ def snapshot(story: Story) -> dict:
 def record_baseline(story: Story) -> None:
     """Keep a story's state before its first recorded change.
 
-    Stories made outside the admin (the demo, imports) start with no history; without this,
-    their first edit could not be undone. Call it before changing the story.
+    Stories loaded in bulk (generate_content, a bundle without history, a test's rows) start with
+    no history; without this, their first edit could not be undone. Call it before changing the
+    story. Only the write path (services.py) records revisions.
     """
     if story.pk and not story.revisions.exists():
         record_revision(story=Story.objects.get(pk=story.pk), user=None)
 
 
-def record_revision(*, story: Story, user, action: Action = Action.SAVED) -> Revision:
-    """Keep the story as it now stands, with what changed since the previous revision."""
+def what_changed(story: Story) -> tuple[dict, list[str]]:
+    """The story as it now stands (its snapshot), and the parts that differ from its latest revision."""
     data = snapshot(story)
     previous = story.revisions.order_by("-number").values_list("snapshot", flat=True).first() or {}
-    changed = [name for name, value in data.items() if previous.get(name) != value]
+    return data, [name for name, value in data.items() if previous.get(name) != value]
+
+
+def record_revision(
+    *, story: Story, user, action: Action = Action.SAVED, changes: tuple[dict, list[str]] | None = None
+) -> Revision:
+    """Keep the story as it now stands, with what changed since the previous revision (`changes`,
+    what_changed() of the story, when the caller has it already)."""
+    data, changed = changes or what_changed(story)
     return Revision.objects.create(
         story=story, number=story.version, action=action, user=user, changed_fields=changed, snapshot=data
     )

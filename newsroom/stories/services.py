@@ -1,12 +1,29 @@
-"""Changes to a story's workflow state. Admin actions, views and commands call these.
+"""Every change to a story goes through here: the one write path.
 
-Each transition checks it is allowed from the story's current state, and records a revision
-saying who did it and when.
+The admin, the commands, imports and restores call these services; nothing else bumps a story's
+version or records a revision (tests/stories/test_write_path.py holds the code to that). Each
+change, in one transaction, in `_change`:
+
+1. locks the story's row, and refuses an editor's save made from an older version;
+2. checks the user may make it (a user of None is a system job: an import, a command, the demo);
+3. keeps the story's first state as revision 1 if it has no history yet (rows loaded in bulk);
+4. validates and writes the fields that changed, with the parts the caller writes alongside
+   (placed photos, corrections, tags, related stories);
+5. when anything changed, or the change is a workflow step, bumps the version once and records
+   one revision saying who, when and what changed; a save that changes nothing does neither;
+6. keeps the old address answering after a slug change, and links the stories that were waiting
+   for its headline;
+7. announces what changed (signals.story_changed), once per story per transaction, after the
+   commit, so what is made from the story (its search document) is refreshed once, and only when
+   what it is made from changed.
 """
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -16,8 +33,38 @@ from django.utils.dateparse import parse_date, parse_datetime
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.importers.text_story import headline_key
-from newsroom.stories.models import Action, Correction, PhotoPlacement, RelatedHeadline, Revision, Status, Story, Tag
-from newsroom.stories.revisions import DATETIME_FIELDS, RESTORED_FIELDS, record_baseline, record_revision
+from newsroom.stories.models import (
+    Action,
+    ArchiveStatus,
+    Correction,
+    PhotoPlacement,
+    RelatedHeadline,
+    Revision,
+    Status,
+    Story,
+    Tag,
+)
+from newsroom.stories.revisions import (
+    DATETIME_FIELDS,
+    RESTORED_FIELDS,
+    record_baseline,
+    record_revision,
+    what_changed,
+)
+from newsroom.stories.signals import announce_change
+
+# What editors write: the fields story_update changes, and the parts it sets from a list of rows.
+# Status and the historical collection change only through workflow steps (story_step).
+EDITED_FIELDS = frozenset(RESTORED_FIELDS)
+EDITED_PARTS = frozenset({"tags", "related_stories"})
+
+# Writes the parts of a story that are rows of their own (placed photos, corrections ...), inside
+# the change; what they change is part of its revision.
+WriteParts = Callable[[Story], None]
+
+_PUBLISHING = frozenset({Action.PUBLISHED, Action.SCHEDULED, Action.WITHDRAWN, Action.RETURNED})
+_ARCHIVING = frozenset({Action.ARCHIVED, Action.UNARCHIVED, Action.MARKED_NEVER_ARCHIVE, Action.ALLOWED_ARCHIVE})
+_SEEN_BY_READERS = (Status.PUBLISHED, Status.WITHDRAWN)
 
 
 def story_publication_problems(story: Story, *, needs_byline: bool = True) -> list[str]:
@@ -43,21 +90,206 @@ def story_publication_problems(story: Story, *, needs_byline: bool = True) -> li
     return problems
 
 
-def _move(story: Story, *, to: Status, allowed_from: tuple, user, action: Action, fields=()) -> Story:
-    record_baseline(story)
-    if story.status not in allowed_from:
+def story_lock(*, story: Story, expected_version: int | None = None) -> Story:
+    """The story as stored, its row locked until the transaction ends, so nothing can change it
+    between a check and a write. Call it inside a transaction.
+
+    With `expected_version`, the version an editor's form started from, a save from an older one
+    is refused with a ValidationError (code "edit_conflict") rather than overwriting what someone
+    else saved. Its params say what to show: `started_from` and `current` versions, and the
+    revisions to compare to see what changed meanwhile, `seen` (the editor's, or None when the
+    history does not reach back to it) and `latest`.
+    """
+    current = Story.objects.select_for_update().get(pk=story.pk)
+    if expected_version is not None and expected_version != current.version:
+        numbers = current.revisions.order_by("-number").values_list("number", flat=True)
+        raise ValidationError(
+            "Someone else saved this story after you opened it, so your changes were not saved (you started "
+            "from version %(started_from)s; it is now version %(current)s). Reload the story and make your "
+            "edits again.",
+            code="edit_conflict",
+            params={
+                "started_from": expected_version,
+                "current": current.version,
+                "seen": numbers.filter(number__lte=expected_version).first(),
+                "latest": numbers.first(),
+            },
+        )
+    return current
+
+
+def _require_permission(user, story: Story, action: Action, *, new: bool = False) -> None:
+    """Writers draft and submit; publishing, and changing what readers have seen, is the Editors'
+    (the same permissions the admin checks). A user of None is a system job and may do anything."""
+    if user is None:
+        return
+    needs = [("stories.add_story" if new else "stories.change_story", "you may not add or change stories")]
+    if action in _ARCHIVING or (new and story.archive_status != ArchiveStatus.CURRENT):
+        needs.append(
+            (
+                "stories.archive_story",
+                "moving stories into or out of historical collections needs the archive permission",
+            )
+        )
+    elif action in _PUBLISHING:
+        needs.append(
+            ("stories.publish_story", "only editors can publish, schedule, withdraw or return stories to draft")
+        )
+    elif story.status in _SEEN_BY_READERS:
+        needs.append(("stories.publish_story", "readers have seen it, and only editors can change it then"))
+    for permission, reason in needs:
+        if not user.has_perm(permission):
+            raise PermissionDenied(f"“{story.headline}” was not changed: {reason}.")
+
+
+def _change(
+    story: Story,
+    *,
+    user,
+    action: Action,
+    changes: Mapping[str, Any] | None = None,
+    write_parts: WriteParts | None = None,
+    expected_version: int | None = None,
+) -> Story:
+    """The one write path (see the module's docstring). Changes `story`'s stored row, not the
+    caller's copy, which may be stale, and then brings that copy up to date."""
+    changes = dict(changes or {})
+    current = story_lock(story=story, expected_version=expected_version)
+    _require_permission(user, current, action)
+    record_baseline(current)
+    old_slug = current.slug
+    parts = {name: changes.pop(name) for name in EDITED_PARTS & changes.keys()}
+    fields = [Story._meta.get_field(name) for name in changes]
+    before = {field.name: getattr(current, field.attname) for field in fields}
+    for name, value in changes.items():
+        setattr(current, name, value)
+    written = [field for field in fields if getattr(current, field.attname) != before[field.name]]
+    if written:
+        current.full_clean(exclude=[field.name for field in Story._meta.fields if field not in written])
+    for name, rows in parts.items():
+        getattr(current, name).set(rows)
+    if write_parts is not None:
+        write_parts(current)
+
+    data, changed = what_changed(current)
+    if action == Action.SAVED and not (changed or written):
+        _bring_up_to_date(story, current)
+        return story  # nothing changed: no new version, no empty revision
+    current.version = F("version") + 1
+    current.save(update_fields=[*(field.name for field in written), "version", "updated_at"])
+    current.refresh_from_db(fields=["version"])
+    record_revision(story=current, user=user, action=action, changes=(data, changed))
+    if current.slug != old_slug:
+        _keep_old_address(story=current, old_slug=old_slug)
+    if "headline" in before and current.headline != before["headline"]:
+        _link_waiting_related(current)
+    # Named as the snapshot names them (collection_id, not collection).
+    announce_change(story_id=current.pk, changed=[*changed, *(field.attname for field in written)])
+    _bring_up_to_date(story, current)
+    return story
+
+
+def _bring_up_to_date(story: Story, stored: Story) -> None:
+    """The caller's copy of the story, as stored now (a changelist's, a bulk move's, the admin form's)."""
+    if story is stored:
+        return
+    for field in Story._meta.concrete_fields:
+        setattr(story, field.attname, getattr(stored, field.attname))  # a changed key drops its cached object
+    story.__dict__.pop("_prefetched_objects_cache", None)
+
+
+@transaction.atomic
+def story_create(*, story: Story, user, write_parts: WriteParts | None = None) -> Story:
+    """Save a new story, and whatever `write_parts` adds to it, as its revision 1.
+
+    `story` is unsaved, with the fields it starts with; `user` becomes its writer. Raises
+    ValidationError, saving nothing, if a field is wrong, and PermissionDenied if the user may not
+    add it (a story made already published or in a collection needs those permissions too).
+    """
+    if story.pk is not None:
+        raise ValueError(f"Story #{story.pk} exists already; change it with story_update.")
+    _require_permission(user, story, Action.SAVED, new=True)
+    if user is not None and story.created_by_id is None:
+        story.created_by = user
+    story.full_clean()
+    story.save()
+    if write_parts is not None:
+        write_parts(story)
+    revision = record_revision(story=story, user=user)
+    _link_waiting_related(story)
+    announce_change(story_id=story.pk, changed=revision.changed_fields)
+    return story
+
+
+@transaction.atomic
+def story_update(
+    *,
+    story: Story,
+    changes: Mapping[str, Any],
+    user,
+    expected_version: int | None,
+    write_parts: WriteParts | None = None,
+) -> Story:
+    """An edit: `changes` maps the fields editors write (EDITED_FIELDS) to their new values, and
+    "tags" or "related_stories" to the full list of them.
+
+    `expected_version` is the version the editor started from (the admin form's hidden field); a
+    story saved by someone else since is refused (see story_lock). None is for system jobs that
+    change a story whatever its version, such as a re-import.
+
+    `write_parts(story)` writes the story's parts that are rows of their own, placed photos and
+    corrections, inside the same lock. The admin passes one that saves its inline formsets and the
+    form's tags and related stories: Django's formsets do the row work they are good at, and what
+    they changed is still part of this one change (tested: placing a photo records a revision
+    whose changed fields are ["placements"]). Everything else (the lock, the version, the revision,
+    the old address, the waiting headlines, the refresh) happens here only.
+
+    A save that changes nothing leaves the version and the history as they were.
+    """
+    unknown = changes.keys() - EDITED_FIELDS - EDITED_PARTS
+    if unknown:
+        raise ValueError(
+            f"story_update changes what editors write ({', '.join(sorted(EDITED_FIELDS | EDITED_PARTS))}), "
+            f"not {', '.join(sorted(unknown))}: status and historical collections change through the workflow "
+            "services (story_publish, story_archive ...)."
+        )
+    return _change(
+        story,
+        user=user,
+        action=Action.SAVED,
+        changes=changes,
+        write_parts=write_parts,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def story_step(*, story: Story, user, action: Action, changes: Mapping[str, Any]) -> Story:
+    """A workflow step (`action`: publish, withdraw, archive ...) setting the workflow fields in
+    `changes`. Always a new version and a revision naming the step, even when no field changed:
+    publishing again at the same time still records who did it and when.
+
+    The steps' own services (below, and in archive.services) check that the step is allowed from
+    the story's state first; this checks the user's permission for it.
+    """
+    if action in (Action.SAVED, Action.RESTORED):
+        raise ValueError(f"{action.label} is not a workflow step; use story_update or revision_restore.")
+    return _change(story, user=user, action=action, changes=changes)
+
+
+def _move(
+    story: Story, *, to: Status, allowed_from: tuple, user, action: Action, changes: Mapping[str, Any] | None = None
+) -> Story:
+    current = story_lock(story=story)
+    _require_permission(user, current, action)
+    if current.status not in allowed_from:
         names = ", ".join(Status(state).label.lower() for state in allowed_from)
         raise ValidationError(
-            f"“{story.headline}” is {story.get_status_display().lower()}; only a story that is {names} can be "
+            f"“{current.headline}” is {current.get_status_display().lower()}; only a story that is {names} can be "
             f"{action.label.lower()}.",
             code="wrong_state",
         )
-    story.status = to
-    story.version = F("version") + 1
-    story.save(update_fields=["status", "version", "updated_at", *fields])
-    story.refresh_from_db(fields=["version"])
-    record_revision(story=story, user=user, action=action)
-    return story
+    return story_step(story=story, user=user, action=action, changes={"status": to, **(changes or {})})
 
 
 @transaction.atomic
@@ -72,20 +304,21 @@ def story_publish(*, story: Story, user, at=None, needs_byline: bool = True) -> 
 
     Refused with a ValidationError listing every missing item; nothing changes then.
     """
-    problems = story_publication_problems(story, needs_byline=needs_byline)
+    current = story_lock(story=story)
+    _require_permission(user, current, Action.PUBLISHED)
+    problems = story_publication_problems(current, needs_byline=needs_byline)
     if problems:
         raise ValidationError(problems, code="not_ready")
-    story.published_at = at or story.published_at or timezone.now()
-    if story.expires_at and story.expires_at <= story.published_at:
+    published_at = at or current.published_at or timezone.now()
+    if current.expires_at and current.expires_at <= published_at:
         raise ValidationError("The expiry time must come after the publication time.", code="expires_first")
-    action = Action.SCHEDULED if story.published_at > timezone.now() else Action.PUBLISHED
     return _move(
         story,
         to=Status.PUBLISHED,
         allowed_from=(Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN, Status.PUBLISHED),
         user=user,
-        action=action,
-        fields=["published_at"],
+        action=Action.SCHEDULED if published_at > timezone.now() else Action.PUBLISHED,
+        changes={"published_at": published_at},
     )
 
 
@@ -107,7 +340,7 @@ def story_return_to_draft(*, story: Story, user) -> Story:
     )
 
 
-def keep_old_address(*, story: Story, old_slug: str) -> None:
+def _keep_old_address(*, story: Story, old_slug: str) -> None:
     """A story readers may have seen keeps answering at its old address, with a permanent redirect."""
     if story.published_at is None:
         return  # never public: nobody can have linked to it
@@ -118,19 +351,22 @@ def keep_old_address(*, story: Story, old_slug: str) -> None:
     Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
 
 
-def link_waiting_related(story: Story) -> int:
-    """Link ``story`` into every story whose "Related Stories" named its headline before it existed.
+def _link_waiting_related(story: Story) -> None:
+    """Link `story` into every story whose "Related Stories" named its headline before it existed.
 
-    Called after each save of a story (see apps.py), so an import, the admin or a restore all
-    resolve waiting headlines the same way. Returns how many stories were linked.
+    Done when a story is made or its headline changes, however that happens (the admin, an
+    import, a restore). Linking is a change to each waiting story, with a revision of its own;
+    Newsroom makes it (no user), because whoever wrote this headline may not be allowed to change
+    those stories.
     """
     waiting = RelatedHeadline.objects.filter(key=headline_key(story.headline)).exclude(story=story)
-    linked = 0
-    for wanted in waiting.select_related("story"):
-        wanted.story.related_stories.add(story)
-        wanted.delete()
-        linked += 1
-    return linked
+    for wanted in list(waiting.select_related("story")):  # read first: the loop writes to the table
+
+        def link(waiting_story, wanted=wanted):
+            waiting_story.related_stories.add(story)
+            wanted.delete()
+
+        _change(wanted.story, user=None, action=Action.SAVED, write_parts=link)
 
 
 @transaction.atomic
@@ -139,10 +375,9 @@ def revision_restore(*, revision: Revision, user) -> Story:
 
     Restores the headline, slug, label, summary, byline, body, publication and expiry times, tags,
     related stories, placed photos and corrections. It does not restore workflow state: status and
-    the historical collection change only through the workflow services (stories.services and
-    archive.services), so a restore never publishes, withdraws, archives or brings back a story.
-    For the same reason a published story keeps its publication time when the revision has none
-    (the story was a draft then).
+    the historical collection change only through the workflow services (story_step), so a restore
+    never publishes, withdraws, archives or brings back a story. For the same reason a published
+    story keeps its publication time when the revision has none (the story was a draft then).
 
     Tags, related stories and photos deleted since are skipped; `story.restore_skipped` names
     them, for the editor. Raises ValidationError, changing nothing, if the old content no longer
@@ -150,61 +385,76 @@ def revision_restore(*, revision: Revision, user) -> Story:
     slug keeps the old address answering, as an edit in the admin does.
     The restore is itself a revision (Action.RESTORED), so it can be undone the same way.
     """
-    story = Story.objects.select_for_update().get(pk=revision.story_id)
+    story = story_lock(story=revision.story)
+    _require_permission(user, story, Action.RESTORED)
     data = revision.snapshot
-    published_at, old_slug = story.published_at, story.slug
-    for name in RESTORED_FIELDS:
-        value = data.get(name)
-        setattr(story, name, parse_datetime(value) if name in DATETIME_FIELDS and value else value)
-    if story.published_at is None and story.status == Status.PUBLISHED:
-        story.published_at = published_at
-    if story.slug != old_slug and Story.objects.filter(slug=story.slug).exclude(pk=story.pk).exists():
+    changes = {
+        name: parse_datetime(data[name]) if name in DATETIME_FIELDS and data.get(name) else data.get(name)
+        for name in RESTORED_FIELDS
+    }
+    if changes["published_at"] is None and story.status == Status.PUBLISHED:
+        changes["published_at"] = story.published_at
+    if changes["slug"] != story.slug and Story.objects.filter(slug=changes["slug"]).exclude(pk=story.pk).exists():
         raise ValidationError(
-            {"slug": f"Another story now has the web address “{story.slug}”. Change that story's slug first."},
+            {"slug": f"Another story now has the web address “{changes['slug']}”. Change that story's slug first."},
             code="slug_taken",
         )
-    story.full_clean()
-    story.version = F("version") + 1
-    story.save(update_fields=[*RESTORED_FIELDS, "version", "updated_at"])
-    if story.slug != old_slug:
-        keep_old_address(story=story, old_slug=old_slug)
-
     skipped = []
-    tags = Tag.objects.in_bulk(data.get("tags", []))
-    skipped += [f"tag #{pk}" for pk in data.get("tags", []) if pk not in tags]
-    story.tags.set(tags.values())
 
-    related = Story.objects.exclude(pk=story.pk).in_bulk(data.get("related_stories", []))
-    skipped += [f"related story #{pk}" for pk in data.get("related_stories", []) if pk not in related]
-    story.related_stories.set(related.values())
+    def put_parts_back(story):
+        tags = Tag.objects.in_bulk(data.get("tags", []))
+        skipped.extend(f"tag #{pk}" for pk in data.get("tags", []) if pk not in tags)
+        story.tags.set(tags.values())
 
-    placements = data.get("placements", [])
-    photos = PhotoAsset.objects.in_bulk({placement["photo"] for placement in placements})
-    skipped += [
-        f"the photo placed after paragraph {p['after_paragraph']} (photo #{p['photo']})"
-        for p in placements
-        if p["photo"] not in photos
-    ]
-    story.placements.all().delete()
-    PhotoPlacement.objects.bulk_create(
-        PhotoPlacement(
-            story=story,
-            photo=photos[p["photo"]],
-            after_paragraph=p["after_paragraph"],
-            order=p["order"],
-            caption=p["caption"],
+        related = Story.objects.exclude(pk=story.pk).in_bulk(data.get("related_stories", []))
+        skipped.extend(f"related story #{pk}" for pk in data.get("related_stories", []) if pk not in related)
+        story.related_stories.set(related.values())
+
+        placements = data.get("placements", [])
+        photos = PhotoAsset.objects.in_bulk({placement["photo"] for placement in placements})
+        skipped.extend(
+            f"the photo placed after paragraph {p['after_paragraph']} (photo #{p['photo']})"
+            for p in placements
+            if p["photo"] not in photos
         )
-        for p in placements
-        if p["photo"] in photos
-    )
+        story.placements.all().delete()
+        PhotoPlacement.objects.bulk_create(
+            PhotoPlacement(
+                story=story,
+                photo=photos[p["photo"]],
+                after_paragraph=p["after_paragraph"],
+                order=p["order"],
+                caption=p["caption"],
+            )
+            for p in placements
+            if p["photo"] in photos
+        )
 
-    story.corrections.all().delete()
-    Correction.objects.bulk_create(
-        Correction(story=story, kind=c["kind"], noted_on=parse_date(c["noted_on"]), text=c["text"])
-        for c in data.get("corrections", [])
-    )
+        story.corrections.all().delete()
+        Correction.objects.bulk_create(
+            Correction(story=story, kind=c["kind"], noted_on=parse_date(c["noted_on"]), text=c["text"])
+            for c in data.get("corrections", [])
+        )
 
-    story.refresh_from_db()
-    record_revision(story=story, user=user, action=Action.RESTORED)
+    story = _change(story, user=user, action=Action.RESTORED, changes=changes, write_parts=put_parts_back)
     story.restore_skipped = skipped
     return story
+
+
+def story_replace_as_recorded(*, story_id: int, values: Mapping[str, Any]) -> None:
+    """Put a newer copy of a story, from a site bundle (bundles.restore), in place of the one here,
+    as it was recorded there: its fields, version and timestamps as the bundle has them, and none
+    of its parts (tags, related stories, placed photos, notes, waiting headlines), which the bundle
+    brings next, together with the revisions that recorded all of it.
+
+    Not a change made here, so not the write path: no version bump and no revision (the bundle's
+    own come with it), and no announcement (the import refreshes the search index and the cached
+    pages once, for everything it brought). With the bundle's inserts and generate_content's bulk
+    load (demo/generate.py) it is the only writer of story rows besides `_change` and story_create.
+    """
+    Story._base_manager.filter(pk=story_id).update(**values)
+    story = Story(pk=story_id)
+    story.tags.through._base_manager.filter(story_id=story_id).delete()
+    story.related_stories.through._base_manager.filter(from_story_id=story_id).delete()
+    for part in ("placements", "corrections", "waiting_related"):
+        getattr(story, part).all().delete()

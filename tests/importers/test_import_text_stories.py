@@ -13,6 +13,7 @@ from newsroom.photos.models import PhotoAsset
 from newsroom.stories.importers.text_story import TextStoryError, headline_key, parse_text_story
 from newsroom.stories.models import PhotoPlacement, Status, Story
 from tests.conftest import command_output
+from tests.stories.test_admin import story_form
 
 SAMPLES = Path(__file__).parent / "samples"
 PHOTOS = Path(__file__).parent.parent / "photos" / "samples"
@@ -179,7 +180,7 @@ def test_reimport_updates_without_duplicates_and_links_related_stories(make_stor
 
 
 @pytest.mark.django_db
-def test_related_headlines_not_found_are_remembered_and_linked_when_the_story_arrives(make_story):
+def test_related_headlines_not_found_are_remembered_and_linked_when_the_story_arrives(editor_client):
     command_output("import_text_stories", CURRENT, "--byline", BYLINE)
     story = Story.objects.get(slug="navy-hospital-ship-wraps-up-five-month-partnership-mission")
     assert story.related_stories.count() == 0
@@ -187,7 +188,11 @@ def test_related_headlines_not_found_are_remembered_and_linked_when_the_story_ar
     assert "Hospital Ship Departs for Partnership Mission" in waiting
 
     # Written with other case and curly quotes, it is still the same headline.
-    arrived = make_story(headline="hospital ship departs for partnership  mission")
+    editor_client.post(
+        "/admin/stories/story/add/",
+        story_form(headline="hospital ship departs for partnership  mission", slug="ship-departs"),
+    )
+    arrived = Story.objects.get(slug="ship-departs")
     assert list(story.related_stories.all()) == [arrived]
     assert "Hospital Ship Departs for Partnership Mission" not in set(
         story.waiting_related.values_list("headline", flat=True)

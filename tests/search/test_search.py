@@ -1,7 +1,8 @@
 """Search as readers use it, on SQLite (plain matching) and PostgreSQL (the full-text index).
 
-Stories are made inside django_capture_on_commit_callbacks(execute=True), so on PostgreSQL
-the search index is filled the way a real commit fills it: through the signal handlers.
+Stories are made and changed through the story services inside
+django_capture_on_commit_callbacks(execute=True), so on PostgreSQL the search index is filled the
+way a real commit fills it: through the stories' announcement of each change.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from newsroom.archive.services import story_archive
 from newsroom.photos.services import photo_save
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.models import Status
+from newsroom.stories.services import story_update
 from newsroom.website.views import server_error
 from tests.conftest import page_text
 
@@ -28,20 +30,9 @@ on_postgresql = connection.vendor == "postgresql"
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs a change and then what its commit would run: the search index refresh."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
-def story(make_story, committed):
+def story(create_story, committed):
     def make(**fields):
-        return committed(make_story, **fields)
+        return committed(create_story, **fields)
 
     return make
 
@@ -88,9 +79,14 @@ def test_finds_a_word_wherever_it_is_in_the_story(client, story, make_photo, com
     }[where]
     found = story(**fields)
     if where == "caption in the story":
-        placement = found.placements.get()
-        placement.caption = "The levee, seen from the air."
-        committed(placement.save)
+        committed(
+            story_update,
+            story=found,
+            changes={},
+            user=None,
+            expected_version=found.version,
+            write_parts=lambda story: story.placements.update(caption="The levee, seen from the air."),
+        )
     story(headline="Unrelated Story", summary="Nothing to see.", body="Nothing here either.")
 
     response = search(client, query)
@@ -253,8 +249,7 @@ def test_the_index_follows_edits_to_stories_photos_and_placements(client, story,
     photo = make_photo(caption="Crews stack sandbags.")
     edited = story(headline="Levee Holds", photos=[photo])
 
-    edited.headline = "Floodwall Holds"
-    committed(edited.save)
+    committed(story_update, story=edited, changes={"headline": "Floodwall Holds"}, user=None, expected_version=None)
     assert headlines(search(client, "floodwall")) == ["Floodwall Holds"]
     assert headlines(search(client, "levee")) == []
 
@@ -262,8 +257,38 @@ def test_the_index_follows_edits_to_stories_photos_and_placements(client, story,
     committed(photo_save, photo=photo, user=None)
     assert headlines(search(client, "hesco")) == ["Floodwall Holds"]
 
-    committed(edited.placements.get().delete)
+    committed(
+        story_update,
+        story=edited,
+        changes={},
+        user=None,
+        expected_version=None,
+        write_parts=lambda story: story.placements.get().delete(),
+    )
     assert headlines(search(client, "hesco")) == []
+
+
+@pytest.mark.skipif(not on_postgresql, reason="only PostgreSQL keeps search documents; SQLite search reads the stories")
+@pytest.mark.parametrize(
+    "changes, rebuilt",
+    [
+        ({"byline": "John Doe, DOD News"}, False),
+        ({"expires_at": datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)}, False),
+        ({"label": "feature"}, False),
+        ({"headline": "Floodwall Holds"}, True),
+        ({"body": "The floodwall held."}, True),
+    ],
+    ids=["byline", "expiry-time", "label", "headline", "body"],
+)
+def test_the_search_document_is_rebuilt_only_when_searched_text_changed(story, committed, changes, rebuilt):
+    found = story(headline="Levee Holds")
+    document = StorySearchDocument.objects.filter(story=found)
+    document.update(text="as it was")  # marks the document, to see whether it is made again
+
+    committed(story_update, story=found, changes=changes, user=None, expected_version=1)
+
+    assert found.version == 2, "the change was saved"
+    assert (document.get().text != "as it was") is rebuilt
 
 
 def test_results_are_paginated_and_the_pages_keep_the_query(client, story):

@@ -31,8 +31,7 @@ from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
 from newsroom.stories.models import PhotoPlacement, RelatedHeadline, Status, Story
-from newsroom.stories.revisions import record_baseline, record_revision
-from newsroom.stories.services import story_publish
+from newsroom.stories.services import story_create, story_publish, story_update
 
 
 class FileFailed(Exception):
@@ -159,13 +158,7 @@ Examples:
         parsed = self.read(path)
         collection = self.collection_for(parsed) if parsed.is_archived else None
         published_at = self.publication_time(parsed)
-        story = self.save_story(parsed, published_at)
-        for order, (photo, placement) in enumerate(self.save_photos(parsed, written)):
-            PhotoPlacement.objects.create(
-                story=story, photo=photo, after_paragraph=placement.after_paragraph, order=order
-            )
-        self.relate(story, parsed)
-        record_revision(story=story, user=None)
+        story = self.save_story(parsed, published_at, written)
 
         if self.status == Status.PUBLISHED:
             try:
@@ -231,26 +224,32 @@ Examples:
             return None
         return start_of_day(day)
 
-    def save_story(self, parsed: ParsedStory, published_at) -> Story:
+    def save_story(self, parsed: ParsedStory, published_at, written: list) -> Story:
+        """The story with its photos and related stories: new, or the one with its slug brought up to date."""
         slug = slugify(parsed.headline)
         if not slug:
             raise FileFailed(
                 f"The headline “{parsed.headline}” makes no web address; check the first line after the banner."
             )
         story = Story.objects.filter(slug=slug).first()
-        if story is None:
-            story = Story(slug=slug)
-        else:
-            record_baseline(story)
-            story.placements.all().delete()
-            story.version += 1
-        story.headline, story.summary, story.body = parsed.headline, parsed.summary, parsed.body
-        story.byline = self.byline or story.byline
+        fields = {"headline": parsed.headline, "summary": parsed.summary, "body": parsed.body}
+        if self.byline or story is None:
+            fields["byline"] = self.byline
         if published_at is not None:
-            story.published_at = published_at
-        story.full_clean(exclude=["status", "archive_status", "collection", "archived_at"])
-        story.save()
-        return story
+            fields["published_at"] = published_at
+
+        def write_parts(story):
+            story.placements.all().delete()
+            for order, (photo, placement) in enumerate(self.save_photos(parsed, written)):
+                PhotoPlacement.objects.create(
+                    story=story, photo=photo, after_paragraph=placement.after_paragraph, order=order
+                )
+            self.relate(story, parsed)
+
+        if story is None:
+            return story_create(story=Story(slug=slug, **fields), user=None, write_parts=write_parts)
+        # Importing a file again brings the story up to date, whatever its version here.
+        return story_update(story=story, changes=fields, user=None, expected_version=None, write_parts=write_parts)
 
     def save_photos(self, parsed: ParsedStory, written: list):
         for parsed_photo in parsed.photos:

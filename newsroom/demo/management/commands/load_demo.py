@@ -5,7 +5,7 @@ Loads the stories, photos, tags, historical collection and information pages des
 everything is keyed (stories and collections by slug, photos by VIRIN, tags by slug, pages
 by URL) and anything that already exists is kept exactly as it is, so an editor's changes to
 a demo story or page survive. Photos go through `photo_save` and stories through
-`story_publish` and `story_archive`, the same services the admin uses.
+`story_create`, `story_update`, `story_publish` and `story_archive`, the same services the admin uses.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from newsroom.demo.images import make_demo_jpeg
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.models import ArchiveStatus, PhotoPlacement, Story, Tag
-from newsroom.stories.services import story_publish
+from newsroom.stories.services import story_create, story_publish, story_update
 
 
 class Command(BaseCommand):
@@ -86,7 +86,8 @@ Examples:
         # so the links an editor set on an existing one are left alone.
         for spec, story in new_stories.values():
             if spec.related:
-                story.related_stories.set([stories[slug] for slug in spec.related])
+                related = [stories[slug] for slug in spec.related]
+                story_update(story=story, changes={"related_stories": related}, user=None, expected_version=None)
         for page in demo.pages:
             self.load_page(page)
 
@@ -146,17 +147,19 @@ Examples:
         )
         if spec.never_archive:
             story.archive_status = ArchiveStatus.NEVER
-        story.full_clean()
-        story.save()
-        story.tags.set([tags[slug] for slug in spec.tags])
-        for use in spec.photos:
-            PhotoPlacement.objects.create(
-                story=story,
-                photo=photos[use.virin],
-                after_paragraph=use.after_paragraph,
-                order=use.order,
-                caption=use.caption,
-            )
+
+        def write_parts(story):
+            story.tags.set([tags[slug] for slug in spec.tags])
+            for use in spec.photos:
+                PhotoPlacement.objects.create(
+                    story=story,
+                    photo=photos[use.virin],
+                    after_paragraph=use.after_paragraph,
+                    order=use.order,
+                    caption=use.caption,
+                )
+
+        story_create(story=story, user=None, write_parts=write_parts)
         if spec.state != DRAFT:
             story_publish(story=story, user=None, at=spec.published_at)
         if spec.archive:

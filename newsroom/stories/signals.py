@@ -1,0 +1,37 @@
+"""What apps standing on stories learn of a story's changes, once they are committed.
+
+Search documents (and anything else made from a story) live in apps above this one, which
+stories must not import (docs/ARCHITECTURE.md). So the write path in services.py announces each
+change here, and those apps listen to `story_changed`.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.dispatch import Signal
+
+from newsroom.core.transactions import gather_until_commit
+from newsroom.stories.models import Story
+
+logger = logging.getLogger(__name__)
+
+# Sent with sender=Story once per story per committed transaction, however many changes it made,
+# with `story_id` and `changed`: a frozenset naming what changed as a revision names it
+# ("headline", "byline", "status", "placements", "corrections" ...). A new story names every part.
+story_changed = Signal()
+
+
+def announce_change(*, story_id: int, changed: Iterable[str]) -> None:
+    """Tell `story_changed`'s receivers, after the commit, that these parts of the story changed."""
+    changed = set(changed)
+    if changed:
+        gather_until_commit(_send, story_id, changed)
+
+
+def _send(changes: dict) -> None:
+    for story_id, changed in changes.items():
+        # Robustly: one receiver failing must not keep the news from the others.
+        replies = story_changed.send_robust(sender=Story, story_id=story_id, changed=frozenset(changed))
+        for receiver, reply in replies:
+            if isinstance(reply, Exception):
+                logger.error("%s failed on the change to story #%s", receiver, story_id, exc_info=reply)
