@@ -3,6 +3,7 @@
     .venv/bin/python bench/web.py                 # from the project folder
     .venv/bin/python bench/web.py --seconds 10    # longer wrk runs
     .venv/bin/python bench/web.py --rebuild       # make the data set again
+    .venv/bin/python bench/web.py --against HEAD~1 --rounds 3   # this tree against another revision
 
 Builds its own PostgreSQL database (newsroom_bench) with `manage.py generate_content`, collects
 static files, and serves the site with gunicorn (2 workers, production settings, Redis db 6 as
@@ -12,6 +13,11 @@ the RSS feed, and the static file; then, on a second server with the page cache 
 pages made afresh. Finally it tops the first server up to 100,000 requests and reads its
 workers' memory. Prints a table and rewrites the "Web throughput" section of bench/RESULTS.md.
 Every server it starts is stopped when it ends, whatever happens.
+
+With --against REV it also serves the site as it is at that git revision (exported with
+`git archive`) from the same data, and measures the two in turn, --rounds times, so that a
+change is compared with what came before it in the same minutes; it prints both and records
+nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -42,9 +49,11 @@ CACHE = BENCH / ".cache"
 SECTION_START = "<!-- bench/web.py: start -->"
 SECTION_END = "<!-- bench/web.py: end -->"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-DATABASE = "newsroom_bench"
+DATABASE = "newsroom_bench"  # --database
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/6"
+REDIS = "redis://127.0.0.1:6379/6"  # --cache-url
+FIRST_PORT = 0  # --port; 0: any free port
+SERVER_SETTINGS = {}  # --env NAME=VALUE
 ROTATION_SIZE = 1000
 STATIC_SIZE = 30_000
 MEMORY_REQUESTS = 100_000
@@ -97,6 +106,7 @@ def site_env(**changes) -> dict:
             "LOG_LEVEL": "WARNING",
         }
     )
+    env.update(SERVER_SETTINGS)
     env.update(changes)
     return env
 
@@ -223,15 +233,35 @@ def flush_cache_db() -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """Any free port, or with --port the first free one from there on."""
+    for port in range(FIRST_PORT, FIRST_PORT + 100) if FIRST_PORT else [0]:
+        with socket.socket() as probe, contextlib.suppress(OSError):
+            probe.bind(("127.0.0.1", port))
+            return probe.getsockname()[1]
+    sys.exit(f"No free port among {FIRST_PORT}-{FIRST_PORT + 99}")
+
+
+def export_tree(revision: str) -> Path:
+    """The project as it is at a git revision, in bench/.cache/against/ (made once per commit)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True
+    )
+    if commit.returncode:
+        sys.exit(f"--against: {revision!r} is not a git revision here ({commit.stderr.strip()})")
+    tree = CACHE / "against" / commit.stdout.strip()[:12]
+    if not (tree / "manage.py").exists():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.Popen(["git", "archive", commit.stdout.strip()], cwd=ROOT, stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
+        if archive.wait():
+            sys.exit(f"git archive {revision} failed")
+    return tree
 
 
 class Server:
     """gunicorn with 2 workers in its own process group, so stopping it stops every worker."""
 
-    def __init__(self, label: str, workers: int, **env):
+    def __init__(self, label: str, workers: int, root: Path = ROOT, **env):
         self.label = label
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -247,7 +277,7 @@ class Server:
                 "--workers",
                 str(workers),
             ],
-            cwd=ROOT,
+            cwd=root,
             env=site_env(**env),
             start_new_session=True,
             stdout=self.log,
@@ -294,10 +324,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(label: str, workers=2, **env):
+def serving(label: str, workers=2, root: Path = ROOT, **env):
     server = None
     try:
-        server = Server(label, workers, **env)
+        server = Server(label, workers, root, **env)
         yield server
     finally:
         if server is not None:
@@ -463,6 +493,47 @@ def report(info, args, pages, cached_rows, uncached_rows, queries, memory, memor
     return "\n".join(lines)
 
 
+def use(*, database: str, cache_url: str, port: int) -> None:
+    """The database, Redis database and ports every function here then uses."""
+    global DATABASE, REDIS, FIRST_PORT
+    DATABASE, REDIS, FIRST_PORT = database, cache_url, port
+
+
+PAGES = ["story", "rotation", "listing", "tag", "search", "feed"]  # --pages
+
+
+def compare(other: Path, args, cases) -> None:
+    """This tree and another revision's, page cache on and off, in turn: in odd rounds this tree
+    first, in even rounds the other, so a machine slowing down mid-run weighs on both alike."""
+    trees = {"this tree": ROOT, f"{args.against}": other}
+    rates = {}  # (tree, cache, page) -> [requests/s per round]
+    for number in range(1, args.rounds + 1):
+        order = list(trees.items()) if number % 2 else list(reversed(trees.items()))
+        for name, root in order:
+            for cache, settings, pages in (("on", {}, cases), ("off", {"PAGE_CACHE_SECONDS": "0"}, cases[1:])):
+                print(f"Round {number}, {name}, page cache {cache}:", flush=True)
+                flush_cache_db()
+                tag = "this" if root == ROOT else "against"
+                with serving(f"{tag}-cache-{cache}", root=root, **settings) as server:
+                    for label, path in pages:
+                        rates.setdefault((name, cache, label), []).append(measure(server, label, path, args)["rate"])
+    flush_cache_db()
+    this, against = trees
+    print()
+    print(f"requests/s, {args.rounds} runs each, alternating; median, then each run")
+    print(f"| page | cache | {this} | {against} | change |")
+    print("|---|---|---:|---:|---:|")
+    for name, cache, label in rates:
+        if name != this:
+            continue
+        mine, theirs = rates[(this, cache, label)], rates[(against, cache, label)]
+        change = statistics.median(mine) / statistics.median(theirs) - 1
+        print(
+            f"| {label} | {cache} | {statistics.median(mine):.0f} ({' / '.join(f'{r:.0f}' for r in mine)}) | "
+            f"{statistics.median(theirs):.0f} ({' / '.join(f'{r:.0f}' for r in theirs)}) | {change:+.1%} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=5000, help="stories in the data set (default 5000)")
@@ -472,7 +543,34 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--rebuild", action="store_true", help="make the data set again")
     parser.add_argument("--no-record", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--database", default=DATABASE, help=f"the PostgreSQL database to use (default {DATABASE})")
+    parser.add_argument(
+        "--cache-url", default=REDIS, help=f"the Redis database, emptied before and after (default {REDIS})"
+    )
+    parser.add_argument("--port", type=int, default=0, help="servers listen from this port on (default: any free port)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for every server, e.g. PAGE_CACHE_LOCAL_MB=0 (repeatable)",
+    )
+    parser.add_argument(
+        "--against", metavar="REV", help="also serve the site as it is at this git revision and compare the two"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: runs of each, in turn (default 3)")
+    parser.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help=f"with --against: which pages, of {', '.join(PAGES)} (default all; the static file always)",
+    )
     args = parser.parse_args()
+    use(database=args.database, cache_url=args.cache_url, port=args.port)
+    for setting in args.env:
+        name, equals, value = setting.partition("=")
+        if not equals:
+            parser.error(f"--env {setting}: write it as NAME=VALUE")
+        SERVER_SETTINGS[name] = value
 
     preflight()
     build_data(args.stories, args.photos, args.rebuild)
@@ -483,7 +581,6 @@ def main() -> None:
         print(
             f"Note: the machine is busy (load average {info['load']:.2f}); figures will be lower than on an idle one."
         )
-    queries = story_queries(pages["story"])
     cases = [
         ("static file", pages["static"]),
         ("story page", pages["story"]),
@@ -493,6 +590,14 @@ def main() -> None:
         ("search", pages["search"]),
         ("RSS feed", pages["feed"]),
     ]
+    if args.against:
+        wanted = {"static", *args.pages.split(",")}
+        if wanted - set(PAGES) - {"static"}:
+            parser.error(f"--pages: unknown {', '.join(sorted(wanted - set(PAGES) - {'static'}))}")
+        chosen = [case for key, case in zip(["static", *PAGES], cases, strict=True) if key in wanted]
+        compare(export_tree(args.against), args, chosen)
+        return
+    queries = story_queries(pages["story"])
     results = {}
     print("Page cache on:")
     flush_cache_db()
