@@ -3,7 +3,9 @@
 A cached page is keyed by the site's content generation: any change to what pages show bumps
 it, so no page outlives the content it was made from. Entries also never outlive the next
 scheduled publication or expiry, so a story scheduled for 09:00 appears at 09:00 with no job
-to run. Readers with a session cookie (staff) are never served or stored.
+to run. Readers with a session cookie (staff) are never served or stored, and neither is any
+page whose view says it must not be kept (Cache-Control private or no-store: the admin, previews,
+search, /healthz), just as a CDN in front would not keep it.
 
 Each server process also keeps the pages it served lately in its own memory, so a popular page
 costs no round trip to Redis. It trusts the generation it last read for LOCAL_RECHECK_SECONDS:
@@ -33,9 +35,6 @@ from newsroom.core.cache import GENERATION_KEY, NEXT_CHANGE_KEY
 from newsroom.stories.selectors import next_scheduled_change
 
 logger = logging.getLogger(__name__)
-# Only reader pages. The admin and previews stay uncached, and so does search: every query
-# would be its own entry, and anyone could fill the cache with them.
-UNCACHED_PREFIXES = ("/admin/", "/news/preview/", "/search/", "/healthz")
 
 
 def _next_scheduled_change() -> float:
@@ -187,11 +186,11 @@ class PageCacheMiddleware:
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(UNCACHED_PREFIXES)
         )
 
     @staticmethod
     def _cacheable_response(response):
+        # Each view decides, as it would for a CDN: `never_cache` or `cache_control(private=True)`.
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from newsroom.core.cache import GENERATION_KEY
+from newsroom.stories import preview
 from newsroom.stories.models import Correction, Story, Tag
 from newsroom.stories.services import story_publish, story_withdraw
 from newsroom.website.caching import local_pages
@@ -116,6 +117,25 @@ def test_search_results_are_not_cached(client, make_story):
     make_story(headline="Levee Repairs")
     client.get("/search/?q=levee")
     assert "public" not in client.get("/search/?q=levee").get("Cache-Control", "")
+
+
+def test_pages_their_views_keep_private_are_never_stored_for_a_reader_without_a_session(client, make_story):
+    """Search, the health check, a reviewer's preview link and the admin's login page each say so
+    themselves (Cache-Control: private or no-store); asked twice, each is made afresh both times."""
+    story = make_story(headline="Levee Repairs Begin")
+    draft = make_story(published=False, headline="Levee Draft")
+    reads_the_database = ["/search/?q=levee", "/healthz", preview.reviewer_link(draft)]
+    for url in [*reads_the_database, "/admin/login/"]:
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"], url
+            if url in reads_the_database:
+                assert queries.captured_queries, f"{url} is made afresh each time"
+        assert local_pages.holding()[0] == 0, f"{url} was kept"
+    client.get(story.get_absolute_url())
+    assert local_pages.holding()[0] == 1, "a reader's story page is kept"
 
 
 def test_a_cached_page_drops_an_expiring_story_at_its_expiry_second(client, make_story):
