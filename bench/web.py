@@ -3,7 +3,8 @@
     .venv/bin/python bench/web.py                 # from the project folder
     .venv/bin/python bench/web.py --seconds 10    # longer wrk runs
     .venv/bin/python bench/web.py --rebuild       # make the data set again
-    .venv/bin/python bench/web.py --against HEAD~1 --rounds 3   # this tree against another revision
+    .venv/bin/python bench/web.py --against HEAD~1            # this tree against another revision
+    .venv/bin/python bench/web.py --without compiled-queries  # against itself without a device
 
 Builds its own PostgreSQL database (newsroom_bench) with `manage.py generate_content`, collects
 static files, and serves the site with gunicorn (2 workers, production settings, Redis db 6 as
@@ -16,14 +17,16 @@ Every server it starts is stopped when it ends, whatever happens.
 
 With --against REV it also serves the site as it is at that git revision (exported with
 `git archive`) from the same data, and measures the two in turn, --rounds times, so that a
-change is compared with what came before it in the same minutes; it prints both and records
-nothing.
+change is compared with what came before it in the same minutes; --without DEVICE does the same
+against this tree with one of its performance devices replaced by plain Django (bench/without.py).
+Both print the two sets of figures and record nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -41,6 +44,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import without
 from machine import RESULTS, cpu_model, usable_cores, write_section
 
 BENCH = Path(__file__).resolve().parent
@@ -258,10 +262,31 @@ def export_tree(revision: str) -> Path:
     return tree
 
 
+@dataclasses.dataclass(frozen=True)
+class Site:
+    """What a server serves: this tree's config.wsgi, another revision's, or this tree without some
+    of its performance devices (bench/without.py)."""
+
+    name: str
+    root: Path = ROOT
+    without: tuple[str, ...] = ()
+
+    def command(self) -> list[str]:
+        if not self.without:
+            return ["config.wsgi"]
+        return ["--pythonpath", str(BENCH), "without:application()"]
+
+    def env(self) -> dict:
+        return {"BENCH_WITHOUT": ",".join(self.without)} if self.without else {}
+
+
+THIS_TREE = Site("this tree")
+
+
 class Server:
     """gunicorn with 2 workers in its own process group, so stopping it stops every worker."""
 
-    def __init__(self, label: str, workers: int, root: Path = ROOT, **env):
+    def __init__(self, label: str, workers: int, site: Site = THIS_TREE, **env):
         self.label = label
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -271,14 +296,14 @@ class Server:
                 str(GUNICORN),
                 "--config",
                 "config/gunicorn.conf.py",
-                "config.wsgi",
+                *site.command(),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(workers),
             ],
-            cwd=root,
-            env=site_env(**env),
+            cwd=site.root,
+            env=site_env(**site.env(), **env),
             start_new_session=True,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -324,10 +349,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(label: str, workers=2, root: Path = ROOT, **env):
+def serving(label: str, workers=2, site: Site = THIS_TREE, **env):
     server = None
     try:
-        server = Server(label, workers, root, **env)
+        server = Server(label, workers, site, **env)
         yield server
     finally:
         if server is not None:
@@ -502,34 +527,33 @@ def use(*, database: str, cache_url: str, port: int) -> None:
 PAGES = ["story", "rotation", "listing", "tag", "search", "feed"]  # --pages
 
 
-def compare(other: Path, args, cases) -> None:
-    """This tree and another revision's, page cache on and off, in turn: in odd rounds this tree
-    first, in even rounds the other, so a machine slowing down mid-run weighs on both alike."""
-    trees = {"this tree": ROOT, f"{args.against}": other}
-    rates = {}  # (tree, cache, page) -> [requests/s per round]
+def compare(other: Site, args, cases) -> None:
+    """This tree and another site, page cache on and off, in turn: in odd rounds this tree first,
+    in even rounds the other, so a machine slowing down mid-run weighs on both alike."""
+    sites = [THIS_TREE, other]
+    rates = {}  # (site, cache, page) -> [requests/s per round]
     for number in range(1, args.rounds + 1):
-        order = list(trees.items()) if number % 2 else list(reversed(trees.items()))
-        for name, root in order:
+        for site in sites if number % 2 else reversed(sites):
             for cache, settings, pages in (("on", {}, cases), ("off", {"PAGE_CACHE_SECONDS": "0"}, cases[1:])):
-                print(f"Round {number}, {name}, page cache {cache}:", flush=True)
+                print(f"Round {number}, {site.name}, page cache {cache}:", flush=True)
                 flush_cache_db()
-                tag = "this" if root == ROOT else "against"
-                with serving(f"{tag}-cache-{cache}", root=root, **settings) as server:
-                    for label, path in pages:
-                        rates.setdefault((name, cache, label), []).append(measure(server, label, path, args)["rate"])
+                label = f"{'this' if site == THIS_TREE else 'other'}-cache-{cache}"
+                with serving(label, site=site, **settings) as server:
+                    for page, path in pages:
+                        rates.setdefault((site, cache, page), []).append(measure(server, page, path, args)["rate"])
     flush_cache_db()
-    this, against = trees
     print()
-    print(f"requests/s, {args.rounds} runs each, alternating; median, then each run")
-    print(f"| page | cache | {this} | {against} | change |")
+    print(f"requests/s: the median of {args.rounds} runs each, taken in turn (each run in brackets)")
+    print()
+    print(f"| page | page cache | {THIS_TREE.name} | {other.name} | change |")
     print("|---|---|---:|---:|---:|")
-    for name, cache, label in rates:
-        if name != this:
+    for site, cache, page in rates:
+        if site != THIS_TREE:
             continue
-        mine, theirs = rates[(this, cache, label)], rates[(against, cache, label)]
+        mine, theirs = rates[(THIS_TREE, cache, page)], rates[(other, cache, page)]
         change = statistics.median(mine) / statistics.median(theirs) - 1
         print(
-            f"| {label} | {cache} | {statistics.median(mine):.0f} ({' / '.join(f'{r:.0f}' for r in mine)}) | "
+            f"| {page} | {cache} | {statistics.median(mine):.0f} ({' / '.join(f'{r:.0f}' for r in mine)}) | "
             f"{statistics.median(theirs):.0f} ({' / '.join(f'{r:.0f}' for r in theirs)}) | {change:+.1%} |"
         )
 
@@ -558,11 +582,20 @@ def main() -> None:
     parser.add_argument(
         "--against", metavar="REV", help="also serve the site as it is at this git revision and compare the two"
     )
-    parser.add_argument("--rounds", type=int, default=3, help="with --against: runs of each, in turn (default 3)")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        choices=sorted(without.DEVICES),
+        help="compare this tree with itself without this performance device (bench/without.py; repeatable)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="with --against or --without: runs of each, in turn (default 3)"
+    )
     parser.add_argument(
         "--pages",
         default=",".join(PAGES),
-        help=f"with --against: which pages, of {', '.join(PAGES)} (default all; the static file always)",
+        help=f"with --against or --without: which pages, of {', '.join(PAGES)} (default all; the static file always)",
     )
     args = parser.parse_args()
     use(database=args.database, cache_url=args.cache_url, port=args.port)
@@ -590,12 +623,16 @@ def main() -> None:
         ("search", pages["search"]),
         ("RSS feed", pages["feed"]),
     ]
-    if args.against:
+    if args.against or args.without:
         wanted = {"static", *args.pages.split(",")}
         if wanted - set(PAGES) - {"static"}:
             parser.error(f"--pages: unknown {', '.join(sorted(wanted - set(PAGES) - {'static'}))}")
         chosen = [case for key, case in zip(["static", *PAGES], cases, strict=True) if key in wanted]
-        compare(export_tree(args.against), args, chosen)
+        if args.against:
+            other = Site(args.against, root=export_tree(args.against), without=tuple(args.without))
+        else:
+            other = Site(f"without {', '.join(args.without)}", without=tuple(args.without))
+        compare(other, args, chosen)
         return
     queries = story_queries(pages["story"])
     results = {}
