@@ -1,10 +1,10 @@
 """Django's Redis cache backend, keeping its Redis client instead of making one per operation.
 
 Django's client builds a new `redis.Redis` for every get and set, and redis-py's constructor
-fills a table of some 170 response callbacks each time: measured with bench/instructions.py, a
-page served from Redis costs 1.6 million instructions that way and 0.87 million with one client
-per connection pool (bench/RESULTS.md). redis-py clients are safe to share between threads, since
-each command takes its own connection from the pool.
+fills a table of some 170 response callbacks each time: a story page served from Redis costs
+1.6 million instructions that way and 0.87 million with one client per connection pool
+(bench/RESULTS.md; pages a process keeps in its own memory never reach Redis). redis-py clients
+are safe to share between threads, since each command takes its own connection from the pool.
 
 It relies on two private parts of Django's backend, which tests/website/test_cache.py checks by
 name: RedisCache makes its client from the class in its `_class` attribute, and
