@@ -108,13 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("cases", nargs="*", help=f"of {', '.join(CASES)} (default all)")
     parser.add_argument("--requests", type=int, default=200, help="requests counted per case (default 200)")
-    parser.add_argument(
-        "--without",
-        action="append",
-        default=[],
-        choices=sorted(without.DEVICES),
-        help="with this performance device replaced by plain Django (bench/without.py; repeatable)",
-    )
+    without.add_option(parser, "with this performance device replaced by plain Django (bench/without.py; repeatable)")
     parser.add_argument("--against", metavar="REV", help="count the site as it is at this git revision instead")
     parser.add_argument("--database", default=web.DATABASE, help=f"as for bench/web.py (default {web.DATABASE})")
     parser.add_argument("--cache-url", default=web.REDIS, help=f"as for bench/web.py (default {web.REDIS})")

@@ -582,12 +582,8 @@ def main() -> None:
     parser.add_argument(
         "--against", metavar="REV", help="also serve the site as it is at this git revision and compare the two"
     )
-    parser.add_argument(
-        "--without",
-        action="append",
-        default=[],
-        choices=sorted(without.DEVICES),
-        help="compare this tree with itself without this performance device (bench/without.py; repeatable)",
+    without.add_option(
+        parser, "compare this tree with itself without this performance device (bench/without.py; repeatable)"
     )
     parser.add_argument(
         "--rounds", type=int, default=3, help="with --against or --without: runs of each, in turn (default 3)"

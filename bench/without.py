@@ -40,6 +40,11 @@ def _plain_story_queries():
 DEVICES = {"shared-redis-client": _plain_redis_client, "compiled-queries": _plain_story_queries}
 
 
+def add_option(parser, help: str) -> None:
+    """The --without option bench/web.py and bench/instructions.py share."""
+    parser.add_argument("--without", action="append", default=[], choices=sorted(DEVICES), help=help)
+
+
 def apply(devices):
     """Replace each named device (Django must be set up, and no cache used yet)."""
     for device in devices:
