@@ -3,6 +3,8 @@
     .venv/bin/python bench/web.py                 # from the project folder
     .venv/bin/python bench/web.py --seconds 10    # longer wrk runs
     .venv/bin/python bench/web.py --rebuild       # make the data set again
+    .venv/bin/python bench/web.py --against HEAD~1            # this tree against another revision
+    .venv/bin/python bench/web.py --without compiled-queries  # against itself without a device
 
 Builds its own PostgreSQL database (newsroom_bench) with `manage.py generate_content`, collects
 static files, and serves the site with gunicorn (2 workers, production settings, Redis db 6 as
@@ -12,12 +14,19 @@ the RSS feed, and the static file; then, on a second server with the page cache 
 pages made afresh. Finally it tops the first server up to 100,000 requests and reads its
 workers' memory. Prints a table and rewrites the "Web throughput" section of bench/RESULTS.md.
 Every server it starts is stopped when it ends, whatever happens.
+
+With --against REV it also serves the site as it is at that git revision (exported with
+`git archive`) from the same data, and measures the two in turn, --rounds times, so that a
+change is compared with what came before it in the same minutes; --without DEVICE does the same
+against this tree with one of its performance devices replaced by plain Django (bench/without.py).
+Both print the two sets of figures and record nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -27,6 +36,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -34,6 +44,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import without
 from machine import RESULTS, cpu_model, usable_cores, write_section
 
 BENCH = Path(__file__).resolve().parent
@@ -42,9 +53,11 @@ CACHE = BENCH / ".cache"
 SECTION_START = "<!-- bench/web.py: start -->"
 SECTION_END = "<!-- bench/web.py: end -->"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-DATABASE = "newsroom_bench"
+DATABASE = "newsroom_bench"  # --database
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/6"
+REDIS = "redis://127.0.0.1:6379/6"  # --cache-url
+FIRST_PORT = 0  # --port; 0: any free port
+SERVER_SETTINGS = {}  # --env NAME=VALUE
 ROTATION_SIZE = 1000
 STATIC_SIZE = 30_000
 MEMORY_REQUESTS = 100_000
@@ -97,6 +110,7 @@ def site_env(**changes) -> dict:
             "LOG_LEVEL": "WARNING",
         }
     )
+    env.update(SERVER_SETTINGS)
     env.update(changes)
     return env
 
@@ -223,15 +237,56 @@ def flush_cache_db() -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """Any free port, or with --port the first free one from there on."""
+    for port in range(FIRST_PORT, FIRST_PORT + 100) if FIRST_PORT else [0]:
+        with socket.socket() as probe, contextlib.suppress(OSError):
+            probe.bind(("127.0.0.1", port))
+            return probe.getsockname()[1]
+    sys.exit(f"No free port among {FIRST_PORT}-{FIRST_PORT + 99}")
+
+
+def export_tree(revision: str) -> Path:
+    """The project as it is at a git revision, in bench/.cache/against/ (made once per commit)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True
+    )
+    if commit.returncode:
+        sys.exit(f"--against: {revision!r} is not a git revision here ({commit.stderr.strip()})")
+    tree = CACHE / "against" / commit.stdout.strip()[:12]
+    if not (tree / "manage.py").exists():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.Popen(["git", "archive", commit.stdout.strip()], cwd=ROOT, stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
+        if archive.wait():
+            sys.exit(f"git archive {revision} failed")
+    return tree
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    """What a server serves: this tree's config.wsgi, another revision's, or this tree without some
+    of its performance devices (bench/without.py)."""
+
+    name: str
+    root: Path = ROOT
+    without: tuple[str, ...] = ()
+
+    def command(self) -> list[str]:
+        if not self.without:
+            return ["config.wsgi"]
+        return ["--pythonpath", str(BENCH), "without:application()"]
+
+    def env(self) -> dict:
+        return {"BENCH_WITHOUT": ",".join(self.without)} if self.without else {}
+
+
+THIS_TREE = Site("this tree")
 
 
 class Server:
     """gunicorn with 2 workers in its own process group, so stopping it stops every worker."""
 
-    def __init__(self, label: str, workers: int, **env):
+    def __init__(self, label: str, workers: int, site: Site = THIS_TREE, **env):
         self.label = label
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -241,14 +296,14 @@ class Server:
                 str(GUNICORN),
                 "--config",
                 "config/gunicorn.conf.py",
-                "config.wsgi",
+                *site.command(),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(workers),
             ],
-            cwd=ROOT,
-            env=site_env(**env),
+            cwd=site.root,
+            env=site_env(**site.env(), **env),
             start_new_session=True,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -294,10 +349,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(label: str, workers=2, **env):
+def serving(label: str, workers=2, site: Site = THIS_TREE, **env):
     server = None
     try:
-        server = Server(label, workers, **env)
+        server = Server(label, workers, site, **env)
         yield server
     finally:
         if server is not None:
@@ -463,6 +518,46 @@ def report(info, args, pages, cached_rows, uncached_rows, queries, memory, memor
     return "\n".join(lines)
 
 
+def use(*, database: str, cache_url: str, port: int) -> None:
+    """The database, Redis database and ports every function here then uses."""
+    global DATABASE, REDIS, FIRST_PORT
+    DATABASE, REDIS, FIRST_PORT = database, cache_url, port
+
+
+PAGES = ["story", "rotation", "listing", "tag", "search", "feed"]  # --pages
+
+
+def compare(other: Site, args, cases) -> None:
+    """This tree and another site, page cache on and off, in turn: in odd rounds this tree first,
+    in even rounds the other, so a machine slowing down mid-run weighs on both alike."""
+    sites = [THIS_TREE, other]
+    rates = {}  # (site, cache, page) -> [requests/s per round]
+    for number in range(1, args.rounds + 1):
+        for site in sites if number % 2 else reversed(sites):
+            for cache, settings, pages in (("on", {}, cases), ("off", {"PAGE_CACHE_SECONDS": "0"}, cases[1:])):
+                print(f"Round {number}, {site.name}, page cache {cache}:", flush=True)
+                flush_cache_db()
+                label = f"{'this' if site == THIS_TREE else 'other'}-cache-{cache}"
+                with serving(label, site=site, **settings) as server:
+                    for page, path in pages:
+                        rates.setdefault((site, cache, page), []).append(measure(server, page, path, args)["rate"])
+    flush_cache_db()
+    print()
+    print(f"requests/s: the median of {args.rounds} runs each, taken in turn (each run in brackets)")
+    print()
+    print(f"| page | page cache | {THIS_TREE.name} | {other.name} | change |")
+    print("|---|---|---:|---:|---:|")
+    for site, cache, page in rates:
+        if site != THIS_TREE:
+            continue
+        mine, theirs = rates[(THIS_TREE, cache, page)], rates[(other, cache, page)]
+        change = statistics.median(mine) / statistics.median(theirs) - 1
+        print(
+            f"| {page} | {cache} | {statistics.median(mine):.0f} ({' / '.join(f'{r:.0f}' for r in mine)}) | "
+            f"{statistics.median(theirs):.0f} ({' / '.join(f'{r:.0f}' for r in theirs)}) | {change:+.1%} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=5000, help="stories in the data set (default 5000)")
@@ -472,7 +567,39 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--rebuild", action="store_true", help="make the data set again")
     parser.add_argument("--no-record", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--database", default=DATABASE, help=f"the PostgreSQL database to use (default {DATABASE})")
+    parser.add_argument(
+        "--cache-url", default=REDIS, help=f"the Redis database, emptied before and after (default {REDIS})"
+    )
+    parser.add_argument("--port", type=int, default=0, help="servers listen from this port on (default: any free port)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for every server, e.g. PAGE_CACHE_LOCAL_MB=0 (repeatable)",
+    )
+    parser.add_argument(
+        "--against", metavar="REV", help="also serve the site as it is at this git revision and compare the two"
+    )
+    without.add_option(
+        parser, "compare this tree with itself without this performance device (bench/without.py; repeatable)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="with --against or --without: runs of each, in turn (default 3)"
+    )
+    parser.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help=f"with --against or --without: which pages, of {', '.join(PAGES)} (default all; the static file always)",
+    )
     args = parser.parse_args()
+    use(database=args.database, cache_url=args.cache_url, port=args.port)
+    for setting in args.env:
+        name, equals, value = setting.partition("=")
+        if not equals:
+            parser.error(f"--env {setting}: write it as NAME=VALUE")
+        SERVER_SETTINGS[name] = value
 
     preflight()
     build_data(args.stories, args.photos, args.rebuild)
@@ -483,7 +610,6 @@ def main() -> None:
         print(
             f"Note: the machine is busy (load average {info['load']:.2f}); figures will be lower than on an idle one."
         )
-    queries = story_queries(pages["story"])
     cases = [
         ("static file", pages["static"]),
         ("story page", pages["story"]),
@@ -493,6 +619,18 @@ def main() -> None:
         ("search", pages["search"]),
         ("RSS feed", pages["feed"]),
     ]
+    if args.against or args.without:
+        wanted = {"static", *args.pages.split(",")}
+        if wanted - set(PAGES) - {"static"}:
+            parser.error(f"--pages: unknown {', '.join(sorted(wanted - set(PAGES) - {'static'}))}")
+        chosen = [case for key, case in zip(["static", *PAGES], cases, strict=True) if key in wanted]
+        if args.against:
+            other = Site(args.against, root=export_tree(args.against), without=tuple(args.without))
+        else:
+            other = Site(f"without {', '.join(args.without)}", without=tuple(args.without))
+        compare(other, args, chosen)
+        return
+    queries = story_queries(pages["story"])
     results = {}
     print("Page cache on:")
     flush_cache_db()

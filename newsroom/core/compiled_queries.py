@@ -7,6 +7,12 @@ each value lands among its parameters; after that a request only fills in its va
 SQL and makes model instances (with any select_related objects) from the rows, as the queryset
 itself would. The querysets stay the one definition of what is asked (Story.objects.published()
 and all); this only skips doing the same work again.
+
+Measured (bench/RESULTS.md): an uncached story page costs 9.1 million instructions with it and
+23.1 million with the plain querysets. It reads what Django's SQL compiler leaves behind
+(as_sql(), select, klass_info, get_converters, apply_converters);
+tests/website/test_compiled_queries.py checks each by name, so that a Django upgrade that changes
+one fails there rather than on readers' pages.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections

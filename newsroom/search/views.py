@@ -2,6 +2,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
 from django.views.generic import ListView
 
 from newsroom.search import selectors
@@ -10,6 +12,9 @@ from newsroom.search.selectors import clean_query, photo_for_virin, search_stori
 from newsroom.stories.models import Story
 
 
+# Never kept by the page cache or a CDN: every query would be its own entry, and anyone could
+# fill the cache with them.
+@method_decorator(cache_control(private=True), name="dispatch")
 class SearchView(ListView):
     """Search results: published stories, archived ones marked; a VIRIN goes straight to its photo."""
 

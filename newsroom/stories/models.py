@@ -178,6 +178,14 @@ class Story(models.Model):
                 name="story_published_idx",
                 condition=models.Q(status=Status.PUBLISHED),
             ),
+            # The next moment readers' pages change by themselves (the page cache keeps nothing past
+            # it): the next publication walks story_published_idx backward from now, the next expiry
+            # this one, which holds only the few stories that have an expiry time.
+            models.Index(
+                fields=["expires_at"],
+                name="story_expiry_idx",
+                condition=models.Q(status=Status.PUBLISHED, expires_at__isnull=False),
+            ),
             # The admin's changelist sorted by publication time (drafts, with no date, on top),
             # and its search by words in the headline, summary or byline.
             models.Index(fields=["-published_at", "-id"], name="story_changelist_idx"),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from newsroom.core.compiled_queries import CompiledQuery
-from newsroom.stories.models import Correction, PhotoPlacement, Story, Tag
+from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
 
 
 def _placements():
@@ -83,6 +83,22 @@ def story_for_reader(slug: str) -> Story:
         prefetched._result_cache, prefetched._prefetch_done = rows, True
         story._prefetched_objects_cache[relation] = prefetched
     return story
+
+
+def next_scheduled_change(*, now: datetime.datetime) -> datetime.datetime | None:
+    """The next moment after `now` at which what readers see changes with no one saving anything:
+    a published story's publication time or expiry time still ahead. None when there is none.
+
+    Two index lookups, one row each, whatever the number of stories (story_published_idx read
+    backward from `now`, and story_expiry_idx).
+    """
+    publication = Story.objects.scheduled(now=now).order_by("published_at").values_list("published_at", flat=True)
+    expiry = (
+        Story.objects.filter(status=Status.PUBLISHED, expires_at__gt=now)
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+    )
+    return min((moment for moment in (publication.first(), expiry.first()) if moment), default=None)
 
 
 def story_for_preview(pk: int) -> Story:

@@ -3,7 +3,9 @@
 A cached page is keyed by the site's content generation: any change to what pages show bumps
 it, so no page outlives the content it was made from. Entries also never outlive the next
 scheduled publication or expiry, so a story scheduled for 09:00 appears at 09:00 with no job
-to run. Readers with a session cookie (staff) are never served or stored.
+to run. Readers with a session cookie (staff) are never served or stored, and neither is any
+page whose view says it must not be kept (Cache-Control private or no-store: the admin, previews,
+search, /healthz), just as a CDN in front would not keep it.
 
 Each server process also keeps the pages it served lately in its own memory, so a popular page
 costs no round trip to Redis. It trusts the generation it last read for LOCAL_RECHECK_SECONDS:
@@ -19,8 +21,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Min, Q
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -31,38 +32,65 @@ from django.utils.cache import (
 )
 
 from newsroom.core.cache import GENERATION_KEY, NEXT_CHANGE_KEY
-from newsroom.stories.models import Status, Story
+from newsroom.stories.selectors import next_scheduled_change
 
 logger = logging.getLogger(__name__)
-# Only reader pages. The admin and previews stay uncached, and so does search: every query
-# would be its own entry, and anyone could fill the cache with them.
-UNCACHED_PREFIXES = ("/admin/", "/news/preview/", "/search/", "/healthz")
 
 
 def _next_scheduled_change() -> float:
     """Seconds since the epoch of the next publication or expiry; far ahead when there is none."""
-    now = timezone.now()
-    upcoming = Story.objects.filter(status=Status.PUBLISHED).aggregate(
-        publish=Min("published_at", filter=Q(published_at__gt=now)),
-        expire=Min("expires_at", filter=Q(expires_at__gt=now)),
-    )
-    moments = [moment.timestamp() for moment in upcoming.values() if moment]
-    return min(moments, default=time.time() + 365 * 24 * 3600)
+    moment = next_scheduled_change(now=timezone.now())
+    return moment.timestamp() if moment else time.time() + 365 * 24 * 3600
 
 
-def content_changed(**kwargs):
-    """Signal receiver: pages made before this change must not be served again."""
-    _bump_safely()
-    transaction.on_commit(_bump_safely)  # again once committed: a page cached meanwhile saw the old rows
+# The database connections (by alias) of this thread whose open transaction changed what pages
+# show, and whose commit has not yet retired the cached pages. Connections belong to a thread.
+_changed = threading.local()
 
 
-def _bump_safely():
+def content_changed(*, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Signal receiver: pages made before this change must not be served again.
+
+    However many rows a transaction saves, its commit retires the cached pages and looks up the
+    next scheduled change once: a page another connection cached before the commit was made from
+    the old rows, so only a bump after the commit retires it. Until then, each change also moves
+    the generation on at once (a Redis INCR), for pages made on this very connection, which
+    already sees the change (a view inside the transaction, the tests).
+    """
     local_pages.forget()
+    if not transaction.get_autocommit(using):
+        _safely(_retire_pages)
+    if not hasattr(_changed, "aliases"):
+        _changed.aliases = set()
+    _changed.aliases.add(using)
+    # One callback per change, each cheap: a callback registered only once would be lost with a
+    # savepoint rolled back after it, while later changes in the same transaction still commit.
+    transaction.on_commit(lambda: _committed(using), using=using)
+
+
+def _committed(using):
+    if using not in _changed.aliases:
+        return  # this commit's pages are already retired, by an earlier callback of the same transaction
+    _changed.aliases.discard(using)
+    local_pages.forget()
+    _safely(_bump)
+
+
+def _safely(retire):
     # An editor's save must not fail because the cache is down; pages are not served from it then.
     try:
-        _bump()
+        retire()
     except Exception:
         logger.warning("Page cache unavailable; generation not bumped", exc_info=True)
+
+
+def _retire_pages():
+    """Pages kept under the current generation are never served again (if there is one yet: a
+    reader's next request starts one from the clock)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        pass
 
 
 def _bump():
@@ -158,11 +186,11 @@ class PageCacheMiddleware:
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(UNCACHED_PREFIXES)
         )
 
     @staticmethod
     def _cacheable_response(response):
+        # Each view decides, as it would for a CDN: `never_cache` or `cache_control(private=True)`.
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200

@@ -18,7 +18,7 @@ from newsroom.core import pagination
 from newsroom.core.pagination import EstimatedCountPaginator, ListingPaginator
 from newsroom.demo.generate import Plan, generate
 from newsroom.stories.models import ArchiveStatus, Status, Story, Tag
-from newsroom.stories.selectors import current_news
+from newsroom.stories.selectors import current_news, next_scheduled_change
 
 pytestmark = pytest.mark.django_db
 on_postgresql = connection.vendor == "postgresql"
@@ -115,6 +115,38 @@ def test_the_admin_changelists_and_their_searches_use_indexes(newsroom, editor_c
             cursor.execute("RESET enable_seqscan")
 
 
+@needs_postgresql
+def test_the_next_scheduled_change_is_two_index_lookups_of_one_row_each(newsroom):
+    """What the page cache asks once per committed change: the next publication and the next
+    expiry among published stories (newsroom/stories/selectors.py: next_scheduled_change).
+
+    A million rows' shape without a million rows: with sequential scans priced out of reach, as
+    above, a query no index can answer still shows one; and the plan must be a Limit straight over
+    an index scan, with no Sort or Aggregate, which PostgreSQL stops after the first row whatever
+    the size of the table (EXPLAIN ANALYZE counts the rows each node returned). The aggregate this
+    replaced, MIN(...) FILTER over the published stories, read every one of them on every save.
+    """
+    now = timezone.now()
+    first, second = Story.objects.published().order_by("pk")[:2]
+    Story.objects.filter(pk=first.pk).update(published_at=now + datetime.timedelta(hours=1))
+    Story.objects.filter(pk=second.pk).update(expires_at=now + datetime.timedelta(hours=2))
+    with CaptureQueriesContext(connection) as captured:
+        assert now < next_scheduled_change(now=now) <= now + datetime.timedelta(hours=1)
+    assert len(captured.captured_queries) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for query, index in zip(captured.captured_queries, ("story_published_idx", "story_expiry_idx")):
+                cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {query['sql']}")
+                plan = [row[0] for row in cursor.fetchall()]
+                assert plan[0].startswith("Limit"), plan
+                assert re.search(rf"->  Index (Only )?Scan( Backward)? using {index} on stories_story ", plan[1]), plan
+                assert "(actual rows=1 loops=1)" in plan[1], plan
+                assert not any(re.search(r"Seq Scan|Sort|Aggregate", line) for line in plan), plan
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+
 # ------------------------------------------------------------------ pagination
 
 
@@ -167,9 +199,12 @@ def test_deep_pages_from_either_end_carry_their_photos(make_story, make_photo, m
         assert [story.pk for story in bookmarked.page(3)] == expected
 
 
-def test_a_listing_count_is_kept_until_the_content_changes(make_story, client, django_assert_num_queries):
-    make_story()
-    client.get("/news/")  # sets up the content generation, as any reader's first request does
+def test_a_listing_count_is_kept_until_the_content_changes(
+    make_story, client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_story()  # committed, which sets up the content generation (as a reader's first request does)
+    client.get("/news/")
     client.get("/news/?page=1&a=1")
     # a page the page cache has not seen: stories and their placements, the count is kept
     with django_assert_num_queries(2):

@@ -4,12 +4,15 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from newsroom.archive.services import story_archive
 from newsroom.core.compiled_queries import CompiledQuery
-from newsroom.stories.models import Correction, Status, Story, Tag
+from newsroom.photos.models import PhotoAsset
+from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
 from newsroom.stories.selectors import lead_photo, story_for_preview, story_for_reader
+from tests.website.test_cache import relied_on
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +64,50 @@ def test_a_value_the_sql_does_not_carry_as_a_parameter_is_refused():
     headlines = CompiledQuery(lambda count: Story.objects.all()[:count], count=(Story._meta.pk, 1, 2))
     with pytest.raises(ValueError, match="cannot place the value 'count'"):
         headlines.objects(count=3)  # the slice is written into the SQL, not passed as a parameter
+
+
+def test_compiled_queries_still_fit_djangos_query_compiler(make_story, make_photo, django_assert_num_queries):
+    """newsroom/core/compiled_queries.py reads what Django's SQL compiler leaves behind, and
+    story_for_reader (newsroom/stories/selectors.py) fills the caches prefetch_related fills; a
+    Django upgrade that changes any of it must fail here, by name, rather than on readers' pages."""
+    device = "newsroom/core/compiled_queries.py"
+    story = make_story(photos=[make_photo()])
+    queryset = PhotoPlacement.objects.select_related("photo").filter(story=story.pk)
+    compiler = queryset.query.get_compiler(connection=connection)
+    compiled = compiler.as_sql()
+    assert isinstance(compiled, tuple) and len(compiled) == 2 and isinstance(compiled[0], str), relied_on(
+        device, "SQLCompiler.as_sql() returning (sql, params)", compiled
+    )
+    sql, params = compiled
+    assert list(params) == [story.pk], relied_on(device, "SQLCompiler.as_sql() params, in order", params)
+    info = getattr(compiler, "klass_info", None) or {}
+    assert {"model", "select_fields", "related_klass_infos"} <= set(info) and info["model"] is PhotoPlacement, (
+        relied_on(device, "SQLCompiler.klass_info (model, select_fields, related_klass_infos)", info)
+    )
+    related = info["related_klass_infos"]
+    assert [(one.get("field"), one.get("model")) for one in related] == [
+        (PhotoPlacement._meta.get_field("photo"), PhotoAsset)
+    ], relied_on(device, "klass_info's related_klass_infos (field, model) for select_related", related)
+    select = getattr(compiler, "select", None) or []
+    columns = [getattr(getattr(select[index][0], "target", None), "attname", None) for index in info["select_fields"]]
+    assert columns == [field.attname for field in PhotoPlacement._meta.concrete_fields], relied_on(
+        device, "SQLCompiler.select as (column expression with .target, sql, alias) after as_sql()", select[:2]
+    )
+    assert callable(getattr(compiler, "get_converters", None)) and callable(
+        getattr(compiler, "apply_converters", None)
+    ), relied_on(device, "SQLCompiler.get_converters(expressions) and apply_converters(rows, converters)", compiler)
+    converters = compiler.get_converters([column for column, _, _ in select])
+    assert isinstance(converters, dict), relied_on(device, "SQLCompiler.get_converters returning a dict", converters)
+
+    device = "story_for_reader in newsroom/stories/selectors.py"
+    tags = Tag.objects.all()
+    tags._result_cache, tags._prefetch_done = [Tag(name="Kept", slug="kept")], True
+    story._prefetched_objects_cache = {"tags": tags}
+    with django_assert_num_queries(0):
+        shown = [tag.name for tag in story.tags.all()]
+    assert shown == ["Kept"], relied_on(
+        device,
+        "related managers answering from instance._prefetched_objects_cache[name], a QuerySet with "
+        "_result_cache and _prefetch_done set",
+        shown,
+    )

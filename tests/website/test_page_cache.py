@@ -1,15 +1,21 @@
 """Readers' pages from the page cache: no database on repeats, never stale, never for staff."""
 
+import contextlib
 import datetime
+import re
+import threading
 import zoneinfo
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection, connections, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from newsroom.core.cache import GENERATION_KEY
-from newsroom.stories.models import Story
+from newsroom.stories import preview
+from newsroom.stories.models import Correction, Story, Tag
 from newsroom.stories.services import story_publish, story_withdraw
 from newsroom.website.caching import local_pages
 
@@ -111,6 +117,119 @@ def test_search_results_are_not_cached(client, make_story):
     make_story(headline="Levee Repairs")
     client.get("/search/?q=levee")
     assert "public" not in client.get("/search/?q=levee").get("Cache-Control", "")
+
+
+def test_pages_their_views_keep_private_are_never_stored_for_a_reader_without_a_session(client, make_story):
+    """Search, the health check, a reviewer's preview link and the admin's login page each say so
+    themselves (Cache-Control: private or no-store); asked twice, each is made afresh both times."""
+    story = make_story(headline="Levee Repairs Begin")
+    draft = make_story(published=False, headline="Levee Draft")
+    reads_the_database = ["/search/?q=levee", "/healthz", preview.reviewer_link(draft)]
+    for url in [*reads_the_database, "/admin/login/"]:
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"], url
+            if url in reads_the_database:
+                assert queries.captured_queries, f"{url} is made afresh each time"
+        assert local_pages.holding()[0] == 0, f"{url} was kept"
+    client.get(story.get_absolute_url())
+    assert local_pages.holding()[0] == 1, "a reader's story page is kept"
+
+
+def test_a_cached_page_drops_an_expiring_story_at_its_expiry_second(client, make_story):
+    noon = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=EASTERN)
+    with time_machine.travel(noon - datetime.timedelta(seconds=30), tick=False):
+        make_story(headline="Gone At Noon", published_at=noon - datetime.timedelta(days=1), expires_at=noon)
+        response = client.get("/")
+        assert b"Gone At Noon" in response.content and "max-age=30" in response["Cache-Control"]
+    with time_machine.travel(noon - datetime.timedelta(seconds=1), tick=False):
+        assert b"Gone At Noon" in client.get("/").content
+    with time_machine.travel(noon, tick=False):
+        assert b"Gone At Noon" not in client.get("/").content
+
+
+def lookups_of_the_next_scheduled_change(queries):
+    """The queries that find the next publication time and the next expiry time."""
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if re.match(r'SELECT "stories_story"\."(published_at|expires_at)" AS .* ORDER BY .* LIMIT 1$', query["sql"])
+    ]
+
+
+def test_the_next_scheduled_change_is_looked_up_once_per_transaction_when_it_commits(
+    client, make_story, make_photo, django_capture_on_commit_callbacks
+):
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=EASTERN)
+    photo = make_photo(credit="Navy")
+    story = make_story(photos=[photo], headline="Before The Edit", published_at=start - datetime.timedelta(days=1))
+    with time_machine.travel(start, tick=False):
+        assert b"Before The Edit" in client.get("/").content  # cached
+        with (
+            CaptureQueriesContext(connection) as rolled_back,
+            django_capture_on_commit_callbacks(execute=True),
+            contextlib.suppress(RuntimeError),
+            transaction.atomic(),
+        ):
+            story.headline = "Never Committed"
+            story.save()
+            raise RuntimeError("the editor's request failed")
+        assert lookups_of_the_next_scheduled_change(rolled_back) == [], "nothing committed, nothing to look up"
+
+        # One transaction: a story's edit with a new tag and a note, a photo's credit, a scheduled story.
+        with (
+            CaptureQueriesContext(connection) as committed,
+            django_capture_on_commit_callbacks(execute=True),
+            transaction.atomic(),
+        ):
+            story.headline = "After The Edit"
+            story.save()
+            story.tags.add(Tag.objects.create(name="Flood Control", slug="flood-control"))
+            Correction.objects.create(story=story, text="An earlier version misspelled the district's name.")
+            photo.credit = "Marine Corps"
+            photo.save()
+            make_story(headline="Half Past Nine", published_at=start + datetime.timedelta(seconds=30))
+        assert len(lookups_of_the_next_scheduled_change(committed)) == 2, (
+            "one look for the next publication and one for the next expiry, for the whole transaction"
+        )
+        response = client.get("/")
+        assert b"After The Edit" in response.content and b"Half Past Nine" not in response.content
+        assert "max-age=30" in response["Cache-Control"], "kept no longer than until the scheduled story appears"
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        assert b"Half Past Nine" in client.get("/").content
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a second connection reading while the first one's transaction is open: SQLite locks the table",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_page_cached_between_a_save_and_its_commit_is_never_served_afterwards(make_story):
+    story = make_story(headline="Before The Commit")
+
+    def read():
+        """A reader's request on a connection of its own, which sees committed rows only."""
+        page = {}
+
+        def request():
+            try:
+                page["content"] = Client().get(story.get_absolute_url()).content
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+        return page["content"]
+
+    with transaction.atomic():
+        story.headline = "After The Commit"
+        story.save()
+        assert b"Before The Commit" in read()  # made from the committed row, and cached now
+        assert b"Before The Commit" in read()
+    assert b"After The Commit" in read()
 
 
 def test_a_cached_page_carries_every_header_it_was_first_served_with(client, make_story, settings):
