@@ -5,6 +5,7 @@ Screenshots land in test-artifacts/ for a person to look at.
 
 import pytest
 
+from newsroom.photos.models import PhotoAsset
 from tests.website.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -112,11 +113,13 @@ def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_hom
     assert page.input_value("#id_slug") == "hospital-ship-wraps-up-partnership-mission"
     page.fill("#id_summary", "Sailors treated more than 21,000 patients during a five-month mission.")
     page.fill("#id_byline", "Jane Doe, DOD News")
-    page.fill("#id_body", "The mission visited six host nations.\n\nThe teams trained 1,400 local health workers.")
-    page.locator(".field-photo .select2-selection").first.click()
-    page.keyboard.type("260303")
-    page.locator(".select2-results__option", has_text="260303-N-TV418-1107").click()
-    page.fill("#id_placements-0-after_paragraph", "1")
+    # The body as the story editor writes it (docs/STORY_BODY.md): the photo is a block of it.
+    photo = PhotoAsset.objects.get(virin="260303-N-TV418-1107")
+    page.fill(
+        "#id_body",
+        f'<p>The mission visited six host nations.</p><figure data-photo="{photo.pk}"></figure>'
+        "<p>The teams trained 1,400 local health workers.</p>",
+    )
     page.click("input[name=_publish]")
     assert "is published" in page.inner_text(".messagelist")
 
