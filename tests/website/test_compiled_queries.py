@@ -61,3 +61,22 @@ def test_a_value_the_sql_does_not_carry_as_a_parameter_is_refused():
     headlines = CompiledQuery(lambda count: Story.objects.all()[:count], count=(Story._meta.pk, 1, 2))
     with pytest.raises(ValueError, match="cannot place the value 'count'"):
         headlines.objects(count=3)  # the slice is written into the SQL, not passed as a parameter
+
+
+def test_the_stories_a_body_links_to_come_with_the_related_stories_in_the_same_query(
+    make_story, django_assert_num_queries
+):
+    related, linked_and_related, only_linked = make_story(), make_story(), make_story()
+    draft = make_story(published=False)
+    links = "".join(f'<a href="/news/x/" data-story="{s.pk}">x</a> ' for s in (linked_and_related, only_linked, draft))
+    story = make_story(body=f"<p>{links}</p>")
+    story.related_stories.add(related, linked_and_related)
+
+    with django_assert_num_queries(5):
+        found = story_for_reader(story.slug)
+
+    expected = story_for_preview(story.pk)
+    assert list(found.related_stories.all()) == list(expected.related_stories.all())
+    assert len(found.related_stories.all()) == 2, "a story linked to is not related for that"
+    # Drafts are never linked: their address would give their headline away.
+    assert found.linked_story_urls == {s.pk: s.get_absolute_url() for s in (linked_and_related, only_linked)}
