@@ -51,6 +51,18 @@ class DemoPhoto:
     def file_name(self) -> str:
         return f"{self.virin}.jpg"
 
+    def record(self) -> dict:
+        """The photo's record, as PhotoAsset fields (the picture itself is newsroom.demo.images')."""
+        return {
+            "virin": self.virin,
+            "title": self.title,
+            "caption": self.caption,
+            "alt_text": self.alt_text,
+            "photographer": self.photographer,
+            "credit": self.credit,
+            "date_taken": self.date_taken,
+        }
+
 
 @dataclass(frozen=True)
 class PhotoUse:

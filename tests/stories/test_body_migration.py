@@ -9,7 +9,9 @@ the same text, the same links, the same photos with the same captions, in the sa
 import datetime
 import html
 import re
+from functools import partial
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import nh3
 import pytest
@@ -17,7 +19,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from newsroom.demo.content import DEMO, STORY_LINK, PhotoUse
+from newsroom.demo.content import DEMO
+from newsroom.demo.management.commands.load_demo import Command as LoadDemo
 from newsroom.stories.body import as_legacy
 
 BEFORE = [("stories", "0006_story_list_by_last_change")]
@@ -129,17 +132,17 @@ def new_reading(client, slug):
 # --------------------------------------------------------------------------- old stories
 
 
-def demo_in_the_old_form(photo_ids):
-    """Every demo story as the old form held it: its blocks as paragraphs, its photos after them."""
+def demo_in_the_old_form(photos):
+    """Every demo story as the old form held it: its blocks as paragraphs, its photos after them
+    (links to other stories by their address: the old form had no story ids)."""
+    stories = {spec.slug: SimpleNamespace(pk=0, get_absolute_url=partial(address, spec.slug)) for spec in DEMO.stories}
     for spec in DEMO.stories:
-        blocks = []
-        for block in spec.body:
-            if isinstance(block, PhotoUse):
-                caption = f' data-caption="{html.escape(block.caption)}"' if block.caption else ""
-                blocks.append(f'<figure data-photo="{photo_ids[block.virin]}"{caption}></figure>')
-            else:
-                blocks.append(STORY_LINK.sub(r'<a href="/news/\1/">\2</a>', block))
-        yield spec.slug, spec.headline, *as_legacy("".join(blocks))
+        body = LoadDemo.body(spec, photos=photos, stories=stories)
+        yield spec.slug, spec.headline, *as_legacy(body)
+
+
+def address(slug):
+    return f"/news/{slug}/"
 
 
 def hand_written(photo_ids):
@@ -173,21 +176,10 @@ def test_every_story_reads_the_same_before_and_after_the_migration(client):
         old_apps = executor.loader.project_state(BEFORE).apps
         Story, PhotoPlacement = old_apps.get_model("stories", "Story"), old_apps.get_model("stories", "PhotoPlacement")
         PhotoAsset = old_apps.get_model("photos", "PhotoAsset")
-        photos = {
-            spec.virin: PhotoAsset.objects.create(
-                virin=spec.virin,
-                title=spec.title,
-                caption=spec.caption,
-                alt_text=spec.alt_text,
-                photographer=spec.photographer,
-                credit=spec.credit,
-                date_taken=spec.date_taken,
-            )
-            for spec in DEMO.photos
-        }
+        photos = {spec.virin: PhotoAsset.objects.create(**spec.record()) for spec in DEMO.photos}
         photo_ids = {virin: photo.pk for virin, photo in photos.items()}
         by_id = {photo.pk: photo for photo in photos.values()}
-        stories = [*demo_in_the_old_form(photo_ids)]
+        stories = [*demo_in_the_old_form(photos)]
         stories = [
             (slug, headline, text, [(a, p, 0, c) for a, p, c in placed]) for slug, headline, text, placed in stories
         ]

@@ -102,16 +102,7 @@ Examples:
         if photo is not None:
             self.note("photo", False, spec.virin)
             return photo
-        photo = PhotoAsset(
-            virin=spec.virin,
-            title=spec.title,
-            caption=spec.caption,
-            alt_text=spec.alt_text,
-            photographer=spec.photographer,
-            credit=spec.credit,
-            date_taken=spec.date_taken,
-            original=ContentFile(make_demo_jpeg(spec), name=spec.file_name),
-        )
+        photo = PhotoAsset(**spec.record(), original=ContentFile(make_demo_jpeg(spec), name=spec.file_name))
         photo.full_clean()
         photo_save(photo=photo, user=None)
         self.written_files.append((photo.original.storage, photo.original.name))
