@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsroom.stories.models import Action, PhotoPlacement, Revision, Status, Story, Tag
 from newsroom.stories.revisions import record_revision, revision_diff
-from newsroom.stories.services import story_publish
+from newsroom.stories.services import story_publish, story_update
 from tests.stories.test_admin import story_form
 
 pytestmark = pytest.mark.django_db
@@ -340,3 +340,28 @@ def test_revision_list_costs_the_same_queries_for_two_revisions_or_twenty(editor
 
     assert "writer17" in page and '<th scope="row">20</th>' in page
     assert len(many) == len(few)
+
+
+def test_a_revision_recorded_before_the_canonical_body_reads_as_today_and_a_save_of_nothing_records_nothing(
+    editor_client, create_story, make_photo, editor
+):
+    photo = make_photo()
+    story = create_story(body=f'<p>Sailors came ashore.</p><figure data-photo="{photo.pk}"></figure><p>They left.</p>')
+    # Revision 1 as it was recorded before the migration: paragraphs, and the photo "after paragraph 1".
+    first = story.revisions.get()
+    first.snapshot = {
+        **first.snapshot,
+        "body": "Sailors came ashore.\n\nThey left.",
+        "placements": [{"photo": photo.pk, "after_paragraph": 1, "order": 0, "caption": ""}],
+    }
+    first.save()
+
+    story_update(story=story, changes={"body": story.body, "headline": story.headline}, user=editor, expected_version=1)
+    assert story.revisions.count() == 1, "the same story in either form is no change"
+
+    story_update(
+        story=story, changes={"body": story.body.replace("They left.", "They sailed.")}, user=editor, expected_version=1
+    )
+    page = editor_client.get(f"{revisions_url(story)}compare/?from=1&to=2").content.decode()
+    assert "<p>They <del>left.</del></p>" in page and "<p>They <ins>sailed.</ins></p>" in page
+    assert "revision-diff__blocks" not in page and '<th scope="row">Placed photos</th>' not in page
