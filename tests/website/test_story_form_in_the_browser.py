@@ -34,7 +34,10 @@ def test_the_bodys_photos_fit_the_screen_and_their_links_keep_the_story_open(
     assert table_box.evaluate("box => box.scrollWidth <= box.clientWidth")
     # Photos are placed in the body: the list offers no way to delete, change or add one.
     assert (
-        page.locator("#placements-group input, #placements-group select, #placements-group .delete-related").count()
+        page.locator(
+            "#placements-group input:not([type=hidden]), #placements-group select, #placements-group textarea, "
+            "#placements-group .delete-related"
+        ).count()
         == 0
     )
     assert "Closing the Breach" in page.locator("#placements-group").inner_text()
