@@ -124,7 +124,18 @@ def own_filler(stories: int, photos: int) -> None:
             )
         photo_ids = list(PhotoAsset.objects.order_by("pk").values_list("pk", flat=True))
         tag_link, placement = Story.tags.through, PhotoPlacement
+
+        def placed(n):
+            """Story n's two photos, above its first and its second paragraph (the body's form)."""
+            return [photo_ids[(2 * n + k) % len(photo_ids)] for k in (0, 1)] if photo_ids else []
+
+        def body(n):
+            figures = [f'<figure data-photo="{pk}"></figure>' for pk in placed(n)]
+            paragraphs = [f"<p>{paragraph.strip()}</p>"] * 8
+            return "".join([*figures[:1], paragraphs[0], *figures[1:], *paragraphs[1:]])
+
         for first in range(0, stories, 2000):
+            numbers = range(first, min(stories, first + 2000))
             batch = Story.objects.bulk_create(
                 [
                     Story(
@@ -132,24 +143,23 @@ def own_filler(stories: int, photos: int) -> None:
                         slug=f"guard-engineers-levee-{n}",
                         summary="Soldiers worked through the night as the river rose.",
                         byline="Jane Doe, DOD News",
-                        body="\n\n".join([paragraph] * 8),
+                        body=body(n),
                         status=Status.PUBLISHED,
                         published_at=start + datetime.timedelta(minutes=30 * n),
                     )
-                    for n in range(first, min(stories, first + 2000))
+                    for n in numbers
                 ]
             )
             tag_link.objects.bulk_create(
                 [tag_link(story_id=s.pk, tag_id=tags[(s.pk + k) % 300].pk) for s in batch for k in (0, 1)]
             )
-            if photo_ids:
-                placement.objects.bulk_create(
-                    [
-                        placement(story_id=s.pk, photo_id=photo_ids[(2 * s.pk + k) % len(photo_ids)], after_paragraph=k)
-                        for s in batch
-                        for k in (0, 1)
-                    ]
-                )
+            placement.objects.bulk_create(
+                [
+                    placement(story_id=s.pk, photo_id=photo_id, order=k)
+                    for n, s in zip(numbers, batch, strict=True)
+                    for k, photo_id in enumerate(placed(n))
+                ]
+            )
 
 
 def machine() -> dict:

@@ -245,6 +245,9 @@ SECURE_CSP = {
         *env.list("CSP_IMG_SOURCES", default=[]),
     ],
     "font-src": [CSP.SELF],
+    # Video blocks' privacy-enhanced players, and nothing else (newsroom/stories/body/videos.py,
+    # EMBED_ORIGINS; a test holds the two the same).
+    "frame-src": ["https://www.youtube-nocookie.com", "https://www.dvidshub.net"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

@@ -34,8 +34,13 @@ from django.db import models
 FORMAT = "newsroom-bundle"
 # Version 2 added search/documents.ndjson. A version 1 bundle is the same without it and is
 # still read: its search documents are made here, as they always were.
-FORMAT_VERSION = 2
-READS_VERSIONS = (1, 2)
+# Version 3: story bodies in their canonical form (docs/STORY_BODY.md), photos as blocks in them,
+# and placements without `after_paragraph` (their `order` is their place among the story's photos).
+# Bundles of versions 1 and 2 are converted as they are imported (restore.py, legacy_body); their
+# revisions keep the old form, which the story's history reads as it reads its own old revisions.
+FORMAT_VERSION = 3
+READS_VERSIONS = (1, 2, 3)
+FIRST_WITH_BODY_BLOCKS = 3
 MANIFEST = "manifest.json"
 SEARCH_DOCUMENTS = "search/documents.ndjson"
 SEARCH_DOCUMENT_FIELDS = ("story_id", "vector", "text", "refreshed_at")
@@ -222,9 +227,17 @@ class Bundle:
         """The search rules the carried documents were made by; None when it carries none."""
         return (self.manifest.get("search") or {}).get("rules_version")
 
+    @property
+    def has_legacy_bodies(self) -> bool:
+        """Made before bodies had their canonical form: paragraphs, and photos "after paragraph N"."""
+        return self.manifest["format_version"] < FIRST_WITH_BODY_BLOCKS
+
     def records(self, table: Table):
         """The table's rows, decoded; a BundleError names the member and line of anything wrong."""
-        return self._lines(table.member, set(table.fields), _decoders(table))
+        fields = set(table.fields)
+        if table.name == "placements" and self.has_legacy_bodies:
+            fields.add("after_paragraph")
+        return self._lines(table.member, fields, _decoders(table))
 
     def search_documents(self):
         """The carried search documents: story_id, vector (tsvector text form), text, refreshed_at."""

@@ -12,6 +12,11 @@ record the bundle has a newer copy of (by version and updated_at) is brought up 
 local record changed after the bundle's copy, or one that differs where there is no time to
 tell which is newer, is kept as it is and reported as a conflict: never overwritten silently.
 
+Stories from a bundle made before bodies had their canonical form (format versions 1 and 2) come
+in converted, as the data migration converted this site's own: each paragraph and each photo
+placed "after paragraph N" the same block at the same place (stories.body.legacy_body). When
+merging, the photo and story keys a body names are turned into the keys here.
+
 Stories come in as they were recorded on the exporting site, with their versions and their
 revisions, not as changes made here: so not through the stories' write path (story_update), which
 would make a new version and revision of each. Inserts are bulk rows; a newer copy replaces an
@@ -46,7 +51,9 @@ from newsroom.bundles.writing import Inserter, load_search_documents
 from newsroom.core.cache import retire_pages
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.search import indexing
+from newsroom.stories.body import legacy_body, with_keys
 from newsroom.stories.models import Revision, Story, Tag
+from newsroom.stories.revisions import current_form
 from newsroom.stories.services import story_replace_as_recorded
 
 ADDED, UPDATED, UNCHANGED, CONFLICT = "added", "updated", "unchanged", "conflict"
@@ -153,6 +160,10 @@ class Restore:
         self.ids: dict = {table.name: {} for table in TABLES}  # bundle pk -> local pk, where they differ
         self.story_fate: dict = {}  # bundle story pk -> outcome, with --merge
         self.touched_stories: set = set()  # local pks whose search documents need a refresh, with --merge
+        # An old bundle's placements by story, to make its bodies' photo blocks, and the place
+        # among its story's photos that each placement then has.
+        self.legacy_placements: dict = {}
+        self.photo_positions: dict = {}
         self.site = Site.objects.get_current()
 
     # --- The run ---------------------------------------------------------------------------------
@@ -171,12 +182,15 @@ class Restore:
             self.load_matched(
                 "photos", key="virin", versioned=("updated_at",), kind="photo", prepare=self.prepare_photo
             )
+            if self.bundle.has_legacy_bodies:
+                self.read_legacy_placements()
             self.load_matched(
                 "stories", key="slug", versioned=("version", "updated_at"), kind="story", prepare=self.prepare_story
             )
+            self.relink_stories()
             self.load_story_rows("story_tags", remap={"tag_id": "tags"})
             self.load_story_rows("related_stories", parent="from_story_id", remap={"to_story_id": "stories"})
-            self.load_story_rows("placements", remap={"photo_id": "photos"})
+            self.load_story_rows("placements", remap={"photo_id": "photos"}, prepare=self.prepare_placement)
             self.load_story_rows("corrections")
             self.load_story_rows("revisions", remap={"user_id": "accounts"})
             self.load_story_rows("related_headlines")
@@ -379,11 +393,54 @@ class Restore:
     # --- Preparing rows ----------------------------------------------------------------------------
 
     def prepare_story(self, row):
-        return {
+        row = {
             **row,
             "collection_id": self.local_id("collections", row["collection_id"]),
             "created_by_id": self.local_id("accounts", row["created_by_id"]),
         }
+        if self.bundle.has_legacy_bodies:
+            placed = []
+            for after, _, pk, photo_id, caption in self.legacy_placements.get(row["id"], []):
+                local = self.local_id("photos", photo_id)
+                if local is not None:
+                    self.photo_positions[pk] = len(placed)
+                    placed.append((after, local, caption))
+            row["body"] = legacy_body(row["body"], placed)
+        elif self.merge and "data-photo" in row["body"]:
+            # Links to stories are turned once every story has its key here (relink_stories).
+            row["body"] = with_keys(row["body"], photo_id=lambda pk: self.local_id("photos", pk))
+        return row
+
+    @timed(lambda: "placements")
+    def read_legacy_placements(self):
+        """An old bundle's placements, by story, in the order its pages showed them."""
+        for row in self.bundle.records(TABLE["placements"]):
+            self.legacy_placements.setdefault(row["story_id"], []).append(
+                (row["after_paragraph"], row["order"], row["id"], row["photo_id"], row["caption"])
+            )
+        for placements in self.legacy_placements.values():
+            placements.sort()
+
+    def prepare_placement(self, row):
+        if self.bundle.has_legacy_bodies:
+            row["order"] = self.photo_positions.get(row["id"], row["order"])
+            del row["after_paragraph"]
+        return row
+
+    @timed(lambda: "stories")
+    def relink_stories(self):
+        """Merged stories' links to other stories name those stories' keys here."""
+        if not self.merge:
+            return
+        merged = [self.local_id("stories", pk) for pk, fate in self.story_fate.items() if fate in TAKES_CHILDREN]
+        for start in range(0, len(merged), 500):
+            linking = Story._base_manager.filter(pk__in=merged[start : start + 500], body__contains='data-story="')
+            for pk, body in linking.values_list("pk", "body"):
+                Story._base_manager.filter(pk=pk).update(body=with_keys(body, story_link=self.local_story))
+
+    def local_story(self, pk):
+        local = self.local_id("stories", pk)
+        return None if local is None else (local, None)
 
     def prepare_photo(self, row):
         row = {**row, "uploaded_by_id": self.local_id("accounts", row["uploaded_by_id"])}
@@ -393,7 +450,7 @@ class Restore:
     # --- A story's own rows ------------------------------------------------------------------------
 
     @timed(lambda name: name)
-    def load_story_rows(self, name, *, parent="story_id", remap=None):
+    def load_story_rows(self, name, *, parent="story_id", remap=None, prepare=None):
         table = TABLE[name]
         model = table.model
         remap = {parent: "stories", **(remap or {})}
@@ -411,13 +468,15 @@ class Restore:
                 for row in rows:
                     if "user_id" in remap:
                         row["user_id"] = self.local_id("accounts", row["user_id"])
-                    inserter.add(row)
+                    inserter.add(prepare(row) if prepare else row)
             self.report.outcomes[name, ADDED] += inserter.count
             return
         batch = []
         for row in rows:
             if self.story_fate.get(row[parent]) not in TAKES_CHILDREN:
                 continue
+            if prepare:
+                row = prepare(row)
             row.pop("id")
             for column, other in remap.items():
                 row[column] = self.local_id(other, row[column])
@@ -453,6 +512,11 @@ class Restore:
                 {**placement, "photo": self.local_id("photos", placement.get("photo"))}
                 for placement in snapshot["placements"]
             ]
+        if current_form(snapshot) is snapshot and "data-" in (snapshot.get("body") or ""):
+            # A body in today's form names its photos and linked stories by key; an old one has none.
+            snapshot["body"] = with_keys(
+                snapshot["body"], photo_id=lambda pk: self.local_id("photos", pk), story_link=self.local_story
+            )
         return snapshot
 
     def put_pages_on_site(self, page_ids):

@@ -191,7 +191,7 @@ def _stories_with_captions(chunk_size, missing_only=False):
         placements = placements.filter(story__search_document__isnull=True)
     stories = stories.values_list("pk", "headline", "summary", "body")
     placements = (
-        placements.order_by("story_id", "after_paragraph", "order", "id")
+        placements.order_by("story_id", "order", "id")
         .values_list("story_id", "caption", "photo__caption", "photo__virin")
         .iterator(chunk_size=chunk_size)
     )

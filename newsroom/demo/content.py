@@ -10,6 +10,7 @@ Times are fixed, never "now minus N days", so every machine gets identical conte
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -50,15 +51,31 @@ class DemoPhoto:
     def file_name(self) -> str:
         return f"{self.virin}.jpg"
 
+    def record(self) -> dict:
+        """The photo's record, as PhotoAsset fields (the picture itself is newsroom.demo.images')."""
+        return {
+            "virin": self.virin,
+            "title": self.title,
+            "caption": self.caption,
+            "alt_text": self.alt_text,
+            "photographer": self.photographer,
+            "credit": self.credit,
+            "date_taken": self.date_taken,
+        }
+
 
 @dataclass(frozen=True)
 class PhotoUse:
-    """A photo placed in a story: after paragraph N (0 = above the first paragraph)."""
+    """A photo block in a story's body, where it stands among the other blocks."""
 
     virin: str
-    after_paragraph: int = 0
-    order: int = 0
     caption: str = ""  # optional, replaces the photo's own caption in this story only
+
+
+# A link to another demo story, written in a block as [[its-slug|the link's words]]: load_demo
+# makes it the link the editor makes, by the story's id (docs/STORY_BODY.md), so the story must
+# come earlier in STORIES.
+STORY_LINK = re.compile(r"\[\[([a-z0-9-]+)\|([^\]]+)\]\]")
 
 
 PUBLISHED = "published"
@@ -73,18 +90,23 @@ class DemoStory:
     summary: str
     byline: str
     label: str
-    paragraphs: tuple[str, ...]
+    # The body's blocks in reading order: each an HTML block in the canonical form, or a photo.
+    body: tuple[str | PhotoUse, ...]
     published_at: datetime.datetime | None  # None only for the draft
     tags: tuple[str, ...] = ()  # tag slugs
-    photos: tuple[PhotoUse, ...] = ()
     related: tuple[str, ...] = ()  # story slugs
     state: str = PUBLISHED
     archive: bool = False  # moved into the historical collection
     never_archive: bool = False
 
     @property
-    def body(self) -> str:
-        return "\n\n".join(self.paragraphs)
+    def photos(self) -> tuple[PhotoUse, ...]:
+        return tuple(block for block in self.body if isinstance(block, PhotoUse))
+
+    @property
+    def linked(self) -> list[str]:
+        """The slugs of the stories its body links to."""
+        return [slug for block in self.body if isinstance(block, str) for slug, _ in STORY_LINK.findall(block)]
 
 
 @dataclass(frozen=True)
@@ -317,30 +339,34 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2026, 8, 7, 11, 15),
         tags=("disaster-response", "readiness"),
-        photos=(PhotoUse("260805-Z-KW218-1004", 0), PhotoUse("260806-Z-KW218-2011", 3)),
         related=(
             "guard-opens-shelters-as-hurricane-tamsin-nears-coast",
             "after-the-storm-where-military-families-can-find-help",
         ),
-        paragraphs=(
-            "Calder National Guard engineers worked through the night Aug. 5 and into Aug. 6 to "
+        body=(
+            PhotoUse("260805-Z-KW218-1004"),
+            "<p>Calder National Guard engineers worked through the night Aug. 5 and into Aug. 6 to "
             "reinforce a two-mile stretch of levee on the Marrow River, after three days of heavy "
-            "rain pushed the river to within a foot of the levee's crest near Linden Falls.",
-            "The governor called up the Guard on the afternoon of Aug. 5. Within six hours, soldiers "
-            "from the 1187th Engineer Company and airmen from the state's civil engineer flight "
-            "were filling sandbags alongside county road crews and volunteers.",
-            '"We had water seeping through the toe of the levee in two places when we got there," '
-            'said Army 1st Lt. Priya Sandoval, a platoon leader with the company. "The job was to '
-            "buy time: get weight on those spots, keep the seep from turning into a breach, and let "
-            'the river go down on its own schedule."',
-            "By morning the crews had placed about 40,000 sandbags and used two excavators to add "
-            "fill to the weakest section. County officials said no homes in Linden Falls flooded.",
-            "The river crested at 22.4 feet on the morning of Aug. 6, the second-highest level on "
+            "rain pushed the river to within a foot of the levee's crest near Linden Falls.</p>",
+            "<p>The governor called up the Guard on the afternoon of Aug. 5. Within six hours, "
+            "soldiers from the 1187th Engineer Company and airmen from the state's civil engineer "
+            "flight were filling sandbags alongside county road crews and volunteers.</p>",
+            '<p>"We had water seeping through the toe of the levee in two places when we got there," '
+            'said Army 1st Lt. Priya Sandoval, a platoon leader with the company. "The job was to buy'
+            " time: get weight on those spots, keep the seep from turning into a breach, and let the "
+            'river go down on its own schedule."</p>',
+            '<blockquote class="pull-quote"><p>"The job was to buy time: get weight on those spots, keep the '
+            'seep from turning into a breach."</p></blockquote>',
+            PhotoUse("260806-Z-KW218-2011"),
+            "<p>By morning the crews had placed about 40,000 sandbags and used two excavators to add "
+            "fill to the weakest section. County officials said no homes in Linden Falls flooded.</p>",
+            "<h2>Watching the Water Go Down</h2>",
+            "<p>The river crested at 22.4 feet on the morning of Aug. 6, the second-highest level on "
             "record, according to county emergency managers. Guard members stayed on site for two "
-            "more days to watch the levee as the water receded.",
-            "The Guard's response drew on a flood exercise held with county agencies in the spring. "
-            '"We had already walked this levee with the county engineer," Sandoval said. "Nobody '
-            'was meeting anyone for the first time at two in the morning."',
+            "more days to watch the levee as the water receded.</p>",
+            "<p>The Guard's response drew on a flood exercise held with county agencies in the "
+            'spring. "We had already walked this levee with the county engineer," Sandoval said. '
+            '"Nobody was meeting anyone for the first time at two in the morning."</p>',
         ),
     ),
     DemoStory(
@@ -352,27 +378,36 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2026, 8, 20, 9, 30),
         tags=("health", "allies-and-partners"),
-        photos=(PhotoUse("260812-N-PL407-1032", 0), PhotoUse("260814-N-PL407-3107", 4)),
         related=(
             "sailors-deliver-medical-supplies-to-island-clinics",
             "army-medics-bring-trauma-training-to-rural-clinics",
         ),
-        paragraphs=(
-            "The hospital ship USNS Meridian left Puerto Alba on Aug. 18, closing out Continuing "
-            "Harbor 2026, a three-month mission that brought Navy, Army and Air Force medical "
-            "teams and civilian volunteers to five coastal communities.",
-            "Teams aboard the ship and ashore treated more than 9,000 patients, performed 212 "
+        body=(
+            PhotoUse("260812-N-PL407-1032"),
+            "<p>The hospital ship USNS Meridian left Puerto Alba on Aug. 18, closing out Continuing "
+            "Harbor 2026, a three-month mission that brought Navy, Army and Air Force medical teams "
+            "and civilian volunteers to five coastal communities.</p>",
+            "<p>Teams aboard the ship and ashore treated more than 9,000 patients, performed 212 "
             "surgeries and fitted 1,400 people with eyeglasses, according to mission planners. "
-            "Veterinary teams vaccinated more than 2,000 animals.",
-            "The mission also trained local health workers. Navy nurses taught newborn care classes, "
-            "and Air Force biomedical technicians repaired oxygen concentrators and other equipment "
-            "at district hospitals.",
-            '"The surgeries are what people remember, but the classes are what last," said Navy '
+            "Veterinary teams vaccinated more than 2,000 animals.</p>",
+            "<table><tbody>"
+            "<tr><th><p>Continuing Harbor 2026</p></th><th><p>Total</p></th></tr>"
+            "<tr><td><p>Patients treated</p></td><td><p>9,000+</p></td></tr>"
+            "<tr><td><p>Surgeries</p></td><td><p>212</p></td></tr>"
+            "<tr><td><p>People fitted with eyeglasses</p></td><td><p>1,400</p></td></tr>"
+            "<tr><td><p>Animals vaccinated</p></td><td><p>2,000+</p></td></tr>"
+            "</tbody></table>",
+            "<p>The mission also trained local health workers. Navy nurses taught newborn care "
+            "classes, and Air Force biomedical technicians repaired oxygen concentrators and other "
+            "equipment at district hospitals.</p>",
+            '<p>"The surgeries are what people remember, but the classes are what last," said Navy '
             "Capt. Helen Forsythe, the mission's commander. \"The nurses we trained this summer will "
-            'still be teaching their colleagues long after we sail."',
-            "Dental teams set up in schools and community halls, where lines often formed before "
-            "dawn. In Puerto Alba alone, dentists saw more than 1,100 patients in nine days.",
-            "Meridian is scheduled to return to its home port next month for maintenance before its next deployment.",
+            'still be teaching their colleagues long after we sail."</p>',
+            PhotoUse("260814-N-PL407-3107"),
+            "<p>Dental teams set up in schools and community halls, where lines often formed before "
+            "dawn. In Puerto Alba alone, dentists saw more than 1,100 patients in nine days.</p>",
+            "<p>Meridian is scheduled to return to its home port next month for maintenance before "
+            "its next deployment.</p>",
         ),
     ),
     DemoStory(
@@ -384,23 +419,23 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2026, 9, 3, 14, 0),
         tags=("readiness", "training"),
-        photos=(PhotoUse("260901-F-TR552-1120", 2),),
         related=("reserve-aircrews-carry-cold-chain-shipments-to-remote-airstrips",),
-        paragraphs=(
-            "Airmen with the 817th Civil Engineer Squadron reopened Harlan Field's main runway in "
+        body=(
+            "<p>Airmen with the 817th Civil Engineer Squadron reopened Harlan Field's main runway in "
             "three hours and 41 minutes Sept. 1, after an exercise scenario left three simulated "
-            "craters across the pavement.",
-            "The exercise tested how quickly the squadron could find damage, clear debris and patch "
-            "the runway well enough for cargo aircraft to land. Crews cut out marked sections of an "
-            "unused taxiway and filled them with fast-setting concrete.",
-            '"Every minute the runway is closed is a minute nothing flies," said Air Force Maj. '
+            "craters across the pavement.</p>",
+            "<p>The exercise tested how quickly the squadron could find damage, clear debris and "
+            "patch the runway well enough for cargo aircraft to land. Crews cut out marked sections "
+            "of an unused taxiway and filled them with fast-setting concrete.</p>",
+            PhotoUse("260901-F-TR552-1120"),
+            '<p>"Every minute the runway is closed is a minute nothing flies," said Air Force Maj. '
             "Daniel Reyes-Hart, the squadron's commander. \"We train on a stopwatch because that is "
-            'the standard we will be held to."',
-            "Teams used drones to survey the damage, which cut the time needed to map the craters "
+            'the standard we will be held to."</p>',
+            "<p>Teams used drones to survey the damage, which cut the time needed to map the craters "
             "from about 40 minutes to under 10. The concrete mix, delivered in bulk bags, reached "
-            "landing strength in about an hour.",
-            "A C-130 from a visiting squadron landed on the repaired runway at the end of the "
-            "exercise to confirm the patches held.",
+            "landing strength in about an hour.</p>",
+            "<p>A C-130 from a visiting squadron landed on the repaired runway at the end of the "
+            "exercise to confirm the patches held.</p>",
         ),
     ),
     DemoStory(
@@ -412,33 +447,36 @@ STORIES = (
         label=Label.FEATURE,
         published_at=eastern(2026, 9, 16, 10, 0),
         tags=("training", "readiness"),
-        photos=(
-            PhotoUse("260909-M-GD311-1045", 0),
+        related=("partner-navies-close-out-exercise-northern-lantern",),
+        body=(
+            PhotoUse("260909-M-GD311-1045"),
+            "<p>The first snow of the season fell on Granite Hollow Training Area in early September,"
+            " and the Marines of 2nd Battalion, 31st Marines, were already on the ridge to meet "
+            "it.</p>",
+            "<p>The battalion is three weeks into a cold-weather course that starts with the basics:</p>",
+            "<ol>"
+            "<li><p>how to dress in layers,</p></li>"
+            "<li><p>how to keep water from freezing,</p></li>"
+            "<li><p>how to spot frostbite on a teammate's face before he notices it himself.</p></li>"
+            "</ol>",
+            '<p>"Most of these Marines have never slept in the snow," said Staff Sgt. Owen Brandvold,'
+            ' a lead instructor. "The mountain does not care how fit you are. It cares whether you '
+            'changed your socks."</p>',
+            "<p>At about 9,000 feet, the air holds roughly a third less oxygen than at sea level. "
+            "Instructors slow the pace for the first days and watch for headaches and nausea, early "
+            "signs of altitude sickness.</p>",
+            "<h2>Four Days on the Ridge</h2>",
+            "<p>The course ends with a four-day exercise in which squads move cross-country on "
+            "snowshoes, build shelters and run patrols against a role-playing opposing force.</p>",
             PhotoUse(
                 "260910-M-GD311-2203",
-                5,
                 caption="Marines race to pitch tents on the course's first night in the field; "
-                "instructors grade each team on how fast it gets everyone out of the wind, Sept. 10, 2026.",
+                "instructors grade each team on how fast it gets everyone out of the wind, "
+                "Sept. 10, 2026.",
             ),
-        ),
-        related=("partner-navies-close-out-exercise-northern-lantern",),
-        paragraphs=(
-            "The first snow of the season fell on Granite Hollow Training Area in early September, "
-            "and the Marines of 2nd Battalion, 31st Marines, were already on the ridge to meet it.",
-            "The battalion is three weeks into a cold-weather course that starts with the basics: "
-            "how to dress in layers, how to keep water from freezing, how to spot frostbite on a "
-            "teammate's face before he notices it himself.",
-            '"Most of these Marines have never slept in the snow," said Staff Sgt. Owen Brandvold, '
-            'a lead instructor. "The mountain does not care how fit you are. It cares whether you '
-            'changed your socks."',
-            "At about 9,000 feet, the air holds roughly a third less oxygen than at sea level. "
-            "Instructors slow the pace for the first days and watch for headaches and nausea, early "
-            "signs of altitude sickness.",
-            "The course ends with a four-day exercise in which squads move cross-country on "
-            "snowshoes, build shelters and run patrols against a role-playing opposing force.",
-            'Lance Cpl. Marisol Vega said the hardest lesson was patience. "You want to push, but '
-            'if you sweat through your layers on the climb, you freeze when you stop," she said. '
-            '"You learn to go slower so you can keep going."',
+            '<p>Lance Cpl. Marisol Vega said the hardest lesson was patience. "You want to push, but '
+            'if you sweat through your layers on the climb, you freeze when you stop," she said. "You'
+            ' learn to go slower so you can keep going."</p>',
         ),
     ),
     DemoStory(
@@ -450,21 +488,21 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2026, 9, 30, 16, 0),
         tags=("readiness", "allies-and-partners"),
-        photos=(PhotoUse("260929-G-HN120-1009", 0),),
-        paragraphs=(
-            "The Coast Guard Cutter Aldridge returned to Harrow Point on Sept. 29 after a 70-day "
-            "patrol enforcing fisheries laws and supporting partner nations' maritime patrols.",
-            "The cutter's boarding teams inspected 48 fishing vessels and found 11 violations, "
+        body=(
+            PhotoUse("260929-G-HN120-1009"),
+            "<p>The Coast Guard Cutter Aldridge returned to Harrow Point on Sept. 29 after a 70-day "
+            "patrol enforcing fisheries laws and supporting partner nations' maritime patrols.</p>",
+            "<p>The cutter's boarding teams inspected 48 fishing vessels and found 11 violations, "
             "including unreported catch and missing safety gear. Two vessels were escorted to port "
-            "for further inspection by partner authorities.",
-            "Under agreements with two partner nations, officers from their fisheries agencies "
-            "sailed aboard Aldridge and led boardings in their own waters, with Coast Guard teams "
-            "in support.",
-            '"Our partners know their waters and their fleets," said Coast Guard Cmdr. Lauren '
-            "Petrakis, Aldridge's commanding officer. \"We bring a ship that can stay out for "
-            'weeks. Together we can cover ground neither of us could alone."',
-            "The crew also responded to a disabled fishing vessel with six people aboard, towing it "
-            "40 miles to the nearest harbor.",
+            "for further inspection by partner authorities.</p>",
+            "<p>Under agreements with two partner nations, officers from their fisheries agencies "
+            "sailed aboard Aldridge and led boardings in their own waters, with Coast Guard teams in "
+            "support.</p>",
+            '<p>"Our partners know their waters and their fleets," said Coast Guard Cmdr. Lauren '
+            "Petrakis, Aldridge's commanding officer. \"We bring a ship that can stay out for weeks. "
+            'Together we can cover ground neither of us could alone."</p>',
+            "<p>The crew also responded to a disabled fishing vessel with six people aboard, towing "
+            "it 40 miles to the nearest harbor.</p>",
         ),
     ),
     DemoStory(
@@ -477,20 +515,22 @@ STORIES = (
         published_at=eastern(2026, 10, 1, 12, 0),
         tags=("military-families",),
         related=("military-spouses-find-remote-work-through-employer-network",),
-        paragraphs=(
-            "The Department of Defense today announced a one-year pilot program that will extend "
-            "weekday hours at child development centers on six installations, starting Jan. 4, 2027.",
-            "Under the pilot, participating centers will stay open until 9 p.m. Monday through "
+        body=(
+            "<p>The Department of Defense today announced a one-year pilot program that will extend "
+            "weekday hours at child development centers on six installations, starting Jan. 4, "
+            "2027.</p>",
+            "<h2>How the Pilot Works</h2>",
+            "<p>Under the pilot, participating centers will stay open until 9 p.m. Monday through "
             "Friday. Families whose duty schedules include late or rotating shifts, such as medical, "
-            "security and flight line personnel, will have priority for the extended hours.",
-            "The six installations were chosen because of long waiting lists for evening care and "
-            "large numbers of shift workers. They will be announced by each military service.",
-            "Fees for extended hours will follow the existing sliding scale based on total family "
-            "income. No family will pay more per hour in the evening than during the day.",
-            "The department will survey participating families and center staff during the pilot "
+            "security and flight line personnel, will have priority for the extended hours.</p>",
+            "<p>The six installations were chosen because of long waiting lists for evening care and "
+            "large numbers of shift workers. They will be announced by each military service.</p>",
+            "<p>Fees for extended hours will follow the existing sliding scale based on total family "
+            "income. No family will pay more per hour in the evening than during the day.</p>",
+            "<p>The department will survey participating families and center staff during the pilot "
             "and will use the results to decide whether to expand extended hours to other "
-            "installations.",
-            "Families can learn more from their installation's child and youth programs office.",
+            "installations.</p>",
+            "<p>Families can learn more from their installation's child and youth programs office.</p>",
         ),
     ),
     DemoStory(
@@ -502,25 +542,25 @@ STORIES = (
         label=Label.FEATURE,
         published_at=eastern(2026, 10, 8, 10, 30),
         tags=("health", "community", "training"),
-        photos=(PhotoUse("261002-A-BW614-1078", 2),),
         related=("hospital-ship-meridian-completes-partnership-mission",),
-        paragraphs=(
-            "The nearest trauma center to Cobb's Ridge is 90 minutes away by road. For the town's "
+        body=(
+            "<p>The nearest trauma center to Cobb's Ridge is 90 minutes away by road. For the town's "
             "small clinic and its volunteer fire department, that means the first hour after a "
-            "serious injury is theirs to manage.",
-            "For two weeks in late September and early October, Army medics from the 402nd Field "
-            "Hospital trained 140 nurses, emergency medical technicians and volunteer firefighters "
-            "in six towns on the skills the Army teaches its own combat medics: stopping bleeding, "
-            "keeping an airway open and moving a patient safely.",
-            '"The injuries from a farm accident or a highway crash look a lot like the ones we '
+            "serious injury is theirs to manage.</p>",
+            "<p>For two weeks in late September and early October, Army medics from the 402nd Field "
+            "Hospital trained 140 nurses, emergency medical technicians and volunteer firefighters in"
+            " six towns on the skills the Army teaches its own combat medics: stopping bleeding, "
+            "keeping an airway open and moving a patient safely.</p>",
+            PhotoUse("261002-A-BW614-1078"),
+            '<p>"The injuries from a farm accident or a highway crash look a lot like the ones we '
             'train for," said Sgt. Lena Osei, one of the instructors. "A tourniquet works the same '
-            'way in a cornfield as it does anywhere else."',
-            "The training counts toward the medics' own annual requirements, and it gives them "
-            "practice teaching in unfamiliar settings, a skill they would need when working "
-            "alongside civilian or partner medical teams.",
-            'Clinic staff said the hands-on practice mattered most. "We had all seen the videos," '
-            'said nurse practitioner Gail Henrikson. "Doing it with someone correcting your hands '
-            'is different."',
+            'way in a cornfield as it does anywhere else."</p>',
+            "<p>The training counts toward the medics' own annual requirements, and it gives them "
+            "practice teaching in unfamiliar settings, a skill they would need when working alongside"
+            " civilian or partner medical teams.</p>",
+            '<p>Clinic staff said the hands-on practice mattered most. "We had all seen the videos," '
+            'said nurse practitioner Gail Henrikson. "Doing it with someone correcting your hands is '
+            'different."</p>',
         ),
     ),
     DemoStory(
@@ -532,24 +572,26 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2026, 10, 14, 18, 45),
         tags=("disaster-response", "community"),
-        photos=(PhotoUse("261013-Z-RM580-1150", 1),),
         related=(
             "guard-engineers-race-rising-river-to-shore-up-levee",
             "after-the-storm-where-military-families-can-find-help",
         ),
-        paragraphs=(
-            "About 1,200 Calder National Guard soldiers and airmen were on state duty Oct. 14 as "
-            "Hurricane Tamsin moved toward the coast, with landfall expected early Oct. 15.",
-            "Guard members helped county officials open 14 shelters in schools and community "
-            "centers, set up cots and generators, and staged water, meals and fuel at three "
-            "logistics sites inland.",
-            "High-water vehicles and rescue teams were positioned in coastal counties, and Guard "
-            "aviation units moved helicopters out of the storm's path so they can return quickly "
-            "once winds drop.",
-            '"We pre-position so that the first call for help doesn\'t have to wait on a convoy," '
-            "said Air Force Col. Regina Stroud, the state's joint task force commander.",
-            "Service members who live in the storm's path and are not on duty were urged to follow "
-            "local evacuation orders and to keep their units informed of where they are.",
+        body=(
+            "<p>About 1,200 Calder National Guard soldiers and airmen were on state duty Oct. 14 as "
+            "Hurricane Tamsin moved toward the coast, with landfall expected early Oct. 15.</p>",
+            PhotoUse("261013-Z-RM580-1150"),
+            "<p>Guard members helped county officials open 14 shelters in schools and community "
+            "centers, set up cots and generators, and staged water, meals and fuel at three logistics"
+            " sites inland.</p>",
+            "<p>High-water vehicles and rescue teams were positioned in coastal counties, and Guard "
+            "aviation units moved helicopters out of the storm's path so they can return quickly once"
+            " winds drop.</p>",
+            '<p>"We pre-position so that the first call for help doesn\'t have to wait on a convoy," '
+            "said Air Force Col. Regina Stroud, the state's joint task force commander.</p>",
+            "<p>Service members who live in the storm's path and are not on duty were urged to follow"
+            " local evacuation orders and to keep their units informed of where they are.</p>",
+            "<p>Several of the units on duty are the same ones that "
+            "[[guard-engineers-race-rising-river-to-shore-up-levee|held the Marrow River levee]] in August.</p>",
         ),
     ),
     DemoStory(
@@ -563,37 +605,38 @@ STORIES = (
         published_at=eastern(2026, 10, 16, 9, 0),
         tags=("military-families", "disaster-response"),
         never_archive=True,
-        photos=(
-            PhotoUse(
-                "261013-Z-RM580-1150",
-                0,
-                caption="Installation family centers and relief societies can help families who have "
-                "had to leave their homes, like those who sheltered in this school gymnasium in Bayview, "
-                "Calder, during Hurricane Tamsin, Oct. 13, 2026.",
-            ),
-        ),
         related=(
             "guard-opens-shelters-as-hurricane-tamsin-nears-coast",
             "guard-engineers-race-rising-river-to-shore-up-levee",
         ),
-        paragraphs=(
-            "When a disaster strikes near an installation, service members and their families face "
-            "the same losses as their neighbors, along with duty that may keep one spouse away from "
-            "home at the worst moment. This guide lists the first places to turn. It is updated as "
-            "programs change.",
-            "<strong>Tell your unit where you are.</strong> Every service runs an accountability "
+        body=(
+            PhotoUse(
+                "261013-Z-RM580-1150",
+                caption="Installation family centers and relief societies can help families who have "
+                "had to leave their homes, like those who sheltered in this school gymnasium "
+                "in Bayview, Calder, during Hurricane Tamsin, Oct. 13, 2026.",
+            ),
+            "<p>When a disaster strikes near an installation, service members and their families face"
+            " the same losses as their neighbors, along with duty that may keep one spouse away from "
+            "home at the worst moment, as "
+            "[[guard-opens-shelters-as-hurricane-tamsin-nears-coast|Hurricane Tamsin]] showed this month. "
+            "This guide lists the first places to turn. It is updated as programs change.</p>",
+            "<h2>Where to Start</h2>",
+            "<ul>"
+            "<li><p><strong>Tell your unit where you are.</strong> Every service runs an accountability "
             "system for personnel and families after a disaster. Checking in lets your command know "
-            "you are safe and what you need.",
-            "<strong>Your installation's family center.</strong> Family and readiness centers can "
+            "you are safe and what you need.</p></li>"
+            "<li><p><strong>Your installation's family center.</strong> Family and readiness centers can "
             "connect you with temporary lodging, emergency child care, counseling and help filing "
-            "claims.",
-            "<strong>Relief societies.</strong> Each service's relief society offers interest-free "
-            "loans and grants for emergency needs such as food, rent, car repairs and travel.",
-            "<strong>Evacuation allowances.</strong> If the military orders an evacuation, families "
-            "may be entitled to travel and per diem allowances. Keep receipts and ask your finance "
-            "office before you spend large sums.",
-            "<strong>Counseling.</strong> Confidential, non-medical counseling is available at no cost "
-            "to service members and families, in person or by phone.",
+            "claims.</p></li>"
+            "<li><p><strong>Relief societies.</strong> Each service's relief society offers interest-free"
+            " loans and grants for emergency needs such as food, rent, car repairs and travel.</p></li>"
+            "<li><p><strong>Evacuation allowances.</strong> If the military orders an evacuation, "
+            "families may be entitled to travel and per diem allowances. Keep receipts and ask your "
+            "finance office before you spend large sums.</p></li>"
+            "<li><p><strong>Counseling.</strong> Confidential, non-medical counseling is available at no "
+            "cost to service members and families, in person or by phone.</p></li>"
+            "</ul>",
         ),
     ),
     DemoStory(
@@ -605,22 +648,22 @@ STORIES = (
         label=Label.FEATURE,
         published_at=eastern(2026, 10, 22, 11, 0),
         tags=("science-and-technology", "readiness"),
-        photos=(PhotoUse("261016-A-CD729-1201", 3),),
-        paragraphs=(
-            "Small units that operate far from supply lines spend a surprising share of their "
-            "effort on water: carrying it, rationing it and waiting for resupply. Researchers at "
-            "the Army Expeditionary Systems Laboratory at Fort Calder want to change that.",
-            "Their prototype purifier weighs 11.6 pounds, fits in the bottom of a rucksack and runs "
-            "on the same batteries as a squad's radios. In field trials in October, it produced "
-            "about 30 gallons of drinking water an hour from a muddy stream.",
-            '"The goal is a platoon that can make its own water wherever it stops," said Noor '
-            "Haddad, the project's lead engineer. \"If we take the water convoy off the road, that "
-            'is fewer soldiers on the road, too."',
-            "The device pushes water through a cartridge filter and then a membrane that removes "
-            "bacteria, viruses and most chemical contaminants. Soldiers testing it said it was "
-            "simple to set up, but asked for a quieter pump.",
-            "The laboratory plans a second round of trials next spring in colder weather before the "
-            "design is handed to program managers for a decision on production.",
+        body=(
+            "<p>Small units that operate far from supply lines spend a surprising share of their "
+            "effort on water: carrying it, rationing it and waiting for resupply. Researchers at the "
+            "Army Expeditionary Systems Laboratory at Fort Calder want to change that.</p>",
+            "<p>Their prototype purifier weighs 11.6 pounds, fits in the bottom of a rucksack and "
+            "runs on the same batteries as a squad's radios. In field trials in October, it produced "
+            "about 30 gallons of drinking water an hour from a muddy stream.</p>",
+            '<p>"The goal is a platoon that can make its own water wherever it stops," said Noor '
+            "Haddad, the project's lead engineer. \"If we take the water convoy off the road, that is "
+            'fewer soldiers on the road, too."</p>',
+            PhotoUse("261016-A-CD729-1201"),
+            "<p>The device pushes water through a cartridge filter and then a membrane that removes "
+            "bacteria, viruses and most chemical contaminants. Soldiers testing it said it was simple"
+            " to set up, but asked for a quieter pump.</p>",
+            "<p>The laboratory plans a second round of trials next spring in colder weather before "
+            "the design is handed to program managers for a decision on production.</p>",
         ),
     ),
     DemoStory(
@@ -633,19 +676,20 @@ STORIES = (
         published_at=eastern(2026, 10, 29, 13, 0),
         tags=("military-families",),
         related=("pilot-extends-child-development-center-hours",),
-        paragraphs=(
-            "Moving every two or three years has long made it hard for military spouses to build a "
-            "career. A network of employers that pledge to hire spouses into remote jobs, and to "
-            "let them keep those jobs when the family moves, has placed more than 2,000 spouses "
-            "since it opened in April.",
-            "The network lists openings from about 180 companies and nonprofit groups, in fields "
+        body=(
+            "<p>Moving every two or three years has long made it hard for military spouses to build a"
+            " career. A network of employers that pledge to hire spouses into remote jobs, and to let"
+            " them keep those jobs when the family moves, has placed more than 2,000 spouses since it"
+            " opened in April.</p>",
+            "<p>The network lists openings from about 180 companies and nonprofit groups, in fields "
             "from accounting to software testing to medical billing. Employers agree to keep a "
-            "spouse's job through a military move and to hold it during a deployment-related leave.",
-            '"The first question I used to get in every interview was how long I\'d be in town," '
+            "spouse's job through a military move and to hold it during a deployment-related "
+            "leave.</p>",
+            '<p>"The first question I used to get in every interview was how long I\'d be in town," '
             'said Kendra Oyelaran, whose husband is an Air Force technical sergeant. "Now my job '
-            "moves with us. That's the whole point.\"",
-            "Spouses can search listings and get free résumé help through their installation's "
-            "spouse employment office.",
+            "moves with us. That's the whole point.\"</p>",
+            "<p>Spouses can search listings and get free résumé help through their installation's "
+            "spouse employment office.</p>",
         ),
     ),
     DemoStory(
@@ -657,19 +701,19 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2026, 11, 6, 10, 0),
         tags=("allies-and-partners", "training"),
-        photos=(PhotoUse("261103-D-JT845-1066", 0),),
         related=("at-9000-feet-marines-learn-the-cold-is-the-first-enemy",),
-        paragraphs=(
-            "Exercise Northern Lantern ended Nov. 3 after two weeks of training that brought "
-            "together 14 ships, two submarines and about 3,500 sailors from four partner navies.",
-            "Crews practiced tracking submarines, clearing training mines from a shipping lane and "
-            "rescuing the crew of a simulated downed aircraft in rough autumn seas.",
-            '"Every navy here does these things well on its own," said Navy Rear Adm. Thomas '
-            'Okonkwo-Reid, the exercise commander. "Northern Lantern is where we make sure we can '
-            'do them together, on the same radio nets, with the same procedures, on short notice."',
-            "For the first time, liaison officers from each navy worked in a single shared "
-            "operations center ashore, rather than on separate flagships.",
-            "Planning for next year's exercise begins in January.",
+        body=(
+            PhotoUse("261103-D-JT845-1066"),
+            "<p>Exercise Northern Lantern ended Nov. 3 after two weeks of training that brought "
+            "together 14 ships, two submarines and about 3,500 sailors from four partner navies.</p>",
+            "<p>Crews practiced tracking submarines, clearing training mines from a shipping lane and"
+            " rescuing the crew of a simulated downed aircraft in rough autumn seas.</p>",
+            '<p>"Every navy here does these things well on its own," said Navy Rear Adm. Thomas '
+            'Okonkwo-Reid, the exercise commander. "Northern Lantern is where we make sure we can do '
+            'them together, on the same radio nets, with the same procedures, on short notice."</p>',
+            "<p>For the first time, liaison officers from each navy worked in a single shared "
+            "operations center ashore, rather than on separate flagships.</p>",
+            "<p>Planning for next year's exercise begins in January.</p>",
         ),
     ),
     DemoStory(
@@ -681,19 +725,19 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2026, 11, 11, 15, 0),
         tags=("community",),
-        photos=(PhotoUse("261111-D-JT845-1013", 1),),
-        paragraphs=(
-            "More than 400 veterans walked between two lines of active-duty, Guard and reserve "
-            "service members as they arrived for the Veterans Day ceremony at Riverside Memorial "
-            "Park in Eastbrook on Nov. 11.",
-            "The oldest veteran attending, 101-year-old former Army Cpl. Walter Danforth, was "
-            "escorted to his seat by his great-granddaughter, a Navy ensign.",
-            '"Every one of them walked a line like this when they left for their war," said Army '
+        body=(
+            "<p>More than 400 veterans walked between two lines of active-duty, Guard and reserve "
+            "service members as they arrived for the Veterans Day ceremony at Riverside Memorial Park"
+            " in Eastbrook on Nov. 11.</p>",
+            PhotoUse("261111-D-JT845-1013"),
+            "<p>The oldest veteran attending, 101-year-old former Army Cpl. Walter Danforth, was "
+            "escorted to his seat by his great-granddaughter, a Navy ensign.</p>",
+            '<p>"Every one of them walked a line like this when they left for their war," said Army '
             'Command Sgt. Maj. Renata Cole, who organized the cordon. "Today we stand the line for '
-            'them."',
-            "The ceremony included the reading of the names of Eastbrook residents killed in service "
-            "since the park's memorial was dedicated, and a flyover by two Calder Air National "
-            "Guard aircraft.",
+            'them."</p>',
+            "<p>The ceremony included the reading of the names of Eastbrook residents killed in "
+            "service since the park's memorial was dedicated, and a flyover by two Calder Air "
+            "National Guard aircraft.</p>",
         ),
     ),
     # The historical collection, 2020-2021.
@@ -706,21 +750,22 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2020, 5, 21, 10, 0),
         tags=("disaster-response", "community"),
-        photos=(PhotoUse("200518-Z-LF233-1042", 0),),
         archive=True,
         related=("guard-engineers-race-rising-river-to-shore-up-levee",),
-        paragraphs=(
-            "Soldiers with the 1861st Engineer Battalion finished a 120-foot temporary bridge over "
-            "Cedar Creek on May 19, reopening the only paved road into Millbrook 12 days after "
-            "floodwaters swept away the old span.",
-            "Until the bridge opened, residents had used a 40-mile detour over gravel roads, and "
-            "school buses could not reach the town.",
-            "The battalion assembled the steel panel bridge from parts stored at its armory, working "
-            "in two shifts. A county crew built the approaches on each bank.",
-            '"This is the kind of mission engineers join for," said Army Capt. Isaac Mendel, the '
-            'company commander. "You can stand on the bank at the end and see exactly what you did."',
-            "The temporary bridge will stay in place until the state finishes a permanent "
-            "replacement, expected next year.",
+        body=(
+            PhotoUse("200518-Z-LF233-1042"),
+            "<p>Soldiers with the 1861st Engineer Battalion finished a 120-foot temporary bridge over"
+            " Cedar Creek on May 19, reopening the only paved road into Millbrook 12 days after "
+            "floodwaters swept away the old span.</p>",
+            "<p>Until the bridge opened, residents had used a 40-mile detour over gravel roads, and "
+            "school buses could not reach the town.</p>",
+            "<p>The battalion assembled the steel panel bridge from parts stored at its armory, "
+            "working in two shifts. A county crew built the approaches on each bank.</p>",
+            '<p>"This is the kind of mission engineers join for," said Army Capt. Isaac Mendel, the '
+            'company commander. "You can stand on the bank at the end and see exactly what you '
+            'did."</p>',
+            "<p>The temporary bridge will stay in place until the state finishes a permanent "
+            "replacement, expected next year.</p>",
         ),
     ),
     DemoStory(
@@ -732,20 +777,21 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2020, 9, 24, 11, 0),
         tags=("health", "disaster-response", "allies-and-partners"),
-        photos=(PhotoUse("200922-N-SB118-1166", 0), PhotoUse("200922-N-SB118-1190", 2)),
         archive=True,
         related=("hospital-ship-meridian-completes-partnership-mission",),
-        paragraphs=(
-            "Sailors aboard the expeditionary support ship USNS Kestrel Sound delivered about 30 tons "
-            "of medical supplies to clinics on the Tessaly Islands on Sept. 22, two weeks after a "
-            "tropical storm damaged the islands' only cargo pier.",
-            "Landing craft carried the supplies, including medicines, wound-care kits and two "
+        body=(
+            PhotoUse("200922-N-SB118-1166"),
+            "<p>Sailors aboard the expeditionary support ship USNS Kestrel Sound delivered about 30 "
+            "tons of medical supplies to clinics on the Tessaly Islands on Sept. 22, two weeks after "
+            "a tropical storm damaged the islands' only cargo pier.</p>",
+            "<p>Landing craft carried the supplies, including medicines, wound-care kits and two "
             "portable generators, to beaches near four clinics. Sailors and local volunteers carried "
-            "the boxes the last few hundred yards.",
-            '"They had been rationing bandages," said Navy Lt. Aaron Whitfield, who led the shore '
-            'party. "Seeing those shelves full again was worth every trip."',
-            "The delivery was requested by island health authorities through the U.S. Embassy and "
-            "coordinated with two international relief organizations.",
+            "the boxes the last few hundred yards.</p>",
+            PhotoUse("200922-N-SB118-1190"),
+            '<p>"They had been rationing bandages," said Navy Lt. Aaron Whitfield, who led the shore '
+            'party. "Seeing those shelves full again was worth every trip."</p>',
+            "<p>The delivery was requested by island health authorities through the U.S. Embassy and "
+            "coordinated with two international relief organizations.</p>",
         ),
     ),
     DemoStory(
@@ -757,21 +803,21 @@ STORIES = (
         label=Label.NEWS,
         published_at=eastern(2021, 3, 4, 14, 0),
         tags=("health", "readiness"),
-        photos=(PhotoUse("210302-F-XG904-1077", 1),),
         archive=True,
         related=("airmen-repair-simulated-runway-damage-in-under-four-hours",),
-        paragraphs=(
-            "Air Force Reserve aircrews from the 933rd Airlift Wing flew 26 missions in February to "
-            "carry temperature-controlled medical shipments to 11 remote airstrips, at the request "
-            "of the state health department.",
-            "Many of the communities are reached by ice roads in a normal winter, but a warm spell "
-            "left the roads unsafe. Each shipment had to stay within a narrow temperature range from "
-            "loading to delivery.",
-            '"Our loadmasters checked the containers\' temperature logs at every stop," said Air '
-            'Force Lt. Col. Marcy Delacroix, who led the effort. "The cargo had a clock on it, and '
-            'so did we."',
-            "The missions also counted as training for the reserve crews, who practice landing on "
-            "short, unimproved strips.",
+        body=(
+            "<p>Air Force Reserve aircrews from the 933rd Airlift Wing flew 26 missions in February "
+            "to carry temperature-controlled medical shipments to 11 remote airstrips, at the request"
+            " of the state health department.</p>",
+            PhotoUse("210302-F-XG904-1077"),
+            "<p>Many of the communities are reached by ice roads in a normal winter, but a warm spell"
+            " left the roads unsafe. Each shipment had to stay within a narrow temperature range from"
+            " loading to delivery.</p>",
+            '<p>"Our loadmasters checked the containers\' temperature logs at every stop," said Air '
+            'Force Lt. Col. Marcy Delacroix, who led the effort. "The cargo had a clock on it, and so'
+            ' did we."</p>',
+            "<p>The missions also counted as training for the reserve crews, who practice landing on "
+            "short, unimproved strips.</p>",
         ),
     ),
     DemoStory(
@@ -784,14 +830,14 @@ STORIES = (
         published_at=eastern(2021, 2, 9, 10, 0),
         tags=("military-families",),
         archive=True,
-        paragraphs=(
-            "Installation libraries have added free online tutoring for the children of service "
-            "members, from kindergarten through high school.",
-            "Students can connect with a tutor in math, science, writing and test preparation "
-            "through their library's website, using their library card to log in.",
-            "Librarians said the service is meant to help children whose families move in the "
-            "middle of a school year and must catch up with a new school's curriculum.",
-            "Families without a library card can get one at any installation library with a military ID.",
+        body=(
+            "<p>Installation libraries have added free online tutoring for the children of service "
+            "members, from kindergarten through high school.</p>",
+            "<p>Students can connect with a tutor in math, science, writing and test preparation "
+            "through their library's website, using their library card to log in.</p>",
+            "<p>Librarians said the service is meant to help children whose families move in the "
+            "middle of a school year and must catch up with a new school's curriculum.</p>",
+            "<p>Families without a library card can get one at any installation library with a military ID.</p>",
         ),
     ),
     # Not visible to readers: a draft and a scheduled story, so the admin shows every state.
@@ -805,12 +851,13 @@ STORIES = (
         published_at=None,
         state=DRAFT,
         tags=("readiness", "disaster-response"),
-        paragraphs=(
-            "Soldiers of the 355th Quartermaster Company spent November drills practicing how to set "
-            "up water purification and fuel distribution points in freezing weather.",
-            "The company is on call from December through February to support civil authorities after winter storms.",
-            "[Editor: add quote from the company commander and confirm the number of soldiers.]",
-            "The unit last deployed for a winter relief mission in 2024.",
+        body=(
+            "<p>Soldiers of the 355th Quartermaster Company spent November drills practicing how to "
+            "set up water purification and fuel distribution points in freezing weather.</p>",
+            "<p>The company is on call from December through February to support civil authorities "
+            "after winter storms.</p>",
+            "<p>[Editor: add quote from the company commander and confirm the number of soldiers.]</p>",
+            "<p>The unit last deployed for a winter relief mission in 2024.</p>",
         ),
     ),
     DemoStory(
@@ -823,16 +870,17 @@ STORIES = (
         published_at=eastern(2027, 1, 6, 10, 0),
         state=SCHEDULED,
         tags=("military-families",),
-        paragraphs=(
-            "The first 64 renovated homes in Fort Calder's Oak Terrace neighborhood open to families "
-            "this week, the start of a project that will update all 210 homes by the end of 2028.",
-            "The renovation replaced roofs, windows, heating systems and plumbing, and added central "
-            "air conditioning and new kitchens.",
-            "Families on the waiting list for Oak Terrace have been notified of their assignments. "
-            "Residents of the neighborhood's unrenovated homes will move in phases, with the "
-            "government paying moving costs.",
-            "Residents can report problems with their homes through the installation's housing "
-            "office, which now publishes monthly maintenance response times.",
+        body=(
+            "<p>The first 64 renovated homes in Fort Calder's Oak Terrace neighborhood open to "
+            "families this week, the start of a project that will update all 210 homes by the end of "
+            "2028.</p>",
+            "<p>The renovation replaced roofs, windows, heating systems and plumbing, and added "
+            "central air conditioning and new kitchens.</p>",
+            "<p>Families on the waiting list for Oak Terrace have been notified of their assignments."
+            " Residents of the neighborhood's unrenovated homes will move in phases, with the "
+            "government paying moving costs.</p>",
+            "<p>Residents can report problems with their homes through the installation's housing "
+            "office, which now publishes monthly maintenance response times.</p>",
         ),
     ),
 )

@@ -1,7 +1,8 @@
 """Generated newsroom content at any scale, for benchmarks and load tests (`manage.py generate_content`).
 
-Stories read like a defense newsroom's: labels, bylines, 6-15 paragraph bodies of 600-1,200
-words, two placed photos and five related stories each, a few tags each from a few hundred,
+Stories read like a defense newsroom's: labels, bylines, bodies of 7-15 paragraphs (600-1,200
+words) with subheadings, and in some a bulleted list or a pull quote, two photos in the body and
+five related stories each, a few tags each from a few hundred,
 publication dates over fifteen years, the oldest in historical collections, a few drafts,
 stories in review, withdrawn and scheduled ones. Photos are records only (VIRIN, title,
 caption, alt text, photographer, credit, date, place, keywords) with no image file, so pages
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import array
 import datetime
+import html
 import json
 import random
 import threading
@@ -41,14 +43,17 @@ from newsroom.demo.words import (
     FIRST_NAMES,
     HEADLINES,
     LAST_NAMES,
+    LIST_ITEMS,
     OFFICIALS,
     OUTLETS,
     PHOTO_ACTIONS,
     PHOTO_TITLES,
     PLACES,
+    QUOTES,
     SENTENCES,
     SERVICE_WEIGHTS,
     SERVICES,
+    SUBHEADINGS,
     SUMMARIES,
     TOPICS,
     UNIT_KINDS,
@@ -113,13 +118,16 @@ class Generated:
 
 
 class Writer:
-    """The words of the generated newsroom: people, units and places, and a pool of paragraphs.
+    """The words of the generated newsroom: people, units and places, and a pool of body blocks.
 
-    Paragraphs come from a pool made once, so a million bodies cost a join each; the pool is
-    large enough that neighbouring stories rarely share one.
+    Blocks (paragraphs, then subheadings, bulleted lists and pull quotes) come from a pool made
+    once, each as its HTML in the canonical form (docs/STORY_BODY.md) and its text as
+    stories.body.body_text reads it, so a million bodies cost a join each; the pool is large
+    enough that neighbouring stories rarely share a paragraph.
     """
 
-    POOL = 6000
+    POOL = 6000  # paragraphs
+    SUBHEADINGS, LISTS, QUOTES = 300, 600, 600
 
     def __init__(self, plan: Plan):
         rng = plan.rng("words")
@@ -134,7 +142,15 @@ class Writer:
         self.units = [f"{rng.choice(ordinals)} {rng.choice(UNIT_KINDS)}" for _ in range(600)]
         self.exercises = [f"Exercise {rng.choice(EXERCISE_FIRST)} {rng.choice(EXERCISE_SECOND)}" for _ in range(200)]
         self.photographers = self._photographers(rng, 2000)
-        self.paragraphs = [self.paragraph(rng) for _ in range(self.POOL)]
+        blocks = [self.paragraph(rng) for _ in range(self.POOL)]
+        self.first_subheading = len(blocks)
+        blocks += [self.subheading(rng) for _ in range(self.SUBHEADINGS)]
+        self.first_list = len(blocks)
+        blocks += [self.bulleted_list(rng) for _ in range(self.LISTS)]
+        self.first_quote = len(blocks)
+        blocks += [self.pull_quote(rng) for _ in range(self.QUOTES)]
+        self.block_html = [markup for markup, _ in blocks]
+        self.block_text = [text for _, text in blocks]
         self.pool_numbers = range(self.POOL)
 
     @staticmethod
@@ -188,9 +204,25 @@ class Writer:
             "date": ap_date(when) if when else "Monday",
         }
 
-    def paragraph(self, rng) -> str:
+    def paragraph(self, rng) -> tuple[str, str]:
         slots = self.slots(rng)
-        return " ".join(template.format(**slots) for template in rng.sample(SENTENCES, rng.randint(4, 6)))
+        text = " ".join(template.format(**slots) for template in rng.sample(SENTENCES, rng.randint(4, 6)))
+        return f"<p>{html.escape(text, quote=False)}</p>", text
+
+    def subheading(self, rng) -> tuple[str, str]:
+        title = {key.capitalize(): _title(value) for key, value in self.slots(rng).items()}
+        text = rng.choice(SUBHEADINGS).format(**title)
+        return f"<h2>{html.escape(text, quote=False)}</h2>", text
+
+    def bulleted_list(self, rng) -> tuple[str, str]:
+        slots = self.slots(rng)
+        items = [template.format(**slots) for template in rng.sample(LIST_ITEMS, rng.randint(3, 5))]
+        markup = "".join(f"<li><p>{html.escape(item, quote=False)}</p></li>" for item in items)
+        return f"<ul>{markup}</ul>", "\n\n".join(items)
+
+    def pull_quote(self, rng) -> tuple[str, str]:
+        text = rng.choice(QUOTES).format(**self.slots(rng))
+        return f'<blockquote class="pull-quote"><p>{html.escape(text, quote=False)}</p></blockquote>', text
 
     def headline_and_summary(self, rng, when: datetime.date) -> tuple[str, str]:
         slots = self.slots(rng, when)
@@ -199,11 +231,31 @@ class Writer:
         summary = rng.choice(SUMMARIES).format(**slots)
         return headline, summary[0].upper() + summary[1:]
 
-    def body(self, rng) -> tuple[str, list[int]]:
-        """A body of 7-15 paragraphs from the pool, and which ones (search indexes them by pool number)."""
-        chosen = rng.choices(self.pool_numbers, k=rng.randint(7, 15))
-        paragraphs = self.paragraphs
-        return "\n\n".join([paragraphs[number] for number in chosen]), chosen
+    def body(self, rng, photo_ids: list[int]) -> tuple[str, list[int]]:
+        """A body of 7-15 paragraphs from the pool, a subheading before a later part (two in a long
+        story), a bulleted list in two stories of five and a pull quote in half; the first photo
+        above it all and the second further down. Returns the HTML and the pool blocks it is made
+        of, in order (search indexes them by pool number)."""
+        count = rng.randint(7, 15)
+        chosen = rng.choices(self.pool_numbers, k=count)
+        heading = rng.randint(3, count // 2 if count >= 11 else count - 2)
+        extras = [(heading, self.first_subheading + rng.randrange(self.SUBHEADINGS))]
+        if count >= 11:
+            extras.append(
+                (rng.randint(heading + 2, count - 1), self.first_subheading + rng.randrange(self.SUBHEADINGS))
+            )
+        if rng.random() < 0.4:
+            extras.append((rng.randint(2, count - 1), self.first_list + rng.randrange(self.LISTS)))
+        if rng.random() < 0.5:
+            extras.append((rng.randint(1, count - 1), self.first_quote + rng.randrange(self.QUOTES)))
+        for position, number in sorted(extras, reverse=True):
+            chosen.insert(position, number)
+        blocks = [self.block_html[number] for number in chosen]
+        if len(photo_ids) > 1:
+            blocks.insert(rng.randint(2, len(blocks) - 1), f'<figure data-photo="{photo_ids[1]}"></figure>')
+        if photo_ids:
+            blocks.insert(0, f'<figure data-photo="{photo_ids[0]}"></figure>')
+        return "".join(blocks), chosen
 
 
 def _ordinal(n: int) -> str:
@@ -323,7 +375,7 @@ class Rows:
         "created_at",
         "updated_at",
     )
-    PLACEMENT_FIELDS = ("story_id", "photo_id", "after_paragraph", "order", "caption")
+    PLACEMENT_FIELDS = ("story_id", "photo_id", "order", "caption")
     STORY_TAG_FIELDS = ("story_id", "tag_id")
     RELATED_FIELDS = ("from_story_id", "to_story_id")
 
@@ -344,10 +396,10 @@ class Rows:
         self.tag_ids = tag_ids
         # (collection id, from, before); the archive moved them a month after the term ended.
         self.collections = collections
-        # Which pool paragraphs each story's body is made of, in order, flat: search documents
-        # are assembled from the paragraphs' own vectors instead of re-reading every body.
-        self.paragraph_counts = bytearray(plan.stories)
-        self.body_paragraphs = array.array("H")
+        # Which pool blocks each story's body is made of, in order, flat: search documents are
+        # assembled from the blocks' own vectors and text instead of re-reading every body.
+        self.block_counts = bytearray(plan.stories)
+        self.body_blocks = array.array("H")
 
     def story_id(self, index: int) -> int:
         return self.first_story_id + index
@@ -369,9 +421,10 @@ class Rows:
         for index, published_at in enumerate(self.times):
             story_id = self.story_id(index)
             headline, summary = writer.headline_and_summary(rng, published_at.date())
-            body, paragraphs = writer.body(rng)
-            self.paragraph_counts[index] = len(paragraphs)
-            self.body_paragraphs.extend(paragraphs)
+            photo_ids = [self.first_photo_id + photo for photo in self.photo_indexes(index)]
+            body, blocks = writer.body(rng, photo_ids)
+            self.block_counts[index] = len(blocks)
+            self.body_blocks.extend(blocks)
             status = states.get(index, Status.PUBLISHED)
             if status in (Status.DRAFT, Status.IN_REVIEW):
                 published_at = None
@@ -478,14 +531,10 @@ class Rows:
             )
 
     def placements(self):
-        """Two photos a story: one above the first paragraph, one further down."""
-        rng = self.plan.rng("placements")
+        """The rows of the body's two photo blocks, as the write path keeps them: in body order."""
         for index in range(self.plan.stories):
-            photos = self.photo_indexes(index)
-            paragraphs = self.paragraph_counts[index] or 6
-            for order, photo in enumerate(photos):
-                after = 0 if order == 0 else rng.randint(2, paragraphs - 1)
-                yield (self.story_id(index), self.first_photo_id + photo, after, 0, "")
+            for order, photo in enumerate(self.photo_indexes(index)):
+                yield (self.story_id(index), self.first_photo_id + photo, order, "")
 
     def story_tags(self):
         """Two to five tags a story, the popular ones far more often (tag pages of every size)."""
@@ -747,9 +796,9 @@ def _reset_sequences():
 def _search_document_sql() -> str:
     """The search documents of a batch of stories, weighted exactly as indexing.py weights them.
 
-    The body's vector (weight WEIGHTS[2]) is its pool paragraphs' vectors joined in order: the same
-    vector to_tsvector makes of the whole body (each paragraph ends on a word that counts, so
-    positions carry on), for a fraction of the work.
+    The body's vector (weight WEIGHTS[2]) is its pool blocks' vectors joined in order: the same
+    vector to_tsvector makes of the whole body's text (each block ends on a word that counts, so
+    positions carry on), for a fraction of the work; its text is theirs joined as body_text joins it.
     """
     story, placement, photo = Story._meta.db_table, PhotoPlacement._meta.db_table, PhotoAsset._meta.db_table
     document = StorySearchDocument._meta.db_table
@@ -760,37 +809,40 @@ def _search_document_sql() -> str:
                || setweight(to_tsvector(%(config)s::regconfig, s.summary), '{WEIGHTS[1]}')
                || b.vector
                || setweight(to_tsvector(%(config)s::regconfig, concat_ws(' ', p.captions, p.virins)), '{WEIGHTS[3]}'),
-               concat_ws(E'\\n\\n', nullif(s.summary, ''), nullif(s.body, ''), p.paragraphs),
+               concat_ws(E'\\n\\n', nullif(s.summary, ''), nullif(b.text, ''), p.paragraphs),
                now()
         FROM unnest(%(ids)s::bigint[], %(bodies)s::text[]) AS batch (story_id, paragraphs)
         JOIN {story} s ON s.id = batch.story_id
         CROSS JOIN LATERAL (
-            SELECT pg_temp.generated_tsvector_agg(g.vector ORDER BY u.position) AS vector
+            SELECT pg_temp.generated_tsvector_agg(g.vector ORDER BY u.position) AS vector,
+                   string_agg(g.text, E'\\n\\n' ORDER BY u.position) AS text
             FROM unnest(string_to_array(batch.paragraphs, ',')::int[]) WITH ORDINALITY AS u (number, position)
             JOIN pg_temp.generated_paragraph g ON g.number = u.number
         ) b
         LEFT JOIN LATERAL (
-            SELECT string_agg(ph.caption, ' ' ORDER BY pl.after_paragraph, pl."order", pl.id) AS captions,
-                   string_agg(ph.caption, E'\\n\\n' ORDER BY pl.after_paragraph, pl."order", pl.id) AS paragraphs,
-                   string_agg(ph.virin, ' ' ORDER BY pl.after_paragraph, pl."order", pl.id) AS virins
+            SELECT string_agg(ph.caption, ' ' ORDER BY pl."order", pl.id) AS captions,
+                   string_agg(ph.caption, E'\\n\\n' ORDER BY pl."order", pl.id) AS paragraphs,
+                   string_agg(ph.virin, ' ' ORDER BY pl."order", pl.id) AS virins
             FROM {placement} pl JOIN {photo} ph ON ph.id = pl.photo_id
             WHERE pl.story_id = s.id
         ) p ON true
     """
 
 
-def _prepare_paragraphs(cursor, paragraphs: list[str]):
-    """This connection's temporary table of the pool paragraphs' vectors, and an aggregate joining them."""
+def _prepare_paragraphs(cursor, texts: list[str]):
+    """This connection's temporary table of the pool blocks' vectors and text, and an aggregate joining them."""
     cursor.execute(
         "CREATE AGGREGATE pg_temp.generated_tsvector_agg(tsvector) "
         "(sfunc = tsvector_concat, stype = tsvector, initcond = '')"
     )
-    cursor.execute("CREATE TEMPORARY TABLE generated_paragraph (number int PRIMARY KEY, vector tsvector NOT NULL)")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE generated_paragraph (number int PRIMARY KEY, vector tsvector NOT NULL, text text NOT NULL)"
+    )
     cursor.execute(
         "INSERT INTO generated_paragraph "
-        f"SELECT number - 1, setweight(to_tsvector(%s::regconfig, text), '{WEIGHTS[2]}') "
+        f"SELECT number - 1, setweight(to_tsvector(%s::regconfig, text), '{WEIGHTS[2]}'), text "
         "FROM unnest(%s::text[]) WITH ORDINALITY AS pool (text, number)",
-        [CONFIG, paragraphs],
+        [CONFIG, texts],
     )
 
 
@@ -800,8 +852,8 @@ def _drop_paragraphs(cursor):
 
 
 def _search_batches(rows: Rows):
-    """(story ids, each body's pool paragraph numbers as "3,17,4052") per batch of stories."""
-    counts, numbers = rows.paragraph_counts, rows.body_paragraphs
+    """(story ids, each body's pool block numbers as "3,17,4052") per batch of stories."""
+    counts, numbers = rows.block_counts, rows.body_blocks
     start = 0
     for first in range(0, len(counts), COPY_BATCH):
         ids, bodies = [], []
@@ -825,7 +877,7 @@ def write_search_documents(rows: Rows, bar, *, workers: int = 2) -> int:
         workers = 0
         with connection.cursor() as cursor:
             _fast_compression(cursor, local=True)
-            _prepare_paragraphs(cursor, rows.writer.paragraphs)
+            _prepare_paragraphs(cursor, rows.writer.block_text)
             for ids, bodies in batches:
                 cursor.execute(sql, {"config": CONFIG, "ids": ids, "bodies": bodies})
                 bar.update(len(ids))
@@ -838,7 +890,7 @@ def write_search_documents(rows: Rows, bar, *, workers: int = 2) -> int:
         try:
             with connections["default"].cursor() as cursor:
                 _fast_compression(cursor, local=False)
-                _prepare_paragraphs(cursor, rows.writer.paragraphs)
+                _prepare_paragraphs(cursor, rows.writer.block_text)
                 while not failures:
                     with lock:
                         batch = next(batches, None)

@@ -867,6 +867,41 @@ SENTENCES = (
     "The department plans to publish its findings later this year.",
     "Recruiters say interest has grown steadily since the campaign began in {month}.",
 )
+# The rest of a body's blocks. Each ends on a word the search index keeps (no stop word), as the
+# paragraphs do, so a body's search vector can be joined from its blocks' (generate.py).
+SUBHEADINGS = (
+    "Training With {Country} Forces",
+    "Lessons From {Exercise}",
+    "Support for Families at {City}",
+    "A Closer Look at the Costs",
+    "How the Training Works",
+    "What Commanders Learned",
+    "The Road Ahead",
+    "By the Numbers",
+    "Working With Local Leaders",
+    "Inside the {Unit}",
+    "Building Readiness in {State}",
+    "Why It Matters",
+)
+LIST_ITEMS = (
+    "More than {n} service members from the {unit}",
+    "Training at {n2} sites across {state}",
+    "A new agreement with {country} on {topic}",
+    "About {n3} hours of instruction for each participant",
+    "Medical supplies delivered to clinics in {city}",
+    "Meetings with state and local officials in {place}",
+    "Repairs to roads, bridges and power lines",
+    "Classes for spouses and children at the family center",
+    "Weekly reports to {official}",
+    "A review of lessons learned after {exercise}",
+)
+QUOTES = (
+    '"We train for the day we hope never comes, and this week showed why," {official} said.',
+    '"Every rotation leaves our partners and our own troops a little better prepared," {official} said.',
+    '"The people in {city} opened their doors to us, and we will not forget it," {official} said.',
+    '"Readiness is not a slogan; it is hours of practice nobody sees," {official} said.',
+    '"Our families serve too, and this program is how we show we know it," {official} said.',
+)
 SUMMARIES = (
     "{official} said {topic} will remain a focus as the department works with allies and partners, speaking at {place} on {date}.",
     "Service members from the {unit} joined troops from {country} for {exercise}, a training event that tests how forces work together.",

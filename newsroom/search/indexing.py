@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Value
 
 from newsroom.search.models import StorySearchDocument
+from newsroom.stories.body import body_text
 from newsroom.stories.models import PhotoPlacement, Story
 
 # The text search configuration for documents and queries alike: English stemming, so
@@ -30,8 +31,8 @@ MARK_END = "\ue001"
 # The version of the rules below that make a search document (its parts, their weights, CONFIG,
 # plain_text). Bump it whenever any of them changes: export_newsroom writes it beside the
 # documents it carries, and import_newsroom uses carried documents only when the number is ours,
-# making them again otherwise.
-SEARCH_RULES_VERSION = 1
+# making them again otherwise. 2: the body's text is its prose blocks' (stories.body.body_text).
+SEARCH_RULES_VERSION = 2
 # The weight of each part of document_parts(), in its order: headline, summary, body, captions.
 WEIGHTS = ("A", "B", "C", "D")
 # What a document is made of, as a story's changes name them (stories.signals.story_changed).
@@ -46,7 +47,10 @@ def index_in_use() -> bool:
 
 def plain_text(markup: str) -> str:
     """The text a reader sees of some HTML: no tags, no script contents, entities decoded."""
-    text = html.unescape(nh3.clean(markup, tags=set()))
+    return _without_marks(html.unescape(nh3.clean(markup, tags=set())))
+
+
+def _without_marks(text: str) -> str:
     return text.replace(MARK_START, "").replace(MARK_END, "")
 
 
@@ -64,7 +68,8 @@ def document_parts(headline: str, summary: str, body: str, placed) -> tuple[list
     """The rules of a search document: the text of each weighted part (in WEIGHTS order), and
     the text snippets quote. `placed` is (caption written for this story, photo's own caption,
     VIRIN) for each placed photo, in story order. Change these, bump SEARCH_RULES_VERSION."""
-    summary, body = plain_text(summary), plain_text(body)
+    # The body's prose, block by block; its photos are searched by their captions and VIRINs below.
+    summary, body = plain_text(summary), _without_marks(body_text(body))
     # Any captions written for this story first, then each photo's own.
     captions = [plain_text(here) for here, _, _ in placed if here] + [plain_text(own) for _, own, _ in placed]
     virins = [virin for _, _, virin in placed]

@@ -102,7 +102,8 @@ def _plain(query: str):
         found = (
             Q(headline__icontains=term)
             | Q(summary__icontains=term)
-            | Q(body__icontains=term)
+            # In the body's words, not its markup: after a tag's end, before the next tag starts.
+            | Q(body__iregex=">[^<]*" + re.escape(term))
             | Q(placements__caption__icontains=term)
             | Q(placements__photo__caption__icontains=term)
             | Q(placements__photo__virin__icontains=term)

@@ -8,7 +8,6 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,6 @@ from newsroom.photos.admin import PhotoAssetAdmin, YearFilter, thumbnail, virin_
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
-from newsroom.stories.body import split_paragraphs
 from newsroom.stories.models import (
     Action,
     ArchiveStatus,
@@ -98,43 +96,32 @@ class StoryForm(forms.ModelForm):
         return f"{compare}?from={seen}&to={latest}"
 
 
-class PlacementFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        paragraphs = len(split_paragraphs(self.instance.body or ""))
-        for form in self.forms:
-            position = form.cleaned_data.get("after_paragraph")
-            if position and not form.cleaned_data.get("DELETE") and position > paragraphs:
-                form.add_error(
-                    "after_paragraph",
-                    f"The body has {paragraphs} paragraph{'s' if paragraphs != 1 else ''}; "
-                    f"choose a number from 0 to {paragraphs}.",
-                )
-
-
 class PhotoPlacementInline(admin.TabularInline):
+    """The body's photos, in order, as the write path keeps them: photos are placed in the body
+    itself, so here they are only shown, with what publishing needs of them at hand."""
+
     model = PhotoPlacement
-    formset = PlacementFormSet
-    formfield_overrides = TEXT_AS_STORED
-    extra = 1
-    autocomplete_fields = ["photo"]
-    fields = ["photo", "preview", "after_paragraph", "order", "caption"]
-    readonly_fields = ["preview"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Photos in the body"
+    fields = ["preview", "photo_beside", "caption"]
+    readonly_fields = fields
 
     @admin.display(description="Preview")
     def preview(self, placement):
         return thumbnail(placement.photo if placement.photo_id else None)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "caption":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 30})
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "photo":
-            # Choosing a photo for a story must never offer to delete it from the library, and looking
-            # at or fixing the photo opens beside the story, so nothing typed here is lost.
-            formfield.widget.can_delete_related = False
-            formfield.widget.template_name = "admin/stories/story/photo_chooser.html"
-        return formfield
+    @admin.display(description="Photo")
+    def photo_beside(self, placement):
+        # Opens beside the story, so nothing typed in the story form is lost.
+        url = reverse("admin:photos_photoasset_change", args=[placement.photo_id])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, placement.photo)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class RelatedHeadlineInline(admin.TabularInline):
@@ -245,7 +232,6 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     readonly_fields = [
         "publication",
         "preview_links",
-        "paragraph_guide",
         "archive_status",
         "collection",
         "created_at",
@@ -262,7 +248,6 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
                     "summary",
                     "byline",
                     "body",
-                    "paragraph_guide",
                     "started_from_version",
                 ]
             },
@@ -378,24 +363,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             expires,
         )
 
-    @admin.display(description="Paragraphs (for placing photos)")
-    def paragraph_guide(self, story):
-        paragraphs = split_paragraphs(story.body or "")
-        if not paragraphs:
-            return "Save the story to see its numbered paragraphs here."
-        return format_html(
-            "<ol>{}</ol>",
-            format_html_join(
-                "", "<li>{}</li>", ((text[:90] + ("…" if len(text) > 90 else ""),) for text in paragraphs)
-            ),
-        )
-
     def save_model(self, request, obj, form, change):
         """Nothing yet: save_related saves the story together with its placed photos and notes."""
 
     def save_related(self, request, form, formsets, change):
-        """The story, its tags, related stories, placed photos and notes, as one change through
-        the story services (one version, one revision), then the workflow button's step."""
+        """The story, its tags, related stories and notes, as one change through the story services
+        (one version, one revision; the photos follow the body), then the workflow button's step."""
         story = form.instance
         save_parts = partial(super().save_related, request, form, formsets, change)  # Django's formsets
         if change:

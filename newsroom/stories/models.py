@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from newsroom.core.addresses import address
 from newsroom.core.indexes import TrigramIndex
+from newsroom.stories.body import validate_body
 
 
 class Label(models.TextChoices):
@@ -89,11 +90,11 @@ class Story(models.Model):
         blank=True,
         help_text="Who wrote it, without “By”, for example “Jim Garamone, DOD News”.",
     )
+    # Stored in the canonical form of docs/STORY_BODY.md: the write path cleans every save.
     body = models.TextField(
         blank=True,
-        # Help text is HTML in the admin, so the tags it names are written escaped.
-        help_text="Separate paragraphs with a blank line. Links (&lt;a href=…&gt;), &lt;em&gt; and "
-        "&lt;strong&gt; are kept; other markup is removed.",
+        validators=[validate_body],
+        help_text="Paragraphs, subheadings, lists, quotes, tables, links, photos and videos, in reading order.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
     related_stories = models.ManyToManyField("self", symmetrical=False, blank=True, verbose_name="related stories")
@@ -286,17 +287,17 @@ class Story(models.Model):
 
 
 class PhotoPlacement(models.Model):
-    """A photo placed in a story's body, after the paragraph the editor chose."""
+    """A photo block of a story's body, as a row: what asks which photos a story uses (the lead
+    photo, publication checks, search, sitemaps, a photo's "Used in") asks these.
+
+    The body is what the editor writes; the write path (services.py) keeps these rows in step with
+    its photo blocks, and nothing else writes them.
+    """
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="placements")
     photo = models.ForeignKey("photos.PhotoAsset", on_delete=models.PROTECT, related_name="placements")
-    after_paragraph = models.PositiveSmallIntegerField(
-        "after paragraph",
-        default=0,
-        help_text="0 puts the photo above the first paragraph, 2 between the second and third.",
-    )
     order = models.PositiveSmallIntegerField(
-        default=0, help_text="For photos after the same paragraph: lower numbers come first."
+        "position", default=0, help_text="Its place among the story's photos, in reading order: 0 is the first."
     )
     caption = models.TextField(
         "caption in this story",
@@ -306,7 +307,7 @@ class PhotoPlacement(models.Model):
 
     class Meta:
         verbose_name = "placed photo"
-        ordering = ["after_paragraph", "order", "id"]
+        ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
                 "story",
@@ -317,7 +318,7 @@ class PhotoPlacement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.photo.virin} after paragraph {self.after_paragraph}"
+        return f"{self.photo.virin}, photo {self.order + 1} in the story"
 
     @property
     def shown_caption(self):

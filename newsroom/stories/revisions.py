@@ -3,9 +3,15 @@
 A revision's number is the story's version after that save, so "edited from version 4, now at
 version 6" reads directly as "compare revisions 4 and 6". Editors compare two revisions as a
 readable diff and restore an earlier one; a restore is itself a revision, so it can be undone.
+
+Revisions recorded before the body had its canonical form (docs/STORY_BODY.md) keep the old
+form: paragraphs separated by blank lines, photos "after paragraph N". They are read through
+current_form(), so a compare, a restore and the next save's "what changed" see them as they
+would be written today, and a save that changes nothing still records nothing.
 """
 
 import difflib
+import re
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -17,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from newsroom.photos.models import PhotoAsset
-from newsroom.stories.body import split_paragraphs
+from newsroom.stories.body import legacy_body, prose_blocks
 from newsroom.stories.models import (
     Action,
     ArchiveStatus,
@@ -55,13 +61,34 @@ def snapshot(story: Story) -> dict:
     data["tags"] = sorted(story.tags.values_list("pk", flat=True))
     data["related_stories"] = sorted(story.related_stories.values_list("pk", flat=True))
     data["placements"] = [
-        {"photo": p.photo_id, "after_paragraph": p.after_paragraph, "order": p.order, "caption": p.caption}
-        for p in story.placements.all().order_by("after_paragraph", "order", "id")
+        {"photo": p.photo_id, "order": p.order, "caption": p.caption} for p in story.placements.order_by("order", "id")
     ]
     data["corrections"] = [
         {"kind": c.kind, "noted_on": c.noted_on.isoformat(), "text": c.text} for c in story.corrections.all()
     ]
     return data
+
+
+# How every body in the canonical form starts; the old form starts with a paragraph's words.
+_CANONICAL_START = re.compile(r"<(?:p|h[234]|ul|ol|blockquote|table|figure)[ >]")
+
+
+def current_form(data: dict) -> dict:
+    """A snapshot as it would be recorded today: one from before the canonical body has its body
+    and photos converted (stories.body.legacy_body), the same blocks at the same places."""
+    placements = data.get("placements") or []
+    body = data.get("body") or ""
+    if not any("after_paragraph" in p for p in placements) and (not body or _CANONICAL_START.match(body)):
+        return data
+    ordered = sorted(placements, key=lambda p: (p.get("after_paragraph", 0), p.get("order", 0)))
+    return {
+        **data,
+        "body": legacy_body(body, [(p.get("after_paragraph", 0), p["photo"], p.get("caption", "")) for p in ordered]),
+        "placements": [
+            {"photo": p["photo"], "order": position, "caption": p.get("caption", "")}
+            for position, p in enumerate(ordered)
+        ],
+    }
 
 
 def record_baseline(story: Story) -> None:
@@ -78,7 +105,7 @@ def record_baseline(story: Story) -> None:
 def what_changed(story: Story) -> tuple[dict, list[str]]:
     """The story as it now stands (its snapshot), and the parts that differ from its latest revision."""
     data = snapshot(story)
-    previous = story.revisions.order_by("-number").values_list("snapshot", flat=True).first() or {}
+    previous = current_form(story.revisions.order_by("-number").values_list("snapshot", flat=True).first() or {})
     return data, [name for name, value in data.items() if previous.get(name) != value]
 
 
@@ -112,6 +139,17 @@ _CHOICES = {"label": Label, "status": Status, "archive_status": ArchiveStatus}
 DATETIME_FIELDS = {"published_at", "expires_at", "archived_at"}
 # A word of its own in a body's word list, so a diff over the words keeps the paragraphs.
 _PARAGRAPH_BREAK = "\n\n"
+# How a block change names the block it follows: its first words, up to about this many characters.
+_NAMED_WORDS = 24
+_KINDS = {
+    "p": "a paragraph",
+    "h2": "a subheading",
+    "h3": "a subheading",
+    "h4": "a subheading",
+    "li": "a list item",
+    "quote": "a quote",
+    "cell": "a table cell",
+}
 _NOTHING = mark_safe('<span class="revision-diff__none">none</span>')
 
 
@@ -141,7 +179,7 @@ def revision_diff(older: Revision, newer: Revision) -> list[FieldChange]:
     Text is compared word by word; tags, related stories, photos and the collection are shown by
     name, with one query for each kind that changed.
     """
-    before, after = older.snapshot, newer.snapshot
+    before, after = current_form(older.snapshot), current_form(newer.snapshot)
     names = [*_DIFF_ORDER, *(name for name in {**before, **after} if name not in _DIFF_ORDER)]
     changed = [name for name in names if before.get(name) != after.get(name)]
 
@@ -154,7 +192,10 @@ def revision_diff(older: Revision, newer: Revision) -> list[FieldChange]:
     lookups = {
         "tags": _names(Tag, "name", ids("tags")),
         "related_stories": _names(Story, "headline", ids("related_stories")),
-        "placements": _names(PhotoAsset, "virin", ids("placements", key="photo")),
+        # The body's photo blocks are named by VIRIN too, in the same query.
+        "placements": _names(
+            PhotoAsset, "virin", ids("placements", key="photo") | _body_photos(before, after, "body" in changed)
+        ),
         # The archive app stands on stories: its model is reached through the story's own field.
         "collection_id": _names(
             Story.collection.field.related_model,
@@ -170,13 +211,21 @@ def revision_diff(older: Revision, newer: Revision) -> list[FieldChange]:
     ]
 
 
+def _body_photos(before: dict, after: dict, changed: bool) -> set:
+    if not changed:
+        return set()
+    return {
+        int(key) for data in (before, after) for kind, key, _ in prose_blocks(data.get("body") or "") if kind == "photo"
+    }
+
+
 def _names(model, attribute: str, ids: set) -> dict:
     return dict(model.objects.filter(pk__in=ids).values_list("pk", attribute)) if ids else {}
 
 
 def _render(name, before, after, lookups) -> tuple[SafeString, SafeString]:
     if name == "body":
-        return _text_change(before or "", after or "", paragraphs=True)
+        return _body_change(before or "", after or "", lookups["placements"])
     if name in _CHOICES:
         labels = dict(_CHOICES[name].choices)
         return _value_change(labels.get(before, before), labels.get(after, after))
@@ -205,8 +254,79 @@ def _render(name, before, after, lookups) -> tuple[SafeString, SafeString]:
     return _value_change(*(None if value is None else str(value) for value in (before, after)))
 
 
-def _text_change(before: str, after: str, *, paragraphs: bool = False) -> tuple[SafeString, SafeString]:
-    old, new = _words(before, paragraphs=paragraphs), _words(after, paragraphs=paragraphs)
+def _text_change(before: str, after: str) -> tuple[SafeString, SafeString]:
+    return _words_change(before.split(), after.split(), paragraphs=False)
+
+
+def _body_change(before: str, after: str, virins: dict) -> tuple[SafeString, SafeString]:
+    """The prose word by word, paragraphs kept; then what happened to photos, videos and the
+    kind of blocks, in sentences ("photo 210614-A-KX193-1002 added after “The levee…”")."""
+    old, new = prose_blocks(before), prose_blocks(after)
+    old_html, new_html = _words_change(
+        _words([text for kind, text, _ in old if kind not in ("photo", "video")]),
+        _words([text for kind, text, _ in new if kind not in ("photo", "video")]),
+        paragraphs=True,
+    )
+    removed, added = _block_changes(old, new, virins)
+    return mark_safe(old_html + _sentences(removed, "del")), mark_safe(new_html + _sentences(added, "ins"))
+
+
+def _block_changes(old: list, new: list, virins: dict) -> tuple[list[str], list[str]]:
+    def media(block):
+        return block[0] in ("photo", "video")
+
+    def name(block):
+        if block[0] == "photo":
+            return f"photo {virins.get(int(block[1]), f'#{block[1]} (deleted)')}"
+        return f"video “{block[2] or block[1]}”"
+
+    matcher = difflib.SequenceMatcher(a=[b[:2] for b in old], b=[b[:2] for b in new], autojunk=False)
+    gone, came, kinds = {}, {}, []
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if operation == "equal":
+            continue
+        gone.update({old[i][:2]: i for i in range(old_start, old_end) if media(old[i])})
+        came.update({new[i][:2]: i for i in range(new_start, new_end) if media(new[i])})
+        for i, j in zip(range(old_start, old_end), range(new_start, new_end)):
+            if not media(old[i]) and old[i][1] == new[j][1] and old[i][0] != new[j][0]:
+                kinds.append(f"“{_first_words(new[j][1])}” is now {_KINDS[new[j][0]]}")
+    removed = [f"{name(old[i])} removed ({_place(old, i)})" for key, i in gone.items() if key not in came]
+    added = [
+        f"{name(new[i])} {'moved' if key in gone else 'added'} {_place(new, i)}"
+        for key, i in sorted(came.items(), key=lambda item: item[1])
+    ]
+    return removed, added + kinds
+
+
+def photo_places(body: str) -> dict[int, str]:
+    """Where each photo of a body stands, as the compare says it: "after “The levee…”", "at the top"."""
+    blocks = prose_blocks(body)
+    return {int(block[1]): _place(blocks, index) for index, block in enumerate(blocks) if block[0] == "photo"}
+
+
+def _place(blocks: list, index: int) -> str:
+    earlier = [block for block in blocks[:index] if block[0] not in ("photo", "video")]
+    return f"after “{_first_words(earlier[-1][1])}”" if earlier else "at the top"
+
+
+def _first_words(text: str) -> str:
+    if len(text) <= _NAMED_WORDS:
+        return text
+    return (
+        text[: text.rfind(" ", 0, _NAMED_WORDS + 1)].rstrip(" ,;:") + "…"
+        if " " in text[:_NAMED_WORDS]
+        else text[:_NAMED_WORDS] + "…"
+    )
+
+
+def _sentences(sentences: list[str], tag: str) -> str:
+    if not sentences:
+        return ""
+    rows = "".join(f"<li><{tag}>{escape(sentence)}</{tag}></li>" for sentence in sentences)
+    return f'<ul class="revision-diff__blocks">{rows}</ul>'
+
+
+def _words_change(old: list[str], new: list[str], *, paragraphs: bool) -> tuple[SafeString, SafeString]:
     old_changed, new_changed = [False] * len(old), [False] * len(new)
     # autojunk off: on a long body it would treat common words ("the") as noise and misalign.
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
@@ -217,11 +337,9 @@ def _text_change(before: str, after: str, *, paragraphs: bool = False) -> tuple[
     return _marked(old, old_changed, "del", paragraphs), _marked(new, new_changed, "ins", paragraphs)
 
 
-def _words(text: str, *, paragraphs: bool) -> list[str]:
-    if not paragraphs:
-        return text.split()
+def _words(paragraphs: list[str]) -> list[str]:
     words = []
-    for paragraph in split_paragraphs(text):
+    for paragraph in paragraphs:
         if words:
             words.append(_PARAGRAPH_BREAK)
         words.extend(paragraph.split())
@@ -293,9 +411,7 @@ def _when(value: str | None) -> str | None:
 
 def _placement_text(placement: dict, virins: dict) -> str:
     photo = virins.get(placement["photo"], f"Deleted photo #{placement['photo']}")
-    text = f"{photo} after paragraph {placement['after_paragraph']}"
-    if placement.get("order"):
-        text += f", order {placement['order']}"
+    text = f"{photo}, photo {placement['order'] + 1} in the story"
     if placement.get("caption"):
         text += f", caption “{placement['caption']}”"
     return text

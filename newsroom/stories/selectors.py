@@ -2,12 +2,14 @@
 
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from newsroom.core.addresses import address
 from newsroom.core.compiled_queries import CompiledQuery
+from newsroom.stories.body import linked_story_ids
 from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
 
 
@@ -65,7 +67,8 @@ def story_for_reader(slug: str) -> Story:
     """A published story with its photos, tags, corrections and published related stories, or 404.
 
     The same rows as _with_everything_shown(Story.objects.published()), left on the story just as
-    prefetch_related leaves them, so `story.tags.all()` and the rest make no query.
+    prefetch_related leaves them, so `story.tags.all()` and the rest make no query. The addresses
+    of the stories its body links to come with the related stories, in the same query.
     """
     now = timezone.now()
     found = _PUBLISHED_STORY.objects(slug=slug, now=now)
@@ -73,9 +76,14 @@ def story_for_reader(slug: str) -> Story:
         raise Http404("No published story has that address.")
     story = found[0]
     story._prefetched_objects_cache = {}
+    linked = linked_story_ids(story.body)
+    story.linked_story_urls = {}
     for relation, query in _STORY_PAGE_PARTS.items():
         values = {"story": story.pk, "now": now} if relation == "related_stories" else {"story": story.pk}
-        rows = query.objects(**values)
+        if relation == "related_stories" and linked:
+            rows = _related_and_linked(story, linked, now)
+        else:
+            rows = query.objects(**values)
         if relation in ("placements", "corrections"):
             for row in rows:
                 row.story = story
@@ -99,6 +107,33 @@ def next_scheduled_change(*, now: datetime.datetime) -> datetime.datetime | None
         .values_list("expires_at", flat=True)
     )
     return min((moment for moment in (publication.first(), expiry.first()) if moment), default=None)
+
+
+def _related_and_linked(story: Story, linked: set[int], now) -> list[Story]:
+    """The story's published related stories; the published stories its body links to are read in
+    the same query, their addresses kept on the story (`linked_story_urls`)."""
+    related = Story.related_stories.through.objects.filter(from_story=story.pk, to_story=OuterRef("pk"))
+    rows = _related_stories(
+        Story.objects.published(now=now)
+        .annotate(is_related=Exists(related))
+        .filter(Q(is_related=True) | Q(pk__in=linked))
+    )
+    story.linked_story_urls = {row.pk: row.get_absolute_url() for row in rows if row.pk in linked}
+    return [row for row in rows if row.is_related]
+
+
+def story_links(story: Story) -> dict[int, str]:
+    """The addresses of the stories the body links to that readers may open (a link to a draft,
+    say, would give away its headline's slug): all that is needed to render its links."""
+    if hasattr(story, "linked_story_urls"):
+        return story.linked_story_urls
+    linked = linked_story_ids(story.body)
+    if not linked:
+        return {}
+    return {
+        pk: address("stories:detail", slug)
+        for pk, slug in Story.objects.published().filter(pk__in=linked).values_list("pk", "slug")
+    }
 
 
 def story_for_preview(pk: int) -> Story:

@@ -7,8 +7,9 @@ change, in one transaction, in `_change`:
 1. locks the story's row, and refuses an editor's save made from an older version;
 2. checks the user may make it (a user of None is a system job: an import, a command, the demo);
 3. keeps the story's first state as revision 1 if it has no history yet (rows loaded in bulk);
-4. validates and writes the fields that changed, with the parts the caller writes alongside
-   (placed photos, corrections, tags, related stories);
+4. validates and writes the fields that changed, the body in its canonical form (stories/body/)
+   with its PhotoPlacement rows kept in step with its photo blocks, and the parts the caller writes
+   alongside (corrections, tags, related stories);
 5. when anything changed, or the change is a workflow step, bumps the version once and records
    one revision saying who, when and what changed; a save that changes nothing does neither;
 6. keeps the old address answering after a slug change, and links the stories that were waiting
@@ -32,6 +33,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
+from newsroom.stories.body import body_text, clean_body, linked_story_ids, photo_blocks, with_keys
 from newsroom.stories.importers.text_story import headline_key
 from newsroom.stories.models import (
     Action,
@@ -47,6 +49,8 @@ from newsroom.stories.models import (
 from newsroom.stories.revisions import (
     DATETIME_FIELDS,
     RESTORED_FIELDS,
+    current_form,
+    photo_places,
     record_baseline,
     record_revision,
     what_changed,
@@ -58,8 +62,9 @@ from newsroom.stories.signals import announce_change
 EDITED_FIELDS = frozenset(RESTORED_FIELDS)
 EDITED_PARTS = frozenset({"tags", "related_stories"})
 
-# Writes the parts of a story that are rows of their own (placed photos, corrections ...), inside
-# the change; what they change is part of its revision.
+# Writes the parts of a story that are rows of their own (corrections, tags ...), inside the
+# change; what they change is part of its revision. Placed photos are not among them: they follow
+# the body's photo blocks (_place_photos).
 WriteParts = Callable[[Story], None]
 
 _PUBLISHING = frozenset({Action.PUBLISHED, Action.SCHEDULED, Action.WITHDRAWN, Action.RETURNED})
@@ -73,7 +78,8 @@ def story_publication_problems(story: Story, *, needs_byline: bool = True) -> li
     ``needs_byline=False`` is for legacy imports only: those stories were public once already,
     and their saved text rarely names the writer.
     """
-    required = [("Headline", story.headline), ("Summary", story.summary), ("Body", story.body)]
+    # A body of photos alone has nothing to read: its prose is what counts.
+    required = [("Headline", story.headline), ("Summary", story.summary), ("Body", body_text(story.body))]
     if needs_byline:
         required.insert(2, ("Byline", story.byline))
     problems = [f"{label} is missing" for label, value in required if not value.strip()]
@@ -165,7 +171,13 @@ def _change(
         setattr(current, name, value)
     written = [field for field in fields if getattr(current, field.attname) != before[field.name]]
     if written:
+        # Validators see the body as written (a video from a host not allowed is refused, not
+        # dropped by cleaning without a word); what is stored is the body cleaned.
         current.full_clean(exclude=[field.name for field in Story._meta.fields if field not in written])
+    if "body" in changes:
+        current.body = body_as_stored(current.body)
+        written = [field for field in fields if getattr(current, field.attname) != before[field.name]]
+        _place_photos(current)
     for name, rows in parts.items():
         getattr(current, name).set(rows)
     if write_parts is not None:
@@ -212,7 +224,9 @@ def story_create(*, story: Story, user, write_parts: WriteParts | None = None) -
     if user is not None and story.created_by_id is None:
         story.created_by = user
     story.full_clean()
+    story.body = body_as_stored(story.body)
     story.save()
+    _place_photos(story)
     if write_parts is not None:
         write_parts(story)
     revision = record_revision(story=story, user=user)
@@ -340,6 +354,47 @@ def story_return_to_draft(*, story: Story, user) -> Story:
     )
 
 
+def body_as_stored(markup: str) -> str:
+    """The body as the write path keeps it: canonical (stories.body.clean_body), each photo block a
+    photo that exists, shown once, and each story link to a story that exists, its address
+    written from the story's id (a link to a story deleted since is kept as its text)."""
+    body = clean_body(markup)
+    photos = {block.photo_id for block in photo_blocks(body)}
+    linked = linked_story_ids(body)
+    if not photos and not linked:
+        return body
+    existing = set(PhotoAsset.objects.filter(pk__in=photos).values_list("pk", flat=True)) if photos else set()
+    addresses = {
+        pk: reverse("stories:detail", args=[slug])
+        for pk, slug in (Story.objects.filter(pk__in=linked).values_list("pk", "slug") if linked else [])
+    }
+    return with_keys(
+        body,
+        photo_id=lambda pk: pk if pk in existing else None,
+        story_link=lambda pk: (pk, addresses[pk]) if pk in addresses else None,
+    )
+
+
+def _place_photos(story: Story) -> None:
+    """The story's PhotoPlacement rows, made to say what its body's photo blocks say: which photos,
+    in what order, with which caption for this story. The only writer of those rows."""
+    wanted = {block.photo_id: (position, block.caption) for position, block in enumerate(photo_blocks(story.body))}
+    rows = {row.photo_id: row for row in PhotoPlacement.objects.filter(story=story)}
+    gone = [row.pk for photo_id, row in rows.items() if photo_id not in wanted]
+    if gone:
+        PhotoPlacement.objects.filter(pk__in=gone).delete()
+    new, changed = [], []
+    for photo_id, (order, caption) in wanted.items():
+        row = rows.get(photo_id)
+        if row is None:
+            new.append(PhotoPlacement(story=story, photo_id=photo_id, order=order, caption=caption))
+        elif (row.order, row.caption) != (order, caption):
+            row.order, row.caption = order, caption
+            changed.append(row)
+    PhotoPlacement.objects.bulk_update(changed, ["order", "caption"])
+    PhotoPlacement.objects.bulk_create(new)
+
+
 def _keep_old_address(*, story: Story, old_slug: str) -> None:
     """A story readers may have seen keeps answering at its old address, with a permanent redirect."""
     if story.published_at is None:
@@ -373,8 +428,9 @@ def _link_waiting_related(story: Story) -> None:
 def revision_restore(*, revision: Revision, user) -> Story:
     """Put the story's content back as it was in `revision`, and record that as a new revision.
 
-    Restores the headline, slug, label, summary, byline, body, publication and expiry times, tags,
-    related stories, placed photos and corrections. It does not restore workflow state: status and
+    Restores the headline, slug, label, summary, byline, body (and with it the placed photos),
+    publication and expiry times, tags, related stories and corrections. A revision recorded in
+    the body's old form is restored converted (revisions.current_form). It does not restore workflow state: status and
     the historical collection change only through the workflow services (story_step), so a restore
     never publishes, withdraws, archives or brings back a story. For the same reason a published
     story keeps its publication time when the revision has none (the story was a draft then).
@@ -387,7 +443,7 @@ def revision_restore(*, revision: Revision, user) -> Story:
     """
     story = story_lock(story=revision.story)
     _require_permission(user, story, Action.RESTORED)
-    data = revision.snapshot
+    data = current_form(revision.snapshot)
     changes = {
         name: parse_datetime(data[name]) if name in DATETIME_FIELDS and data.get(name) else data.get(name)
         for name in RESTORED_FIELDS
@@ -399,7 +455,11 @@ def revision_restore(*, revision: Revision, user) -> Story:
             {"slug": f"Another story now has the web address “{changes['slug']}”. Change that story's slug first."},
             code="slug_taken",
         )
-    skipped = []
+    # The body brings its photos back; those deleted since are dropped from it by the save.
+    photos = [block.photo_id for block in photo_blocks(changes["body"] or "")]
+    found = set(PhotoAsset.objects.filter(pk__in=photos).values_list("pk", flat=True))
+    places = photo_places(changes["body"] or "")
+    skipped = [f"the photo {places[pk]} (photo #{pk})" for pk in photos if pk not in found]
 
     def put_parts_back(story):
         tags = Tag.objects.in_bulk(data.get("tags", []))
@@ -409,26 +469,6 @@ def revision_restore(*, revision: Revision, user) -> Story:
         related = Story.objects.exclude(pk=story.pk).in_bulk(data.get("related_stories", []))
         skipped.extend(f"related story #{pk}" for pk in data.get("related_stories", []) if pk not in related)
         story.related_stories.set(related.values())
-
-        placements = data.get("placements", [])
-        photos = PhotoAsset.objects.in_bulk({placement["photo"] for placement in placements})
-        skipped.extend(
-            f"the photo placed after paragraph {p['after_paragraph']} (photo #{p['photo']})"
-            for p in placements
-            if p["photo"] not in photos
-        )
-        story.placements.all().delete()
-        PhotoPlacement.objects.bulk_create(
-            PhotoPlacement(
-                story=story,
-                photo=photos[p["photo"]],
-                after_paragraph=p["after_paragraph"],
-                order=p["order"],
-                caption=p["caption"],
-            )
-            for p in placements
-            if p["photo"] in photos
-        )
 
         story.corrections.all().delete()
         Correction.objects.bulk_create(

@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.utils import timezone
 
+from newsroom.stories.body import body_text
 from newsroom.stories.selectors import lead_photo
 
 # The public copies made for sharing (newsroom/photos/imaging/specs.py): share.jpg is always
@@ -83,6 +84,11 @@ def news_article(story, *, absolute_url) -> dict:
     }
     if not story.published_at:  # a draft seen in preview
         del article["datePublished"]
+    text = body_text(story.body)
+    if text:
+        # The prose readers read, without the photos' and videos' blocks (docs/STORY_BODY.md).
+        article["articleBody"] = text
+        article["wordCount"] = len(text.split())
     authors = byline_authors(story.byline)
     if authors:
         article["author"] = authors

@@ -14,9 +14,9 @@ from newsroom.core.pagination import ListingView
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories import preview
-from newsroom.stories.body import body_blocks
+from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import Label, Story, Tag
-from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader
+from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader, story_links
 
 # Newest first, written so that no index provides the order: for a few thousand stories among
 # a million (a small tag's, one writer's) PostgreSQL then starts from those stories and sorts
@@ -83,7 +83,7 @@ def story_detail(request, slug):
 
 
 def _render_story(request, story, *, preview_mode=False):
-    blocks = body_blocks(story.body, story.placements.all())
+    blocks = reader_blocks(story.body, story.placements.all(), story_links(story))
     context = {"story": story, "blocks": blocks, "preview": preview.notice(story) if preview_mode else ""}
     return render(request, "stories/story_detail.html", context)
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.core.management.base import CommandError
 from newsroom.archive.models import Collection
 from newsroom.bundles.format import TABLES
 from newsroom.photos.models import PhotoAsset
+from newsroom.stories.body import as_legacy
 from newsroom.stories.models import Correction, RelatedHeadline, Story, Tag
 from newsroom.stories.revisions import record_revision
 
@@ -91,6 +93,60 @@ def rewrite_bundle(source, target, *, replace=None, drop=(), cut_at=None) -> Pat
         data = Path(target).read_bytes()
         Path(target).write_bytes(data[: int(len(data) * cut_at)])
     return Path(target)
+
+
+def in_old_format(source, target, *, version: int) -> Path:
+    """A bundle as Newsroom wrote it before bodies had their canonical form (format 1 or 2):
+    bodies as paragraphs separated by blank lines, photos placed "after paragraph N", revisions
+    recorded that way, and (format 1) no search documents. Made from `source` by the inverse of
+    the conversion an import makes, so importing it must give `source`'s site back."""
+    placed = {}  # story id -> {photo id: after_paragraph}
+
+    def old_body(row):
+        row["body"], photos = as_legacy(row["body"])
+        placed[row["id"]] = {photo_id: after for after, photo_id, _ in photos}
+
+    def old_snapshot(snapshot):
+        snapshot["body"], photos = as_legacy(snapshot["body"])
+        after = {photo_id: position for position, photo_id, _ in photos}
+        for placement in snapshot["placements"]:
+            placement["after_paragraph"] = after[placement["photo"]]
+            placement["order"] = 0
+
+    def records(change):
+        def rewrite(data):
+            rows = [json.loads(line) for line in data.splitlines()]
+            for row in rows:
+                change(row)
+            return b"".join(json.dumps(row, ensure_ascii=False).encode() + b"\n" for row in rows)
+
+        return rewrite
+
+    def manifest(data):
+        manifest = json.loads(data)
+        manifest["format_version"] = version
+        if version == 1:
+            manifest.pop("search")
+        elif manifest["search"]:
+            manifest["search"]["rules_version"] = 1
+        return json.dumps(manifest).encode()
+
+    # Stories first: their bodies say where each placement stood.
+    with zipfile.ZipFile(source) as bundle:
+        stories = records(old_body)(bundle.read("records/stories.ndjson"))
+    return rewrite_bundle(
+        source,
+        target,
+        drop={"search/documents.ndjson"} if version == 1 else (),
+        replace={
+            "manifest.json": manifest,
+            "records/stories.ndjson": stories,
+            "records/placements.ndjson": records(
+                lambda row: row.update(after_paragraph=placed[row["story_id"]][row["photo_id"]], order=0)
+            ),
+            "records/revisions.ndjson": records(lambda row: old_snapshot(row["snapshot"])),
+        },
+    )
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from newsroom.bundles.format import SEARCH_DOCUMENTS
 from newsroom.search import indexing
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.models import Story
-from tests.bundles.conftest import export, rewrite_bundle, run, wipe_site
+from tests.bundles.conftest import export, in_old_format, rewrite_bundle, run, wipe_site
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL has a search index")
@@ -69,7 +69,7 @@ def test_a_bundle_carries_the_search_documents_and_the_rules_version_they_were_m
     search = manifest_of(path)["search"]
 
     assert search == {"rules_version": indexing.SEARCH_RULES_VERSION, "documents": len(before)}
-    assert manifest_of(path)["format_version"] == 2
+    assert manifest_of(path)["format_version"] == 3
 
 
 @on_postgresql
@@ -121,14 +121,7 @@ def test_documents_made_by_other_search_rules_are_made_again_as_refresh_all_make
 
 def test_a_bundle_of_format_version_1_without_search_documents_still_imports(tmp_path, indexed_bundle):
     path, _, _ = indexed_bundle
-
-    def version_one(manifest):
-        manifest["format_version"] = 1
-        manifest.pop("search")
-
-    old = rewrite_bundle(
-        path, tmp_path / "version-1.zip", drop={SEARCH_DOCUMENTS}, replace={"manifest.json": with_manifest(version_one)}
-    )
+    old = in_old_format(path, tmp_path / "version-1.zip", version=1)
 
     result = run("import_newsroom", old)
 

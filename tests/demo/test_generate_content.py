@@ -16,7 +16,7 @@ from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import parse_virin, validate_virin
 from newsroom.search import indexing
 from newsroom.search.models import StorySearchDocument
-from newsroom.stories.body import split_paragraphs
+from newsroom.stories.body import body_text, clean_body, photo_blocks, prose_blocks
 from newsroom.stories.models import ArchiveStatus, PhotoPlacement, Status, Story, Tag
 
 UNTIL = datetime.date(2026, 6, 30)
@@ -44,15 +44,24 @@ def test_counts_and_shape_of_the_generated_newsroom(generated):
     assert Story.related_stories.through.objects.count() == 60 * 5
     assert Tag.objects.count() >= 200
 
+    kinds = []
     for story in Story.objects.prefetch_related("tags", "related_stories", "placements"):
-        paragraphs = split_paragraphs(story.body)
-        assert 7 <= len(paragraphs) <= 15, story.slug
-        assert 350 <= len(story.body.split()) <= 1600, story.slug
+        assert clean_body(story.body) == story.body, "written in the canonical form, as the write path keeps it"
+        blocks = prose_blocks(story.body)
+        kinds.append({kind for kind, _, _ in blocks})
+        assert 7 <= [kind for kind, _, _ in blocks].count("p") <= 15, story.slug
+        assert 350 <= len(body_text(story.body).split()) <= 1800, story.slug
         assert 2 <= story.tags.count() <= 5
         assert len({p.photo_id for p in story.placements.all()}) == 2
-        assert all(p.after_paragraph <= len(paragraphs) for p in story.placements.all())
+        # The photos are blocks of the body, the first above it all, and the rows say the same.
+        assert blocks[0][0] == "photo"
+        assert [b.photo_id for b in photo_blocks(story.body)] == [p.photo_id for p in story.placements.all()]
         assert story not in story.related_stories.all() and story.related_stories.count() == 5
         assert story.headline and story.summary and ", " in story.byline
+
+    # Bodies as real stories have them: every one with subheadings, many with a list or a pull quote.
+    assert all("h2" in found for found in kinds)
+    assert sum("li" in found for found in kinds) >= 10 and sum("quote" in found for found in kinds) >= 15
 
     states = {status: Story.objects.filter(status=status).count() for status in Status.values}
     assert states[Status.DRAFT] >= 1 and states[Status.IN_REVIEW] >= 1 and states[Status.WITHDRAWN] >= 1
@@ -104,7 +113,7 @@ def snapshot():
     return (
         list(Story.objects.order_by("pk").values_list()),
         list(PhotoAsset.objects.order_by("pk").values_list()),
-        list(PhotoPlacement.objects.order_by("story", "photo").values_list("story", "photo", "after_paragraph")),
+        list(PhotoPlacement.objects.order_by("story", "photo").values_list("story", "photo", "order")),
         list(Story.tags.through.objects.order_by("story", "tag").values_list("story", "tag")),
         list(
             Story.related_stories.through.objects.order_by("from_story", "to_story").values_list(

@@ -11,11 +11,11 @@ from PIL import Image
 
 from newsroom.archive.models import Collection
 from newsroom.core.apstyle import ap_date
-from newsroom.demo.content import DEMO, DRAFT, PUBLISHED, SCHEDULED, eastern
+from newsroom.demo.content import DEMO, DRAFT, PUBLISHED, SCHEDULED, STORY_LINK, PhotoUse, eastern
 from newsroom.demo.images import make_demo_jpeg
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import parse_virin
-from newsroom.stories.body import split_paragraphs
+from newsroom.stories.body import clean_body, linked_story_ids, photo_blocks, prose_blocks
 from newsroom.stories.models import ArchiveStatus, Label, PhotoPlacement, Status, Story, Tag
 
 # "Now" for what readers see, fixed so the scheduled story (Jan. 6, 2027) stays scheduled.
@@ -80,15 +80,24 @@ def test_demo_stories_are_complete_and_consistent():
     photo_dates = {photo.virin: photo.date_taken for photo in DEMO.photos}
     tag_slugs = {tag.slug for tag in DEMO.tags}
     assert len(stories) == len(DEMO.stories) >= 14
+    earlier = set()
     for story in DEMO.stories:
-        paragraphs = split_paragraphs(story.body)
-        assert 4 <= len(paragraphs) <= 8, story.slug
+        written = "".join(block for block in story.body if isinstance(block, str))
+        paragraphs = [kind for kind, _, _ in prose_blocks(written) if kind in ("p", "li")]
+        assert 4 <= len(paragraphs) <= 9, story.slug
+        for block in story.body:
+            if isinstance(block, str):
+                # Each block is written in the canonical form, its story links made as load_demo makes them.
+                made = STORY_LINK.sub(r'<a href="/news/\1/" data-story="1">\2</a>', block)
+                assert clean_body(made) == made, block
+        for slug in story.linked:
+            assert slug in earlier and stories[slug].state == PUBLISHED, f"{story.slug} links to {slug}"
+        earlier.add(story.slug)
         assert story.headline and story.summary and story.byline
         assert 1 <= len(story.tags) <= 3 and set(story.tags) <= tag_slugs
         assert len(story.photos) <= 2
         for use in story.photos:
             assert use.virin in photo_dates
-            assert use.after_paragraph <= len(paragraphs)
             if use.caption:
                 assert use.caption.endswith(f", {ap_date(photo_dates[use.virin])}."), story.slug
             if story.published_at:
@@ -102,6 +111,11 @@ def test_demo_stories_are_complete_and_consistent():
     assert [s.state for s in DEMO.stories].count(DRAFT) == 1
     assert [s.state for s in DEMO.stories].count(SCHEDULED) == 1
     assert [s.label for s in DEMO.stories].count(Label.RELEASE) == 1
+    # The demo shows every kind of block an editor can write.
+    blocks = "".join(block for story in DEMO.stories for block in story.body if isinstance(block, str))
+    for kind in ("<h2>", "<ul>", "<ol>", '<blockquote class="pull-quote">', "<table>", "[["):
+        assert kind in blocks, kind
+    assert any(isinstance(block, PhotoUse) and block.caption for story in DEMO.stories for block in story.body)
 
 
 def test_demo_jpeg_is_deterministic_and_carries_no_metadata():
@@ -153,6 +167,18 @@ def test_load_demo_fills_the_newsroom(media):
     levee = Story.objects.get(slug="guard-engineers-race-rising-river-to-shore-up-levee")
     assert levee.related_stories.exists()
     assert levee.get_absolute_url().endswith(f"{levee.slug}/")
+
+    # Bodies as the editor writes them: photos as blocks, in step with the placed photos; story
+    # links by id; every kind of block.
+    for story in Story.objects.prefetch_related("placements"):
+        assert [(b.photo_id, b.caption) for b in photo_blocks(story.body)] == [
+            (p.photo_id, p.caption) for p in story.placements.all()
+        ], story.slug
+    hurricane = Story.objects.get(slug="guard-opens-shelters-as-hurricane-tamsin-nears-coast")
+    assert linked_story_ids(hurricane.body) == {levee.pk}
+    assert f'<a href="{levee.get_absolute_url()}" data-story="{levee.pk}">' in hurricane.body
+    kinds = {kind for story in Story.objects.all() for kind, _, _ in prose_blocks(story.body)}
+    assert kinds >= {"p", "h2", "li", "quote", "cell"}
 
     # Every photo: a real JPEG on disk of the recorded size, with a strict VIRIN of its date.
     photos = PhotoAsset.objects.all()

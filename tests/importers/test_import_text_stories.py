@@ -1,5 +1,6 @@
 """The legacy plain-text importer: the parser's errors, and the command end to end."""
 
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -92,7 +93,8 @@ def test_current_story_imports_and_reads_in_order(client):
     assert story.status == Status.PUBLISHED and story.published_at.date().isoformat() == "2026-03-03"
     assert story.slug == "navy-hospital-ship-wraps-up-five-month-partnership-mission"
     assert "image missing" in output and "not found yet" in output
-    page = client.get(story.get_absolute_url()).content.decode()
+    # From the story on: the head's JSON-LD carries the text too (articleBody).
+    page = client.get(story.get_absolute_url()).content.decode().split("<article", 1)[1]
     pieces = [
         "Sailors and civilian mariners aboard",
         "The mission visited six host nations",
@@ -116,6 +118,10 @@ def test_archived_story_goes_into_the_collection_and_shows_the_notice(client, co
     assert story.published_at.date().isoformat() == "2021-06-15"  # the latest VIRIN date
     page = client.get(story.get_absolute_url()).content.decode()
     assert collection.notice in page
+    page = page.split("<article", 1)[1]  # the head's JSON-LD carries the text too
+    # The legacy text became the body's blocks, its photos blocks where they stood, and the rows follow.
+    assert re.findall(r"<(p|figure)\b", story.body) == ["p", "p", "figure", "p", "p", "figure", "p", "p"]
+    assert [p.photo.virin for p in story.placements.all()] == ["210614-A-KX193-1002", "210615-N-QR552-1045"]
     order = [
         page.find("Army engineers finished repairing"),
         page.find("Col. Dana Whitfield, who commands"),

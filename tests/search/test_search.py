@@ -82,10 +82,13 @@ def test_finds_a_word_wherever_it_is_in_the_story(client, story, make_photo, com
         committed(
             story_update,
             story=found,
-            changes={},
             user=None,
             expected_version=found.version,
-            write_parts=lambda story: story.placements.update(caption="The levee, seen from the air."),
+            changes={
+                "body": found.body.replace(
+                    f'data-photo="{photo.pk}"', f'data-photo="{photo.pk}" data-caption="The levee, seen from the air."'
+                )
+            },
         )
     story(headline="Unrelated Story", summary="Nothing to see.", body="Nothing here either.")
 
@@ -124,6 +127,22 @@ def test_snippet_marks_the_words_and_carries_no_markup_from_the_body(client, sto
     assert re.sub(r"</?mark>", "", snippet) == re.sub(r"<[^>]*>", "", snippet), "only <mark> tags"
     for leaked in ("<em>", "<b>", "<script", "alert", "<a ", "onclick", "onerror", "<img"):
         assert leaked not in snippet
+
+
+def test_words_in_every_kind_of_block_are_found_and_the_markup_is_not(client, story, make_photo):
+    found = story(
+        headline="Levee Holds",
+        body=f'<figure data-photo="{make_photo().pk}"></figure><h2>Floodwall Repairs</h2>'
+        "<ul><li><p>Sandbags stacked</p></li></ul><blockquote><p>Hold the culvert.</p></blockquote>"
+        "<table><tbody><tr><th><p>Pumps</p></th></tr><tr><td><p>Spillway</p></td></tr></tbody></table>",
+    )
+
+    for word in ("floodwall", "sandbags", "culvert", "spillway"):
+        assert headlines(search(client, word)) == [found.headline], word
+    for markup in ("figure", "blockquote", "tbody", "strong", "data"):
+        assert headlines(search(client, markup)) == [], markup
+    [snippet] = snippets(search(client, "sandbags"))
+    assert "<mark>Sandbags</mark> stacked" in snippet and "<li>" not in snippet
 
 
 def test_the_query_is_shown_back_escaped(client, story):

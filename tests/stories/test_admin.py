@@ -1,4 +1,4 @@
-"""The editor's round trip in the admin: upload photos, write a story, place them, publish."""
+"""The editor's round trip in the admin: upload photos, write a story with them in its body, publish."""
 
 import re
 
@@ -11,10 +11,11 @@ from tests.conftest import jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
+# The body as the story editor posts it: its canonical form (docs/STORY_BODY.md).
 BODY = (
-    "Sailors aboard a Navy hospital ship treated more than 21,000 patients.\n\n"
-    "The mission visited six host nations.\n\n"
-    "Capt. Helen Brandt said the teams trained 1,400 local health workers."
+    "<p>Sailors aboard a Navy hospital ship treated more than 21,000 patients.</p>"
+    "<p>The mission visited six host nations.</p>"
+    "<p>Capt. Helen Brandt said the teams trained 1,400 local health workers.</p>"
 )
 
 
@@ -64,12 +65,13 @@ def story_form(**overrides):
 
 
 def with_placements(data, *placements):
-    data["placements-TOTAL_FORMS"] = str(len(placements))
-    for index, (photo, after) in enumerate(placements):
-        data[f"placements-{index}-photo"] = str(photo.pk)
-        data[f"placements-{index}-after_paragraph"] = str(after)
-        data[f"placements-{index}-order"] = "0"
-        data[f"placements-{index}-caption"] = ""
+    """The form's body with a photo block for each (photo, N): after its Nth paragraph, 0 above the first."""
+    paragraphs = re.findall(r"<p>.*?</p>", data["body"])
+    blocks = []
+    for number in range(len(paragraphs) + 1):
+        blocks += [f'<figure data-photo="{photo.pk}"></figure>' for photo, after in placements if after == number]
+        blocks += paragraphs[number : number + 1]
+    data["body"] = "".join(blocks)
     return data
 
 
@@ -130,12 +132,24 @@ def test_publishing_an_incomplete_story_is_refused_with_every_missing_item(edito
         assert problem in page
 
 
-def test_placement_after_a_paragraph_the_body_does_not_have_is_refused(editor_client, make_photo):
-    data = with_placements(story_form(), (make_photo(), 7))
-    response = editor_client.post("/admin/stories/story/add/", data)
+def test_a_video_the_site_cannot_show_is_refused_naming_the_block_and_nothing_is_saved(editor_client):
+    body = BODY + '<figure data-video="https://vimeo.com/123456" data-title="Levee repairs"></figure>'
+    response = editor_client.post("/admin/stories/story/add/", story_form(body=body))
+
     assert response.status_code == 200
-    assert "The body has 3 paragraphs; choose a number from 0 to 3." in response.content.decode()
+    page = response.content.decode()
+    assert "Video 1 (https://vimeo.com/123456): only YouTube and DVIDS videos can be shown" in page
     assert not Story.objects.exists()
+    # What the editor wrote is still in the form, to fix.
+    assert "https://vimeo.com/123456" in page.split('name="body"', 1)[1].split("</textarea>", 1)[0]
+
+
+def test_the_form_places_photos_in_the_body_only(editor_client, make_story, make_photo):
+    story = make_story(photos=[make_photo()])
+    page = editor_client.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
+    # The body's photos are listed, not edited; no paragraph numbers to place them by.
+    assert "Photos in the body" in page and "after_paragraph" not in page
+    assert 'name="placements-0-photo"' not in page and "numbered paragraphs" not in page
 
 
 @pytest.mark.parametrize(
@@ -238,9 +252,10 @@ def test_publish_action_publishes_ready_stories_and_reports_the_rest(editor_clie
     assert "Byline is missing" in response.content.decode()
 
 
-def test_story_form_help_text_shows_the_allowed_tags_as_text(editor_client):
+def test_story_form_help_text_says_what_a_body_holds(editor_client):
     page = editor_client.get("/admin/stories/story/add/").content.decode()
-    assert "Links (&lt;a href=…&gt;), &lt;em&gt; and &lt;strong&gt; are kept" in page
+    assert "Paragraphs, subheadings, lists, quotes, tables, links, photos and videos, in reading order." in page
+    assert "Separate paragraphs with a blank line" not in page
 
 
 def test_editors_see_related_headlines_still_waiting_for_their_story(editor_client, make_story):

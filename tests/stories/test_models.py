@@ -91,4 +91,4 @@ def test_the_same_photo_is_placed_once_per_story(make_story, make_photo):
     photo = make_photo()
     story = make_story(photos=[photo])
     with pytest.raises(IntegrityError), transaction.atomic():
-        PhotoPlacement.objects.create(story=story, photo=photo, after_paragraph=2)
+        PhotoPlacement.objects.create(story=story, photo=photo, order=2)

@@ -6,10 +6,11 @@ from html import unescape as html_unescape
 
 import pytest
 from django.conf import settings
+from django.template import engines
 from django.utils import timezone
 
 from newsroom.archive.services import story_archive
-from newsroom.stories.models import Status, Tag
+from newsroom.stories.models import Status, Story, Tag
 from newsroom.stories.services import story_withdraw
 from tests.conftest import assert_in_order, page_text
 
@@ -145,14 +146,78 @@ def test_related_stories_list_only_published_ones(client, make_story):
     assert "Draft Neighbor" not in text
 
 
-def test_body_markup_is_sanitised(client, make_story):
-    story = make_story(
-        body='Read <a href="https://www.usa.gov/">USA.gov</a>.<script>alert(1)</script>\n\n'
-        "<img src=x onerror=alert(2)>Second."
+def test_a_stored_body_is_cleaned_again_when_readers_see_it(client, make_story):
+    # Written past the write path (a bulk load, a hand-edited row): readers' pages clean it again.
+    story = make_story()
+    Story.objects.filter(pk=story.pk).update(
+        body='<p onclick="steal()">Read <a href="https://www.usa.gov/">USA.gov</a>.<script>alert(1)</script></p>'
+        '<img src=x onerror=alert(2)>Second.<iframe src="https://evil.example/"></iframe>'
     )
     html = client.get(story.get_absolute_url()).content.decode()
-    assert '<a href="https://www.usa.gov/" rel="noopener noreferrer">USA.gov</a>' in html
-    assert "alert(1)" not in html and "onerror" not in html
+    body = html.split('class="newsroom-story__body">', 1)[1].split("</div>", 1)[0]
+    assert " ".join(body.split()) == (
+        '<p>Read <a href="https://www.usa.gov/" rel="noopener noreferrer">USA.gov</a>.</p> <p>Second.</p>'
+    )
+    assert "alert(" not in html and "onerror" not in html and "onclick" not in html and "evil.example" not in html
+
+
+def figure_as_the_macro_draws_it(placement) -> str:
+    template = engines["jinja2"].env.from_string('{% from "includes/figure.html" import figure %}{{ figure(p) }}')
+    return template.render(p=placement).strip()
+
+
+def test_the_story_page_shows_every_kind_of_block(client, create_story, make_story, make_photo):
+    photo = make_photo(title="Sandbag Line")
+    levee = make_story(slug="guard-holds-levee", headline="Guard Holds Levee")
+    story = create_story(
+        body=f'<p>As <a href="/news/old/" data-story="{levee.pk}">the Guard held the levee</a>, crews dug in.</p>'
+        f'<figure data-photo="{photo.pk}" data-caption="Our caption for this story."></figure>'
+        "<h2>What Comes Next</h2><h3>Repairs</h3>"
+        "<ul><li><p>Sandbags</p><ol><li><p>Filled</p></li></ol></li><li><p>Pumps</p></li></ul>"
+        '<blockquote class="pull-quote"><p>"Buy time."</p></blockquote>'
+        "<table><tbody><tr><th><p>Item</p></th><th><p>Count</p></th></tr>"
+        "<tr><td><p>Bags</p></td><td><p>40,000</p></td></tr></tbody></table>"
+        '<figure data-video="https://youtu.be/dQw4w9WgXcQ" data-title="Levee repairs, day one"></figure>'
+    )
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    body = html.split('class="newsroom-story__body">', 1)[1].split("</article>", 1)[0]
+    assert '<p>As <a href="/news/guard-holds-levee/">the Guard held the levee</a>, crews dug in.</p>' in body
+    # The photo as readers have always had it, with this story's caption.
+    assert figure_as_the_macro_draws_it(story.placements.get()) in body
+    assert "Our caption for this story." in body and "Sandbag Line" in body
+    assert "<h2>What Comes Next</h2>" in body and "<h3>Repairs</h3>" in body
+    assert (
+        '<ul class="usa-list"><li><p>Sandbags</p><ol class="usa-list"><li><p>Filled</p></li></ol></li>'
+        "<li><p>Pumps</p></li></ul>"
+    ) in body
+    assert '<blockquote class="pull-quote"><p>"Buy time."</p></blockquote>' in body
+    assert '<th scope="col"><p>Item</p></th>' in body and "<td><p>40,000</p></td>" in body
+    # The video: the privacy-enhanced player with its title, and the video's own page.
+    assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="Levee repairs, day one"' in body
+    assert '<a class="usa-link" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">' in body
+    assert_in_order(
+        page_text(client.get(story.get_absolute_url())),
+        ["crews dug in.", "Our caption", "What Comes Next", "Sandbags", "Buy time.", "40,000", "Watch “Levee repairs"],
+    )
+
+
+def test_a_story_link_follows_the_story_and_one_to_a_story_readers_cannot_open_is_its_words(
+    client, create_story, make_story
+):
+    levee = make_story(slug="guard-holds-levee")
+    draft = make_story(slug="embargoed-announcement", published=False)
+    story = create_story(
+        body=f'<p><a href="/news/guard-holds-levee/" data-story="{levee.pk}">Levee</a> and '
+        f'<a href="/news/x/" data-story="{draft.pk}">soon</a>.</p>'
+    )
+    Story.objects.filter(pk=levee.pk).update(slug="guard-holds-levee-overnight")  # renamed since
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert '<a href="/news/guard-holds-levee-overnight/">Levee</a> and soon.' in html
+    assert "embargoed-announcement" not in html, "a draft's address would give its headline away"
 
 
 def test_text_editors_type_is_shown_as_text_never_as_markup(client, make_story, make_photo):
@@ -234,19 +299,25 @@ def test_archive_lists_archived_stories_by_collection(client, make_story, collec
     assert "Levee Repairs Finish Early" in by_collection
 
 
-def test_story_page_query_count_does_not_grow_with_photos_tags_or_related(
+def test_story_page_query_count_does_not_grow_with_photos_tags_related_or_links(
     client, make_story, make_photo, django_assert_num_queries
 ):
     small = make_story(photos=[make_photo()])
-    large = make_story(photos=[make_photo() for _ in range(3)])
+    linked = [make_story() for _ in range(3)]
+    links = "".join(f'<a href="/news/x/" data-story="{other.pk}">link</a> ' for other in linked)
+    large = make_story(photos=[make_photo() for _ in range(3)], body=f"<p>{links}</p><p>Two.</p><p>Three.</p>")
     for number in range(4):
         large.tags.add(Tag.objects.create(name=f"Tag {number}", slug=f"tag-{number}"))
         large.related_stories.add(make_story())
 
-    # story, placements with photos, tags, related stories, corrections
+    # story, placements with photos, tags, related stories with the linked ones, corrections
     for story in (small, large):
         with django_assert_num_queries(5):
-            assert client.get(story.get_absolute_url()).status_code == 200
+            response = client.get(story.get_absolute_url())
+        assert response.status_code == 200
+    page = response.content.decode()
+    assert all(f'<a href="{other.get_absolute_url()}">link</a>' in page for other in linked)
+    assert page.count("newsroom-figure") >= 3
 
 
 def test_listing_query_count_does_not_grow_with_stories(client, make_story, make_photo, django_assert_num_queries):

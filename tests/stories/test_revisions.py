@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsroom.stories.models import Action, PhotoPlacement, Revision, Status, Story, Tag
 from newsroom.stories.revisions import record_revision, revision_diff
-from newsroom.stories.services import story_publish
+from newsroom.stories.services import story_publish, story_update
 from tests.stories.test_admin import story_form
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,8 @@ def tags(db):
 
 @pytest.fixture
 def story_with_history(make_story, make_photo, editor, tags):
-    """Revision 1 a draft with a photo after paragraph 1; 2 published; 3 edited by the editor."""
+    """Revision 1 a draft with a photo after its first paragraph; 2 published; 3 edited by the editor,
+    with another photo after the second paragraph."""
     first_photo, second_photo = make_photo(), make_photo()
     story = make_story(
         published=False,
@@ -60,12 +61,13 @@ def story_with_history(make_story, make_photo, editor, tags):
     story_publish(story=story, user=editor)
     story.tags.set([tags["Disaster Response"], tags["Navy"]])
     story.placements.all().delete()
-    PhotoPlacement.objects.create(story=story, photo=second_photo, after_paragraph=2)
+    PhotoPlacement.objects.create(story=story, photo=second_photo, order=0)
     save_version(
         story,
         editor,
         headline="Hospital Ship Leaves Port",
-        body="Sailors came ashore on Monday.\n\nThe ship treated 1,200 patients.\n\nIt sails for Guam next.",
+        body="<p>Sailors came ashore on Monday.</p><p>The ship treated 1,200 patients.</p>"
+        f'<figure data-photo="{second_photo.pk}"></figure><p>It sails for Guam next.</p>',
     )
     story.first_photo, story.second_photo = first_photo, second_photo
     return story
@@ -93,11 +95,12 @@ def test_a_revision_after_changing_tags_and_photos_lists_them(make_story, make_p
     story = make_story()
     record_revision(story=story, user=editor)
     story.tags.add(tags["Navy"])
-    PhotoPlacement.objects.create(story=story, photo=make_photo(), after_paragraph=2)
+    photo = make_photo()
+    PhotoPlacement.objects.create(story=story, photo=photo, order=0)
 
-    revision = save_version(story, editor)
+    revision = save_version(story, editor, body=story.body + f'<figure data-photo="{photo.pk}"></figure>')
 
-    assert revision.changed_fields == ["tags", "placements"]
+    assert revision.changed_fields == ["body", "tags", "placements"]
 
 
 def test_revision_list_shows_who_when_what_happened_and_what_changed(editor_client, story_with_history):
@@ -140,8 +143,11 @@ def test_compare_shows_removed_and_added_words_tag_names_and_photos(editor_clien
     assert "<p>The ship treated <ins>1,200</ins> patients.</p>" in page
     assert "<p><ins>It sails for Guam next.</ins></p>" in page
     assert "<li>Disaster Response</li>" in page and "<li><ins>Navy</ins></li>" in page
-    assert f"<li><del>{story.first_photo.virin} after paragraph 1</del></li>" in page
-    assert f"<li><ins>{story.second_photo.virin} after paragraph 2</ins></li>" in page
+    assert f"<li><del>{story.first_photo.virin}, photo 1 in the story</del></li>" in page
+    assert f"<li><ins>{story.second_photo.virin}, photo 1 in the story</ins></li>" in page
+    # The body names what happened to its photos, and where.
+    assert f"<li><del>photo {story.first_photo.virin} removed (after “Sailors came ashore on…”)</del></li>" in page
+    assert f"<li><ins>photo {story.second_photo.virin} added after “The ship treated 1,200…”</ins></li>" in page
     # Who and when of each side, and only the fields that differ.
     assert "Saved by editor" in page
     assert '<th scope="row">Headline</th>' in page and '<th scope="row">Byline</th>' not in page
@@ -157,28 +163,35 @@ def test_diff_reads_as_editors_write_with_one_query_per_kind_of_name(
     older = record_revision(story=story, user=editor)
     story.tags.add(tags["Navy"])
     story.related_stories.add(make_story(headline="Ship Departs"))
-    PhotoPlacement.objects.create(story=story, photo=make_photo(virin="260303-N-TV418-9001"), after_paragraph=1)
+    photo = make_photo(virin="260303-N-TV418-9001")
+    PhotoPlacement.objects.create(story=story, photo=photo, order=0)
     newer = save_version(
-        story, editor, body="One. Two.", published_at=datetime.datetime(2026, 3, 4, 9, 30, tzinfo=datetime.UTC)
+        story,
+        editor,
+        body=f'<p>One. Two.</p><figure data-photo="{photo.pk}"></figure>',
+        published_at=datetime.datetime(2026, 3, 4, 9, 30, tzinfo=datetime.UTC),
     )
 
-    with django_assert_num_queries(3):  # tag names, headlines, VIRINs
+    with django_assert_num_queries(3):  # tag names, headlines, VIRINs (of the body's photos too)
         changes = {change.label: change for change in revision_diff(older, newer)}
 
     assert list(changes) == ["Body", "Publication time", "Tags", "Related stories", "Placed photos"]
     # Two paragraphs joined: the lost break is shown, the words are not marked.
     assert changes["Body"].before_html == "<p>One. <del>¶</del></p><p>Two.</p>"
-    assert changes["Body"].after_html == "<p>One. Two.</p>"
+    assert changes["Body"].after_html == (
+        '<p>One. Two.</p><ul class="revision-diff__blocks">'
+        "<li><ins>photo 260303-N-TV418-9001 added after “One. Two.”</ins></li></ul>"
+    )
     assert changes["Publication time"].before_html == "<del>March 3, 2026, 10 a.m. EST</del>"
     assert changes["Publication time"].after_html == "<ins>March 4, 2026, 4:30 a.m. EST</ins>"
     assert "<li><ins>Ship Departs</ins></li>" in changes["Related stories"].after_html
-    assert "<li><ins>260303-N-TV418-9001 after paragraph 1</ins></li>" in changes["Placed photos"].after_html
+    assert "<li><ins>260303-N-TV418-9001, photo 1 in the story</ins></li>" in changes["Placed photos"].after_html
 
 
 def test_compare_escapes_markup_in_the_text(editor_client, make_story, editor):
-    story = make_story(body="Plain words.")
+    story = make_story(body="<p>Plain words.</p>")
     record_revision(story=story, user=editor)
-    save_version(story, editor, body='Plain <script>alert("x")</script> words.')
+    save_version(story, editor, body='<p>Plain &lt;script&gt;alert("x")&lt;/script&gt; words.</p>')
 
     page = editor_client.get(f"{revisions_url(story)}compare/?from=1&to=2").content.decode()
 
@@ -219,9 +232,12 @@ def test_restoring_puts_the_content_back_keeps_the_status_and_can_be_undone(
     assert "is back as it was in revision 1; this is now revision 4." in response.content.decode()
     story.refresh_from_db()
     assert story.headline == "Hospital Ship Arrives in Port"
-    assert story.body == "Sailors came ashore on Monday.\n\nThe ship treated 900 patients."
+    assert story.body == (
+        f'<p>Sailors came ashore on Monday.</p><figure data-photo="{story.first_photo.pk}"></figure>'
+        "<p>The ship treated 900 patients.</p>"
+    )
     assert list(story.tags.all()) == [tags["Disaster Response"]]
-    assert [(p.photo, p.after_paragraph) for p in story.placements.all()] == [(story.first_photo, 1)]
+    assert [(p.photo, p.order) for p in story.placements.all()] == [(story.first_photo, 0)]
     # Revision 1 was a draft without a publication time: the story stays published, as it was.
     assert story.status == Status.PUBLISHED and story.published_at == published_at
     restored = story.revisions.latest()
@@ -232,7 +248,7 @@ def test_restoring_puts_the_content_back_keeps_the_status_and_can_be_undone(
 
     story.refresh_from_db()
     assert story.headline == "Hospital Ship Leaves Port"
-    assert [(p.photo, p.after_paragraph) for p in story.placements.all()] == [(story.second_photo, 2)]
+    assert [(p.photo, p.order) for p in story.placements.all()] == [(story.second_photo, 0)]
     assert story.revisions.latest().number == 5
 
 
@@ -241,7 +257,9 @@ def test_restoring_a_revision_with_a_deleted_photo_skips_it_and_says_so(editor_c
     story = make_story(headline="Two Photos", photos=[kept, deleted])
     record_revision(story=story, user=editor)
     story.placements.filter(photo=deleted).delete()
-    save_version(story, editor, headline="One Photo")
+    save_version(
+        story, editor, headline="One Photo", body=story.body.replace(f'<figure data-photo="{deleted.pk}"></figure>', "")
+    )
     deleted_pk = deleted.pk
     deleted.delete()
 
@@ -250,11 +268,12 @@ def test_restoring_a_revision_with_a_deleted_photo_skips_it_and_says_so(editor_c
     page = response.content.decode()
     assert (
         "Not restored, because they have been deleted since: "
-        f"the photo placed after paragraph 2 (photo #{deleted_pk})." in page
+        f"the photo after “Second paragraph.” (photo #{deleted_pk})." in page
     )
     story.refresh_from_db()
     assert story.headline == "Two Photos"
     assert [p.photo for p in story.placements.all()] == [kept]
+    assert f'data-photo="{deleted_pk}"' not in story.body and f'data-photo="{kept.pk}"' in story.body
     assert story.revisions.latest().action == Action.RESTORED
 
 
@@ -321,3 +340,28 @@ def test_revision_list_costs_the_same_queries_for_two_revisions_or_twenty(editor
 
     assert "writer17" in page and '<th scope="row">20</th>' in page
     assert len(many) == len(few)
+
+
+def test_a_revision_recorded_before_the_canonical_body_reads_as_today_and_a_save_of_nothing_records_nothing(
+    editor_client, create_story, make_photo, editor
+):
+    photo = make_photo()
+    story = create_story(body=f'<p>Sailors came ashore.</p><figure data-photo="{photo.pk}"></figure><p>They left.</p>')
+    # Revision 1 as it was recorded before the migration: paragraphs, and the photo "after paragraph 1".
+    first = story.revisions.get()
+    first.snapshot = {
+        **first.snapshot,
+        "body": "Sailors came ashore.\n\nThey left.",
+        "placements": [{"photo": photo.pk, "after_paragraph": 1, "order": 0, "caption": ""}],
+    }
+    first.save()
+
+    story_update(story=story, changes={"body": story.body, "headline": story.headline}, user=editor, expected_version=1)
+    assert story.revisions.count() == 1, "the same story in either form is no change"
+
+    story_update(
+        story=story, changes={"body": story.body.replace("They left.", "They sailed.")}, user=editor, expected_version=1
+    )
+    page = editor_client.get(f"{revisions_url(story)}compare/?from=1&to=2").content.decode()
+    assert "<p>They <del>left.</del></p>" in page and "<p>They <ins>sailed.</ins></p>" in page
+    assert "revision-diff__blocks" not in page and '<th scope="row">Placed photos</th>' not in page

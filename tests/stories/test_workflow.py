@@ -168,11 +168,21 @@ def test_staff_preview_shows_a_draft_as_readers_will_see_it_never_cached(editor_
 
 
 def test_a_reviewer_link_works_without_an_account_until_it_expires(client, make_story, settings):
-    story = make_story(published=False, headline="For The General Counsel")
+    published = make_story(slug="levee-holds", published_at=datetime.datetime(2026, 11, 2, 9, 0, tzinfo=EASTERN))
+    draft = make_story(slug="embargoed", published=False)
+    story = make_story(
+        published=False,
+        headline="For The General Counsel",
+        body=f'<h2>Background</h2><p><a href="/x/" data-story="{published.pk}">Levee</a> and '
+        f'<a href="/x/" data-story="{draft.pk}">the other draft</a>.</p>',
+    )
     with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=EASTERN), tick=False):
         link = preview.reviewer_link(story)
         response = client.get(link)
         assert response.status_code == 200 and "For The General Counsel" in response.content.decode()
+        # The body as readers will see it: its blocks, and links only to stories they can open.
+        page = " ".join(response.content.decode().split())
+        assert '<h2>Background</h2> <p><a href="/news/levee-holds/">Levee</a> and the other draft.</p>' in page
         assert "no-store" in response["Cache-Control"]
     with time_machine.travel(datetime.datetime(2026, 12, 8, 9, 1, tzinfo=EASTERN), tick=False):
         expired = client.get(link)

@@ -3,6 +3,7 @@ version once, records one revision, keeps old addresses, links waiting headlines
 what changed once the transaction commits; nothing outside the services does any of that."""
 
 import ast
+import re
 import threading
 from contextlib import suppress
 from pathlib import Path
@@ -184,7 +185,7 @@ def test_a_save_with_photos_and_notes_is_one_version_and_one_revision(editor_cli
 
     # Revision 1 keeps the state it was loaded in; revision 2 is the whole save.
     assert versions(story) == (2, [(1, Action.SAVED), (2, Action.SAVED)])
-    assert story.revisions.get(number=2).changed_fields == ["headline", "placements", "corrections"]
+    assert story.revisions.get(number=2).changed_fields == ["headline", "body", "placements", "corrections"]
 
 
 def test_save_and_publish_is_the_save_then_the_step(editor_client, make_story):
@@ -308,14 +309,19 @@ def history_writes(path: Path) -> list[str]:
     return [f"{line}: {what}" for line, what in sorted(found)]
 
 
-def test_only_the_story_services_bump_versions_or_record_revisions():
-    offenders = [
+def offenders(found_in, *, allowed) -> list[str]:
+    """What `found_in(path)` finds in every module but migrations and the `allowed` ones, by place."""
+    return [
         f"newsroom/{path.relative_to(NEWSROOM)}:{where}"
         for path in sorted(NEWSROOM.rglob("*.py"))
-        if "migrations" not in path.parts and str(path.relative_to(NEWSROOM)) not in ALLOWED
-        for where in history_writes(path)
+        if "migrations" not in path.parts and str(path.relative_to(NEWSROOM)) not in allowed
+        for where in found_in(path)
     ]
-    assert not offenders, "change stories through newsroom.stories.services:\n" + "\n".join(offenders)
+
+
+def test_only_the_story_services_bump_versions_or_record_revisions():
+    found = offenders(history_writes, allowed=ALLOWED)
+    assert not found, "change stories through newsroom.stories.services:\n" + "\n".join(found)
 
 
 def test_the_check_sees_each_way_of_writing_history(tmp_path):
@@ -336,4 +342,46 @@ def test_the_check_sees_each_way_of_writing_history(tmp_path):
         "4: record_revision()",
         "5: record_baseline()",
         "6: Revision.objects.create()",
+    ]
+
+
+# Nothing else writes placed photos: they follow the body's photo blocks (docs/STORY_BODY.md)
+
+PLACEMENT_WRITE = re.compile(
+    r"^PhotoPlacement$"
+    r"|^PhotoPlacement\.(objects|_base_manager)\b.*\.(create|bulk_create|bulk_update|update|delete|get_or_create|update_or_create)$"
+    r"|\.placements\b.*\.(create|add|set|update|delete|bulk_create|get_or_create|update_or_create)$"
+)
+
+
+def placement_writes(path: Path) -> list[str]:
+    """Where a module makes or changes PhotoPlacement rows by name, as "line: what"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Call) and PLACEMENT_WRITE.search(ast.unparse(node.func)):
+            found.append(f"{node.lineno}: {ast.unparse(node.func)}()")
+    return sorted(found, key=lambda where: int(where.split(":")[0]))
+
+
+def test_only_the_story_services_write_placed_photos():
+    found = offenders(placement_writes, allowed={"stories/services.py"})
+    assert not found, "place photos in the story's body; the write path keeps the rows:\n" + "\n".join(found)
+
+
+def test_the_check_sees_each_way_of_writing_placements(tmp_path):
+    module = tmp_path / "example.py"
+    module.write_text(
+        "PhotoPlacement.objects.create(story=story, photo=photo)\n"
+        "PhotoPlacement(story=story, photo=photo).save()\n"
+        "story.placements.create(photo=photo)\n"
+        "PhotoPlacement.objects.filter(story=story).update(order=2)\n"
+        "PhotoPlacement._base_manager.bulk_create(rows)\n"
+        "story.placements.all()\n"
+    )
+    assert placement_writes(module) == [
+        "1: PhotoPlacement.objects.create()",
+        "2: PhotoPlacement()",
+        "3: story.placements.create()",
+        "4: PhotoPlacement.objects.filter(story=story).update()",
+        "5: PhotoPlacement._base_manager.bulk_create()",
     ]

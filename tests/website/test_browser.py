@@ -5,6 +5,7 @@ Screenshots land in test-artifacts/ for a person to look at.
 
 import pytest
 
+from newsroom.photos.models import PhotoAsset
 from tests.website.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,8 +62,8 @@ def test_story_reads_without_javascript_and_screenshots_at_two_widths(browser, s
         context.close()
 
 
-def test_admin_works_under_the_content_security_policy(browser, site_url, editor, make_photo):
-    make_photo(virin="210614-A-KX193-1002", title="Closing the Breach")
+def test_admin_works_under_the_content_security_policy(browser, site_url, editor, make_story):
+    make_story(headline="Closing the Breach")
     context = browser.new_context()
     page = context.new_page()
     errors = []
@@ -73,12 +74,11 @@ def test_admin_works_under_the_content_security_policy(browser, site_url, editor
     page.click("input[type=submit]")
     page.goto(site_url + "/admin/stories/story/add/")
 
-    # The photo picker is the admin's JavaScript autocomplete: it finds a photo by VIRIN.
-    page.locator(".field-photo .select2-selection").first.click()
-    page.keyboard.type("210614")
-    option = page.locator(".select2-results__option", has_text="210614-A-KX193-1002")
+    # The admin's JavaScript autocomplete (photos are placed in the body now): related stories by headline.
+    page.locator(".field-related_stories .select2-selection").first.click()
+    page.keyboard.type("Closing")
+    option = page.locator(".select2-results__option", has_text="Closing the Breach")
     option.wait_for(timeout=5000)
-    assert "Closing the Breach" in option.inner_text()
     assert errors == [], "the admin logged errors (a CSP refusal shows here)"
     context.close()
 
@@ -112,11 +112,13 @@ def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_hom
     assert page.input_value("#id_slug") == "hospital-ship-wraps-up-partnership-mission"
     page.fill("#id_summary", "Sailors treated more than 21,000 patients during a five-month mission.")
     page.fill("#id_byline", "Jane Doe, DOD News")
-    page.fill("#id_body", "The mission visited six host nations.\n\nThe teams trained 1,400 local health workers.")
-    page.locator(".field-photo .select2-selection").first.click()
-    page.keyboard.type("260303")
-    page.locator(".select2-results__option", has_text="260303-N-TV418-1107").click()
-    page.fill("#id_placements-0-after_paragraph", "1")
+    # The body as the story editor writes it (docs/STORY_BODY.md): the photo is a block of it.
+    photo = PhotoAsset.objects.get(virin="260303-N-TV418-1107")
+    page.fill(
+        "#id_body",
+        f'<p>The mission visited six host nations.</p><figure data-photo="{photo.pk}"></figure>'
+        "<p>The teams trained 1,400 local health workers.</p>",
+    )
     page.click("input[name=_publish]")
     assert "is published" in page.inner_text(".messagelist")
 

@@ -111,3 +111,22 @@ def test_compiled_queries_still_fit_djangos_query_compiler(make_story, make_phot
         "_result_cache and _prefetch_done set",
         shown,
     )
+
+
+def test_the_stories_a_body_links_to_come_with_the_related_stories_in_the_same_query(
+    make_story, django_assert_num_queries
+):
+    related, linked_and_related, only_linked = make_story(), make_story(), make_story()
+    draft = make_story(published=False)
+    links = "".join(f'<a href="/news/x/" data-story="{s.pk}">x</a> ' for s in (linked_and_related, only_linked, draft))
+    story = make_story(body=f"<p>{links}</p>")
+    story.related_stories.add(related, linked_and_related)
+
+    with django_assert_num_queries(5):
+        found = story_for_reader(story.slug)
+
+    expected = story_for_preview(story.pk)
+    assert list(found.related_stories.all()) == list(expected.related_stories.all())
+    assert len(found.related_stories.all()) == 2, "a story linked to is not related for that"
+    # Drafts are never linked: their address would give their headline away.
+    assert found.linked_story_urls == {s.pk: s.get_absolute_url() for s in (linked_and_related, only_linked)}

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsroom.archive.services import story_archive
 from newsroom.stories.models import PhotoPlacement, Story, Tag
-from newsroom.stories.services import story_publish, story_withdraw
+from newsroom.stories.services import story_publish, story_update, story_withdraw
 from newsroom.website import sitemaps
 from tests.conftest import jpeg_upload
 from tests.website.test_production_settings import manage
@@ -133,7 +133,9 @@ def test_a_tags_feeds_list_only_its_current_stories(client, make_story, collecti
 
 
 @pytest.mark.parametrize("path", FEEDS)
-def test_each_item_carries_its_lead_photo_as_media_rss_with_credit(client, make_story, make_photo, media_root, path):
+def test_each_item_carries_its_lead_photo_as_media_rss_with_credit(
+    client, make_story, create_story, make_photo, media_root, path
+):
     lead = make_photo(
         original=jpeg_upload("lead.jpg", size=(1000, 667)),
         title="Honor Cordon",
@@ -142,8 +144,20 @@ def test_each_item_carries_its_lead_photo_as_media_rss_with_credit(client, make_
         credit="DOD",
     )
     second = make_photo()
-    story = make_story(photos=[lead, second])
-    PhotoPlacement.objects.filter(story=story, photo=lead).update(caption="The cordon at the Pentagon, in this story.")
+    story = create_story(
+        body=f'<figure data-photo="{second.pk}"></figure><p>One.</p><figure data-photo="{lead.pk}"></figure>'
+    )
+    # The editor moves the cordon to the top, with a caption for this story: it leads from then on.
+    story_update(
+        story=story,
+        changes={
+            "body": f'<figure data-photo="{lead.pk}" data-caption="The cordon at the Pentagon, in this story."></figure>'
+            f'<p>One.</p><figure data-photo="{second.pk}"></figure>'
+        },
+        user=None,
+        expected_version=None,
+    )
+    assert PhotoPlacement.objects.get(photo=lead).pk > PhotoPlacement.objects.get(photo=second).pk
     make_story(headline="Story Without Photos")
 
     items = {title: item for title, _, item in feed_items(fetch_xml(client, path, FEEDS[path]))}

@@ -208,6 +208,9 @@ def test_story_json_ld_is_a_news_article_search_engines_can_read(client, make_st
     assert article["publisher"] == {"@type": "Organization", "name": "Newsroom"}
     assert article["mainEntityOfPage"] == {"@type": "WebPage", "@id": address}
     assert article["isAccessibleForFree"] is True
+    # The body's prose, without its photo blocks, and its length in words.
+    assert article["articleBody"] == "First paragraph.\n\nSecond paragraph.\n\nThird paragraph."
+    assert article["wordCount"] == 6
 
 
 def test_a_correction_dates_the_story_and_its_json_ld_modified(client, make_story):

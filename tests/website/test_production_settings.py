@@ -76,6 +76,8 @@ def test_https_responses_carry_hsts_csp_and_no_sniff(client):
     assert csp["script-src"] == "'self'"
     assert csp["default-src"] == "'self'"
     assert csp["object-src"] == "'none'"
+    # Frames: only the two video hosts' privacy-enhanced players (video blocks).
+    assert csp["frame-src"] == "https://www.youtube-nocookie.com https://www.dvidshub.net"
     assert "unsafe-inline" not in response["Content-Security-Policy"]
 
 

@@ -73,7 +73,8 @@ class ParsedStory:
 
     @property
     def body(self) -> str:
-        """Paragraphs as the Story.body field keeps them: separated by a blank line."""
+        """The paragraphs in the body's first form, separated by a blank line: stories.body.legacy_body
+        makes the blocks of a story's body from it, with the photos where they stood."""
         return "\n\n".join(self.paragraphs)
 
     def caption_dates(self) -> list[datetime.date]:

@@ -29,8 +29,9 @@ from newsroom.core.clock import start_of_day
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
+from newsroom.stories.body import legacy_body
 from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
-from newsroom.stories.models import PhotoPlacement, RelatedHeadline, Status, Story
+from newsroom.stories.models import RelatedHeadline, Status, Story
 from newsroom.stories.services import story_create, story_publish, story_update
 
 
@@ -232,18 +233,15 @@ Examples:
                 f"The headline “{parsed.headline}” makes no web address; check the first line after the banner."
             )
         story = Story.objects.filter(slug=slug).first()
-        fields = {"headline": parsed.headline, "summary": parsed.summary, "body": parsed.body}
+        # The photos first: the body names them, as photo blocks where they stood between the paragraphs.
+        placed = [(found.after_paragraph, photo.pk, "") for photo, found in self.save_photos(parsed, written)]
+        fields = {"headline": parsed.headline, "summary": parsed.summary, "body": legacy_body(parsed.body, placed)}
         if self.byline or story is None:
             fields["byline"] = self.byline
         if published_at is not None:
             fields["published_at"] = published_at
 
         def write_parts(story):
-            story.placements.all().delete()
-            for order, (photo, placement) in enumerate(self.save_photos(parsed, written)):
-                PhotoPlacement.objects.create(
-                    story=story, photo=photo, after_paragraph=placement.after_paragraph, order=order
-                )
             self.relate(story, parsed)
 
         if story is None:

@@ -22,10 +22,11 @@ def count(value: str) -> int:
 class Command(BaseCommand):
     help = """Fill an empty database with generated news stories and photo records, for benchmarks.
 
-Stories read like a defense newsroom's: 6-15 paragraphs (600-1,200 words), a label, a byline,
-2-5 tags from a few hundred, 2 placed photos and 5 related stories each, publication dates
-over 15 years up to --until. Stories from before the last two four-year terms are in
-historical collections; a few are drafts, in review, withdrawn or scheduled after --until.
+Stories read like a defense newsroom's: 7-15 paragraphs (600-1,200 words) with subheadings, and
+in some a bulleted list or a pull quote, a label, a byline, 2-5 tags from a few hundred, 2 photos
+in the body and 5 related stories each, publication dates over 15 years up to --until. Stories
+from before the last two four-year terms are in historical collections; a few are drafts, in
+review, withdrawn or scheduled after --until.
 
 Photos are records only: VIRIN, title, caption, alt text, photographer, credit, date and place,
 with NO image file, so pages show "Image not available" where a picture would be. Use

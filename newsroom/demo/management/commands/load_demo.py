@@ -10,6 +10,7 @@ a demo story or page survive. Photos go through `photo_save` and stories through
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 from django.contrib.flatpages.models import FlatPage
@@ -22,11 +23,11 @@ from newsroom.archive.models import Collection
 from newsroom.archive.services import story_archive
 from newsroom.bundles.restore import remove_files
 from newsroom.core.commandline import HelpFormatter, dry_run_or_commit, progress
-from newsroom.demo.content import DEMO, DRAFT, DemoContent, DemoStory
+from newsroom.demo.content import DEMO, DRAFT, STORY_LINK, DemoContent, DemoStory, PhotoUse
 from newsroom.demo.images import make_demo_jpeg
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
-from newsroom.stories.models import ArchiveStatus, PhotoPlacement, Story, Tag
+from newsroom.stories.models import ArchiveStatus, Story, Tag
 from newsroom.stories.services import story_create, story_publish, story_update
 
 
@@ -78,7 +79,7 @@ Examples:
         new_stories = {}
         stories = {}
         for spec in demo.stories:
-            story, created = self.load_story(spec, tags=tags, photos=photos, collection=collection)
+            story, created = self.load_story(spec, tags=tags, photos=photos, stories=stories, collection=collection)
             stories[spec.slug] = story
             if created:
                 new_stories[spec.slug] = (spec, story)
@@ -101,16 +102,7 @@ Examples:
         if photo is not None:
             self.note("photo", False, spec.virin)
             return photo
-        photo = PhotoAsset(
-            virin=spec.virin,
-            title=spec.title,
-            caption=spec.caption,
-            alt_text=spec.alt_text,
-            photographer=spec.photographer,
-            credit=spec.credit,
-            date_taken=spec.date_taken,
-            original=ContentFile(make_demo_jpeg(spec), name=spec.file_name),
-        )
+        photo = PhotoAsset(**spec.record(), original=ContentFile(make_demo_jpeg(spec), name=spec.file_name))
         photo.full_clean()
         photo_save(photo=photo, user=None)
         self.written_files.append((photo.original.storage, photo.original.name))
@@ -132,7 +124,7 @@ Examples:
         self.note("collection", created, spec.slug)
         return collection
 
-    def load_story(self, spec: DemoStory, *, tags, photos, collection) -> tuple[Story, bool]:
+    def load_story(self, spec: DemoStory, *, tags, photos, stories, collection) -> tuple[Story, bool]:
         story = Story.objects.filter(slug=spec.slug).first()
         if story is not None:
             self.note("story", False, spec.slug)
@@ -143,21 +135,13 @@ Examples:
             label=spec.label,
             summary=spec.summary,
             byline=spec.byline,
-            body=spec.body,
+            body=self.body(spec, photos=photos, stories=stories),
         )
         if spec.never_archive:
             story.archive_status = ArchiveStatus.NEVER
 
         def write_parts(story):
             story.tags.set([tags[slug] for slug in spec.tags])
-            for use in spec.photos:
-                PhotoPlacement.objects.create(
-                    story=story,
-                    photo=photos[use.virin],
-                    after_paragraph=use.after_paragraph,
-                    order=use.order,
-                    caption=use.caption,
-                )
 
         story_create(story=story, user=None, write_parts=write_parts)
         if spec.state != DRAFT:
@@ -167,6 +151,26 @@ Examples:
         state = "archived" if spec.archive else spec.state
         self.note("story", True, f"{spec.slug} ({state})")
         return story, True
+
+    @staticmethod
+    def body(spec: DemoStory, *, photos, stories) -> str:
+        """The story's body as the editor writes it: photo blocks by the photos' ids, and links to
+        other stories by theirs (docs/STORY_BODY.md)."""
+
+        def link(found):
+            slug, words = found.groups()
+            if slug not in stories:
+                raise ValueError(f"The demo story {spec.slug} links to {slug}, which must come before it in STORIES.")
+            return f'<a href="{stories[slug].get_absolute_url()}" data-story="{stories[slug].pk}">{words}</a>'
+
+        blocks = []
+        for block in spec.body:
+            if isinstance(block, PhotoUse):
+                caption = f' data-caption="{html.escape(block.caption)}"' if block.caption else ""
+                blocks.append(f'<figure data-photo="{photos[block.virin].pk}"{caption}></figure>')
+            else:
+                blocks.append(STORY_LINK.sub(link, block))
+        return "".join(blocks)
 
     def load_page(self, spec) -> FlatPage:
         page = FlatPage.objects.filter(url=spec.url).first()
