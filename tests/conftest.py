@@ -55,7 +55,9 @@ def jpeg_upload(name="photo.jpg", size=(640, 427), color=(40, 90, 140)) -> Simpl
 
 
 def next_virin(day=datetime.date(2026, 3, 3), service="N") -> str:
-    return f"{day:%y%m%d}-{service}-TV418-{1000 + next(_sequence)}"
+    """A valid VIRIN not used before in this run: scene 1-9, item 001-999 (8,991 of them)."""
+    number = next(_sequence) % 8991
+    return f"{day:%y%m%d}-{service}-TV418-{1 + number // 999}{1 + number % 999:03}"
 
 
 @pytest.fixture
