@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     # Widget templates from templates/ too, so the admin's can be overridden there (FORM_RENDERER).
     "django.forms",
+    # The story body's editor: its built scripts and styles, served from our static files.
+    "django_prose_editor",
     "newsroom.website",
     "newsroom.photos",
     "newsroom.stories",
@@ -253,6 +257,39 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The story body's editor (django-prose-editor) with the newsroom's own extensions: each group is a
+# module in static/js/story-editor/ and the HTML its extensions write (docs/STORY_BODY.md).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/story-editor/writing.js"), static_lazy("js/story-editor/toolbar.js")],
+        "extensions": {
+            "StoryBody": html_tags([]),  # word count, Ctrl+S, unsaved changes, paste from Word or Docs
+            "StoryToolbar": html_tags([]),  # names, tooltips, keyboard shortcuts, Alt+F10
+            "NumberedList": html_tags(["ol"], {"ol": ["start"]}),
+            "PullQuote": html_tags(["blockquote"], {"blockquote": ["class"]}),
+            "Abbreviation": html_tags(["abbr"], {"abbr": ["title"]}),
+            "StoryTable": html_tags(
+                ["table", "tbody", "tr", "th", "td"], {"th": ["colspan", "rowspan"], "td": ["colspan", "rowspan"]}
+            ),
+        },
+    },
+    {
+        "js": [static_lazy("js/story-editor/links.js")],
+        "extensions": {
+            "WebLink": html_tags(["a"], {"a": ["href"]}),
+            "StoryLink": html_tags(["a"], {"a": ["href", "data-story"]}),
+        },
+    },
+    {
+        "js": [static_lazy("js/story-editor/photo-block.js")],
+        "extensions": {"PhotoBlock": html_tags(["figure"], {"figure": ["data-photo", "data-caption"]})},
+    },
+    {
+        "js": [static_lazy("js/story-editor/video-block.js")],
+        "extensions": {"VideoBlock": html_tags(["figure"], {"figure": ["data-video", "data-title"]})},
+    },
+]
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Widgets the admin's forms share."""
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
 
 
@@ -32,3 +33,18 @@ class TypedText(forms.CharField):
 
 # For formfield_overrides of an admin whose model has TextFields.
 TEXT_AS_STORED = {models.TextField: {"form_class": TypedText}}
+
+
+class AutocompleteChoices(AutocompleteSelectMultiple):
+    """The admin's autocomplete for many choices (a story's tags, related stories), as screen readers
+    need it: its search field is named by the field's label (js/admin-autocomplete.js), and
+    select2's "clear all" is left out, a bare <span> inside its list of choices that axe-core
+    refuses (each choice keeps its own remove button)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
+
+    @property
+    def media(self):
+        # After the admin's own script, which makes the autocompletes.
+        return super().media + forms.Media(js=["admin/js/autocomplete.js", "js/admin-autocomplete.js"])

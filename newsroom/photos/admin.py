@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path
@@ -16,6 +16,7 @@ from django.views.decorators.csp import csp_override
 
 from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE
 from newsroom.core.pagination import EstimatedCountPaginator
+from newsroom.photos.chooser import chooser_page, photo_item, upload_round
 from newsroom.photos.forms import PREVIEW_SIZE, PhotoAssetForm, pending_name, virin_date_warning
 from newsroom.photos.imaging import UploadRefused, preview_jpeg
 from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, PhotoAsset, originals_storage
@@ -236,12 +237,78 @@ class PhotoAssetAdmin(admin.ModelAdmin):
         return fieldsets
 
     def get_urls(self):
-        preview = path(
-            "pending/<str:token>/preview.jpg",
-            self.admin_site.admin_view(self.pending_preview),
-            name="photos_photoasset_pending_preview",
+        view = self.admin_site.admin_view  # staff only, never cached
+        return [
+            path(
+                "pending/<str:token>/preview.jpg", view(self.pending_preview), name="photos_photoasset_pending_preview"
+            ),
+            # The story editor's photo chooser.
+            path("chooser/", view(self.chooser), name="photos_photoasset_chooser"),
+            path("chooser/details/", view(self.chooser_details), name="photos_photoasset_chooser_details"),
+            path("chooser/upload/", view(self.chooser_upload), name="photos_photoasset_chooser_upload"),
+            *super().get_urls(),
+        ]
+
+    def chooser(self, request):
+        """A page of the library for the story editor: words or the start of a VIRIN, a service and
+        a year taken, as the library's own search and filters read them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photos = PhotoAsset.objects.all()
+        term = request.GET.get("q", "").strip()
+        if term:
+            photos, _ = self.get_search_results(request, photos, term)
+        params = {name: request.GET.getlist(name) for name in ("service", "year") if request.GET.get(name)}
+        filters = [
+            ServiceFilter(request, dict(params), PhotoAsset, self),
+            YearTakenFilter(request, dict(params), PhotoAsset, self),
+        ]
+        for chosen in filters:
+            if chosen.value() is None:
+                continue
+            if chosen.value() not in {value for value, _ in chosen.lookup_choices}:
+                return JsonResponse({"error": f"No {chosen.title} “{chosen.value()}” in the library."}, status=400)
+            photos = chosen.queryset(request, photos)
+        try:
+            page = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            page = 1
+        found = chooser_page(photos, page=page, change_url=self.has_change_permission(request))
+        return JsonResponse(
+            {
+                **found,
+                "services": [list(choice) for choice in filters[0].lookup_choices],
+                "years": [value for value, _ in filters[1].lookup_choices],
+                "can_upload": self.has_add_permission(request),
+            }
         )
-        return [preview, *super().get_urls()]
+
+    def chooser_details(self, request):
+        """The photos a story's body names (`?id=12&id=40`), for the photo blocks' previews. A photo
+        deleted from the library is simply not among them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()][:200]
+        change_url = self.has_change_permission(request)
+        photos = PhotoAsset.objects.filter(pk__in=ids)
+        return JsonResponse({"photos": [photo_item(photo, change_url=change_url) for photo in photos]})
+
+    def chooser_upload(self, request):
+        """Upload in place, with the photo form's own rounds: the first reads the file and sends back
+        what it filled for the editor to check (and add alt text); the next saves the photo."""
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PhotoAssetForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse(upload_round(form), status=200 if form.only_asks_for_review else 400)
+        with transaction.atomic():
+            photo = form.save(commit=False)
+            warnings = self.save_photo(request, photo, form)
+            self.log_addition(request, photo, [{"added": {}}])
+        item = photo_item(photo, change_url=self.has_change_permission(request, photo))
+        return JsonResponse({"saved": True, "photo": item, "warnings": warnings}, status=201)
 
     def pending_preview(self, request, token):
         """A small picture of an upload kept between rounds of the form, for staff who may add
@@ -321,10 +388,15 @@ class PhotoAssetAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        photo_save(photo=obj, user=request.user, facts=form.facts)
-        transaction.on_commit(form.discard_pending)
-        for warning in form.warnings:
+        for warning in self.save_photo(request, obj, form):
             self.message_user(request, warning, messages.WARNING)
+
+    def save_photo(self, request, photo, form) -> list[str]:
+        """Saves a photo from its form, as the photo form and the story editor's upload both do;
+        returns what the editor should be warned of."""
+        photo_save(photo=photo, user=request.user, facts=form.facts)
+        transaction.on_commit(form.discard_pending)
+        return form.warnings
 
     @admin.action(description="Edit credit and keywords of selected photos", permissions=["change"])
     def edit_credit_and_keywords(self, request, queryset):

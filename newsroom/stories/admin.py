@@ -3,18 +3,21 @@ import json
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.csp import csp_override
 
 from newsroom.core.addresses import on_site
-from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED
+from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED, AutocompleteChoices
 from newsroom.core.apstyle import ap_datetime, counted
 from newsroom.core.clock import start_of_day
 from newsroom.core.pagination import EstimatedCountPaginator
@@ -42,9 +45,20 @@ from newsroom.stories.services import (
     story_update,
     story_withdraw,
 )
+from newsroom.stories.widgets import StoryBodyEditor
 
 # The buttons under the story form, and the transition each one asks for after saving.
 WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return": story_return_to_draft}
+
+
+# Help text is HTML in the admin: the ">" it names is written escaped.
+BODY_HELP = (
+    "Type “## ” for a subheading, “- ” or “1. ” for a list, “&gt; ” for a quote. Alt+F10 moves to the "
+    "toolbar (arrow keys between its buttons, Escape back to the text); each button shows its keyboard "
+    "shortcut. Ctrl+S (⌘S on a Mac) saves and keeps the story open."
+)
+# How many stories the editor's link chooser offers for the words typed.
+CHOSEN_STORIES = 20
 
 
 class StoryForm(forms.ModelForm):
@@ -54,10 +68,13 @@ class StoryForm(forms.ModelForm):
     class Meta:
         model = Story
         fields = "__all__"
+        widgets = {"body": StoryBodyEditor}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["started_from_version"].initial = self.instance.version
+        if "body" in self.fields:  # a story the user may only look at has no body field
+            self.fields["body"].help_text = BODY_HELP
 
     def clean(self):
         cleaned = super().clean()
@@ -259,6 +276,48 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         ("Historical collection", {"fields": ["archive_status", "collection"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs.setdefault("widget", AutocompleteChoices(db_field, self.admin_site, using=kwargs.get("using")))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_urls(self):
+        chooser = path("chooser/", self.admin_site.admin_view(self.story_chooser), name="stories_story_chooser")
+        return [chooser, *super().get_urls()]
+
+    def story_chooser(self, request):
+        """Stories the body can link to, found by words of their headline, drafts too: the link is
+        kept by the story's id, so it works once that story is published and after any new slug."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        words = request.GET.get("q", "").split()[:8]
+        if not words:
+            return JsonResponse({"stories": []})
+        stories = Story.objects.only("pk", "headline", "slug", "status", "published_at", "expires_at")
+        for word in words:
+            stories = stories.filter(headline__icontains=word)
+        if request.GET.get("exclude", "").isdigit():  # the story being written
+            stories = stories.exclude(pk=request.GET["exclude"])
+        found = stories.order_by("-updated_at", "-id")[:CHOSEN_STORIES]
+        return JsonResponse(
+            {
+                "stories": [
+                    {
+                        "id": story.pk,
+                        "headline": story.headline,
+                        "status": "Scheduled" if story.is_scheduled else story.get_status_display(),
+                        "address": story.get_absolute_url(),
+                    }
+                    for story in found
+                ]
+            }
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The body editor's import map is an inline <script>: this page's policy admits it by its nonce.
+        policy = {**settings.SECURE_CSP, "script-src": [*settings.SECURE_CSP["script-src"], CSP.NONCE]}
+        return csp_override(policy)(super().changeform_view)(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         prefix = virin_prefix(search_term)

@@ -252,12 +252,6 @@ def test_publish_action_publishes_ready_stories_and_reports_the_rest(editor_clie
     assert "Byline is missing" in response.content.decode()
 
 
-def test_story_form_help_text_says_what_a_body_holds(editor_client):
-    page = editor_client.get("/admin/stories/story/add/").content.decode()
-    assert "Paragraphs, subheadings, lists, quotes, tables, links, photos and videos, in reading order." in page
-    assert "Separate paragraphs with a blank line" not in page
-
-
 def test_editors_see_related_headlines_still_waiting_for_their_story(editor_client, make_story):
     from newsroom.stories.models import RelatedHeadline
 
@@ -265,3 +259,14 @@ def test_editors_see_related_headlines_still_waiting_for_their_story(editor_clie
     RelatedHeadline.objects.create(story=story, headline="Corps Opens Spillway", key="corps opens spillway")
     page = editor_client.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
     assert "Related stories not found yet" in page and "Corps Opens Spillway" in page
+
+
+def test_tag_and_related_story_choosers_leave_out_clear_all_and_name_their_search_field(editor_client):
+    page = editor_client.get("/admin/stories/story/add/").content.decode()
+    for field in ("tags", "related_stories"):
+        select = re.search(rf'<select name="{field}"[^>]*>', page).group()
+        assert 'data-allow-clear="false"' in select, "select2's clear-all is a bare <span> in its list"
+    scripts = re.findall(r'<script src="/static/([^"]+)"', page)
+    assert scripts.index("js/admin-autocomplete.js") > scripts.index("admin/js/autocomplete.js"), (
+        "the search fields are named once the admin has made them"
+    )

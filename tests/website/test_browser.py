@@ -3,9 +3,10 @@
 Screenshots land in test-artifacts/ for a person to look at.
 """
 
+import re
+
 import pytest
 
-from newsroom.photos.models import PhotoAsset
 from tests.website.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -112,13 +113,14 @@ def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_hom
     assert page.input_value("#id_slug") == "hospital-ship-wraps-up-partnership-mission"
     page.fill("#id_summary", "Sailors treated more than 21,000 patients during a five-month mission.")
     page.fill("#id_byline", "Jane Doe, DOD News")
-    # The body as the story editor writes it (docs/STORY_BODY.md): the photo is a block of it.
-    photo = PhotoAsset.objects.get(virin="260303-N-TV418-1107")
-    page.fill(
-        "#id_body",
-        f'<p>The mission visited six host nations.</p><figure data-photo="{photo.pk}"></figure>'
-        "<p>The teams trained 1,400 local health workers.</p>",
-    )
+    # The body in its editor, the photo placed in it through the editor's chooser.
+    page.locator(".ProseMirror").click()
+    page.keyboard.type("The mission visited six host nations.\n")
+    page.locator(".prose-menubar").get_by_role("button", name="Photo from the library", exact=True).click()
+    page.get_by_label("Words or VIRIN").fill("260303")
+    page.get_by_role("button", name=re.compile("260303-N-TV418-1107")).click()
+    page.locator(".ProseMirror").press("Control+End")
+    page.keyboard.type("The teams trained 1,400 local health workers.")
     page.click("input[name=_publish]")
     assert "is published" in page.inner_text(".messagelist")
 
