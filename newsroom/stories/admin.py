@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -25,6 +26,7 @@ from newsroom.photos.admin import PhotoAssetAdmin, YearFilter, thumbnail, virin_
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
+from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import (
     Action,
     ArchiveStatus,
@@ -35,6 +37,7 @@ from newsroom.stories.models import (
     Story,
     Tag,
 )
+from newsroom.stories.selectors import story_links
 from newsroom.stories.services import (
     EDITED_FIELDS,
     story_create,
@@ -276,6 +279,23 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         ("Historical collection", {"fields": ["archive_status", "collection"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Someone who may only read the story (a Writer, once it is live) reads its body as written,
+        # not the stored HTML Django would print for a read-only text field.
+        return [
+            (name, {**options, "fields": ["body_as_written" if f == "body" else f for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Body")
+    def body_as_written(self, story):
+        placements = story.placements.select_related("photo")
+        blocks = reader_blocks(story.body, placements, story_links(story))
+        return render_to_string("admin/stories/story/body_as_written.html", {"blocks": blocks})
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.autocomplete_fields:

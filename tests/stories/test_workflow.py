@@ -89,6 +89,21 @@ def test_a_writer_cannot_change_a_published_story(writer_client, make_story):
     assert story.headline == "Live Story"
 
 
+def test_a_writer_reads_a_live_story_as_written_not_as_stored_html(writer_client, make_story, make_photo):
+    photo = make_photo(title="Closing the Breach")
+    story = make_story(
+        headline="Live Story",
+        body=f'<h2>Work on the levee</h2><p>Crews <strong>worked</strong> all night.</p><figure data-photo="{photo.pk}"></figure>'
+        '<figure data-video="https://www.youtube.com/watch?v=dQw4w9WgXcQ" data-title="The levee at dawn"></figure>',
+        photos=[photo],
+    )
+    page = writer_client.get(change_url(story)).content.decode()
+    assert "<h2>Work on the levee</h2>" in page and "<strong>worked</strong>" in page
+    assert "&lt;h2&gt;" not in page, "the stored HTML is not printed"
+    assert f"Photo: Closing the Breach, VIRIN {photo.virin}" in page
+    assert 'Video: <a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in page
+
+
 def test_writers_cannot_run_the_publish_action(writer_client, make_story):
     story = make_story(published=False)
     response = writer_client.post(
