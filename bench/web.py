@@ -4,6 +4,7 @@
     .venv/bin/python bench/web.py --seconds 10    # longer wrk runs
     .venv/bin/python bench/web.py --rebuild       # make the data set again
     .venv/bin/python bench/web.py --against HEAD~1            # this tree against another revision
+    .venv/bin/python bench/web.py --against 874adb3 --against-database newsroom_bench_before
     .venv/bin/python bench/web.py --without compiled-queries  # against itself without a device
 
 Builds its own PostgreSQL database (newsroom_bench) with `manage.py generate_content`, collects
@@ -17,7 +18,10 @@ Every server it starts is stopped when it ends, whatever happens.
 
 With --against REV it also serves the site as it is at that git revision (exported with
 `git archive`) from the same data, and measures the two in turn, --rounds times, so that a
-change is compared with what came before it in the same minutes; --without DEVICE does the same
+change is compared with what came before it in the same minutes. When the two read different
+schemas (a migration between them), --against-database NAME gives the other revision its own
+data set, made by its own migrations and generate_content with the same sizes; each site is then
+measured on its own story pages. --without DEVICE does the same
 against this tree with one of its performance devices replaced by plain Django (bench/without.py).
 Both print the two sets of figures and record nothing.
 """
@@ -93,6 +97,13 @@ def preflight() -> None:
         sys.exit("Cannot run the web benchmark:\n  " + "\n  ".join(problems))
 
 
+def media_for(database: str) -> tuple[Path, Path]:
+    """The public and private media folders of a data set (the default one keeps its old place)."""
+    if database == DATABASE:
+        return CACHE / "media", CACHE / "private"
+    return CACHE / f"media-{database}", CACHE / f"private-{database}"
+
+
 def site_env(**changes) -> dict:
     """Production settings for the benchmark's servers and commands; HTTPS redirect off on loopback."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
@@ -105,8 +116,8 @@ def site_env(**changes) -> dict:
             "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
             "CACHE_URL": REDIS,
             "STATIC_ROOT": str(CACHE / "static"),
-            "MEDIA_ROOT": str(CACHE / "media"),
-            "PRIVATE_MEDIA_ROOT": str(CACHE / "private"),
+            "MEDIA_ROOT": str(media_for(DATABASE)[0]),
+            "PRIVATE_MEDIA_ROOT": str(media_for(DATABASE)[1]),
             "LOG_LEVEL": "WARNING",
         }
     )
@@ -118,10 +129,10 @@ def site_env(**changes) -> dict:
 SECRET_KEY = secrets.token_urlsafe(50)
 
 
-def manage(*args: str, quiet=False, **env) -> str:
+def manage(*args: str, quiet=False, root: Path = ROOT, **env) -> str:
     done = subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        cwd=root,
         env=site_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL if quiet else None,
@@ -143,29 +154,31 @@ def psql(sql: str, database="postgres") -> str:
     return done.stdout.strip()
 
 
-def build_data(stories: int, photos: int, rebuild: bool) -> None:
-    """The data set, made once and kept until its size changes or --rebuild."""
+def build_data(stories: int, photos: int, rebuild: bool, database: str = DATABASE, root: Path = ROOT) -> None:
+    """The data set, made once (by the code in `root`) and kept until its size changes or --rebuild."""
     CACHE.mkdir(exist_ok=True)
     (CACHE / ".gitignore").write_text("*\n")
-    marker = CACHE / "web-data.json"
-    wanted = {"database": DATABASE, "stories": stories, "photos": photos}
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'") == "1"
+    marker = CACHE / ("web-data.json" if database == DATABASE else f"web-data-{database}.json")
+    wanted = {"database": database, "stories": stories, "photos": photos, "code": str(root)}
+    media = media_for(database)
+    env = {"DATABASE_URL": f"{POSTGRES}/{database}", "MEDIA_ROOT": str(media[0]), "PRIVATE_MEDIA_ROOT": str(media[1])}
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == "1"
     if exists and not rebuild and marker.exists() and json.loads(marker.read_text()) == wanted:
         print(
-            f"Using the data set already in {DATABASE} ({stories} stories, {photos} photos; --rebuild to make it again)"
+            f"Using the data set already in {database} ({stories} stories, {photos} photos; --rebuild to make it again)"
         )
-        manage("migrate", "--no-input", "--verbosity", "0")
+        manage("migrate", "--no-input", "--verbosity", "0", root=root, **env)
         return
     marker.unlink(missing_ok=True)
     if exists:
-        psql(f"DROP DATABASE {DATABASE} WITH (FORCE)")
-    for folder in ("media", "private"):
-        shutil.rmtree(CACHE / folder, ignore_errors=True)
-    psql(f"CREATE DATABASE {DATABASE}")
-    print(f"Making the data set in {DATABASE}: {stories} stories, {photos} photos ...", flush=True)
+        psql(f"DROP DATABASE {database} WITH (FORCE)")
+    for folder in media:
+        shutil.rmtree(folder, ignore_errors=True)
+    psql(f"CREATE DATABASE {database}")
+    print(f"Making the data set in {database}: {stories} stories, {photos} photos ...", flush=True)
     started = time.monotonic()
-    manage("migrate", "--no-input", "--verbosity", "0")
-    manage("generate_content", "--stories", str(stories), "--photos", str(photos))
+    manage("migrate", "--no-input", "--verbosity", "0", root=root, **env)
+    manage("generate_content", "--stories", str(stories), "--photos", str(photos), root=root, **env)
     print(f"  done in {time.monotonic() - started:.0f} s")
     marker.write_text(json.dumps(wanted))
 
@@ -174,7 +187,7 @@ def collect_static() -> None:
     manage("collectstatic", "--no-input", "--verbosity", "0")
 
 
-def pick_pages() -> dict:
+def pick_pages(database: str = DATABASE) -> dict:
     """Real addresses from the data set: story pages, a tag with stories, a search word, the static file."""
     script = (
         "import json\n"
@@ -186,9 +199,13 @@ def pick_pages() -> dict:
         "words = current_news().values_list('headline', flat=True).first().split()\n"
         "print(json.dumps({'slugs': slugs, 'tag': tag, 'word': max(words, key=len)}))\n"
     )
-    found = json.loads(manage("shell", "--verbosity", "0", "-c", script).strip().splitlines()[-1])
+    found = json.loads(
+        manage("shell", "--verbosity", "0", "-c", script, DATABASE_URL=f"{POSTGRES}/{database}")
+        .strip()
+        .splitlines()[-1]
+    )
     if not found["slugs"]:
-        sys.exit(f"No published stories in {DATABASE}; run again with --rebuild.")
+        sys.exit(f"No published stories in {database}; run again with --rebuild.")
     manifest = json.loads((CACHE / "static" / "staticfiles.json").read_text())["paths"]
     sizes = {
         hashed: (CACHE / "static" / hashed).stat().st_size
@@ -198,7 +215,7 @@ def pick_pages() -> dict:
     }
     static = min(sizes, key=lambda name: abs(sizes[name] - STATIC_SIZE))
     word = re.sub(r"\W", "", found["word"]).lower() or "news"
-    rotation = CACHE / "rotation.txt"
+    rotation = CACHE / ("rotation.txt" if database == DATABASE else f"rotation-{database}.txt")
     rotation.write_text("".join(f"/news/{slug}/\n" for slug in found["slugs"]))
     return {
         "story": f"/news/{found['slugs'][0]}/",
@@ -270,6 +287,7 @@ class Site:
     name: str
     root: Path = ROOT
     without: tuple[str, ...] = ()
+    database: str = ""  # its own data set; empty: the one this tree serves
 
     def command(self) -> list[str]:
         if not self.without:
@@ -277,7 +295,15 @@ class Site:
         return ["--pythonpath", str(BENCH), "without:application()"]
 
     def env(self) -> dict:
-        return {"BENCH_WITHOUT": ",".join(self.without)} if self.without else {}
+        env = {"BENCH_WITHOUT": ",".join(self.without)} if self.without else {}
+        if self.database:
+            media = media_for(self.database)
+            env.update(
+                DATABASE_URL=f"{POSTGRES}/{self.database}",
+                MEDIA_ROOT=str(media[0]),
+                PRIVATE_MEDIA_ROOT=str(media[1]),
+            )
+        return env
 
 
 THIS_TREE = Site("this tree")
@@ -527,14 +553,17 @@ def use(*, database: str, cache_url: str, port: int) -> None:
 PAGES = ["story", "rotation", "listing", "tag", "search", "feed"]  # --pages
 
 
-def compare(other: Site, args, cases) -> None:
+def compare(other: Site, args, cases, other_cases=None) -> None:
     """This tree and another site, page cache on and off, in turn: in odd rounds this tree first,
-    in even rounds the other, so a machine slowing down mid-run weighs on both alike."""
+    in even rounds the other, so a machine slowing down mid-run weighs on both alike. With its own
+    data set the other site is measured on `other_cases`, the same pages of its own data."""
     sites = [THIS_TREE, other]
+    addresses = {THIS_TREE: cases, other: other_cases or cases}
     rates = {}  # (site, cache, page) -> [requests/s per round]
     for number in range(1, args.rounds + 1):
         for site in sites if number % 2 else reversed(sites):
-            for cache, settings, pages in (("on", {}, cases), ("off", {"PAGE_CACHE_SECONDS": "0"}, cases[1:])):
+            mine = addresses[site]
+            for cache, settings, pages in (("on", {}, mine), ("off", {"PAGE_CACHE_SECONDS": "0"}, mine[1:])):
                 print(f"Round {number}, {site.name}, page cache {cache}:", flush=True)
                 flush_cache_db()
                 label = f"{'this' if site == THIS_TREE else 'other'}-cache-{cache}"
@@ -586,6 +615,11 @@ def main() -> None:
         parser, "compare this tree with itself without this performance device (bench/without.py; repeatable)"
     )
     parser.add_argument(
+        "--against-database",
+        metavar="NAME",
+        help="with --against: the other revision serves its own data set in this database, made by its own code",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=3, help="with --against or --without: runs of each, in turn (default 3)"
     )
     parser.add_argument(
@@ -610,25 +644,39 @@ def main() -> None:
         print(
             f"Note: the machine is busy (load average {info['load']:.2f}); figures will be lower than on an idle one."
         )
-    cases = [
-        ("static file", pages["static"]),
-        ("story page", pages["story"]),
-        (f"rotation over {pages['rotation_size']:,} story pages", pages["rotation"]),
-        ("news listing", pages["listing"]),
-        ("tag page", pages["tag"]),
-        ("search", pages["search"]),
-        ("RSS feed", pages["feed"]),
+    labels = [
+        "static file",
+        "story page",
+        f"rotation over {pages['rotation_size']:,} story pages",
+        "news listing",
+        "tag page",
+        "search",
+        "RSS feed",
     ]
+    keys = ["static", "story", "rotation", "listing", "tag", "search", "feed"]
+    cases = [(label, pages[key]) for label, key in zip(labels, keys, strict=True)]
     if args.against or args.without:
         wanted = {"static", *args.pages.split(",")}
         if wanted - set(PAGES) - {"static"}:
             parser.error(f"--pages: unknown {', '.join(sorted(wanted - set(PAGES) - {'static'}))}")
         chosen = [case for key, case in zip(["static", *PAGES], cases, strict=True) if key in wanted]
+        other_chosen = None
         if args.against:
-            other = Site(args.against, root=export_tree(args.against), without=tuple(args.without))
+            root = export_tree(args.against)
+            other = Site(args.against, root=root, without=tuple(args.without), database=args.against_database or "")
+            if args.against_database:
+                build_data(args.stories, args.photos, args.rebuild, database=args.against_database, root=root)
+                theirs = pick_pages(args.against_database)
+                other_chosen = [
+                    (label, theirs[key])
+                    for label, key in zip(labels, keys, strict=True)
+                    if key in wanted and (label, pages[key]) in chosen
+                ]
         else:
+            if args.against_database:
+                parser.error("--against-database goes with --against")
             other = Site(f"without {', '.join(args.without)}", without=tuple(args.without))
-        compare(other, args, chosen)
+        compare(other, args, chosen, other_chosen)
         return
     queries = story_queries(pages["story"])
     results = {}
