@@ -154,8 +154,9 @@ def psql(sql: str, database="postgres") -> str:
     return done.stdout.strip()
 
 
-def build_data(stories: int, photos: int, rebuild: bool, database: str = DATABASE, root: Path = ROOT) -> None:
+def build_data(stories: int, photos: int, rebuild: bool, database: str = "", root: Path = ROOT) -> None:
     """The data set, made once (by the code in `root`) and kept until its size changes or --rebuild."""
+    database = database or DATABASE  # --database, read when called
     CACHE.mkdir(exist_ok=True)
     (CACHE / ".gitignore").write_text("*\n")
     marker = CACHE / ("web-data.json" if database == DATABASE else f"web-data-{database}.json")
@@ -187,8 +188,9 @@ def collect_static() -> None:
     manage("collectstatic", "--no-input", "--verbosity", "0")
 
 
-def pick_pages(database: str = DATABASE) -> dict:
+def pick_pages(database: str = "") -> dict:
     """Real addresses from the data set: story pages, a tag with stories, a search word, the static file."""
+    database = database or DATABASE
     script = (
         "import json\n"
         "from django.db.models import Count\n"

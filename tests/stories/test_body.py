@@ -22,6 +22,7 @@ from newsroom.stories.body import (
     validate_body,
     with_keys,
 )
+from newsroom.stories.body import clean
 from newsroom.stories.body.clean import _SANITISED, _tree
 
 # --------------------------------------------------------------------------- hostile input, one by one
@@ -436,3 +437,37 @@ def test_the_scanner_reads_every_demo_body_as_html_parser_does():
 
     for story in STORIES:
         test_the_scanner_reads_nh3_output_as_html_parser_does("".join(b for b in story.body if isinstance(b, str)))
+
+
+EVERY_KIND = (
+    "<h2>Work &amp; rest</h2><p>Crews <strong>worked</strong>, <em>slept</em> H<sub>2</sub>O x<sup>2</sup>"
+    ' <abbr title="Department of &quot;Defense&quot;">DOD</abbr><br>next\u00a0line &lt;tag&gt;</p>'
+    '<ul><li><p>One</p><ol start="3"><li><p>Nested</p></li></ol></li></ul>'
+    '<blockquote class="pull-quote"><p>Quote</p></blockquote>'
+    '<table><tr><th colspan="2">Head</th></tr><tr><td>A</td><td>B</td></tr></table>'
+    '<figure data-photo="7" data-caption="a > b &quot;c&quot; &amp; d"></figure>'
+    '<figure data-video="https://www.youtube.com/watch?v=dQw4w9WgXcQ" data-title="Levee &amp; dam"></figure>'
+    '<p><a href="https://example.mil/?a=1&amp;b=2">Out</a> <a href="/news/x/" data-story="3">In</a></p>'
+)
+
+
+def test_a_canonical_body_is_read_straight_from_its_text_the_next_time_with_the_same_blocks():
+    body = clean_body(EVERY_KIND)
+    clean.stored_blocks.cache_clear()
+    clean._KNOWN_CANONICAL.clear()
+    cleaned = clean.stored_blocks(body)
+    assert clean._digest(body) in clean._KNOWN_CANONICAL
+    clean.stored_blocks.cache_clear()
+    read_straight = clean.stored_blocks(body)
+    assert [_as_tuples(block) for block in read_straight] == [_as_tuples(block) for block in cleaned]
+    assert "".join(clean.to_html(block) for block in read_straight) == body
+
+
+def test_a_body_not_in_the_canonical_form_is_cleaned_each_time_it_is_read():
+    clean.stored_blocks.cache_clear()
+    clean._KNOWN_CANONICAL.clear()
+    untidy = '<p onclick="steal()">Hi <script>x()</script></p><iframe src="https://evil.example/"></iframe>'
+    for _ in range(2):
+        clean.stored_blocks.cache_clear()
+        assert [clean.to_html(block) for block in clean.stored_blocks(untidy)] == ["<p>Hi</p>"]
+    assert not clean._KNOWN_CANONICAL

@@ -5,6 +5,7 @@ addresses, unknown elements, keeping their text); then a structural pass puts wh
 the blocks the editor, readers' pages, search and the revision compare all share.
 """
 
+import hashlib
 import html
 import re
 from functools import lru_cache
@@ -133,10 +134,29 @@ def canonical_blocks(markup: str) -> list[Element]:
     return _blocks(_sanitised_tree(markup).children, TOP)
 
 
+# Digests of bodies found already canonical. Cleaning such a body again gives back its own text,
+# so the next time it is read straight from that text, without cleaning it again: a site's bodies are
+# written by clean_body and read on every page made. Forgotten all at once when full (16 bytes each).
+_KNOWN_CANONICAL: set[bytes] = set()
+KNOWN_CANONICAL_LIMIT = 50_000
+
+
+def _digest(body: str) -> bytes:
+    return hashlib.blake2b(body.encode(), digest_size=16).digest()
+
+
 @lru_cache(maxsize=256)
 def stored_blocks(body: str) -> tuple[Element, ...]:
     """The blocks of a stored body, cleaned again as readers' pages require; shared, never changed."""
-    return tuple(canonical_blocks(body))
+    digest = _digest(body)
+    if digest in _KNOWN_CANONICAL:
+        return tuple(_tree(body).children)
+    blocks = tuple(canonical_blocks(body))
+    if "".join(to_html(block) for block in blocks) == body:
+        if len(_KNOWN_CANONICAL) >= KNOWN_CANONICAL_LIMIT:
+            _KNOWN_CANONICAL.clear()
+        _KNOWN_CANONICAL.add(digest)
+    return blocks
 
 
 def _is_inline(node) -> bool:
