@@ -13,6 +13,7 @@ from newsroom.stories.body import (
     EMBED_ORIGINS,
     as_legacy,
     body_text,
+    clean,
     clean_body,
     legacy_body,
     linked_story_ids,
@@ -22,7 +23,6 @@ from newsroom.stories.body import (
     validate_body,
     with_keys,
 )
-from newsroom.stories.body import clean
 from newsroom.stories.body.clean import _SANITISED, _tree
 
 # --------------------------------------------------------------------------- hostile input, one by one
