@@ -405,6 +405,7 @@ class Correction(models.Model):
 
     class Meta:
         verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
         ordering = ["noted_on", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=NoteKind.values), name="correction_kind_valid"),

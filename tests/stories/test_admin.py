@@ -149,6 +149,7 @@ def test_the_form_places_photos_in_the_body_only(editor_client, make_story, make
     page = editor_client.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
     # The body's photos are listed, not edited; no paragraph numbers to place them by.
     assert "Photos in the body" in page and "after_paragraph" not in page
+    assert "Corrections and updates" in page and "Correction or updates" not in page
     assert 'name="placements-0-photo"' not in page and "numbered paragraphs" not in page
 
 
