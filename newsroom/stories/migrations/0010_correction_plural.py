@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0009_placement_position'),
+        ("stories", "0009_placement_position"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='correction',
-            options={'ordering': ['noted_on', 'id'], 'verbose_name': 'correction or update', 'verbose_name_plural': 'corrections and updates'},
+            name="correction",
+            options={
+                "ordering": ["noted_on", "id"],
+                "verbose_name": "correction or update",
+                "verbose_name_plural": "corrections and updates",
+            },
         ),
     ]
