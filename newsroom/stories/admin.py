@@ -6,11 +6,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -37,14 +39,17 @@ from newsroom.stories.models import (
     Story,
     Tag,
 )
-from newsroom.stories.selectors import story_links
+from newsroom.stories.selectors import has_been_public, story_links
 from newsroom.stories.services import (
     EDITED_FIELDS,
+    TRASH_DAYS,
     story_create,
     story_lock,
     story_publish,
     story_return_to_draft,
     story_submit,
+    story_trash,
+    story_untrash,
     story_update,
     story_withdraw,
 )
@@ -212,6 +217,32 @@ class StatusFilter(admin.SimpleListFilter):
         return chosen if chosen in Status.values else None
 
 
+class TrashFilter(admin.SimpleListFilter):
+    """Deleted drafts wait in the trash, out of every other list, until restored or emptied."""
+
+    title = "trash"
+    parameter_name = "trash"
+    IN_TRASH = "yes"
+
+    def lookups(self, request, model_admin):
+        return [(self.IN_TRASH, f"In the trash (kept {TRASH_DAYS} days)")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(trashed_at__isnull=self.value() != self.IN_TRASH)
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() != self.IN_TRASH,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Not in the trash",
+        }
+        yield {
+            "selected": self.value() == self.IN_TRASH,
+            "query_string": changelist.get_query_string({self.parameter_name: self.IN_TRASH}),
+            "display": f"In the trash (kept {TRASH_DAYS} days)",
+        }
+
+
 class YearPublishedFilter(YearFilter):
     title = "year published"
     field = "published_at"
@@ -231,7 +262,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     # What was worked on last comes first: a writer's draft saved a minute ago is at the top.
     ordering = ["-updated_at", "-id"]
     # By year rather than Django's date hierarchy, whose year links take a DISTINCT over every story.
-    list_filter = [StatusFilter, YearPublishedFilter, "archive_status", "label", "created_by", "tags"]
+    list_filter = [StatusFilter, YearPublishedFilter, "archive_status", "label", "created_by", "tags", TrashFilter]
     # Words in the headline, summary or byline (trigram indexes); a VIRIN, or its start, finds
     # the stories that place that photo (see get_search_results).
     search_fields = ["headline", "summary", "byline"]
@@ -248,7 +279,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-story.css"]}
 
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = ["publish_selected", "withdraw_selected", "trash_selected", "untrash_selected"]
     readonly_fields = [
         "publication",
         "preview_links",
@@ -358,6 +389,77 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     def has_archive_permission(self, request):
         return request.user.has_perm("stories.archive_story")
+
+    def has_delete_permission(self, request, obj=None):
+        # A story readers may have seen is withdrawn, never deleted: no Delete button, and 403.
+        if obj is not None and has_been_public(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)  # deleting is moving to the trash, one rule for all
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Delete, as editors see it: the draft goes to the trash, restorable for TRASH_DAYS days."""
+        story = self.get_object(request, object_id)
+        if story is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_delete_permission(request, story):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                story_trash(story=story, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]))
+            self.log_change(request, story, f"{Action.TRASHED.label}.")
+            self.message_user(
+                request,
+                f"“{story}” is in the trash. An editor can restore it for {TRASH_DAYS} days; then it is deleted for good.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:stories_story_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Move the story to the trash?",
+            "story": story,
+            "opts": self.opts,
+            "trash_days": TRASH_DAYS,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/stories/story/trash_confirmation.html", context)
+
+    @admin.action(description="Move selected drafts to the trash", permissions=["delete"])
+    def trash_selected(self, request, queryset):
+        trashed = 0
+        for story in queryset:
+            try:
+                story_trash(story=story, user=request.user)
+                self.log_change(request, story, f"{Action.TRASHED.label} (list action).")
+                trashed += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+        if trashed:
+            self.message_user(
+                request,
+                f"{counted(trashed)} moved to the trash; an editor can restore them for {TRASH_DAYS} days.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Restore selected stories from the trash", permissions=["delete"])
+    def untrash_selected(self, request, queryset):
+        restored = 0
+        for story in queryset:
+            try:
+                story_untrash(story=story, user=request.user)
+                self.log_change(request, story, f"{Action.UNTRASHED.label} (list action).")
+                restored += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+        if restored:
+            self.message_user(request, f"{counted(restored)} taken out of the trash.", messages.SUCCESS)
 
     def changelist_view(self, request, extra_context=None):
         status = StatusFilter.remembered(request)

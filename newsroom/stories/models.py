@@ -124,6 +124,8 @@ class Story(models.Model):
         related_name="stories",
     )
     archived_at = models.DateTimeField("archived", null=True, blank=True, editable=False)
+    # A draft readers never saw, deleted by an editor: kept TRASH_DAYS so it can be restored.
+    trashed_at = models.DateTimeField("moved to the trash", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -361,6 +363,8 @@ class Action(models.TextChoices):
     MARKED_NEVER_ARCHIVE = "never_archive", "Marked never to archive"
     ALLOWED_ARCHIVE = "archive_allowed", "Allowed to be archived"
     RESTORED = "restored", "Restored from an earlier revision"
+    TRASHED = "trashed", "Moved to the trash"
+    UNTRASHED = "untrashed", "Taken out of the trash"
 
 
 class Revision(models.Model):

@@ -137,8 +137,26 @@ def story_links(story: Story) -> dict[int, str]:
 
 
 def story_for_preview(pk: int) -> Story:
-    """Any story, whatever its state, with everything its page shows."""
-    return get_object_or_404(_with_everything_shown(Story.objects.all()), pk=pk)
+    """Any story, whatever its state, with everything its page shows; not one in the trash."""
+    return get_object_or_404(_with_everything_shown(Story.objects.filter(trashed_at__isnull=True)), pk=pk)
+
+
+def has_been_public(story: Story, *, now=None) -> bool:
+    """Whether readers may ever have seen the story: then it stays on the record (withdrawn, never
+    deleted). Each revision says how the story stood from its save until the next one: published
+    with its time come by then, or withdrawn, counts as seen."""
+    now = now or timezone.now()
+    states = [
+        (story.status, story.published_at.isoformat() if story.published_at else None, now),
+        *story.revisions.values_list("snapshot__status", "snapshot__published_at", "created_at"),
+    ]
+    states.sort(key=lambda state: state[2])
+    for (status, published_at, _), (_, _, until) in zip(states, [*states[1:], (None, None, now)], strict=True):
+        if status == Status.WITHDRAWN:
+            return True
+        if status == Status.PUBLISHED and published_at and datetime.datetime.fromisoformat(published_at) <= until:
+            return True
+    return False
 
 
 def lead_photo(story: Story):

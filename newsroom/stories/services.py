@@ -19,6 +19,7 @@ change, in one transaction, in `_change`:
    what it is made from changed.
 """
 
+import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -55,6 +56,7 @@ from newsroom.stories.revisions import (
     record_revision,
     what_changed,
 )
+from newsroom.stories.selectors import has_been_public
 from newsroom.stories.signals import announce_change
 
 # What editors write: the fields story_update changes, and the parts it sets from a list of rows.
@@ -69,6 +71,9 @@ WriteParts = Callable[[Story], None]
 
 _PUBLISHING = frozenset({Action.PUBLISHED, Action.SCHEDULED, Action.WITHDRAWN, Action.RETURNED})
 _ARCHIVING = frozenset({Action.ARCHIVED, Action.UNARCHIVED, Action.MARKED_NEVER_ARCHIVE, Action.ALLOWED_ARCHIVE})
+_TRASHING = frozenset({Action.TRASHED, Action.UNTRASHED})
+# How long a deleted draft waits in the trash, restorable, before `empty_trash` deletes it for good.
+TRASH_DAYS = 30
 _SEEN_BY_READERS = (Status.PUBLISHED, Status.WITHDRAWN)
 
 
@@ -137,6 +142,8 @@ def _require_permission(user, story: Story, action: Action, *, new: bool = False
                 "moving stories into or out of historical collections needs the archive permission",
             )
         )
+    elif action in _TRASHING:
+        needs.append(("stories.delete_story", "only editors can delete stories or restore them from the trash"))
     elif action in _PUBLISHING:
         needs.append(
             ("stories.publish_story", "only editors can publish, schedule, withdraw or return stories to draft")
@@ -352,6 +359,45 @@ def story_return_to_draft(*, story: Story, user) -> Story:
         user=user,
         action=Action.RETURNED,
     )
+
+
+@transaction.atomic
+def story_trash(*, story: Story, user) -> Story:
+    """Delete a draft readers never saw, restorably: it leaves every list for the trash, where an
+    Editor can take it out for TRASH_DAYS days. A story that has been public is only withdrawn."""
+    current = story_lock(story=story)
+    _require_permission(user, current, Action.TRASHED)
+    if current.trashed_at is not None:
+        raise ValidationError(f"“{current.headline}” is in the trash already.", code="trashed")
+    if has_been_public(current):
+        raise ValidationError(
+            f"“{current.headline}” has been public, so it stays on the record: withdraw it instead of deleting it.",
+            code="has_been_public",
+        )
+    return story_step(story=story, user=user, action=Action.TRASHED, changes={"trashed_at": timezone.now()})
+
+
+@transaction.atomic
+def story_untrash(*, story: Story, user) -> Story:
+    """Take a story out of the trash, as it was when it went in."""
+    current = story_lock(story=story)
+    _require_permission(user, current, Action.UNTRASHED)
+    if current.trashed_at is None:
+        raise ValidationError(f"“{current.headline}” is not in the trash.", code="not_trashed")
+    return story_step(story=story, user=user, action=Action.UNTRASHED, changes={"trashed_at": None})
+
+
+def trash_emptied_before(now=None) -> datetime.datetime:
+    return (now or timezone.now()) - datetime.timedelta(days=TRASH_DAYS)
+
+
+@transaction.atomic
+def empty_trash(*, now=None) -> list[str]:
+    """Delete for good the stories in the trash longer than TRASH_DAYS; their headlines."""
+    expired = Story.objects.select_for_update().filter(trashed_at__lt=trash_emptied_before(now))
+    headlines = list(expired.order_by("trashed_at").values_list("headline", flat=True))
+    expired.delete()
+    return headlines
 
 
 def body_as_stored(markup: str) -> str:
