@@ -374,6 +374,10 @@ def story_trash(*, story: Story, user) -> Story:
             f"“{current.headline}” has been public, so it stays on the record: withdraw it instead of deleting it.",
             code="has_been_public",
         )
+    if current.status not in (Status.DRAFT, Status.IN_REVIEW):
+        raise ValidationError(
+            f"“{current.headline}” is scheduled: return it to draft before deleting it.", code="scheduled"
+        )
     return story_step(story=story, user=user, action=Action.TRASHED, changes={"trashed_at": timezone.now()})
 
 

@@ -74,6 +74,10 @@ def test_a_scheduled_story_taken_off_the_schedule_before_its_time_may_be_deleted
     ahead = timezone.now() + datetime.timedelta(days=2)
     never_seen = make_story(published=False, headline="Scheduled Then Pulled")
     story_publish(story=never_seen, user=editor, at=ahead)
+    response = editor_client.post(
+        CHANGELIST + "?status=all", {"action": "trash_selected", "_selected_action": [never_seen.pk]}, follow=True
+    )
+    assert "“Scheduled Then Pulled” is scheduled: return it to draft before deleting it." in response.content.decode()
     story_return_to_draft(story=never_seen, user=editor)
     assert editor_client.get(delete_url(never_seen)).status_code == 200
 
@@ -106,3 +110,10 @@ def test_empty_trash_deletes_for_good_only_what_waited_30_days(editor_client, ma
     assert "Deleted “Trashed Long Ago”" in output
     assert "Emptied the trash: 1 story deleted for good." in output
     assert list(Story.objects.values_list("headline", flat=True)) == ["Trashed Yesterday"]
+
+
+def test_a_story_in_the_trash_leaves_the_review_queue_on_the_home_page(editor_client, make_story):
+    story = make_story(published=False, status=Status.IN_REVIEW, headline="Waiting Then Deleted")
+    assert "Waiting Then Deleted" in editor_client.get("/admin/").content.decode()
+    editor_client.post(delete_url(story))
+    assert "Waiting Then Deleted" not in editor_client.get("/admin/").content.decode()

@@ -19,7 +19,7 @@ def editors_home(context):
     if not user.has_perm("stories.view_story"):
         return {"shown": False}
     now = timezone.now()
-    stories = Story.objects.select_related("created_by").order_by()
+    stories = Story.objects.filter(trashed_at__isnull=True).select_related("created_by").order_by()
     # Photos with no alt text or no full credit, placed in a story that is or will be public.
     missing = (
         Q(placements__photo__alt_text="") | Q(placements__photo__photographer="") | Q(placements__photo__credit="")
