@@ -115,5 +115,5 @@ def test_empty_trash_deletes_for_good_only_what_waited_30_days(editor_client, ma
 def test_a_story_in_the_trash_leaves_the_review_queue_on_the_home_page(editor_client, make_story):
     story = make_story(published=False, status=Status.IN_REVIEW, headline="Waiting Then Deleted")
     assert "Waiting Then Deleted" in editor_client.get("/admin/").content.decode()
-    editor_client.post(delete_url(story))
+    editor_client.post(delete_url(story), follow=True)  # the list, with the message saying so
     assert "Waiting Then Deleted" not in editor_client.get("/admin/").content.decode()
