@@ -29,6 +29,7 @@ from newsroom.photos.models import PhotoAsset
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import reader_blocks
+from newsroom.stories.calendar import calendar_view
 from newsroom.stories.models import (
     Action,
     ArchiveStatus,
@@ -335,7 +336,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     def get_urls(self):
         chooser = path("chooser/", self.admin_site.admin_view(self.story_chooser), name="stories_story_chooser")
-        return [chooser, *super().get_urls()]
+        calendar = path(
+            "calendar/",
+            self.admin_site.admin_view(partial(calendar_view, self)),
+            name="stories_story_calendar",
+        )
+        return [chooser, calendar, *super().get_urls()]
 
     def story_chooser(self, request):
         """Stories the body can link to, found by words of their headline, drafts too: the link is
