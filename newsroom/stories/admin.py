@@ -47,7 +47,9 @@ from newsroom.stories.services import (
     story_create,
     story_lock,
     story_publish,
+    story_publish_now,
     story_return_to_draft,
+    story_schedule,
     story_submit,
     story_trash,
     story_untrash,
@@ -57,7 +59,12 @@ from newsroom.stories.services import (
 from newsroom.stories.widgets import StoryBodyEditor
 
 # The buttons under the story form, and the transition each one asks for after saving.
-WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return": story_return_to_draft}
+WORKFLOW_BUTTONS = {
+    "_submit": story_submit,
+    "_publish": story_publish_now,
+    "_schedule": story_schedule,
+    "_return": story_return_to_draft,
+}
 
 
 # Help text is HTML in the admin: the ">" it names is written escaped.
@@ -490,11 +497,16 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         status = obj.status if obj else Status.DRAFT
         can_publish = self.has_publish_permission(request)
+        not_live = status != Status.PUBLISHED or obj.is_scheduled
+        # Scheduling is a button of its own, naming the moment (with its zone) once the story has one ahead.
+        ahead = obj is not None and obj.published_at and obj.published_at > timezone.now()
+        schedule = f"Save and schedule for {ap_datetime(obj.published_at)}" if ahead else "Save and schedule"
         context["workflow_buttons"] = [
             (name, label)
             for name, label, shown in (
                 ("_submit", "Save and submit for review", status == Status.DRAFT),
-                ("_publish", "Save and publish", can_publish and status != Status.PUBLISHED),
+                ("_publish", "Save and publish now", can_publish and not_live),
+                ("_schedule", schedule, can_publish and not_live),
                 (
                     "_return",
                     "Save and return to draft",
@@ -579,7 +591,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
                 request,
                 format_html(
                     "Saved, but not {}. Fix these first:<ul>{}</ul>",
-                    "published" if transition == "_publish" else "moved on",
+                    {"_publish": "published", "_schedule": "scheduled"}.get(transition, "moved on"),
                     format_html_join("", "<li>{}</li>", ((m,) for m in error.messages)),
                 ),
                 messages.ERROR,

@@ -344,6 +344,29 @@ def story_publish(*, story: Story, user, at=None, needs_byline: bool = True) -> 
 
 
 @transaction.atomic
+def story_publish_now(*, story: Story, user) -> Story:
+    """*Publish now*: at once. A publication time ahead is brought forward to now; one already past
+    (a story dated to when it happened) is kept."""
+    current = story_lock(story=story)
+    now = timezone.now()
+    return story_publish(
+        story=story, user=user, at=None if current.published_at and current.published_at <= now else now
+    )
+
+
+@transaction.atomic
+def story_schedule(*, story: Story, user) -> Story:
+    """*Schedule*: publish at the story's own publication time, which must be ahead."""
+    current = story_lock(story=story)
+    if not current.published_at or current.published_at <= timezone.now():
+        raise ValidationError(
+            "Set a publication time ahead (date and time, on the site's clock) to schedule the story, or publish it now.",
+            code="not_ahead",
+        )
+    return story_publish(story=story, user=user)
+
+
+@transaction.atomic
 def story_withdraw(*, story: Story, user) -> Story:
     """Take a story out of public view; it keeps its publication time for the record."""
     return _move(story, to=Status.WITHDRAWN, allowed_from=(Status.PUBLISHED,), user=user, action=Action.WITHDRAWN)

@@ -44,7 +44,7 @@ def test_statuses_messages_and_lists_give_ap_style_times_with_the_zone(editor_cl
     story = make_story(headline="Drill Ends Friday", published=False)
     response = editor_client.post(
         change_url(story),
-        edit(story, published_at_0="2026-12-11", published_at_1="15:30:00", _publish="Save and publish"),
+        edit(story, published_at_0="2026-12-11", published_at_1="15:30:00", _schedule="Save and schedule"),
         follow=True,
     )
     assert "“Drill Ends Friday” is scheduled for Dec. 11, 2026, 3:30 p.m. EST." in page_text(response)

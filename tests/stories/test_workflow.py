@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from newsroom.stories import preview
 from newsroom.stories.models import Action, Correction, Status
@@ -324,3 +325,44 @@ def test_a_story_made_outside_the_admin_keeps_its_first_state_so_the_first_edit_
     editor_client.post(f"/admin/stories/story/{story.pk}/revisions/{first.number}/restore/")
     story.refresh_from_db()
     assert story.headline == "As Loaded By The Demo"
+
+
+# Scheduling in the open: a Schedule button of its own beside Publish now
+
+
+def test_schedule_needs_a_time_ahead_and_says_so(editor_client, make_story):
+    story = make_story(published=False, headline="Drill Starts Soon")
+    response = editor_client.post(change_url(story), {**edit(story), "_schedule": "Save and schedule"}, follow=True)
+    assert "Saved, but not scheduled." in response.content.decode()
+    assert "Set a publication time ahead (date and time, on the site&#x27;s clock) to schedule the story" in (
+        response.content.decode()
+    )
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 6, 18, 14, tzinfo=EASTERN), tick=False)
+def test_the_schedule_button_names_the_moment_and_publish_now_means_now(editor_client, make_story):
+    story = make_story(published=False, headline="Drill Ends Friday")
+    ahead = edit(story, published_at_0="2026-12-11", published_at_1="15:30:00")
+    response = editor_client.post(change_url(story), {**ahead, "_schedule": "Save and schedule"}, follow=True)
+    assert "“Drill Ends Friday” is scheduled for Dec. 11, 2026, 3:30 p.m. EST." in response.content.decode()
+    form = editor_client.get(change_url(story)).content.decode()
+    assert 'value="Save and schedule for Dec. 11, 2026, 3:30 p.m. EST" name="_schedule"' in form
+    assert 'value="Save and publish now" name="_publish"' in form, "a scheduled story can still go now"
+
+    story.refresh_from_db()
+    response = editor_client.post(change_url(story), {**edit(story), "_publish": "Save and publish now"}, follow=True)
+    assert "“Drill Ends Friday” is published." in response.content.decode()
+    story.refresh_from_db()
+    assert story.published_at == timezone.now(), "brought forward from Friday to now"
+
+
+def test_publish_now_keeps_a_publication_time_already_past(editor_client, make_story):
+    story = make_story(published=False, headline="Storm Story Dated Last Week")
+    then = timezone.now() - datetime.timedelta(days=7)
+    type(story).objects.filter(pk=story.pk).update(published_at=then)
+    story.refresh_from_db()
+    editor_client.post(change_url(story), {**edit(story), "_publish": "Save and publish now"})
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED and abs(story.published_at - then) < datetime.timedelta(seconds=1)
