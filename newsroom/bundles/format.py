@@ -38,9 +38,26 @@ FORMAT = "newsroom-bundle"
 # and placements without `after_paragraph` (their `order` is their place among the story's photos).
 # Bundles of versions 1 and 2 are converted as they are imported (restore.py, legacy_body); their
 # revisions keep the old form, which the story's history reads as it reads its own old revisions.
-FORMAT_VERSION = 3
-READS_VERSIONS = (1, 2, 3)
+# Version 4: fields added to the records since (below); a bundle of an older version is read with
+# their defaults, so a bundle made before a field existed still imports.
+FORMAT_VERSION = 4
+READS_VERSIONS = (1, 2, 3, 4)
 FIRST_WITH_BODY_BLOCKS = 3
+# Each version's new fields, by table, with the value rows of older bundles take for them.
+FIELDS_ADDED = {
+    4: {"stories": {"trashed_at": None}},
+}
+
+
+def fields_added_after(version: int, table: str) -> dict:
+    """The fields a bundle of `version` has not got in `table`, with their defaults."""
+    added = {}
+    for since, tables in FIELDS_ADDED.items():
+        if since > version:
+            added.update(tables.get(table, {}))
+    return added
+
+
 MANIFEST = "manifest.json"
 SEARCH_DOCUMENTS = "search/documents.ndjson"
 SEARCH_DOCUMENT_FIELDS = ("story_id", "vector", "text", "refreshed_at")
@@ -234,10 +251,12 @@ class Bundle:
 
     def records(self, table: Table):
         """The table's rows, decoded; a BundleError names the member and line of anything wrong."""
-        fields = set(table.fields)
+        absent = fields_added_after(self.manifest["format_version"], table.name)
+        fields = set(table.fields) - absent.keys()
         if table.name == "placements" and self.has_legacy_bodies:
             fields.add("after_paragraph")
-        return self._lines(table.member, fields, _decoders(table))
+        for row in self._lines(table.member, fields, _decoders(table)):
+            yield {**row, **absent}
 
     def search_documents(self):
         """The carried search documents: story_id, vector (tsvector text form), text, refreshed_at."""
@@ -273,7 +292,7 @@ class Bundle:
                             + "."
                         )
                     for name, decode in decoders.items():
-                        if row[name] is not None:
+                        if row.get(name) is not None:  # a field the bundle predates has none
                             try:
                                 row[name] = decode(row[name])
                             except (TypeError, ValueError):

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from newsroom.archive.models import Collection
-from newsroom.bundles.format import TABLES
+from newsroom.bundles.format import TABLES, fields_added_after
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import as_legacy
 from newsroom.stories.models import Correction, RelatedHeadline, Story, Tag
@@ -103,6 +103,8 @@ def in_old_format(source, target, *, version: int) -> Path:
     placed = {}  # story id -> {photo id: after_paragraph}
 
     def old_body(row):
+        for name in fields_added_after(version, "stories"):
+            del row[name]
         row["body"], photos = as_legacy(row["body"])
         placed[row["id"]] = {photo_id: after for after, photo_id, _ in photos}
 
@@ -144,7 +146,12 @@ def in_old_format(source, target, *, version: int) -> Path:
             "records/placements.ndjson": records(
                 lambda row: row.update(after_paragraph=placed[row["story_id"]][row["photo_id"]], order=0)
             ),
-            "records/revisions.ndjson": records(lambda row: old_snapshot(row["snapshot"])),
+            "records/revisions.ndjson": records(
+                lambda row: [
+                    old_snapshot(row["snapshot"]),
+                    *(row.pop(name) for name in fields_added_after(version, "revisions")),
+                ]
+            ),
         },
     )
 

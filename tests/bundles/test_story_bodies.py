@@ -12,7 +12,7 @@ from newsroom.stories.body import linked_story_ids, photo_blocks
 from newsroom.stories.models import PhotoPlacement, Revision, Story
 from newsroom.stories.revisions import revision_diff
 from newsroom.stories.services import revision_restore, story_update
-from tests.bundles.conftest import export, in_old_format, rows, run, wipe_site
+from tests.bundles.conftest import export, in_old_format, rewrite_bundle, rows, run, wipe_site
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_a_new_bundle_round_trips_byte_for_byte(settings, tmp_path, site_with_bo
     second = export(tmp_path / "second.zip")
 
     with zipfile.ZipFile(first) as one, zipfile.ZipFile(second) as two:
-        assert json.loads(one.read("manifest.json"))["format_version"] == 3
+        assert json.loads(one.read("manifest.json"))["format_version"] == 4
         members = [name for name in one.namelist() if name.startswith("records/")]
         assert "records/stories.ndjson" in members and members == [
             n for n in two.namelist() if n.startswith("records/")
@@ -135,3 +135,36 @@ def test_a_merge_turns_the_keys_a_body_names_into_the_keys_here(
     # The merged revisions name the keys here too: restoring one keeps the photo and the link.
     snapshot = levee.revisions.get(number=2).snapshot
     assert f'data-photo="{crew.pk}"' in snapshot["body"] and f'data-story="{ship.pk}"' in snapshot["body"]
+
+
+def test_a_bundle_of_format_3_made_before_the_trash_imports_and_a_trashed_draft_travels(
+    settings, tmp_path, site_with_bodies, create_story, editor
+):
+    from newsroom.stories.services import story_trash
+
+    draft = create_story(headline="Draft Sent To The Trash", slug="draft-trash", status="draft")
+    story_trash(story=draft, user=editor)
+    new = export(tmp_path / "newsroom.zip")
+
+    def without_the_trash(data):
+        lines = [json.loads(line) for line in data.splitlines()]
+        for row in lines:
+            del row["trashed_at"]
+        return b"".join(json.dumps(row).encode() + b"\n" for row in lines)
+
+    def version_three(data):
+        return json.dumps({**json.loads(data), "format_version": 3}).encode()
+
+    old = rewrite_bundle(
+        new,
+        tmp_path / "format-3.zip",
+        replace={"manifest.json": version_three, "records/stories.ndjson": without_the_trash},
+    )
+    wipe_site(settings, tmp_path)
+    result = run("import_newsroom", old)
+    assert result.status == 0, result.err
+    assert not Story.objects.filter(trashed_at__isnull=False).exists(), "format 3 knew no trash"
+
+    wipe_site(settings, tmp_path)
+    assert run("import_newsroom", new).status == 0
+    assert Story.objects.get(slug="draft-trash").trashed_at is not None
