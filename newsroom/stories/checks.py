@@ -335,6 +335,10 @@ class Result:
     reading_grade: float | None
 
     @property
+    def target(self) -> float:
+        return reading_grade_target()
+
+    @property
     def blockers(self) -> list[Finding]:
         return [finding for finding in self.findings if finding.level == BLOCKER]
 
