@@ -1,7 +1,7 @@
 // The checks before publishing, live beside the story form (issue 16): as the editor types, the
 // form's summary and body (the editor's HTML, unsaved) are posted to the story admin's
 // publish-checks address, a moment after the typing stops, and what the checks find is listed in
-// the panel. Its one-line summary is a status region, so screen readers hear "2 warnings." without
+// the panel, moved to just under the editor. Its one-line summary is a status region, so screen readers hear "2 warnings." without
 // being moved; the list itself is reached with Tab. The "Publish anyway, because…" field is shown
 // only while there are warnings.
 ;(function () {
@@ -10,6 +10,10 @@
   const panel = document.getElementById("publish-checks")
   if (!panel) return
   const form = panel.closest("form")
+  // Beside the editor, right under the body, where the writing is; without this script it stays
+  // at the foot of the form, listing what the last save found.
+  const bodyRow = form.querySelector(".form-row.field-body")
+  if (bodyRow) bodyRow.after(panel)
   const list = panel.querySelector(".publish-checks__list")
   const summary = panel.querySelector(".publish-checks__summary")
   const reason = panel.querySelector(".publish-checks__reason")
