@@ -3,8 +3,8 @@ a finding is listed as the editor types and goes away when it is fixed, with no 
 
 import pytest
 
-from tests.website.conftest import ARTIFACTS
 from tests.website import test_story_editor
+from tests.website.conftest import ARTIFACTS
 from tests.website.test_story_editor import MOD, axe_violations, story_form_fields
 
 editor_page = test_story_editor.editor_page  # the signed-in editor's tab, a fixture
