@@ -253,3 +253,41 @@ def test_the_story_form_lists_the_checks_with_a_status_region(editor_client, cre
     html = editor_client.get(change_url(story)).content.decode()
     assert 'role="status"' in html and "1 warning." in html
     assert "js/publish-checks.js" in html
+
+
+def test_the_publish_action_publishes_only_stories_without_findings(editor_client, create_story):
+    ready = create_story(body=CLEAN_BODY, published=False)
+    warned = create_story(body="<p>Intro.</p><h2>Costs</h2><h4>Fuel</h4><p>Diesel.</p>", published=False)
+    response = editor_client.post(
+        "/admin/stories/story/?status=all",
+        {"action": "publish_selected", "_selected_action": [ready.pk, warned.pk]},
+        follow=True,
+    )
+    text = page_text(response)
+    assert f"“{warned.headline}” not published: Warning: Subheading “Fuel” skips from level 2 to level 4" in text
+    ready.refresh_from_db(), warned.refresh_from_db()
+    assert (ready.status, warned.status) == (Status.PUBLISHED, Status.DRAFT)
+
+
+def test_a_writer_sees_the_checks_but_no_reason_to_publish_past_them(writer_client, writer, create_story):
+    story = create_story(body="<p>Intro.</p><h2>Costs</h2><h4>Fuel</h4><p>Diesel.</p>", published=False)
+    story.created_by = writer
+    story.save(update_fields=["created_by"])
+    html = writer_client.get(change_url(story)).content.decode()
+    assert "Subheading “Fuel” skips from level 2 to level 4: use level 3." in html
+    assert "Publish anyway, because…" not in html
+    response = writer_client.post("/admin/stories/story/publish-checks/", {"summary": "", "body": "<h3>x</h3>"})
+    assert json.loads(response.content)["warnings"] == 1
+
+
+def test_staff_who_may_not_write_stories_get_no_checks(client, make_account_without_roles):
+    client.force_login(make_account_without_roles)
+    response = client.post("/admin/stories/story/publish-checks/", {"summary": "", "body": "<p>x</p>"})
+    assert response.status_code == 403
+
+
+@pytest.fixture
+def make_account_without_roles(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("visitor", password="a-long-test-password", is_staff=True)
