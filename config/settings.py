@@ -328,6 +328,13 @@ PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_MB", default=32) * 1024 * 1024
 # How long a reviewer's preview link works.
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
+# The checks before publishing (newsroom/stories/checks.py): each check's id and "blocker" or
+# "warning", over the defaults there, e.g. PUBLISH_CHECKS=reading-grade=blocker,table-header=warning.
+PUBLISH_CHECKS = env.dict("PUBLISH_CHECKS", default={})
+if set(PUBLISH_CHECKS.values()) - {"blocker", "warning"}:
+    raise ImproperlyConfigured(f'Each of PUBLISH_CHECKS is "blocker" or "warning", not {PUBLISH_CHECKS}.')
+# The reading grade (Flesch-Kincaid) a story's body should be at or below.
+READING_GRADE_TARGET = env.float("READING_GRADE_TARGET", default=10)
 # Uploads larger than these are refused; the pixel limit stops decompression bombs.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=80_000_000)

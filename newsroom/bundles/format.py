@@ -19,6 +19,7 @@ a zip at all and is refused whole.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
@@ -45,7 +46,7 @@ READS_VERSIONS = (1, 2, 3, 4)
 FIRST_WITH_BODY_BLOCKS = 3
 # Each version's new fields, by table, with the value rows of older bundles take for them.
 FIELDS_ADDED = {
-    4: {"stories": {"trashed_at": None}},
+    4: {"stories": {"trashed_at": None}, "revisions": {"publish_checks": {}}},
 }
 
 
@@ -256,7 +257,7 @@ class Bundle:
         if table.name == "placements" and self.has_legacy_bodies:
             fields.add("after_paragraph")
         for row in self._lines(table.member, fields, _decoders(table)):
-            yield {**row, **absent}
+            yield {**row, **copy.deepcopy(absent)}
 
     def search_documents(self):
         """The carried search documents: story_id, vector (tsvector text form), text, refreshed_at."""

@@ -30,6 +30,7 @@ from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.calendar import calendar_view
+from newsroom.stories.checks import draft_checks, story_checks
 from newsroom.stories.models import (
     Action,
     ArchiveStatus,
@@ -44,6 +45,7 @@ from newsroom.stories.selectors import has_been_public, story_links
 from newsroom.stories.services import (
     EDITED_FIELDS,
     TRASH_DAYS,
+    PublishRefused,
     story_create,
     story_lock,
     story_publish,
@@ -348,7 +350,20 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             self.admin_site.admin_view(partial(calendar_view, self)),
             name="stories_story_calendar",
         )
-        return [chooser, calendar, *super().get_urls()]
+        checks = path(
+            "publish-checks/", self.admin_site.admin_view(self.publish_checks_view), name="stories_story_publish_checks"
+        )
+        return [chooser, calendar, checks, *super().get_urls()]
+
+    def publish_checks_view(self, request):
+        """The checks before publishing on the story form's current, unsaved values (its summary and
+        body, posted by static/js/publish-checks.js as the editor types), as JSON."""
+        if request.method != "POST":
+            return JsonResponse({"error": "Post the story form's summary and body."}, status=405)
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        result = draft_checks(summary=request.POST.get("summary", ""), body=request.POST.get("body", ""))
+        return JsonResponse(result.as_json())
 
     def story_chooser(self, request):
         """Stories the body can link to, found by words of their headline, drafts too: the link is
@@ -515,6 +530,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             )
             if shown
         ]
+        if context.get("has_change_permission", True) and (obj is None or self.has_change_permission(request, obj)):
+            context["publish_checks"] = {
+                "result": story_checks(obj) if obj is not None else None,
+                "url": reverse("admin:stories_story_publish_checks"),
+                "can_publish": can_publish,
+            }
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def view_on_site(self, story):
@@ -583,8 +604,14 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if transition is None:
             return
+        step = WORKFLOW_BUTTONS[transition]
+        if transition in ("_publish", "_schedule"):  # an Editor's reason for publishing past the checks' warnings
+            step = partial(step, past_warnings=request.POST.get("_publish_reason", ""))
         try:
-            WORKFLOW_BUTTONS[transition](story=story, user=request.user)
+            step(story=story, user=request.user)
+        except PublishRefused as refused:
+            request.workflow_refused = True
+            self.message_user(request, self._publish_refused_words(refused), messages.ERROR)
         except ValidationError as error:
             request.workflow_refused = True
             self.message_user(
@@ -599,6 +626,26 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         else:
             request.workflow_step = self._step_words(story)
             self.message_user(request, f"“{story}” is {self._state_words(story)}.", messages.SUCCESS)
+
+    @staticmethod
+    def _publish_refused_words(refused):
+        """Why "Save and publish" did not publish: what must be fixed, and the warnings an Editor may
+        publish past with a reason (the "Publish anyway, because…" field under the checks)."""
+        items = lambda messages_: format_html_join("", "<li>{}</li>", ((m,) for m in messages_))  # noqa: E731
+        fix = format_html("Fix these first:<ul>{}</ul>", items(refused.problems)) if refused.problems else ""
+        warn = (
+            format_html(
+                "Warnings{}:<ul>{}</ul>",
+                ""
+                if refused.problems
+                else " (to publish anyway, say why under “Checks before publishing” and "
+                "press “Save and publish” again)",
+                items(refused.warnings),
+            )
+            if refused.warnings
+            else ""
+        )
+        return format_html("Saved, but not published. {}{}", fix, warn)
 
     def construct_change_message(self, request, form, formsets, add=False):
         """The History page says which workflow step a save took, not only which fields changed."""

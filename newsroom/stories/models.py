@@ -379,6 +379,9 @@ class Revision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     changed_fields = models.JSONField(default=list, blank=True)
     snapshot = models.JSONField(help_text="Every editable field, tags, related stories and placed photos.")
+    # The checks before publishing, on a revision that published or scheduled the story: what was
+    # checked, what was found, and who published past the warnings and why (stories/checks.py).
+    publish_checks = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["story", "-number"]

@@ -35,6 +35,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.body import body_text, clean_body, linked_story_ids, photo_blocks, with_keys
+from newsroom.stories.checks import story_checks
 from newsroom.stories.importers.text_story import headline_key
 from newsroom.stories.models import (
     Action,
@@ -319,21 +320,39 @@ def story_submit(*, story: Story, user) -> Story:
     return _move(story, to=Status.IN_REVIEW, allowed_from=(Status.DRAFT,), user=user, action=Action.SUBMITTED)
 
 
+class PublishRefused(ValidationError):
+    """A publication refused: `problems` must be fixed (missing items and the checks' blockers);
+    `warnings` (the checks' warnings, stories/checks.py) may be published past with a reason."""
+
+    def __init__(self, problems: list[str], warnings: list[str]):
+        self.problems, self.warnings = problems, warnings
+        super().__init__([*problems, *(f"Warning: {warning}" for warning in warnings)], code="not_ready")
+
+
 @transaction.atomic
-def story_publish(*, story: Story, user, at=None, needs_byline: bool = True) -> Story:
+def story_publish(*, story: Story, user, at=None, needs_byline: bool = True, past_warnings: str = "") -> Story:
     """Publish now, or schedule for `at` (or the story's own publication time) when that is ahead.
 
-    Refused with a ValidationError listing every missing item; nothing changes then.
+    Refused with a PublishRefused (a ValidationError) listing every missing item and every finding
+    of the checks before publishing that is a blocker; nothing changes then. The checks' warnings
+    refuse too unless `past_warnings` gives the Editor's reason for publishing past them. A system
+    job (user None: an import, the demo) publishes what was public already: its checks are
+    recorded, not enforced. The revision keeps what was checked, found and published past.
     """
     current = story_lock(story=story)
     _require_permission(user, current, Action.PUBLISHED)
     problems = story_publication_problems(current, needs_byline=needs_byline)
-    if problems:
-        raise ValidationError(problems, code="not_ready")
+    checked = story_checks(current)
+    if user is not None:
+        problems += [finding.message for finding in checked.blockers]
+    warnings = [finding.message for finding in checked.warnings] if user is not None else []
+    past_warnings = " ".join(past_warnings.split())
+    if problems or (warnings and not past_warnings):
+        raise PublishRefused(problems, warnings)
     published_at = at or current.published_at or timezone.now()
     if current.expires_at and current.expires_at <= published_at:
         raise ValidationError("The expiry time must come after the publication time.", code="expires_first")
-    return _move(
+    published = _move(
         story,
         to=Status.PUBLISHED,
         allowed_from=(Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN, Status.PUBLISHED),
@@ -341,21 +360,31 @@ def story_publish(*, story: Story, user, at=None, needs_byline: bool = True) -> 
         action=Action.SCHEDULED if published_at > timezone.now() else Action.PUBLISHED,
         changes={"published_at": published_at},
     )
+    record = checked.record()
+    if user is None:
+        record["enforced"] = False  # a system job's publication: recorded, not enforced
+    elif warnings:
+        record["published_past"] = {
+            "user_id": user.pk,
+            "user": user.get_full_name() or user.get_username(),
+            "reason": past_warnings,
+        }
+    Revision.objects.filter(story_id=published.pk, number=published.version).update(publish_checks=record)
+    return published
 
 
 @transaction.atomic
-def story_publish_now(*, story: Story, user) -> Story:
+def story_publish_now(*, story: Story, user, past_warnings: str = "") -> Story:
     """*Publish now*: at once. A publication time ahead is brought forward to now; one already past
     (a story dated to when it happened) is kept."""
     current = story_lock(story=story)
     now = timezone.now()
-    return story_publish(
-        story=story, user=user, at=None if current.published_at and current.published_at <= now else now
-    )
+    at = None if current.published_at and current.published_at <= now else now
+    return story_publish(story=story, user=user, at=at, past_warnings=past_warnings)
 
 
 @transaction.atomic
-def story_schedule(*, story: Story, user) -> Story:
+def story_schedule(*, story: Story, user, past_warnings: str = "") -> Story:
     """*Schedule*: publish at the story's own publication time, which must be ahead."""
     current = story_lock(story=story)
     if not current.published_at or current.published_at <= timezone.now():
@@ -363,7 +392,7 @@ def story_schedule(*, story: Story, user) -> Story:
             "Set a publication time ahead (date and time, on the site's clock) to schedule the story, or publish it now.",
             code="not_ahead",
         )
-    return story_publish(story=story, user=user)
+    return story_publish(story=story, user=user, past_warnings=past_warnings)
 
 
 @transaction.atomic

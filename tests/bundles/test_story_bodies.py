@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from newsroom.bundles.format import FIELDS_ADDED, fields_added_after
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import linked_story_ids, photo_blocks
 from newsroom.stories.models import PhotoPlacement, Revision, Story
@@ -146,11 +147,15 @@ def test_a_bundle_of_format_3_made_before_the_trash_imports_and_a_trashed_draft_
     story_trash(story=draft, user=editor)
     new = export(tmp_path / "newsroom.zip")
 
-    def without_the_trash(data):
-        lines = [json.loads(line) for line in data.splitlines()]
-        for row in lines:
-            del row["trashed_at"]
-        return b"".join(json.dumps(row).encode() + b"\n" for row in lines)
+    def as_format_3(table):
+        def rewrite(data):
+            lines = [json.loads(line) for line in data.splitlines()]
+            for row in lines:
+                for name in fields_added_after(3, table):
+                    del row[name]
+            return b"".join(json.dumps(row).encode() + b"\n" for row in lines)
+
+        return rewrite
 
     def version_three(data):
         return json.dumps({**json.loads(data), "format_version": 3}).encode()
@@ -158,7 +163,10 @@ def test_a_bundle_of_format_3_made_before_the_trash_imports_and_a_trashed_draft_
     old = rewrite_bundle(
         new,
         tmp_path / "format-3.zip",
-        replace={"manifest.json": version_three, "records/stories.ndjson": without_the_trash},
+        replace={
+            "manifest.json": version_three,
+            **{f"records/{table}.ndjson": as_format_3(table) for table in FIELDS_ADDED[4]},
+        },
     )
     wipe_site(settings, tmp_path)
     result = run("import_newsroom", old)
