@@ -375,6 +375,8 @@ class Revision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     changed_fields = models.JSONField(default=list, blank=True)
     snapshot = models.JSONField(help_text="Every editable field, tags, related stories and placed photos.")
+    # Why a workflow step was taken: required to withdraw a story or return it to draft.
+    reason = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["story", "-number"]
