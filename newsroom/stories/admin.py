@@ -5,6 +5,7 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
@@ -623,7 +624,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             "from_list": from_list,
             "error": error,
             "reason": request.POST.get("reason", ""),
-            "action_checkbox_name": admin.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "back_url": reverse("admin:stories_story_changelist")
             if from_list
             else reverse("admin:stories_story_change", args=[stories[0].pk]),
