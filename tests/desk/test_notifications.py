@@ -6,6 +6,7 @@ import datetime
 import email
 import email.policy
 import socket
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -307,3 +308,33 @@ def test_the_inbox_marks_all_as_read(as_user, jordan, alex, make_story, committe
     listing = page_text(writer.get("/admin/desk/notification/"))
     assert "Alex Kim withdrew “Dock Repairs Finished”" in listing and "Sent " in listing
     assert "Dock Repairs Finished" not in page_text(as_user(alex).get("/admin/desk/notification/")), "one's own only"
+
+
+def test_a_mail_server_that_hangs_delays_the_step_by_the_timeout_at_most(
+    smtp_port, settings, as_user, jordan, alex, make_story, committed
+):
+    settings.MAILERS["default"]["OPTIONS"]["timeout"] = 1
+    story = make_story(headline="Air Show Cancelled", created_by=jordan)
+    with socket.socket() as silent:  # takes the connection and never says a word
+        silent.bind(("127.0.0.1", smtp_port))
+        silent.listen()
+        started = time.monotonic()
+        response = committed(
+            as_user(alex).post, f"/admin/stories/story/{story.pk}/withdraw/", {"post": "yes", "reason": "Weather."}
+        )
+        waited = time.monotonic() - started
+    assert response.status_code == 302 and waited < 4
+    story.refresh_from_db()
+    assert story.status == Status.WITHDRAWN
+    notification = Notification.objects.get(recipient=jordan)
+    assert notification.sent_at is None and notification.attempts == 1
+
+
+def test_the_publish_list_action_tells_the_writer(as_user, jordan, alex, make_story, committed):
+    story = draft_by(jordan, make_story, headline="Flags At Half-Staff", status=Status.IN_REVIEW)
+    action = {"action": "publish_selected", "_selected_action": [story.pk]}
+    committed(as_user(alex).post, "/admin/stories/story/", action)
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED
+    [message] = mail.outbox
+    assert message.to == [jordan.email] and message.subject == "Published: Flags At Half-Staff"
