@@ -338,3 +338,17 @@ def test_the_publish_list_action_tells_the_writer(as_user, jordan, alex, make_st
     assert story.status == Status.PUBLISHED
     [message] = mail.outbox
     assert message.to == [jordan.email] and message.subject == "Published: Flags At Half-Staff"
+
+
+def test_the_services_refuse_to_withdraw_or_return_without_a_reason(make_story, editor):
+    from django.core.exceptions import ValidationError
+
+    from newsroom.stories.services import story_return_to_draft, story_withdraw
+
+    story = make_story(headline="Still Live")
+    with pytest.raises(ValidationError, match="Give a reason for withdrawing the story"):
+        story_withdraw(story=story, user=editor, reason=" \n ")
+    with pytest.raises(ValidationError, match="Give a reason for returning the story to draft: the writer reads it."):
+        story_return_to_draft(story=story, user=editor, reason="")
+    story.refresh_from_db()
+    assert (story.status, story.revisions.count()) == (Status.PUBLISHED, 0)
