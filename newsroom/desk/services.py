@@ -97,7 +97,9 @@ def notify_steps(*, story_id: int, revision_numbers) -> list[Notification]:
             )
     if made:
         Notification.objects.bulk_create(made, ignore_conflicts=True)
-        send_unsent()
+        # Only these steps' mail: a backlog left by a server that was down is send_notifications' work,
+        # not a wait for whoever takes the next step.
+        send_unsent(story_id=story_id, revision_numbers={notification.revision_number for notification in made})
     return made
 
 
@@ -105,18 +107,21 @@ def unsent():
     return Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).exclude(email_to="")
 
 
-def send_unsent(*, limit: int = BATCH) -> tuple[int, int]:
-    """Send the mail not sent yet, oldest first, over one connection: (sent, failed).
+def send_unsent(*, limit: int = BATCH, story_id: int | None = None, revision_numbers=()) -> tuple[int, int]:
+    """Send the mail not sent yet, oldest first, over one connection: (sent, failed); with
+    `story_id`, only that of those revisions of the story.
 
     Each row is locked while it is sent (on PostgreSQL; rows another process is sending are
     skipped), so two runs never send one message twice. A failure is logged and counted on the
     row, never raised: the step it tells of has happened whatever the mail server says.
     """
     sent = failed = 0
+    waiting = unsent()
+    if story_id is not None:
+        waiting = waiting.filter(story_id=story_id, revision_number__in=list(revision_numbers))
     with transaction.atomic():
         rows = list(
-            unsent()
-            .select_for_update(skip_locked=True, of=("self",))
+            waiting.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient", "actor", "story")
             .order_by("id")[:limit]
         )
