@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "newsroom.demo",
     "newsroom.search",
     "newsroom.bundles",
+    "newsroom.desk",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,29 @@ if MEDIA_STORAGE == "s3":
             "OPTIONS": {**_s3, "bucket_name": _originals_bucket, "default_acl": "private"},
         }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+
+# Mail: the desk's notifications (newsroom/desk). EMAIL_URL names the server, for example
+# smtp+tls://USER:PASSWORD@smtp.example.gov:587; in development the console shows each message.
+# A send that fails or takes longer than EMAIL_TIMEOUT seconds is retried by send_notifications.
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+_smtp = _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS"),
+    "use_ssl": _email.get("EMAIL_USE_SSL"),
+    "timeout": env.int("EMAIL_TIMEOUT", default=10),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {name: value for name, value in _options.items() if value not in (None, "")} if _smtp else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Uploads: Django streams anything larger than this to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -46,7 +46,7 @@ READS_VERSIONS = (1, 2, 3, 4)
 FIRST_WITH_BODY_BLOCKS = 3
 # Each version's new fields, by table, with the value rows of older bundles take for them.
 FIELDS_ADDED = {
-    4: {"stories": {"trashed_at": None}, "revisions": {"publish_checks": {}}},
+    4: {"stories": {"trashed_at": None}, "revisions": {"publish_checks": {}, "reason": ""}},
 }
 
 

@@ -5,12 +5,13 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,6 +45,7 @@ from newsroom.stories.models import (
 from newsroom.stories.selectors import has_been_public, story_links
 from newsroom.stories.services import (
     EDITED_FIELDS,
+    REASON_REQUIRED,
     TRASH_DAYS,
     PublishRefused,
     story_create,
@@ -82,6 +84,15 @@ CHOSEN_STORIES = 20
 class StoryForm(forms.ModelForm):
     # The version the editor started from; a save from an older one is refused.
     started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Why "Save and return to draft" sends the story back: required with that button, told to the writer.
+    return_reason = forms.CharField(
+        label="Reason for returning to draft",
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required with “Save and return to draft”: what the writer should do. They are told, and the "
+        "story's history keeps it.",
+    )
 
     class Meta:
         model = Story
@@ -96,6 +107,8 @@ class StoryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "_return" in self.data and not cleaned.get("return_reason"):
+            self.add_error("return_reason", REASON_REQUIRED[Action.RETURNED])
         if self.instance.status == Status.PUBLISHED and not cleaned.get("published_at"):
             self.add_error(
                 "published_at",
@@ -323,6 +336,8 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self._may_return(request, obj):
+            fieldsets = [*fieldsets, ("Return to draft", {"fields": ["return_reason"]})]
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
         # Someone who may only read the story (a Writer, once it is live) reads its body as written,
@@ -353,7 +368,10 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         checks = path(
             "publish-checks/", self.admin_site.admin_view(self.publish_checks_view), name="stories_story_publish_checks"
         )
-        return [chooser, calendar, checks, *super().get_urls()]
+        withdraw = path(
+            "<path:object_id>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="stories_story_withdraw"
+        )
+        return [chooser, calendar, checks, withdraw, *super().get_urls()]
 
     def publish_checks_view(self, request):
         """The checks before publishing on the story form's current, unsaved values (its summary and
@@ -509,6 +527,13 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             return False  # a writer sees a live story but cannot change it
         return super().has_change_permission(request, obj)
 
+    def _may_return(self, request, story):
+        return self.has_publish_permission(request) and story.status in (
+            Status.IN_REVIEW,
+            Status.PUBLISHED,
+            Status.WITHDRAWN,
+        )
+
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         status = obj.status if obj else Status.DRAFT
         can_publish = self.has_publish_permission(request)
@@ -516,6 +541,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         # Scheduling is a button of its own, naming the moment (with its zone) once the story has one ahead.
         ahead = obj is not None and obj.published_at and obj.published_at > timezone.now()
         schedule = f"Save and schedule for {ap_datetime(obj.published_at)}" if ahead else "Save and schedule"
+        # A published story is withdrawn from a confirmation page that asks why.
+        context["withdraw_url"] = (
+            reverse("admin:stories_story_withdraw", args=[obj.pk])
+            if obj is not None and can_publish and status == Status.PUBLISHED
+            else ""
+        )
         context["workflow_buttons"] = [
             (name, label)
             for name, label, shown in (
@@ -607,6 +638,9 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         step = WORKFLOW_BUTTONS[transition]
         if transition in ("_publish", "_schedule"):  # an Editor's reason for publishing past the checks' warnings
             step = partial(step, past_warnings=request.POST.get("_publish_reason", ""))
+        reason = form.cleaned_data.get("return_reason", "") if transition == "_return" else ""
+        if reason:
+            step = partial(step, reason=reason)
         try:
             step(story=story, user=request.user)
         except PublishRefused as refused:
@@ -624,7 +658,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
         else:
-            request.workflow_step = self._step_words(story)
+            request.workflow_step = self._step_words(story, reason)
             self.message_user(request, f"“{story}” is {self._state_words(story)}.", messages.SUCCESS)
 
     @staticmethod
@@ -639,7 +673,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
                 ""
                 if refused.problems
                 else " (to publish anyway, say why under “Checks before publishing” and "
-                "press “Save and publish” again)",
+                "press “Save and publish now” again)",
                 items(refused.warnings),
             )
             if refused.warnings
@@ -654,18 +688,20 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         if not step:
             return message
         fields = LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
-        return f"{step}. {fields}".strip()
+        return f"{_sentence(step)} {fields}".strip()
 
     @staticmethod
-    def _step_words(story):
-        """A workflow step as the History page records it: "Scheduled for Dec. 6, 2026, 6 p.m. EST"."""
+    def _step_words(story, reason=""):
+        """A workflow step as the History page records it: "Scheduled for Dec. 6, 2026, 6 p.m. EST",
+        "Returned to draft: Needs a second source"."""
         if story.is_scheduled:
             return f"Scheduled for {ap_datetime(story.published_at)}"
-        return {
+        words = {
             Status.IN_REVIEW: Action.SUBMITTED.label,
             Status.DRAFT: Action.RETURNED.label,
             Status.WITHDRAWN: Action.WITHDRAWN.label,
         }.get(story.status, Action.PUBLISHED.label)
+        return f"{words}: {reason}" if reason else words
 
     @staticmethod
     def _state_words(story):
@@ -699,16 +735,74 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     @admin.action(description="Withdraw selected stories from public view", permissions=["publish"])
     def withdraw_selected(self, request, queryset):
+        """First a confirmation page that asks why (as Django's delete asks "Are you sure?"), then the withdrawal."""
+        reason, error = self._withdraw_reason(request)
+        if reason is None:
+            return self._withdraw_confirmation(request, list(queryset), error, from_list=True)
         withdrawn = 0
         for story in queryset:
             try:
-                story_withdraw(story=story, user=request.user)
-                self.log_change(request, story, f"{Action.WITHDRAWN.label} (list action).")
+                story_withdraw(story=story, user=request.user, reason=reason)
+                self.log_change(request, story, _sentence(f"{Action.WITHDRAWN.label} (list action): {reason}"))
                 withdrawn += 1
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         if withdrawn:
             self.message_user(request, f"{counted(withdrawn)} withdrawn.", messages.SUCCESS)
+        return None
+
+    def withdraw_view(self, request, object_id):
+        """The story form's *Withdraw* button: the same confirmation page, for one story."""
+        story = self.get_object(request, object_id)
+        if story is None:
+            raise Http404(f"No story with ID “{object_id}”.")
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only editors can withdraw stories.")
+        change_url = reverse("admin:stories_story_change", args=[story.pk])
+        if story.status != Status.PUBLISHED:
+            self.message_user(request, f"“{story}” is not published, so there is nothing to withdraw.", messages.INFO)
+            return HttpResponseRedirect(change_url)
+        reason, error = self._withdraw_reason(request)
+        if reason is None:
+            return self._withdraw_confirmation(request, [story], error, from_list=False)
+        try:
+            story_withdraw(story=story, user=request.user, reason=reason)
+        except ValidationError as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+        else:
+            self.log_change(request, story, _sentence(f"{Action.WITHDRAWN.label}: {reason}"))
+            self.message_user(request, f"“{story}” is withdrawn: readers no longer see it.", messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
+
+    @staticmethod
+    def _withdraw_reason(request):
+        """(reason, None) once the confirmation page is posted with one; (None, what to fix) before."""
+        if request.method != "POST" or request.POST.get("post") != "yes":
+            return None, ""
+        reason = request.POST.get("reason", "").strip()
+        return (reason, None) if reason else (None, REASON_REQUIRED[Action.WITHDRAWN])
+
+    def _withdraw_confirmation(self, request, stories, error, *, from_list):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Withdraw stories from public view?" if len(stories) > 1 else "Withdraw this story?",
+            "stories": stories,
+            "published": [story for story in stories if story.status == Status.PUBLISHED],
+            "from_list": from_list,
+            "error": error,
+            "reason": request.POST.get("reason", ""),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "back_url": reverse("admin:stories_story_changelist")
+            if from_list
+            else reverse("admin:stories_story_change", args=[stories[0].pk]),
+        }
+        return TemplateResponse(request, "admin/stories/story/withdraw_confirmation.html", context)
+
+
+def _sentence(words: str) -> str:
+    """Words ending as a sentence does, with one full stop (a reason may bring its own)."""
+    return words if words.endswith((".", "!", "?")) else f"{words}."
 
 
 class PhotoLibraryAdmin(PhotoAssetAdmin):

@@ -382,6 +382,8 @@ class Revision(models.Model):
     # The checks before publishing, on a revision that published or scheduled the story: what was
     # checked, what was found, and who published past the warnings and why (stories/checks.py).
     publish_checks = models.JSONField(default=dict, blank=True)
+    # Why a workflow step was taken: required to withdraw a story or return it to draft.
+    reason = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["story", "-number"]

@@ -110,13 +110,24 @@ def what_changed(story: Story) -> tuple[dict, list[str]]:
 
 
 def record_revision(
-    *, story: Story, user, action: Action = Action.SAVED, changes: tuple[dict, list[str]] | None = None
+    *,
+    story: Story,
+    user,
+    action: Action = Action.SAVED,
+    changes: tuple[dict, list[str]] | None = None,
+    reason: str = "",
 ) -> Revision:
     """Keep the story as it now stands, with what changed since the previous revision (`changes`,
-    what_changed() of the story, when the caller has it already)."""
+    what_changed() of the story, when the caller has it already), and why, for a step that says."""
     data, changed = changes or what_changed(story)
     return Revision.objects.create(
-        story=story, number=story.version, action=action, user=user, changed_fields=changed, snapshot=data
+        story=story,
+        number=story.version,
+        action=action,
+        user=user,
+        changed_fields=changed,
+        snapshot=data,
+        reason=reason,
     )
 
 

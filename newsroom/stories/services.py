@@ -164,9 +164,11 @@ def _change(
     changes: Mapping[str, Any] | None = None,
     write_parts: WriteParts | None = None,
     expected_version: int | None = None,
+    reason: str = "",
 ) -> Story:
     """The one write path (see the module's docstring). Changes `story`'s stored row, not the
-    caller's copy, which may be stale, and then brings that copy up to date."""
+    caller's copy, which may be stale, and then brings that copy up to date. `reason` is why a
+    workflow step was taken, kept with its revision."""
     changes = dict(changes or {})
     current = story_lock(story=story, expected_version=expected_version)
     _require_permission(user, current, action)
@@ -198,13 +200,15 @@ def _change(
     current.version = F("version") + 1
     current.save(update_fields=[*(field.name for field in written), "version", "updated_at"])
     current.refresh_from_db(fields=["version"])
-    record_revision(story=current, user=user, action=action, changes=(data, changed))
+    revision = record_revision(story=current, user=user, action=action, changes=(data, changed), reason=reason)
     if current.slug != old_slug:
         _keep_old_address(story=current, old_slug=old_slug)
     if "headline" in before and current.headline != before["headline"]:
         _link_waiting_related(current)
     # Named as the snapshot names them (collection_id, not collection).
-    announce_change(story_id=current.pk, changed=[*changed, *(field.attname for field in written)])
+    announce_change(
+        story_id=current.pk, changed=[*changed, *(field.attname for field in written)], revision=revision.number
+    )
     _bring_up_to_date(story, current)
     return story
 
@@ -239,7 +243,7 @@ def story_create(*, story: Story, user, write_parts: WriteParts | None = None) -
         write_parts(story)
     revision = record_revision(story=story, user=user)
     _link_waiting_related(story)
-    announce_change(story_id=story.pk, changed=revision.changed_fields)
+    announce_change(story_id=story.pk, changed=revision.changed_fields, revision=revision.number)
     return story
 
 
@@ -286,21 +290,28 @@ def story_update(
 
 
 @transaction.atomic
-def story_step(*, story: Story, user, action: Action, changes: Mapping[str, Any]) -> Story:
+def story_step(*, story: Story, user, action: Action, changes: Mapping[str, Any], reason: str = "") -> Story:
     """A workflow step (`action`: publish, withdraw, archive ...) setting the workflow fields in
     `changes`. Always a new version and a revision naming the step, even when no field changed:
-    publishing again at the same time still records who did it and when.
+    publishing again at the same time still records who did it and when, and `reason`, why.
 
     The steps' own services (below, and in archive.services) check that the step is allowed from
     the story's state first; this checks the user's permission for it.
     """
     if action in (Action.SAVED, Action.RESTORED):
         raise ValueError(f"{action.label} is not a workflow step; use story_update or revision_restore.")
-    return _change(story, user=user, action=action, changes=changes)
+    return _change(story, user=user, action=action, changes=changes, reason=reason)
 
 
 def _move(
-    story: Story, *, to: Status, allowed_from: tuple, user, action: Action, changes: Mapping[str, Any] | None = None
+    story: Story,
+    *,
+    to: Status,
+    allowed_from: tuple,
+    user,
+    action: Action,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
 ) -> Story:
     current = story_lock(story=story)
     _require_permission(user, current, action)
@@ -311,7 +322,7 @@ def _move(
             f"{action.label.lower()}.",
             code="wrong_state",
         )
-    return story_step(story=story, user=user, action=action, changes={"status": to, **(changes or {})})
+    return story_step(story=story, user=user, action=action, changes={"status": to, **(changes or {})}, reason=reason)
 
 
 @transaction.atomic
@@ -395,21 +406,40 @@ def story_schedule(*, story: Story, user, past_warnings: str = "") -> Story:
     return story_publish(story=story, user=user, past_warnings=past_warnings)
 
 
-@transaction.atomic
-def story_withdraw(*, story: Story, user) -> Story:
-    """Take a story out of public view; it keeps its publication time for the record."""
-    return _move(story, to=Status.WITHDRAWN, allowed_from=(Status.PUBLISHED,), user=user, action=Action.WITHDRAWN)
+# What a step that needs a reason says when it has none (the reason goes to the writer and the history).
+REASON_REQUIRED = {
+    Action.WITHDRAWN: "Give a reason for withdrawing the story: the writer reads it, and the history keeps it.",
+    Action.RETURNED: "Give a reason for returning the story to draft: the writer reads it.",
+}
+
+
+def _required_reason(action: Action, reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(REASON_REQUIRED[action], code="reason_required")
+    return reason
 
 
 @transaction.atomic
-def story_return_to_draft(*, story: Story, user) -> Story:
-    """Send a story back for more work: from review, or off the site."""
+def story_withdraw(*, story: Story, user, reason: str) -> Story:
+    """Take a story out of public view, saying why; it keeps its publication time for the record."""
+    reason = _required_reason(Action.WITHDRAWN, reason)
+    return _move(
+        story, to=Status.WITHDRAWN, allowed_from=(Status.PUBLISHED,), user=user, action=Action.WITHDRAWN, reason=reason
+    )
+
+
+@transaction.atomic
+def story_return_to_draft(*, story: Story, user, reason: str) -> Story:
+    """Send a story back for more work, from review or off the site, saying what to do (the writer reads it)."""
+    reason = _required_reason(Action.RETURNED, reason)
     return _move(
         story,
         to=Status.DRAFT,
         allowed_from=(Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN),
         user=user,
         action=Action.RETURNED,
+        reason=reason,
     )
 
 

@@ -16,22 +16,29 @@ from newsroom.stories.models import Story
 logger = logging.getLogger(__name__)
 
 # Sent with sender=Story once per story per committed transaction, however many changes it made,
-# with `story_id` and `changed`: a frozenset naming what changed as a revision names it
-# ("headline", "byline", "status", "placements", "corrections" ...). A new story names every part.
+# with `story_id`, `changed`: a frozenset naming what changed as a revision names it
+# ("headline", "byline", "status", "placements", "corrections" ...; a new story names every part),
+# and `revisions`: the numbers of the revisions recorded, oldest first (the desk reads the workflow
+# steps among them, who took them and why, to tell people).
 story_changed = Signal()
 
 
-def announce_change(*, story_id: int, changed: Iterable[str]) -> None:
-    """Tell `story_changed`'s receivers, after the commit, that these parts of the story changed."""
-    changed = set(changed)
-    if changed:
-        gather_until_commit(_send, story_id, changed)
+def announce_change(*, story_id: int, changed: Iterable[str], revision: int | None = None) -> None:
+    """Tell `story_changed`'s receivers, after the commit, that these parts of the story changed,
+    in the revision numbered `revision` (a workflow step is announced even when no field changed)."""
+    notes = set(changed)
+    if revision is not None:
+        notes.add(revision)  # numbers are revisions, strings are parts
+    if notes:
+        gather_until_commit(_send, story_id, notes)
 
 
 def _send(changes: dict) -> None:
-    for story_id, changed in changes.items():
+    for story_id, notes in changes.items():
+        changed = frozenset(note for note in notes if isinstance(note, str))
+        revisions = tuple(sorted(note for note in notes if isinstance(note, int)))
         # Robustly: one receiver failing must not keep the news from the others.
-        replies = story_changed.send_robust(sender=Story, story_id=story_id, changed=frozenset(changed))
+        replies = story_changed.send_robust(sender=Story, story_id=story_id, changed=changed, revisions=revisions)
         for receiver, reply in replies:
             if isinstance(reply, Exception):
                 logger.error("%s failed on the change to story #%s", receiver, story_id, exc_info=reply)

@@ -85,8 +85,11 @@ def test_the_history_page_names_each_workflow_step(writer_client, editor_client,
     assert story.is_public()
     assert "Published. Changed Summary." in history(editor_client, story)
 
-    editor_client.post("/admin/stories/story/", {"action": "withdraw_selected", "_selected_action": [story.pk]})
-    assert "Withdrawn (list action)." in history(editor_client, story)
+    editor_client.post(
+        "/admin/stories/story/",
+        {"action": "withdraw_selected", "_selected_action": [story.pk], "post": "yes", "reason": "Clinic closed"},
+    )
+    assert "Withdrawn (list action): Clinic closed." in history(editor_client, story)
 
 
 def test_a_save_that_changes_nothing_adds_no_revision(editor_client, make_story, make_photo):
@@ -138,7 +141,9 @@ def test_the_story_list_opens_on_what_was_changed_last_and_remembers_the_status(
 def test_counts_in_list_action_messages_read_as_english(editor_client, make_story):
     story = make_story()
     response = editor_client.post(
-        "/admin/stories/story/", {"action": "withdraw_selected", "_selected_action": [story.pk]}, follow=True
+        "/admin/stories/story/",
+        {"action": "withdraw_selected", "_selected_action": [story.pk], "post": "yes", "reason": "Postponed."},
+        follow=True,
     )
     assert "1 story withdrawn." in page_text(response)
 

@@ -132,7 +132,7 @@ def test_scheduled_story_appears_once_its_time_has_come(client, make_story):
 def test_withdrawn_story_disappears(client, make_story):
     story = make_story()
     assert client.get(story.get_absolute_url()).status_code == 200
-    story_withdraw(story=story, user=None)
+    story_withdraw(story=story, user=None, reason="The event was postponed.")
     assert client.get(story.get_absolute_url()).status_code == 404
 
 

@@ -66,7 +66,7 @@ def test_a_story_readers_have_seen_has_no_delete_and_the_list_action_says_to_wit
 def test_a_story_returned_to_draft_after_it_went_live_stays_on_the_record(editor_client, editor, make_story):
     story = make_story(published=False, headline="Back To Draft After Readers Saw It")
     story_publish(story=story, user=editor)
-    story_return_to_draft(story=story, user=editor)
+    story_return_to_draft(story=story, user=editor, reason="Needs another look.")
     assert editor_client.get(delete_url(story)).status_code == 403
 
 
@@ -78,14 +78,14 @@ def test_a_scheduled_story_taken_off_the_schedule_before_its_time_may_be_deleted
         CHANGELIST + "?status=all", {"action": "trash_selected", "_selected_action": [never_seen.pk]}, follow=True
     )
     assert "“Scheduled Then Pulled” is scheduled: return it to draft before deleting it." in response.content.decode()
-    story_return_to_draft(story=never_seen, user=editor)
+    story_return_to_draft(story=never_seen, user=editor, reason="Needs another look.")
     assert editor_client.get(delete_url(never_seen)).status_code == 200
 
     # The same, but its time came before it was taken off: readers saw it for a day.
     seen = make_story(published=False, headline="Scheduled Then Seen")
     story_publish(story=seen, user=editor, at=ahead)
     with time_machine.travel(ahead + datetime.timedelta(days=1)):
-        story_return_to_draft(story=seen, user=editor)
+        story_return_to_draft(story=seen, user=editor, reason="Needs another look.")
         assert editor_client.get(delete_url(seen)).status_code == 403
 
 

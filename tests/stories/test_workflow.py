@@ -122,7 +122,7 @@ def test_each_transition_records_who_and_when(editor, make_story):
     story = make_story(published=False)
     story_submit(story=story, user=editor)
     story_publish(story=story, user=editor)
-    story_withdraw(story=story, user=editor)
+    story_withdraw(story=story, user=editor, reason="The event was postponed.")
     actions = list(story.revisions.order_by("number").values_list("action", "user__username"))
     assert actions == [
         (Action.SAVED, None),  # the state it was made in, kept before the first change
@@ -135,7 +135,7 @@ def test_each_transition_records_who_and_when(editor, make_story):
 def test_a_transition_from_the_wrong_state_is_refused(make_story):
     story = make_story(published=False)
     with pytest.raises(ValidationError, match="only a story that is published can be withdrawn"):
-        story_withdraw(story=story, user=None)
+        story_withdraw(story=story, user=None, reason="The event was postponed.")
 
 
 # Scheduling without a scheduler

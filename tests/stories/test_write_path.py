@@ -130,7 +130,7 @@ def test_a_writer_may_not_change_or_return_a_story_readers_have_seen(writer, cre
     with pytest.raises(PermissionDenied, match="readers have seen it"):
         story_update(story=live, changes={"headline": "Sneaky"}, user=writer, expected_version=1)
     with pytest.raises(PermissionDenied, match="only editors can"):
-        story_return_to_draft(story=live, user=writer)
+        story_return_to_draft(story=live, user=writer, reason="Needs a second source.")
 
     live.refresh_from_db()
     assert (live.headline, live.status, live.version, live.revisions.count()) == ("Live Story", Status.PUBLISHED, 1, 1)
@@ -153,7 +153,7 @@ def test_moving_a_story_into_a_collection_needs_the_archive_permission(create_st
 def test_a_system_job_may_do_anything(create_story):
     story = create_story(headline="Imported Story")
     story_update(story=story, changes={"headline": "Imported Again"}, user=None, expected_version=None)
-    story_return_to_draft(story=story, user=None)
+    story_return_to_draft(story=story, user=None, reason="Needs a second source.")
     assert versions(story) == (3, [(1, Action.SAVED), (2, Action.SAVED), (3, Action.RETURNED)])
 
 

@@ -75,7 +75,7 @@ def unpublished_stories(make_story, collection):
     now = datetime.datetime.now(datetime.UTC)
     hour_ago = now - datetime.timedelta(hours=1)  # well inside the news sitemap's two days
     withdrawn = make_story(headline="Withdrawn Story", slug="withdrawn-story", published_at=hour_ago)
-    story_withdraw(story=withdrawn, user=None)
+    story_withdraw(story=withdrawn, user=None, reason="The event was postponed.")
     archived = make_story(headline="Archived Story", slug="archived-story", published_at=hour_ago)
     story_archive(story=archived, collection=collection, user=None)
     return [

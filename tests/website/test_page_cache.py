@@ -58,7 +58,7 @@ def test_an_edit_retires_every_cached_page_that_showed_the_old_text(client, make
 def test_a_withdrawn_story_is_gone_at_once(client, make_story):
     story = make_story()
     assert client.get(story.get_absolute_url()).status_code == 200
-    story_withdraw(story=story, user=None)
+    story_withdraw(story=story, user=None, reason="The event was postponed.")
     assert client.get(story.get_absolute_url()).status_code == 404
 
 
