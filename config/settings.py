@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "newsroom.demo",
     "newsroom.search",
     "newsroom.bundles",
+    "newsroom.editing",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +329,10 @@ PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_MB", default=32) * 1024 * 1024
 # How long a reviewer's preview link works.
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
+# The story form saves what is typed to the user's working copy this often, and tells the server
+# it is still open this often (newsroom/editing/).
+EDITING_AUTOSAVE_SECONDS = 30
+EDITING_HEARTBEAT_SECONDS = 20
 # Uploads larger than these are refused; the pixel limit stops decompression bombs.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=80_000_000)
