@@ -59,7 +59,7 @@ function start(root) {
     try {
       const { savedAt } = await post(dataset.autosave, withVersion())
       lastKept = now
-      kept.textContent = `Your unsaved changes were kept at ${savedAt}, in a copy only you can see. Save the story to publish them to it.`
+      kept.textContent = `Your unsaved changes were kept at ${savedAt}, in a copy only you can see; they are not in the story until you save it.`
     } catch {
       kept.textContent = "Your changes could not be kept just now; they will be tried again. Save the story to be sure."
     }
