@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from newsroom.editing.models import Presence, WorkingCopy
 from newsroom.editing.services import ap_time
 from newsroom.stories.models import Story
-from tests.website.conftest import ARTIFACTS
+from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_story_editor import TOOLBAR, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,15 +52,8 @@ def signed_in_page(browser, site_url):
         return page
 
     yield open_as
-    # Leave each page first and let its last requests (the beacons on leaving) land: the live
-    # server shares the test's database connection, which the test is about to flush.
     for context in contexts:
-        for page in context.pages:
-            page.goto("about:blank")
-    if contexts:
-        contexts[0].pages[0].wait_for_timeout(500) if contexts[0].pages else None
-    for context in contexts:
-        context.close()
+        close_quietly(context)
 
 
 def open_form(page, address):
