@@ -194,8 +194,9 @@ def test_an_editor_takes_over_and_the_writer_is_told_at_the_next_heartbeat(write
 
     assert post(editor_client, "take_over", draft).json() == {"tookOverFrom": ["writer"]}
     assert post(editor_client, "heartbeat", draft).json()["editing"] == [], "the writer is no longer shown"
+    taken_at = Presence.objects.get(user=writer).taken_over_at
     told = post(writer_client, "heartbeat", draft).json()
-    assert told["taken_over"] == {"by": "Pat Morgan", "at": ap_time(timezone.now())}
+    assert told["taken_over"] == {"by": "Pat Morgan", "at": ap_time(taken_at)}
     assert not Presence.objects.filter(user=writer).exists()
 
 

@@ -243,6 +243,7 @@ def test_a_refused_save_keeps_the_text_to_copy_and_in_the_working_copy(
     assert refused.get_by_label("Your headline").input_value() == "Levee Repairs Finish Early"
     assert refused.get_by_label("Your summary").input_value() == "The writer's summary, refused."
     assert refused.get_by_label("Your body, as text").input_value() == "Crews began. The river crested at noon."
+    assert axe_violations(jordan) == ""
     jordan.screenshot(path=ARTIFACTS / "working-together-refused.png", full_page=True)
     wait_for(lambda: WorkingCopy.objects.filter(user=writer).exists(), jordan)
     assert WorkingCopy.objects.get(user=writer).summary == "The writer's summary, refused."
