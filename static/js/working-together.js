@@ -79,6 +79,9 @@ function start(root) {
   })
 
   bodyEditor(form).then((editor) => {
+    // Where the writer is looking: under the body, beside its word count.
+    const underBody = document.querySelector(".story-editor-advice") ?? document.querySelector(".story-editor-count")
+    underBody?.after(kept)
     if (dataset.refused) showRefused(editor)
     offerWorkingCopy(editor)
   })

@@ -90,6 +90,8 @@ def test_typing_is_kept_and_offered_back_and_the_restored_text_counts_as_unsaved
     assert copy.headline == "Levee Repairs Finish Early"
     assert copy.body == "<p>Crews began. The river crested at noon.</p>"
     assert Story.objects.values().get(pk=story.pk) == stored, "the story, its version and dates are untouched"
+    assert kept.evaluate("kept => kept.previousElementSibling.matches('.story-editor-advice')"), "under the body"
+    kept.scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / "working-together-kept.png")
 
     # Away and back: the working copy is offered, as of the time it was kept.
