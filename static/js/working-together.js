@@ -49,8 +49,10 @@ function start(root) {
   const withVersion = () => ({ ...typed(), started_from_version: form.elements.started_from_version?.value ?? "" })
 
   // Autosave: only text that differs from what was kept last (or from the page as it opened).
-  // While a working copy is offered and not yet answered, nothing overwrites it.
-  let lastKept = dataset.refused ? null : JSON.stringify(typed())
+  // While a working copy is offered and not yet answered, nothing overwrites it. A form that came
+  // back with errors holds what was not saved: it is kept at once, and nothing is offered over it.
+  const notSaved = Boolean(dataset.refused || document.querySelector(".errornote"))
+  let lastKept = notSaved ? null : JSON.stringify(typed())
   let offerOpen = false
   let submitting = false
   const keepNow = async () => {
@@ -78,6 +80,7 @@ function start(root) {
     if (present) navigator.sendBeacon(dataset.leave, posted())
   })
 
+  if (notSaved && !dataset.refused) window.setTimeout(keepNow, 0)
   bodyEditor(form).then((editor) => {
     // Where the writer is looking: under the body, beside its word count.
     const underBody = document.querySelector(".story-editor-advice") ?? document.querySelector(".story-editor-count")
@@ -125,7 +128,7 @@ function start(root) {
   }
 
   async function offerWorkingCopy(editor) {
-    if (dataset.refused) return // the page holds the refused text already
+    if (notSaved) return // the page holds newer text than any working copy
     let found
     try {
       found = await (await fetch(dataset.workingCopy, { credentials: "same-origin" })).json()

@@ -86,6 +86,9 @@ def test_typing_is_kept_and_offered_back_and_the_restored_text_counts_as_unsaved
 
     kept = page.locator(".working-together-kept")
     expect(kept).to_contain_text("Your unsaved changes were kept at")
+    # Kept every second here: the copy catches up with the last words typed.
+    wait_for(lambda: WorkingCopy.objects.filter(body__contains="at noon.").exists(), page)
+    page.wait_for_timeout(300)  # the answer that says so
     copy = WorkingCopy.objects.get()
     assert copy.headline == "Levee Repairs Finish Early"
     assert copy.body == "<p>Crews began. The river crested at noon.</p>"
@@ -171,6 +174,18 @@ def test_a_new_story_not_saved_yet_is_kept_and_offered_on_the_add_page(signed_in
     assert page.console_errors == []
 
 
+def test_a_form_that_came_back_with_errors_is_kept_at_once(signed_in_page, site_url, writer, settings):
+    settings.EDITING_AUTOSAVE_SECONDS = 600  # only the form's coming back can keep it
+    page = signed_in_page(writer)
+    open_form(page, f"{site_url}/admin/stories/story/add/")
+    page.fill("#id_headline", "Hospital Ship Arrives in Port")
+    page.keyboard.press(f"{MOD}+s")
+    page.locator(".errornote").wait_for()
+    wait_for(lambda: WorkingCopy.objects.filter(headline="Hospital Ship Arrives in Port").exists(), page)
+    expect(page.locator(".working-together-restore")).to_be_empty()
+    assert page.console_errors == []
+
+
 def test_two_people_see_each_other_and_an_editor_takes_over(signed_in_page, site_url, editor, writer, make_story):
     ARTIFACTS.mkdir(exist_ok=True)
     writer.first_name, writer.last_name = "Jordan", "Lee"
@@ -208,8 +223,7 @@ def test_two_people_see_each_other_and_an_editor_takes_over(signed_in_page, site
     told.scroll_into_view_if_needed()
     jordan.screenshot(path=ARTIFACTS / "working-together-taken-over.png")
     expect(notice).to_be_empty()
-    wait_for(lambda: WorkingCopy.objects.filter(user=writer).exists(), jordan)
-    assert "Unsaved words." in WorkingCopy.objects.get(user=writer).body
+    wait_for(lambda: WorkingCopy.objects.filter(user=writer, body__contains="Unsaved words.").exists(), jordan)
 
     # Back again, then gone: closing the tab takes the notice away.
     open_form(jordan, change)
