@@ -70,6 +70,10 @@ function start(root) {
     submitting = true
   })
   window.setInterval(keepNow, Number(dataset.autosaveSeconds) * 1000)
+  // Switching to another tab or app may be the last chance (a phone can end a hidden page unasked).
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") keepNow()
+  })
 
   // Leaving the page: keep what is unsaved, and stop counting as editing, in requests that outlive it.
   let present = Boolean(dataset.heartbeat)
