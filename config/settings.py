@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "newsroom.search",
     "newsroom.bundles",
     "newsroom.desk",
+    "newsroom.editing",
 ]
 
 MIDDLEWARE = [
@@ -359,6 +360,10 @@ if set(PUBLISH_CHECKS.values()) - {"blocker", "warning"}:
     raise ImproperlyConfigured(f'Each of PUBLISH_CHECKS is "blocker" or "warning", not {PUBLISH_CHECKS}.')
 # The reading grade (Flesch-Kincaid) a story's body should be at or below.
 READING_GRADE_TARGET = env.float("READING_GRADE_TARGET", default=10)
+# The story form saves what is typed to the user's working copy this often, and tells the server
+# it is still open this often (newsroom/editing/).
+EDITING_AUTOSAVE_SECONDS = 30
+EDITING_HEARTBEAT_SECONDS = 20
 # Uploads larger than these are refused; the pixel limit stops decompression bombs.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=80_000_000)

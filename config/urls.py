@@ -13,6 +13,7 @@ urlpatterns = [
     path("photos/", include("newsroom.stories.photo_urls")),
     path("archive/", include("newsroom.archive.urls")),
     path("search/", include("newsroom.search.urls")),
+    path("admin/editing/", include("newsroom.editing.urls")),  # autosave and who is editing
     path("admin/", admin.site.urls),
     path("favicon.ico", website.favicon),
     # For load balancers: 200 while the database answers, 503 when it does not.

@@ -18,6 +18,7 @@ LAYERS = {
     "stories": 2,  # stories, tags, placements, revisions, the workflow; readers' story and photo pages
     "archive": 3,  # historical collections and moving stories into them
     "desk": 3,  # notifications of workflow steps: the inbox, e-mail, each person's settings
+    "editing": 3,  # working copies (autosave) and who is editing a story
     "search": 4,  # the search index and its upkeep
     "bundles": 5,  # moving content in and out: site bundles, legacy text stories
     "demo": 6,  # the demo content

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,14 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+def close_quietly(context):
+    """Close a browser context and give the requests its pages still had going (the story form's
+    heartbeat and autosave, their beacons on leaving) time to be answered: the live server shares
+    the test's database connection, which the test is about to flush."""
+    context.close()
+    time.sleep(0.5)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -43,4 +52,4 @@ def page(browser):
     page.console_errors = []
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     yield page
-    context.close()
+    close_quietly(context)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 
 from newsroom.stories.models import Story
-from tests.website.conftest import ARTIFACTS
+from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_accessibility import AXE_SOURCE, WCAG_22_AA, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,7 @@ def editor_page(browser, site_url, editor):
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     page.open_story_form = lambda address: open_story_form(page, site_url + address)
     yield page
-    context.close()
+    close_quietly(context)
 
 
 def open_story_form(page, address):

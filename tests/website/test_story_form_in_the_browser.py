@@ -3,7 +3,7 @@ listed and fit, nothing there can delete or change a photo, and looking at a pho
 
 import pytest
 
-from tests.website.conftest import ARTIFACTS
+from tests.website.conftest import ARTIFACTS, close_quietly
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,4 +51,4 @@ def test_the_bodys_photos_fit_the_screen_and_their_links_keep_the_story_open(
     assert "/admin/photos/photoasset/" in photo_tab.url
     assert page.input_value("#id_summary") == "Typed but not saved yet."
     assert f"/admin/stories/story/{story.pk}/change/" in page.url
-    page.context.close()
+    close_quietly(page.context)

@@ -1,0 +1,21 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/editing/story_form_top.html", takes_context=True)
+def working_together(context):
+    """The story form's autosave and presence region, for someone who may write the story."""
+    form = context["adminform"].form
+    return {
+        "add": context.get("add"),
+        "change": context.get("change"),
+        "has_add_permission": context.get("has_add_permission"),
+        "has_change_permission": context.get("has_change_permission"),
+        "original": context.get("original"),
+        "autosave_seconds": settings.EDITING_AUTOSAVE_SECONDS,
+        "heartbeat_seconds": settings.EDITING_HEARTBEAT_SECONDS,
+        # The version check refused this save: what was typed is on the page, to keep and copy.
+        "refused": any(error.code == "edit_conflict" for error in form.non_field_errors().as_data()),
+    }
