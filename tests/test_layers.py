@@ -17,6 +17,7 @@ LAYERS = {
     "photos": 1,  # the photo library
     "stories": 2,  # stories, tags, placements, revisions, the workflow; readers' story and photo pages
     "archive": 3,  # historical collections and moving stories into them
+    "notes": 3,  # notes between writer and editor on a story
     "search": 4,  # the search index and its upkeep
     "bundles": 5,  # moving content in and out: site bundles, legacy text stories
     "demo": 6,  # the demo content
