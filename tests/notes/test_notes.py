@@ -78,13 +78,14 @@ def test_a_reply_to_a_reply_joins_the_same_thread(draft, writer, editor):
 
 def test_the_story_form_links_to_its_notes_and_counts_the_open_ones(editor_client, draft, writer, editor):
     assert re.search(
-        r'<a href="[^"]+/notes/note/story/\d+/">Notes</a>', editor_client.get(story_url(draft)).content.decode()
+        r'<a href="[^"]+/notes/note/story/\d+/">Notes on this story</a>',
+        editor_client.get(story_url(draft)).content.decode(),
     )
     note_add(story=draft, user=writer, text="One.")
     resolved = note_add(story=draft, user=writer, text="Two.")
     note_resolve(note=resolved, user=editor)
     html = editor_client.get(story_url(draft)).content.decode()
-    assert f'<a href="{notes_url(draft)}">Notes (1 open)</a>' in html
+    assert f'<a href="{notes_url(draft)}">Notes on this story (1 open)</a>' in html
 
 
 def test_resolving_is_for_the_author_or_an_editor(client, draft, writer, editor):
@@ -208,3 +209,31 @@ def test_a_note_is_never_shown_to_readers(client, story, writer, editor, tmp_pat
             bundle.read(name) for name in bundle.namelist() if not name.endswith((".jpg", ".jpeg", ".png", ".webp"))
         )
     assert b"Levee Holds as River Crests" in contents and secret.encode() not in contents
+
+
+def test_every_notes_page_opens_for_every_role(client, draft, writer, editor):
+    from django.contrib.auth import get_user_model
+
+    thread = note_add(story=draft, user=writer, text="Open thread.", block=2)
+    note_add(story=draft, user=editor, text="A reply.", reply_to=thread)
+    note_resolve(note=note_add(story=draft, user=writer, text="Settled."), user=editor)
+    users = [
+        writer,
+        editor,
+        make_account("administrator", "administrator"),
+        get_user_model().objects.create_superuser("chief", password="a-long-test-password"),
+    ]
+    for user in users:
+        client.force_login(user)
+        for address in (
+            notes_url(draft),
+            reverse("admin:notes_note_changelist"),
+            reverse("admin:notes_note_changelist") + "?state=open",
+            reverse("admin:notes_note_changelist") + "?state=resolved",
+            reverse("admin:notes_note_changelist") + "?q=settled",
+            story_url(draft),
+        ):
+            response = client.get(address)
+            assert response.status_code == 200, (user, address)
+        listed = page_text(client.get(reverse("admin:notes_note_changelist") + "?state=open"), after='id="content"')
+        assert "Open thread." in listed and "Settled." not in listed and "A reply." not in listed

@@ -15,5 +15,5 @@ def story_notes_link(context, story):
     if story is None or not story.pk or not may_read_notes(context["request"].user, story):
         return ""
     counts = note_counts(story)
-    words = f"Notes ({counts['open']} open)" if counts["open"] else "Notes"
+    words = f"Notes on this story ({counts['open']} open)" if counts["open"] else "Notes on this story"
     return format_html('<li><a href="{}">{}</a></li>', reverse("admin:notes_note_story", args=[story.pk]), words)
