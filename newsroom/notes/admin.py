@@ -70,6 +70,7 @@ class NoteAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-id"]
     list_per_page = 50
     show_full_result_count = False
+    actions = None  # not even "Delete selected"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(reply_to__isnull=True)
@@ -81,7 +82,12 @@ class NoteAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False  # notes stay with the story's history
+        """Notes go only with their story, for whoever may delete it: Django asks this of the notes a
+        story's deletion takes with it. No one deletes a note on its own (delete_view; no actions)."""
+        return request.user.has_perm("stories.delete_story")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied("Notes stay with the story's history: no one deletes a note.")
 
     @admin.display(description="Note")
     def thread(self, note):

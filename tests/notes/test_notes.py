@@ -237,3 +237,12 @@ def test_every_notes_page_opens_for_every_role(client, draft, writer, editor):
             assert response.status_code == 200, (user, address)
         listed = page_text(client.get(reverse("admin:notes_note_changelist") + "?state=open"), after='id="content"')
         assert "Open thread." in listed and "Settled." not in listed and "A reply." not in listed
+
+
+def test_an_editor_may_still_delete_a_draft_that_has_notes_and_its_notes_go_with_it(editor_client, draft, writer):
+    note_add(story=draft, user=writer, text="Scrap this one?")
+    delete = reverse("admin:stories_story_delete", args=[draft.pk])
+    confirm = page_text(editor_client.get(delete), after='id="content"')
+    assert "Are you sure" in confirm and "Note by writer" in confirm
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Story.objects.filter(pk=draft.pk).exists() and not Note.objects.exists()
