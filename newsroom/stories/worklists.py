@@ -23,6 +23,14 @@ SHOWN = 10
 REASON_FIELDS = ("reason", "message", "step_reason", "comment")
 
 
+def _stories():
+    """Stories, without those in the trash where the model has one (issue 16, point 9)."""
+    stories = Story.objects.order_by()
+    if "trashed_at" in {field.name for field in Story._meta.concrete_fields}:
+        stories = stories.filter(trashed_at__isnull=True)
+    return stories
+
+
 def reason_field() -> str | None:
     names = {field.name for field in Revision._meta.concrete_fields}
     return next((name for name in REASON_FIELDS if name in names), None)
@@ -54,7 +62,7 @@ def waited(since: datetime.datetime | None, now: datetime.datetime) -> str:
 
 def writer_lists(user) -> dict:
     """The Writer's own stories: drafts, those returned to them (and why), those in review."""
-    mine = Story.objects.filter(created_by=user).order_by().only("pk", "headline", "status", "updated_at")
+    mine = _stories().filter(created_by=user).only("pk", "headline", "status", "updated_at")
     drafts = mine.filter(status=Status.DRAFT).annotate(last_step=Subquery(_last_step().values("action")[:1]))
     returned_by = _stepped(Action.RETURNED)
     returned = drafts.filter(last_step=Action.RETURNED).annotate(
@@ -87,7 +95,7 @@ def review_queue(now: datetime.datetime) -> dict:
     """Every story in review, the one waiting longest first, with how long each has waited (since
     it was last submitted; a story with no record of that, since it was last changed)."""
     submitted = Subquery(_stepped(Action.SUBMITTED).values("created_at")[:1])
-    in_review = Story.objects.filter(status=Status.IN_REVIEW).order_by()
+    in_review = _stories().filter(status=Status.IN_REVIEW)
     queue = list(
         in_review.select_related("created_by")
         .only("pk", "headline", "updated_at", "created_by__username", "created_by__first_name", "created_by__last_name")
@@ -105,7 +113,7 @@ def scheduled_lists(now: datetime.datetime) -> dict:
     today = timezone.localdate(now)
     tomorrow = start_of_day(today + datetime.timedelta(days=1))
     week_end = start_of_day(today + datetime.timedelta(days=8))
-    scheduled = Story.objects.scheduled(now=now).order_by("published_at", "pk").only("pk", "headline", "published_at")
+    scheduled = _stories().scheduled(now=now).order_by("published_at", "pk").only("pk", "headline", "published_at")
     return {
         "scheduled_today": scheduled.filter(published_at__lt=tomorrow)[:SHOWN],
         "scheduled_week": scheduled.filter(published_at__gte=tomorrow, published_at__lt=week_end)[:SHOWN],
