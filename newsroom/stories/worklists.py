@@ -20,7 +20,7 @@ from newsroom.stories.models import Action, Revision, Status, Story
 SHOWN = 10
 # Where a revision may keep the reason for its step (the reason a story was returned to draft).
 # Read if the model has one of these fields, so these lists work with or without it.
-REASON_FIELDS = ("reason", "message", "step_reason", "comment")
+REASON_FIELDS = ("reason", "return_reason", "step_reason", "message", "comment")
 
 
 def _stories():

@@ -253,3 +253,11 @@ def test_notes_never_stop_an_editor_deleting_a_draft_and_go_with_it_when_it_goes
         assert stored.trashed_at and Note.objects.filter(story=stored).count() == 1
     Story.objects.filter(pk=draft.pk).delete()  # the trash emptied
     assert not Note.objects.exists()
+
+
+def test_a_writer_writes_notes_on_a_live_story_they_may_only_read(client, story, writer):
+    client.force_login(writer)
+    assert 'name="body"' not in client.get(story_url(story)).content.decode()  # read-only to a Writer
+    added = client.post(notes_url(story), {"action": "add", "text": "A typo in the second paragraph.", "block": ""})
+    assert added.status_code == 302
+    assert "A typo in the second paragraph." in page_text(client.get(notes_url(story)), after='id="content"')
