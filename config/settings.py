@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "newsroom.photos",
     "newsroom.stories",
     "newsroom.archive",
+    "newsroom.notes",
     "newsroom.accounts",
     "newsroom.demo",
     "newsroom.search",

@@ -27,9 +27,10 @@ WRITER_PERMISSIONS = {
     ],
     "photos": ["add_photoasset", "change_photoasset", "view_photoasset"],
     "archive": ["view_collection"],
+    "notes": ["add_note", "view_note"],
 }
 # Editors have every permission of these apps; site administrators also manage accounts.
-EDITOR_APPS = ["stories", "photos", "archive", "flatpages", "redirects"]
+EDITOR_APPS = ["stories", "photos", "archive", "notes", "flatpages", "redirects"]
 ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites"]
 
 

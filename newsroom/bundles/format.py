@@ -110,6 +110,8 @@ class Table:
         return tuple(f.attname for f in self.model._meta.concrete_fields if f.attname not in self.exclude)
 
 
+# Notes between writer and editor (newsroom/notes/) are left out on purpose: a bundle may be handed
+# to another site, and notes are the newsroom's candid working talk, never public.
 TABLES = (
     Table("accounts"),  # the site's user model
     Table("tags", "stories.Tag"),

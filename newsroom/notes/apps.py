@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotesConfig(AppConfig):
+    name = "newsroom.notes"
+    verbose_name = "Notes between writers and editors"
