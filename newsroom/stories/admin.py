@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -28,6 +29,7 @@ from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import (
+    PENDING_ACTIONS,
     Action,
     ArchiveStatus,
     Correction,
@@ -37,13 +39,18 @@ from newsroom.stories.models import (
     Story,
     Tag,
 )
+from newsroom.stories.revisions import live_revisions, pending_story
 from newsroom.stories.selectors import story_links
 from newsroom.stories.services import (
     EDITED_FIELDS,
     story_create,
+    story_discard_changes,
     story_lock,
     story_publish,
+    story_publish_changes,
     story_return_to_draft,
+    story_save_changes,
+    story_schedule_changes,
     story_submit,
     story_update,
     story_withdraw,
@@ -52,6 +59,13 @@ from newsroom.stories.widgets import StoryBodyEditor
 
 # The buttons under the story form, and the transition each one asks for after saving.
 WORKFLOW_BUTTONS = {"_submit": story_submit, "_publish": story_publish, "_return": story_return_to_draft}
+# ... and on a published story, whose edits wait as unpublished changes: what each button does then.
+LIVE_STORY_BUTTONS = {
+    "_submit_changes": "Changes submitted for review",
+    "_publish_changes": "Changes published",
+    "_schedule_changes": "Changes scheduled",
+    "_discard_changes": "Unpublished changes discarded",
+}
 
 
 # Help text is HTML in the admin: the ">" it names is written escaped.
@@ -67,6 +81,13 @@ CHOSEN_STORIES = 20
 class StoryForm(forms.ModelForm):
     # The version the editor started from; a save from an older one is refused.
     started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # For "Save and schedule changes" on a live story (see StoryAdmin.save_live_story).
+    changes_publish_at = forms.SplitDateTimeField(
+        label="Publish the changes at",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="For “Save and schedule changes”: when readers start seeing these changes.",
+    )
 
     class Meta:
         model = Story
@@ -76,6 +97,12 @@ class StoryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["started_from_version"].initial = self.instance.version
+        pending = getattr(self.instance, "pending", None)
+        if pending is not None and not self.is_bound:
+            # The form opens on the unpublished changes, not the live version.
+            for name in ("tags", "related_stories"):
+                self.initial[name] = pending.snapshot.get(name, [])
+            self.initial["changes_publish_at"] = pending.publish_at
         if "body" in self.fields:  # a story the user may only look at has no body field
             self.fields["body"].help_text = BODY_HELP
 
@@ -161,6 +188,20 @@ class CorrectionInline(admin.TabularInline):
     extra = 0
     formfield_overrides = {**TEXT_AS_STORED, **DAYS_WITHOUT_ZONE}
     fields = ["noted_on", "kind", "text"]
+
+    # On a live story a note is published with the save (a correction cannot wait), so it is the
+    # Editors'; a Writer preparing changes to a live story reads the notes.
+    def _live_and_not_editor(self, request, obj):
+        return obj is not None and obj.status == Status.PUBLISHED and not request.user.has_perm("stories.publish_story")
+
+    def has_add_permission(self, request, obj=None):
+        return not self._live_and_not_editor(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._live_and_not_editor(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._live_and_not_editor(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Tag)
@@ -349,7 +390,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # One query for every row's lead photo, however many rows the page shows.
         placements = PhotoPlacement.objects.select_related("photo")
-        return super().get_queryset(request).prefetch_related(Prefetch("placements", queryset=placements))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("pending_changes")
+            .prefetch_related(Prefetch("placements", queryset=placements))
+        )
 
     # Who may do what: Writers draft and submit; publishing and anything already public is the Editors'.
 
@@ -371,21 +417,23 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def has_change_permission(self, request, obj=None):
-        if (
-            obj is not None
-            and obj.status in (Status.PUBLISHED, Status.WITHDRAWN)
-            and not self.has_publish_permission(request)
-        ):
-            return False  # a writer sees a live story but cannot change it
+        if obj is not None and obj.status == Status.WITHDRAWN and not self.has_publish_permission(request):
+            return False  # a writer sees a withdrawn story but cannot change it
+        # A writer may prepare changes to a live story: they are kept unpublished (save_live_story).
         return super().has_change_permission(request, obj)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         status = obj.status if obj else Status.DRAFT
         can_publish = self.has_publish_permission(request)
+        pending = getattr(obj, "pending", None)
         context["workflow_buttons"] = [
             (name, label)
             for name, label, shown in (
                 ("_submit", "Save and submit for review", status == Status.DRAFT),
+                ("_submit_changes", "Save and submit changes for review", status == Status.PUBLISHED),
+                ("_publish_changes", "Save and publish changes", can_publish and status == Status.PUBLISHED),
+                ("_schedule_changes", "Save and schedule changes", can_publish and status == Status.PUBLISHED),
+                ("_discard_changes", "Discard unpublished changes", can_publish and pending is not None),
                 ("_publish", "Save and publish", can_publish and status != Status.PUBLISHED),
                 (
                     "_return",
@@ -408,12 +456,26 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="published_at")
     def publication(self, story):
+        pending = getattr(story, "pending_changes", None)
+        if story.status != Status.PUBLISHED or pending is None:
+            return self._publication(story)
+        if pending.publish_at:
+            return format_html(
+                "{}<br><em>Changes scheduled for {}</em>", self._publication(story), ap_datetime(pending.publish_at)
+            )
+        if pending.submitted_at:
+            return format_html("{}<br><em>Changes submitted for review</em>", self._publication(story))
+        return self._publication(story)
+
+    def _publication(self, story):
         now = timezone.now()
         if story.status == Status.PUBLISHED and story.published_at > now:
             return format_html("<strong>Scheduled</strong> for {}", ap_datetime(story.published_at))
         if story.status == Status.PUBLISHED and story.expires_at and story.expires_at <= now:
             return format_html("<strong>Expired</strong> {}", ap_datetime(story.expires_at))
-        if story.published_at and story.status in (Status.PUBLISHED, Status.WITHDRAWN):
+        if story.status == Status.PUBLISHED and getattr(story, "pending_changes", None) is not None:
+            state = format_html("Live, with unpublished changes<br>{}", ap_datetime(story.published_at))
+        elif story.published_at and story.status in (Status.PUBLISHED, Status.WITHDRAWN):
             state = format_html("{}<br>{}", story.get_status_display(), ap_datetime(story.published_at))
         else:
             state = story.get_status_display()
@@ -434,13 +496,115 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         if not story.pk:
             return "Save the story to preview it."
         expires = ap_datetime(timezone.now() + preview.LINK_LIFETIME)
-        return format_html(
+        links = format_html(
             '<a href="{}">Preview as readers will see it</a><br>'
             '<a href="{}">Reviewer link</a>: copy it for someone without an account; it works until {}.',
             preview.staff_preview_url(story),
             preview.reviewer_link(story),
             expires,
         )
+        if getattr(story, "pending", None) is None:
+            return links
+        return format_html("{}<br>{}", self.pending_links(story, expires), links)
+
+    def pending_links(self, story, expires):
+        """What an editor needs of a live story's unpublished changes: see them, share them, compare them."""
+        live = live_revisions(story).values_list("number", flat=True).first()
+        pending = (
+            story.revisions.filter(action__in=PENDING_ACTIONS).order_by("-number").values_list("number", flat=True)
+        )
+        compare = reverse("admin:stories_story_revisions_compare", args=[story.pk])
+        return format_html(
+            "<strong>This form shows unpublished changes</strong>; readers see the live version until an editor "
+            "publishes them.<br>"
+            '<a href="{}">Preview the changes</a><br>'
+            '<a href="{}">Reviewer link to the changes</a>: it works until {}.<br>'
+            '<a href="{}?from={}&amp;to={}">Compare the live version with the changes</a>',
+            preview.changes_preview_url(story),
+            preview.changes_reviewer_link(story),
+            expires,
+            compare,
+            live,
+            pending.first(),
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        """On the change form a live story with unpublished changes shows the changes."""
+        story = super().get_object(request, object_id, from_field)
+        pending = getattr(story, "pending_changes", None) if story is not None else None
+        match = request.resolver_match
+        if pending is None or story.status != Status.PUBLISHED or not match or match.url_name != "stories_story_change":
+            return story
+        shown = pending_story(story, pending.snapshot)
+        shown.pending = pending
+        shown._state = story._state
+        return shown
+
+    def save_live_story(self, request, form, formsets):
+        """An edit of a published story: its unpublished changes, then the button's step with them.
+        Correction and update notes are published with the save (only Editors may change them)."""
+        story = form.instance
+        notes = [formset for formset in formsets if formset.has_changed()]
+        expected = form.started_from()
+        if notes and self.has_publish_permission(request):
+            story_update(
+                story=story,
+                changes={},
+                user=request.user,
+                expected_version=expected,
+                write_parts=lambda _story: [formset.save() for formset in notes],
+            )
+            expected = story.version
+        button = next((name for name in LIVE_STORY_BUTTONS if name in request.POST), None)
+        pending = story_save_changes(
+            story=story,
+            changes={name: form.cleaned_data[name] for name in (*EDITED_FIELDS, "tags", "related_stories")},
+            user=request.user,
+            expected_version=expected,
+            submit=button == "_submit_changes",
+        )
+        if button is None or button == "_submit_changes":
+            if pending is not None:
+                request.workflow_step = "Changes submitted for review" if button else "Changes saved, not published"
+                self.message_user(
+                    request,
+                    f"Your changes to “{story}” are saved{' and submitted for review' if button else ''}. "
+                    "Readers see the live version until an editor publishes them.",
+                    messages.SUCCESS,
+                )
+            return
+        if button == "_discard_changes" and pending is None:
+            request.workflow_refused = True
+            self.message_user(request, "There are no unpublished changes to discard.", messages.WARNING)
+            return
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only editors can publish, schedule or discard changes to a live story.")
+        try:
+            if button == "_publish_changes":
+                if pending is not None:
+                    story_publish_changes(story=story, user=request.user)
+                done = "published: readers see it as it now stands"
+            elif button == "_schedule_changes":
+                at = form.cleaned_data.get("changes_publish_at")
+                pending = story_schedule_changes(story=story, user=request.user, at=at)
+                done = f"changes are scheduled for {ap_datetime(pending.publish_at)}"
+            else:
+                story_discard_changes(story=story, user=request.user)
+                done = "unpublished changes are discarded; the live version stays"
+        except ValidationError as error:
+            request.workflow_refused = True
+            self.message_user(
+                request,
+                format_html(
+                    "Your changes are saved, but not {}. Fix these first:<ul>{}</ul>",
+                    "scheduled" if button == "_schedule_changes" else "published",
+                    format_html_join("", "<li>{}</li>", ((m,) for m in error.messages)),
+                ),
+                messages.ERROR,
+            )
+            return
+        request.workflow_step = dict(LIVE_STORY_BUTTONS)[button]
+        self.message_user(request, f"“{story}”: {done}.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: save_related saves the story together with its placed photos and notes."""
@@ -449,18 +613,28 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         """The story, its tags, related stories and notes, as one change through the story services
         (one version, one revision; the photos follow the body), then the workflow button's step."""
         story = form.instance
+        transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
+        expected = form.started_from() if change else None
+        if change and story.status == Status.PUBLISHED:
+            if transition != "_return" or not self.has_publish_permission(request):
+                return self.save_live_story(request, form, formsets)
+            # Back to draft first: the story is no longer live, so the edit is the draft itself.
+            story_return_to_draft(story=story, user=request.user)
+            request.workflow_step = self._step_words(story)
+            self.message_user(request, f"“{story}” is {self._state_words(story)}.", messages.SUCCESS)
+            transition, expected = None, story.version
         save_parts = partial(super().save_related, request, form, formsets, change)  # Django's formsets
         if change:
+            # Every field: the form may have opened on unpublished changes; only what differs is written.
             story_update(
                 story=story,
-                changes={name: form.cleaned_data[name] for name in form.changed_data if name in EDITED_FIELDS},
+                changes={name: form.cleaned_data[name] for name in form.cleaned_data if name in EDITED_FIELDS},
                 user=request.user,
-                expected_version=form.started_from(),
+                expected_version=expected,
                 write_parts=lambda _story: save_parts(),
             )
         else:
             story_create(story=story, user=request.user, write_parts=lambda _story: save_parts())
-        transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if transition is None:
             return
         try:
