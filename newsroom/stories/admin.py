@@ -537,7 +537,6 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             return story
         shown = pending_story(story, pending.snapshot)
         shown.pending = pending
-        shown._state = story._state
         return shown
 
     def save_live_story(self, request, form, formsets):
@@ -546,7 +545,9 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         story = form.instance
         notes = [formset for formset in formsets if formset.has_changed()]
         expected = form.started_from()
+        request.saved_formsets = []  # the History page names only what was saved
         if notes and self.has_publish_permission(request):
+            request.saved_formsets = notes
             story_update(
                 story=story,
                 changes={},
@@ -558,7 +559,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         button = next((name for name in LIVE_STORY_BUTTONS if name in request.POST), None)
         pending = story_save_changes(
             story=story,
-            changes={name: form.cleaned_data[name] for name in (*EDITED_FIELDS, "tags", "related_stories")},
+            # What differs from what the form opened on: the unpublished changes, or the live version.
+            changes={
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in EDITED_FIELDS or name in ("tags", "related_stories")
+            },
             user=request.user,
             expected_version=expected,
             submit=button == "_submit_changes",
@@ -625,10 +631,11 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             transition, expected = None, story.version
         save_parts = partial(super().save_related, request, form, formsets, change)  # Django's formsets
         if change:
-            # Every field: the form may have opened on unpublished changes; only what differs is written.
+            # After a return to draft, every field: the form opened on the changes now in the draft.
+            edited = form.cleaned_data if expected != form.started_from() else form.changed_data
             story_update(
                 story=story,
-                changes={name: form.cleaned_data[name] for name in form.cleaned_data if name in EDITED_FIELDS},
+                changes={name: form.cleaned_data[name] for name in edited if name in EDITED_FIELDS},
                 user=request.user,
                 expected_version=expected,
                 write_parts=lambda _story: save_parts(),
@@ -656,6 +663,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         """The History page says which workflow step a save took, not only which fields changed."""
+        formsets = getattr(request, "saved_formsets", formsets)
         message = super().construct_change_message(request, form, formsets, add)
         step = getattr(request, "workflow_step", "")
         if not step:

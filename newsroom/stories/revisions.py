@@ -130,6 +130,7 @@ def record_revision(
 def pending_story(story: Story, data: dict) -> Story:
     """An unsaved copy of `story` carrying the pending version's fields (a snapshot's)."""
     draft = Story(**{field.attname: getattr(story, field.attname) for field in Story._meta.concrete_fields})
+    draft._state.adding, draft._state.db = story._state.adding, story._state.db  # the same row: its slug is its own
     data = current_form(dict(data))
     for name in RESTORED_FIELDS:
         value = data.get(name)

@@ -1,6 +1,7 @@
 """What readers see of stories. Every public page reads through here, so "public" has one meaning."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -149,6 +150,24 @@ def lead_photo(story: Story):
     return placements[0].photo if placements else None
 
 
+@dataclass(frozen=True)
+class PlacedPhoto:
+    """A photo block of unpublished changes, read as a story page reads a PhotoPlacement (whose
+    rows only the write path makes, for what is live)."""
+
+    photo: PhotoAsset
+    order: int
+    caption: str
+
+    @property
+    def photo_id(self):
+        return self.photo.pk
+
+    @property
+    def shown_caption(self):
+        return self.caption or self.photo.caption
+
+
 def _filled(queryset, rows):
     """A queryset that answers with `rows` without asking the database (as a prefetch leaves it)."""
     queryset._result_cache, queryset._prefetch_done = list(rows), True
@@ -164,7 +183,7 @@ def story_with_changes(pk: int) -> tuple[Story, PendingChanges]:
     blocks = photo_blocks(shown.body)
     photos = PhotoAsset.objects.in_bulk([block.photo_id for block in blocks])
     placements = [
-        PhotoPlacement(story=shown, photo=photos[block.photo_id], order=order, caption=block.caption)
+        PlacedPhoto(photo=photos[block.photo_id], order=order, caption=block.caption)
         for order, block in enumerate(blocks)
         if block.photo_id in photos
     ]

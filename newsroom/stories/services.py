@@ -536,8 +536,9 @@ def _pending_photos(body: str) -> list[PhotoAsset]:
 def _record_pending(current: Story, data: dict, *, user, action: Action) -> None:
     """One version and one revision for a change to the unpublished changes; the story's own
     fields stay as readers see them, so nothing is announced and no page changes."""
-    Story.objects.filter(pk=current.pk).update(version=F("version") + 1)
-    current.refresh_from_db(fields=["version"])
+    # update(), not save(): no signal, so the page cache keeps what readers are given.
+    Story.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    current.refresh_from_db(fields=["version", "updated_at"])
     live = snapshot(current)
     changed = [name for name, value in data.items() if live.get(name) != value]
     record_revision(story=current, user=user, action=action, changes=(data, changed))
