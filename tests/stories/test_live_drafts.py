@@ -214,10 +214,14 @@ def test_scheduled_changes_go_live_when_the_command_runs_at_their_time(editor_cl
         listing = page_text(editor_client.get("/admin/stories/story/?status=all"))
         assert re.search(r"Changes scheduled for \w+\.? \d+, \d{4}, 9 a\.m\.", listing)
     with time_machine.travel(nine - datetime.timedelta(seconds=1), tick=False):
-        assert command_output("publish_scheduled_changes") == ""
+        assert command_output("publish_scheduled_changes") == "Published the changes to 0 stories.\n"
         assert LIVE in page_text(reader.get("/news/levee-holds/"))
     with time_machine.travel(nine + datetime.timedelta(seconds=30), tick=False):
-        assert CHANGED in command_output("publish_scheduled_changes")
+        assert f"Would publish the scheduled changes to “{CHANGED}”" in command_output(
+            "publish_scheduled_changes", "--dry-run"
+        )
+        assert LIVE in page_text(reader.get("/news/levee-holds/"))
+        assert f"Published the scheduled changes to “{CHANGED}”" in command_output("publish_scheduled_changes")
         assert CHANGED in page_text(reader.get("/news/levee-repairs-finished/"))
     live_story.refresh_from_db()
     assert live_story.revisions.order_by("-number").first().action == Action.CHANGES_PUBLISHED
