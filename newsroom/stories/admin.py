@@ -323,6 +323,14 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.status == Status.PUBLISHED and self.has_publish_permission(request):
+            # When "Save and schedule changes" publishes the live story's changes.
+            fieldsets = [
+                (name, {**options, "fields": [*options["fields"], "changes_publish_at"]})
+                if name == "Publication"
+                else (name, options)
+                for name, options in fieldsets
+            ]
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
         # Someone who may only read the story (a Writer, once it is live) reads its body as written,

@@ -124,6 +124,7 @@ def test_the_form_opens_on_the_changes_with_their_own_preview_and_reviewer_link(
     posted(editor_client, live_story, **changed())
     response = editor_client.get(change_url(live_story))
     form = response.content.decode()
+    assert "<legend>Publish the changes at:</legend>" in form
     assert f'value="{CHANGED}"' in form and f'value="{LIVE}"' not in form
     assert "This form shows unpublished changes" in page_text(response)
 
@@ -149,6 +150,7 @@ def test_a_writer_prepares_changes_to_a_live_story_and_submits_them_for_review(
 ):
     form = writer_client.get(change_url(live_story)).content.decode()
     assert 'name="_submit_changes"' in form and 'name="_publish_changes"' not in form
+    assert "Publish the changes at" not in form
 
     response = posted(writer_client, live_story, **changed(), _submit_changes="1")
     assert response.status_code == 302
