@@ -578,6 +578,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             submit=button == "_submit_changes",
         )
         if button is None or button == "_submit_changes":
+            request.changes_kept = True
             if pending is not None:
                 request.workflow_step = "Changes submitted for review" if button else "Changes saved, not published"
                 self.message_user(
@@ -619,6 +620,13 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             return
         request.workflow_step = dict(LIVE_STORY_BUTTONS)[button]
         self.message_user(request, f"“{story}”: {done}.", messages.SUCCESS)
+
+    def message_user(self, request, message, *args, **kwargs):
+        # Django's "… was changed successfully" would say the story changed; the changes wait, and
+        # save_live_story has said so.
+        if getattr(request, "changes_kept", False) and "was changed successfully" in str(message):
+            return
+        super().message_user(request, message, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: save_related saves the story together with its placed photos and notes."""

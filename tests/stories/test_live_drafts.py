@@ -121,8 +121,10 @@ def test_readers_get_the_live_version_everywhere_until_an_editor_publishes_the_c
 def test_the_form_opens_on_the_changes_with_their_own_preview_and_reviewer_link(
     editor_client, reader, live_story, posted
 ):
-    posted(editor_client, live_story, **changed())
-    response = editor_client.get(change_url(live_story))
+    saved = posted(editor_client, live_story, **changed(), _continue="1")
+    response = editor_client.get(saved["Location"])
+    assert "Readers see the live version until an editor publishes them" in page_text(response)
+    assert "was changed successfully" not in page_text(response)
     form = response.content.decode()
     assert "<legend>Publish the changes at:</legend>" in form
     assert f'value="{CHANGED}"' in form and f'value="{LIVE}"' not in form
