@@ -253,6 +253,23 @@ class StatusFilter(admin.SimpleListFilter):
         return chosen if chosen in Status.values else None
 
 
+class PendingChangesFilter(admin.SimpleListFilter):
+    """Live stories with unpublished changes: the review queue for changes, beside the drafts'."""
+
+    title = "unpublished changes"
+    parameter_name = "changes"
+
+    def lookups(self, request, model_admin):
+        return [("submitted", "Submitted for review"), ("any", "Any")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "submitted":
+            return queryset.filter(status=Status.PUBLISHED, pending_changes__submitted_at__isnull=False)
+        if self.value() == "any":
+            return queryset.filter(status=Status.PUBLISHED, pending_changes__isnull=False)
+        return queryset
+
+
 class YearPublishedFilter(YearFilter):
     title = "year published"
     field = "published_at"
@@ -272,7 +289,15 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     # What was worked on last comes first: a writer's draft saved a minute ago is at the top.
     ordering = ["-updated_at", "-id"]
     # By year rather than Django's date hierarchy, whose year links take a DISTINCT over every story.
-    list_filter = [StatusFilter, YearPublishedFilter, "archive_status", "label", "created_by", "tags"]
+    list_filter = [
+        StatusFilter,
+        PendingChangesFilter,
+        YearPublishedFilter,
+        "archive_status",
+        "label",
+        "created_by",
+        "tags",
+    ]
     # Words in the headline, summary or byline (trigram indexes); a VIRIN, or its start, finds
     # the stories that place that photo (see get_search_results).
     search_fields = ["headline", "summary", "byline"]

@@ -254,3 +254,17 @@ def test_returning_a_live_story_to_draft_brings_its_changes_into_the_draft(edito
     assert (live_story.status, live_story.headline) == (Status.DRAFT, CHANGED)
     assert not PendingChanges.objects.exists()
     assert reader.get("/news/levee-holds/", follow=True).status_code == 404
+
+
+def test_editors_find_the_changes_waiting_for_review_in_the_story_list(
+    editor, writer_client, live_story, create_story, posted
+):
+    editor_client = Client()
+    editor_client.force_login(editor)
+    other = create_story(headline="Hospital Ship Returns Home")
+    posted(editor_client, other, summary="Saved, not submitted.")
+    posted(writer_client, live_story, **changed(), _submit_changes="1")
+    queue = page_text(editor_client.get("/admin/stories/story/?status=all&changes=submitted"), after='id="result_list"')
+    assert LIVE in queue and "Changes submitted for review" in queue and "Hospital Ship Returns Home" not in queue
+    every = page_text(editor_client.get("/admin/stories/story/?status=all&changes=any"), after='id="result_list"')
+    assert LIVE in every and "Hospital Ship Returns Home" in every
