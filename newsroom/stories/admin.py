@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -33,6 +34,7 @@ from newsroom.stories.body import reader_blocks
 from newsroom.stories.calendar import calendar_view
 from newsroom.stories.checks import draft_checks, story_checks
 from newsroom.stories.models import (
+    PENDING_ACTIONS,
     Action,
     ArchiveStatus,
     Correction,
@@ -42,6 +44,7 @@ from newsroom.stories.models import (
     Story,
     Tag,
 )
+from newsroom.stories.revisions import live_revisions, pending_story
 from newsroom.stories.selectors import has_been_public, story_links
 from newsroom.stories.services import (
     EDITED_FIELDS,
@@ -49,11 +52,15 @@ from newsroom.stories.services import (
     TRASH_DAYS,
     PublishRefused,
     story_create,
+    story_discard_changes,
     story_lock,
     story_publish,
+    story_publish_changes,
     story_publish_now,
     story_return_to_draft,
+    story_save_changes,
     story_schedule,
+    story_schedule_changes,
     story_submit,
     story_trash,
     story_untrash,
@@ -68,6 +75,13 @@ WORKFLOW_BUTTONS = {
     "_publish": story_publish_now,
     "_schedule": story_schedule,
     "_return": story_return_to_draft,
+}
+# ... and on a published story, whose edits wait as unpublished changes: what each button does then.
+LIVE_STORY_BUTTONS = {
+    "_submit_changes": "Changes submitted for review",
+    "_publish_changes": "Changes published",
+    "_schedule_changes": "Changes scheduled",
+    "_discard_changes": "Unpublished changes discarded",
 }
 
 
@@ -93,6 +107,13 @@ class StoryForm(forms.ModelForm):
         help_text="Required with “Save and return to draft”: what the writer should do. They are told, and the "
         "story's history keeps it.",
     )
+    # For "Save and schedule changes" on a live story (see StoryAdmin.save_live_story).
+    changes_publish_at = forms.SplitDateTimeField(
+        label="Publish the changes at",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="For “Save and schedule changes”: when readers start seeing these changes.",
+    )
 
     class Meta:
         model = Story
@@ -102,6 +123,12 @@ class StoryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["started_from_version"].initial = self.instance.version
+        pending = getattr(self.instance, "pending", None)
+        if pending is not None and not self.is_bound:
+            # The form opens on the unpublished changes, not the live version.
+            for name in ("tags", "related_stories"):
+                self.initial[name] = pending.snapshot.get(name, [])
+            self.initial["changes_publish_at"] = pending.publish_at
         if "body" in self.fields:  # a story the user may only look at has no body field
             self.fields["body"].help_text = BODY_HELP
 
@@ -190,6 +217,20 @@ class CorrectionInline(admin.TabularInline):
     formfield_overrides = {**TEXT_AS_STORED, **DAYS_WITHOUT_ZONE}
     fields = ["noted_on", "kind", "text"]
 
+    # On a live story a note is published with the save (a correction cannot wait), so it is the
+    # Editors'; a Writer preparing changes to a live story reads the notes.
+    def _live_and_not_editor(self, request, obj):
+        return obj is not None and obj.status == Status.PUBLISHED and not request.user.has_perm("stories.publish_story")
+
+    def has_add_permission(self, request, obj=None):
+        return not self._live_and_not_editor(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._live_and_not_editor(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._live_and_not_editor(request, obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
@@ -266,6 +307,23 @@ class TrashFilter(admin.SimpleListFilter):
         }
 
 
+class PendingChangesFilter(admin.SimpleListFilter):
+    """Live stories with unpublished changes: the review queue for changes, beside the drafts'."""
+
+    title = "unpublished changes"
+    parameter_name = "changes"
+
+    def lookups(self, request, model_admin):
+        return [("submitted", "Submitted for review"), ("any", "Any")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "submitted":
+            return queryset.filter(status=Status.PUBLISHED, pending_changes__submitted_at__isnull=False)
+        if self.value() == "any":
+            return queryset.filter(status=Status.PUBLISHED, pending_changes__isnull=False)
+        return queryset
+
+
 class YearPublishedFilter(YearFilter):
     title = "year published"
     field = "published_at"
@@ -285,7 +343,16 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     # What was worked on last comes first: a writer's draft saved a minute ago is at the top.
     ordering = ["-updated_at", "-id"]
     # By year rather than Django's date hierarchy, whose year links take a DISTINCT over every story.
-    list_filter = [StatusFilter, YearPublishedFilter, "archive_status", "label", "created_by", "tags", TrashFilter]
+    list_filter = [
+        StatusFilter,
+        PendingChangesFilter,
+        YearPublishedFilter,
+        "archive_status",
+        "label",
+        "created_by",
+        "tags",
+        TrashFilter,
+    ]
     # Words in the headline, summary or byline (trigram indexes); a VIRIN, or its start, finds
     # the stories that place that photo (see get_search_results).
     search_fields = ["headline", "summary", "byline"]
@@ -338,6 +405,14 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and self._may_return(request, obj):
             fieldsets = [*fieldsets, ("Return to draft", {"fields": ["return_reason"]})]
+        if obj is not None and obj.status == Status.PUBLISHED and self.has_publish_permission(request):
+            # When "Save and schedule changes" publishes the live story's changes.
+            fieldsets = [
+                (name, {**options, "fields": [*options["fields"], "changes_publish_at"]})
+                if name == "Publication"
+                else (name, options)
+                for name, options in fieldsets
+            ]
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
         # Someone who may only read the story (a Writer, once it is live) reads its body as written,
@@ -426,7 +501,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # One query for every row's lead photo, however many rows the page shows.
         placements = PhotoPlacement.objects.select_related("photo")
-        return super().get_queryset(request).prefetch_related(Prefetch("placements", queryset=placements))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("pending_changes")
+            .prefetch_related(Prefetch("placements", queryset=placements))
+        )
 
     # Who may do what: Writers draft and submit; publishing and anything already public is the Editors'.
 
@@ -519,12 +599,9 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def has_change_permission(self, request, obj=None):
-        if (
-            obj is not None
-            and obj.status in (Status.PUBLISHED, Status.WITHDRAWN)
-            and not self.has_publish_permission(request)
-        ):
-            return False  # a writer sees a live story but cannot change it
+        if obj is not None and obj.status == Status.WITHDRAWN and not self.has_publish_permission(request):
+            return False  # a writer sees a withdrawn story but cannot change it
+        # A writer may prepare changes to a live story: they are kept unpublished (save_live_story).
         return super().has_change_permission(request, obj)
 
     def _may_return(self, request, story):
@@ -537,7 +614,8 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         status = obj.status if obj else Status.DRAFT
         can_publish = self.has_publish_permission(request)
-        not_live = status != Status.PUBLISHED or obj.is_scheduled
+        # Live: readers see it now, so edits wait as unpublished changes (save_live_story).
+        live = status == Status.PUBLISHED and not obj.is_scheduled
         # Scheduling is a button of its own, naming the moment (with its zone) once the story has one ahead.
         ahead = obj is not None and obj.published_at and obj.published_at > timezone.now()
         schedule = f"Save and schedule for {ap_datetime(obj.published_at)}" if ahead else "Save and schedule"
@@ -547,12 +625,17 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             if obj is not None and can_publish and status == Status.PUBLISHED
             else ""
         )
+        pending = getattr(obj, "pending", None)
         context["workflow_buttons"] = [
             (name, label)
             for name, label, shown in (
                 ("_submit", "Save and submit for review", status == Status.DRAFT),
-                ("_publish", "Save and publish now", can_publish and not_live),
-                ("_schedule", schedule, can_publish and not_live),
+                ("_submit_changes", "Save and submit changes for review", live),
+                ("_publish_changes", "Save and publish changes", can_publish and live),
+                ("_schedule_changes", "Save and schedule changes", can_publish and live),
+                ("_discard_changes", "Discard unpublished changes", can_publish and pending is not None),
+                ("_publish", "Save and publish now", can_publish and not live),
+                ("_schedule", schedule, can_publish and not live),
                 (
                     "_return",
                     "Save and return to draft",
@@ -580,12 +663,26 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="published_at")
     def publication(self, story):
+        pending = getattr(story, "pending_changes", None)
+        if story.status != Status.PUBLISHED or pending is None:
+            return self._publication(story)
+        if pending.publish_at:
+            return format_html(
+                "{}<br><em>Changes scheduled for {}</em>", self._publication(story), ap_datetime(pending.publish_at)
+            )
+        if pending.submitted_at:
+            return format_html("{}<br><em>Changes submitted for review</em>", self._publication(story))
+        return self._publication(story)
+
+    def _publication(self, story):
         now = timezone.now()
         if story.status == Status.PUBLISHED and story.published_at > now:
             return format_html("<strong>Scheduled</strong> for {}", ap_datetime(story.published_at))
         if story.status == Status.PUBLISHED and story.expires_at and story.expires_at <= now:
             return format_html("<strong>Expired</strong> {}", ap_datetime(story.expires_at))
-        if story.published_at and story.status in (Status.PUBLISHED, Status.WITHDRAWN):
+        if story.status == Status.PUBLISHED and getattr(story, "pending_changes", None) is not None:
+            state = format_html("Live, with unpublished changes<br>{}", ap_datetime(story.published_at))
+        elif story.published_at and story.status in (Status.PUBLISHED, Status.WITHDRAWN):
             state = format_html("{}<br>{}", story.get_status_display(), ap_datetime(story.published_at))
         else:
             state = story.get_status_display()
@@ -606,13 +703,129 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         if not story.pk:
             return "Save the story to preview it."
         expires = ap_datetime(timezone.now() + preview.LINK_LIFETIME)
-        return format_html(
+        links = format_html(
             '<a href="{}">Preview as readers will see it</a><br>'
             '<a href="{}">Reviewer link</a>: copy it for someone without an account; it works until {}.',
             preview.staff_preview_url(story),
             preview.reviewer_link(story),
             expires,
         )
+        if getattr(story, "pending", None) is None:
+            return links
+        return format_html("{}<br>{}", self.pending_links(story, expires), links)
+
+    def pending_links(self, story, expires):
+        """What an editor needs of a live story's unpublished changes: see them, share them, compare them."""
+        live = live_revisions(story).values_list("number", flat=True).first()
+        pending = (
+            story.revisions.filter(action__in=PENDING_ACTIONS).order_by("-number").values_list("number", flat=True)
+        )
+        compare = reverse("admin:stories_story_revisions_compare", args=[story.pk])
+        return format_html(
+            "<strong>This form shows unpublished changes</strong>; readers see the live version until an editor "
+            "publishes them.<br>"
+            '<a href="{}">Preview the changes</a><br>'
+            '<a href="{}">Reviewer link to the changes</a>: it works until {}.<br>'
+            '<a href="{}?from={}&amp;to={}">Compare the live version with the changes</a>',
+            preview.changes_preview_url(story),
+            preview.changes_reviewer_link(story),
+            expires,
+            compare,
+            live,
+            pending.first(),
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        """On the change form a live story with unpublished changes shows the changes."""
+        story = super().get_object(request, object_id, from_field)
+        pending = getattr(story, "pending_changes", None) if story is not None else None
+        match = request.resolver_match
+        if pending is None or story.status != Status.PUBLISHED or not match or match.url_name != "stories_story_change":
+            return story
+        shown = pending_story(story, pending.snapshot)
+        shown.pending = pending
+        return shown
+
+    def save_live_story(self, request, form, formsets):
+        """An edit of a published story: its unpublished changes, then the button's step with them.
+        Correction and update notes are published with the save (only Editors may change them)."""
+        story = form.instance
+        notes = [formset for formset in formsets if formset.has_changed()]
+        expected = form.started_from()
+        request.saved_formsets = []  # the History page names only what was saved
+        if notes and self.has_publish_permission(request):
+            request.saved_formsets = notes
+            story_update(
+                story=story,
+                changes={},
+                user=request.user,
+                expected_version=expected,
+                write_parts=lambda _story: [formset.save() for formset in notes],
+            )
+            expected = story.version
+        button = next((name for name in LIVE_STORY_BUTTONS if name in request.POST), None)
+        pending = story_save_changes(
+            story=story,
+            # What differs from what the form opened on: the unpublished changes, or the live version.
+            changes={
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in EDITED_FIELDS or name in ("tags", "related_stories")
+            },
+            user=request.user,
+            expected_version=expected,
+            submit=button == "_submit_changes",
+        )
+        if button is None or button == "_submit_changes":
+            request.changes_kept = True
+            if pending is not None:
+                request.workflow_step = "Changes submitted for review" if button else "Changes saved, not published"
+                self.message_user(
+                    request,
+                    f"Your changes to “{story}” are saved{' and submitted for review' if button else ''}. "
+                    "Readers see the live version until an editor publishes them.",
+                    messages.SUCCESS,
+                )
+            return
+        if button == "_discard_changes" and pending is None:
+            request.workflow_refused = True
+            self.message_user(request, "There are no unpublished changes to discard.", messages.WARNING)
+            return
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only editors can publish, schedule or discard changes to a live story.")
+        try:
+            if button == "_publish_changes":
+                if pending is not None:
+                    story_publish_changes(story=story, user=request.user)
+                done = "published: readers see it as it now stands"
+            elif button == "_schedule_changes":
+                at = form.cleaned_data.get("changes_publish_at")
+                pending = story_schedule_changes(story=story, user=request.user, at=at)
+                done = f"changes are scheduled for {ap_datetime(pending.publish_at)}"
+            else:
+                story_discard_changes(story=story, user=request.user)
+                done = "unpublished changes are discarded; the live version stays"
+        except ValidationError as error:
+            request.workflow_refused = True
+            self.message_user(
+                request,
+                format_html(
+                    "Your changes are saved, but not {}. Fix these first:<ul>{}</ul>",
+                    "scheduled" if button == "_schedule_changes" else "published",
+                    format_html_join("", "<li>{}</li>", ((m,) for m in error.messages)),
+                ),
+                messages.ERROR,
+            )
+            return
+        request.workflow_step = dict(LIVE_STORY_BUTTONS)[button]
+        self.message_user(request, f"“{story}”: {done}.", messages.SUCCESS)
+
+    def message_user(self, request, message, *args, **kwargs):
+        # Django's "… was changed successfully" would say the story changed; the changes wait, and
+        # save_live_story has said so.
+        if getattr(request, "changes_kept", False) and "was changed successfully" in str(message):
+            return
+        super().message_user(request, message, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: save_related saves the story together with its placed photos and notes."""
@@ -621,18 +834,31 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         """The story, its tags, related stories and notes, as one change through the story services
         (one version, one revision; the photos follow the body), then the workflow button's step."""
         story = form.instance
+        transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
+        expected = form.started_from() if change else None
+        # As stored, not as the form has it: a story is live when readers can see it now.
+        live = change and Story.objects.filter(pk=story.pk, status=Status.PUBLISHED, published_at__lte=timezone.now())
+        if live and live.exists():
+            if transition != "_return" or not self.has_publish_permission(request):
+                return self.save_live_story(request, form, formsets)
+            # Back to draft first: the story is no longer live, so the edit is the draft itself.
+            story_return_to_draft(story=story, user=request.user, reason=form.cleaned_data.get("return_reason", ""))
+            request.workflow_step = self._step_words(story, form.cleaned_data.get("return_reason", ""))
+            self.message_user(request, f"“{story}” is {self._state_words(story)}.", messages.SUCCESS)
+            transition, expected = None, story.version
         save_parts = partial(super().save_related, request, form, formsets, change)  # Django's formsets
         if change:
+            # After a return to draft, every field: the form opened on the changes now in the draft.
+            edited = form.cleaned_data if expected != form.started_from() else form.changed_data
             story_update(
                 story=story,
-                changes={name: form.cleaned_data[name] for name in form.changed_data if name in EDITED_FIELDS},
+                changes={name: form.cleaned_data[name] for name in edited if name in EDITED_FIELDS},
                 user=request.user,
-                expected_version=form.started_from(),
+                expected_version=expected,
                 write_parts=lambda _story: save_parts(),
             )
         else:
             story_create(story=story, user=request.user, write_parts=lambda _story: save_parts())
-        transition = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if transition is None:
             return
         step = WORKFLOW_BUTTONS[transition]
@@ -683,6 +909,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         """The History page says which workflow step a save took, not only which fields changed."""
+        formsets = getattr(request, "saved_formsets", formsets)
         message = super().construct_change_message(request, form, formsets, add)
         step = getattr(request, "workflow_step", "")
         if not step:

@@ -365,6 +365,16 @@ class Action(models.TextChoices):
     RESTORED = "restored", "Restored from an earlier revision"
     TRASHED = "trashed", "Moved to the trash"
     UNTRASHED = "untrashed", "Taken out of the trash"
+    # A live story's next version, kept apart until an editor publishes it (PendingChanges).
+    CHANGES_SAVED = "changes_saved", "Saved changes, not yet published"
+    CHANGES_SUBMITTED = "changes_submitted", "Changes submitted for review"
+    CHANGES_SCHEDULED = "changes_scheduled", "Changes scheduled"
+    CHANGES_PUBLISHED = "changes_published", "Published changes"
+    CHANGES_DISCARDED = "changes_discarded", "Discarded unpublished changes"
+
+
+# Revisions that record a live story's pending version, not the story as readers see it.
+PENDING_ACTIONS = frozenset({Action.CHANGES_SAVED, Action.CHANGES_SUBMITTED, Action.CHANGES_SCHEDULED})
 
 
 class Revision(models.Model):
@@ -395,6 +405,41 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"Revision {self.number} of “{self.story}”"
+
+
+class PendingChanges(models.Model):
+    """The next version of a published story, prepared while readers keep seeing the live one.
+
+    The Story row keeps the live content, so everything readers get (pages, the page cache, feeds,
+    search, sitemaps, JSON-LD) reads it unchanged; this holds the pending content as a revision's
+    snapshot does, until services.story_publish_changes writes it into the story.
+    """
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="pending_changes")
+    snapshot = models.JSONField(help_text="The story's fields, tags and related stories as they will be.")
+    submitted_at = models.DateTimeField("submitted for review", null=True, blank=True)
+    publish_at = models.DateTimeField(
+        "changes publish at",
+        null=True,
+        blank=True,
+        help_text="When the changes go live (manage.py publish_scheduled_changes, run every minute).",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "unpublished changes"
+        verbose_name_plural = "unpublished changes"
+        indexes = [
+            models.Index(
+                fields=["publish_at"], name="pending_publish_at_idx", condition=models.Q(publish_at__isnull=False)
+            )
+        ]
+
+    def __str__(self):
+        return f"Unpublished changes to “{self.story}”"
 
 
 class NoteKind(models.TextChoices):

@@ -25,6 +25,7 @@ from django.utils.text import capfirst
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import legacy_body, prose_blocks
 from newsroom.stories.models import (
+    PENDING_ACTIONS,
     Action,
     ArchiveStatus,
     Label,
@@ -105,8 +106,14 @@ def record_baseline(story: Story) -> None:
 def what_changed(story: Story) -> tuple[dict, list[str]]:
     """The story as it now stands (its snapshot), and the parts that differ from its latest revision."""
     data = snapshot(story)
-    previous = current_form(story.revisions.order_by("-number").values_list("snapshot", flat=True).first() or {})
+    previous = current_form(live_revisions(story).values_list("snapshot", flat=True).first() or {})
     return data, [name for name, value in data.items() if previous.get(name) != value]
+
+
+def live_revisions(story: Story):
+    """The story's revisions that record it as readers were given it, newest first: not those that
+    keep its unpublished changes."""
+    return story.revisions.exclude(action__in=PENDING_ACTIONS).order_by("-number")
 
 
 def record_revision(
@@ -129,6 +136,19 @@ def record_revision(
         snapshot=data,
         reason=reason,
     )
+
+
+def pending_story(story: Story, data: dict) -> Story:
+    """An unsaved copy of `story` carrying the pending version's fields (a snapshot's)."""
+    draft = Story(**{field.attname: getattr(story, field.attname) for field in Story._meta.concrete_fields})
+    draft._state.adding, draft._state.db = story._state.adding, story._state.db  # the same row: its slug is its own
+    data = current_form(dict(data))
+    for name in RESTORED_FIELDS:
+        value = data.get(name)
+        setattr(draft, name, parse_datetime(value) if name in DATETIME_FIELDS and value else value)
+    if draft.published_at is None:
+        draft.published_at = story.published_at
+    return draft
 
 
 # What a restore puts back: what editors write. Status and the historical collection are left

@@ -1,6 +1,7 @@
 """What readers see of stories. Every public page reads through here, so "public" has one meaning."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -9,8 +10,10 @@ from django.utils import timezone
 
 from newsroom.core.addresses import address
 from newsroom.core.compiled_queries import CompiledQuery
-from newsroom.stories.body import linked_story_ids
-from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
+from newsroom.photos.models import PhotoAsset
+from newsroom.stories.body import linked_story_ids, photo_blocks
+from newsroom.stories.models import Correction, PendingChanges, PhotoPlacement, Status, Story, Tag
+from newsroom.stories.revisions import pending_story
 
 
 def _placements():
@@ -163,3 +166,54 @@ def lead_photo(story: Story):
     """The first placed photo, from the prefetched placements."""
     placements = list(story.placements.all())
     return placements[0].photo if placements else None
+
+
+@dataclass(frozen=True)
+class PlacedPhoto:
+    """A photo block of unpublished changes, read as a story page reads a PhotoPlacement (whose
+    rows only the write path makes, for what is live)."""
+
+    photo: PhotoAsset
+    order: int
+    caption: str
+
+    @property
+    def photo_id(self):
+        return self.photo.pk
+
+    @property
+    def shown_caption(self):
+        return self.caption or self.photo.caption
+
+
+def _filled(queryset, rows):
+    """A queryset that answers with `rows` without asking the database (as a prefetch leaves it)."""
+    queryset._result_cache, queryset._prefetch_done = list(rows), True
+    return queryset
+
+
+def story_with_changes(pk: int) -> tuple[Story, PendingChanges]:
+    """A live story as its unpublished changes will show it, for their preview (unsaved: readers
+    still get the Story row); 404 when it has none."""
+    story = story_for_preview(pk)
+    pending = get_object_or_404(PendingChanges, story=story)
+    shown = pending_story(story, pending.snapshot)
+    blocks = photo_blocks(shown.body)
+    photos = PhotoAsset.objects.in_bulk([block.photo_id for block in blocks])
+    placements = [
+        PlacedPhoto(photo=photos[block.photo_id], order=order, caption=block.caption)
+        for order, block in enumerate(blocks)
+        if block.photo_id in photos
+    ]
+    data = pending.snapshot
+    shown._prefetched_objects_cache = {
+        "placements": _filled(PhotoPlacement.objects.none(), placements),
+        "tags": _filled(Tag.objects.none(), Tag.objects.filter(pk__in=data.get("tags", []))),
+        "related_stories": _filled(
+            Story.objects.none(),
+            _related_stories(Story.objects.published().filter(pk__in=data.get("related_stories", []))),
+        ),
+        "corrections": story.corrections.all(),
+    }
+    shown.collection = story.collection
+    return shown, pending

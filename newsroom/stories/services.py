@@ -41,6 +41,7 @@ from newsroom.stories.models import (
     Action,
     ArchiveStatus,
     Correction,
+    PendingChanges,
     PhotoPlacement,
     RelatedHeadline,
     Revision,
@@ -52,9 +53,11 @@ from newsroom.stories.revisions import (
     DATETIME_FIELDS,
     RESTORED_FIELDS,
     current_form,
+    pending_story,
     photo_places,
     record_baseline,
     record_revision,
+    snapshot,
     what_changed,
 )
 from newsroom.stories.selectors import has_been_public
@@ -70,7 +73,16 @@ EDITED_PARTS = frozenset({"tags", "related_stories"})
 # the body's photo blocks (_place_photos).
 WriteParts = Callable[[Story], None]
 
-_PUBLISHING = frozenset({Action.PUBLISHED, Action.SCHEDULED, Action.WITHDRAWN, Action.RETURNED})
+_PUBLISHING = frozenset(
+    {
+        Action.PUBLISHED,
+        Action.SCHEDULED,
+        Action.WITHDRAWN,
+        Action.RETURNED,
+        Action.CHANGES_PUBLISHED,
+        Action.CHANGES_SCHEDULED,
+    }
+)
 _ARCHIVING = frozenset({Action.ARCHIVED, Action.UNARCHIVED, Action.MARKED_NEVER_ARCHIVE, Action.ALLOWED_ARCHIVE})
 _TRASHING = frozenset({Action.TRASHED, Action.UNTRASHED})
 # How long a deleted draft waits in the trash, restorable, before `empty_trash` deletes it for good.
@@ -78,19 +90,21 @@ TRASH_DAYS = 30
 _SEEN_BY_READERS = (Status.PUBLISHED, Status.WITHDRAWN)
 
 
-def story_publication_problems(story: Story, *, needs_byline: bool = True) -> list[str]:
+def story_publication_problems(story: Story, *, needs_byline: bool = True, photos=None) -> list[str]:
     """Everything that must be fixed before readers may see the story, in editor's words.
 
     ``needs_byline=False`` is for legacy imports only: those stories were public once already,
-    and their saved text rarely names the writer.
+    and their saved text rarely names the writer. `photos`, when given, are the photos to check
+    instead of the story's placed ones (a live story's unpublished changes).
     """
     # A body of photos alone has nothing to read: its prose is what counts.
     required = [("Headline", story.headline), ("Summary", story.summary), ("Body", body_text(story.body))]
     if needs_byline:
         required.insert(2, ("Byline", story.byline))
     problems = [f"{label} is missing" for label, value in required if not value.strip()]
-    for placement in story.placements.select_related("photo"):
-        photo = placement.photo
+    if photos is None:
+        photos = [placement.photo for placement in story.placements.select_related("photo")]
+    for photo in photos:
         if not photo.alt_text.strip():
             problems.append(f"Photo {photo.virin} has no alt text")
         if not photo.is_credited:
@@ -431,9 +445,11 @@ def story_withdraw(*, story: Story, user, reason: str) -> Story:
 
 @transaction.atomic
 def story_return_to_draft(*, story: Story, user, reason: str) -> Story:
-    """Send a story back for more work, from review or off the site, saying what to do (the writer reads it)."""
+    """Send a story back for more work, from review or off the site, saying what to do (the writer
+    reads it). A live story's unpublished changes become the draft: nobody reads it now, so they
+    need not wait apart."""
     reason = _required_reason(Action.RETURNED, reason)
-    return _move(
+    _move(
         story,
         to=Status.DRAFT,
         allowed_from=(Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN),
@@ -441,6 +457,12 @@ def story_return_to_draft(*, story: Story, user, reason: str) -> Story:
         action=Action.RETURNED,
         reason=reason,
     )
+    pending = PendingChanges.objects.filter(story=story).first()
+    if pending is None:
+        return story
+    changes = _as_edits(story, pending)
+    pending.delete()
+    return _change(story, user=user, action=Action.SAVED, changes=changes)
 
 
 @transaction.atomic
@@ -630,3 +652,163 @@ def story_replace_as_recorded(*, story_id: int, values: Mapping[str, Any]) -> No
     story.related_stories.through._base_manager.filter(from_story_id=story_id).delete()
     for part in ("placements", "corrections", "waiting_related"):
         getattr(story, part).all().delete()
+
+
+# Drafts of live stories: a published story's edits wait in its PendingChanges until an Editor
+# publishes them (at once, or at a time by the publish_scheduled_changes command). The story row
+# stays as readers see it; each save, submission or schedule of the changes is still one version
+# and one revision (of a PENDING_ACTIONS kind, whose snapshot is the pending version).
+
+
+def _pending_photos(body: str) -> list[PhotoAsset]:
+    wanted = [block.photo_id for block in photo_blocks(body)]
+    found = PhotoAsset.objects.in_bulk(wanted)
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def _record_pending(current: Story, data: dict, *, user, action: Action) -> None:
+    """One version and one revision for a change to the unpublished changes; the story's own
+    fields stay as readers see them, so nothing is announced and no page changes."""
+    # update(), not save(): no signal, so the page cache keeps what readers are given.
+    Story.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    current.refresh_from_db(fields=["version", "updated_at"])
+    live = snapshot(current)
+    changed = [name for name, value in data.items() if live.get(name) != value]
+    record_revision(story=current, user=user, action=action, changes=(data, changed))
+
+
+@transaction.atomic
+def story_save_changes(
+    *, story: Story, changes: Mapping[str, Any], user, expected_version: int | None, submit: bool = False
+) -> PendingChanges | None:
+    """Edits to a published story, kept as its unpublished changes: readers keep the live version.
+
+    `changes` is what story_update takes. Writers may prepare changes (and `submit` them for
+    review); publishing them is the Editors' (story_publish_changes). A new save cancels a
+    schedule set for the earlier changes: what goes live at a time is what an Editor scheduled.
+    Returns the changes, or None when the save changed nothing and nothing was pending.
+    """
+    unknown = changes.keys() - EDITED_FIELDS - EDITED_PARTS
+    if unknown:
+        raise ValueError(f"story_save_changes changes what editors write, not {', '.join(sorted(unknown))}.")
+    current = story_lock(story=story, expected_version=expected_version)
+    if current.status != Status.PUBLISHED:
+        raise ValueError(f"“{current.headline}” is not published: change it with story_update.")
+    if user is not None and not user.has_perm("stories.change_story"):
+        raise PermissionDenied(f"“{current.headline}” was not changed: you may not change stories.")
+    record_baseline(current)
+    pending = PendingChanges.objects.filter(story=current).first()
+    live = snapshot(current)
+    data = {**(pending.snapshot if pending else live), "corrections": live["corrections"]}
+    draft = pending_story(current, data)
+    fields = [name for name in changes if name in EDITED_FIELDS]
+    for name in fields:
+        setattr(draft, name, changes[name])
+    if not draft.published_at:
+        raise ValidationError(
+            {"published_at": "A published story needs its publication time. To take it off the site, use Withdraw."}
+        )
+    draft.full_clean(exclude=[field.name for field in Story._meta.fields if field.name not in fields])
+    draft.body = body_as_stored(draft.body)
+    for name in RESTORED_FIELDS:
+        value = getattr(draft, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    for name in EDITED_PARTS & changes.keys():
+        data[name] = sorted(getattr(row, "pk", row) for row in changes[name])
+    data["placements"] = [
+        {"photo": block.photo_id, "order": order, "caption": block.caption}
+        for order, block in enumerate(photo_blocks(draft.body))
+    ]
+    if pending is None and data == live and not submit:
+        _bring_up_to_date(story, current)
+        return None
+    if pending is not None and data == pending.snapshot and not submit:
+        _bring_up_to_date(story, current)
+        return pending
+    pending = pending or PendingChanges(story=current)
+    pending.snapshot, pending.updated_by, pending.publish_at = data, user, None
+    if submit:
+        pending.submitted_at = timezone.now()
+    pending.save()
+    _record_pending(current, data, user=user, action=Action.CHANGES_SUBMITTED if submit else Action.CHANGES_SAVED)
+    _bring_up_to_date(story, current)
+    return pending
+
+
+def _as_edits(story: Story, pending: PendingChanges) -> dict:
+    """The unpublished changes as story_update's `changes` (tags and stories deleted since are left out)."""
+    draft, data = pending_story(story, pending.snapshot), pending.snapshot
+    changes = {name: getattr(draft, name) for name in RESTORED_FIELDS}
+    changes["tags"] = list(Tag.objects.filter(pk__in=data.get("tags", [])))
+    changes["related_stories"] = list(Story.objects.exclude(pk=story.pk).filter(pk__in=data.get("related_stories", [])))
+    return changes
+
+
+def _pending_or_refuse(current: Story) -> PendingChanges:
+    pending = PendingChanges.objects.filter(story=current).first()
+    if pending is None:
+        raise ValidationError(f"“{current.headline}” has no unpublished changes.", code="no_changes")
+    return pending
+
+
+def pending_problems(story: Story, pending: PendingChanges) -> list[str]:
+    """What must be fixed before the unpublished changes may go live."""
+    draft = pending_story(story, pending.snapshot)
+    return story_publication_problems(draft, photos=_pending_photos(draft.body))
+
+
+@transaction.atomic
+def story_publish_changes(*, story: Story, user, expected_version: int | None = None) -> Story:
+    """Write a live story's unpublished changes into it: readers see them from now on. Refused
+    with a ValidationError listing what to fix (nothing changes then)."""
+    current = story_lock(story=story, expected_version=expected_version)
+    _require_permission(user, current, Action.CHANGES_PUBLISHED)
+    pending = _pending_or_refuse(current)
+    problems = pending_problems(current, pending)
+    if problems:
+        raise ValidationError(problems, code="not_ready")
+    changes = _as_edits(current, pending)
+    pending.delete()
+    return _change(story, user=user, action=Action.CHANGES_PUBLISHED, changes=changes)
+
+
+@transaction.atomic
+def story_schedule_changes(*, story: Story, user, at, expected_version: int | None = None) -> PendingChanges:
+    """Publish a live story's unpublished changes at `at`: the publish_scheduled_changes command,
+    run every minute by cron, publishes them then; readers keep the live version until it has."""
+    current = story_lock(story=story, expected_version=expected_version)
+    _require_permission(user, current, Action.CHANGES_SCHEDULED)
+    pending = _pending_or_refuse(current)
+    if at is None or at <= timezone.now():
+        raise ValidationError("Choose a time ahead to publish the changes, or publish them now.", code="not_ahead")
+    problems = pending_problems(current, pending)
+    if problems:
+        raise ValidationError(problems, code="not_ready")
+    pending.publish_at = at
+    pending.save(update_fields=["publish_at", "updated_at"])
+    _record_pending(current, pending.snapshot, user=user, action=Action.CHANGES_SCHEDULED)
+    _bring_up_to_date(story, current)
+    return pending
+
+
+@transaction.atomic
+def story_discard_changes(*, story: Story, user, expected_version: int | None = None) -> Story:
+    """Drop a live story's unpublished changes; the live version stays as it is."""
+    current = story_lock(story=story, expected_version=expected_version)
+    _require_permission(user, current, Action.CHANGES_DISCARDED)
+    _pending_or_refuse(current).delete()
+    return _change(story, user=user, action=Action.CHANGES_DISCARDED)
+
+
+def publish_due_changes(*, now=None) -> tuple[list[Story], list[tuple[Story, list[str]]]]:
+    """Publish every set of unpublished changes whose time has come, each in its own transaction:
+    those published, and those refused with the reasons (they stay pending, unscheduled)."""
+    now = now or timezone.now()
+    published, refused = [], []
+    for pending in PendingChanges.objects.filter(publish_at__lte=now).select_related("story").order_by("publish_at"):
+        try:
+            published.append(story_publish_changes(story=pending.story, user=None))
+        except ValidationError as error:
+            PendingChanges.objects.filter(pk=pending.pk).update(publish_at=None)
+            refused.append((pending.story, error.messages))
+    return published, refused

@@ -15,5 +15,7 @@ urlpatterns = [
     path("by/<slug:byline>/", views.NewsListView.as_view(), name="byline"),
     path("preview/<int:pk>/", views.story_preview, name="preview"),
     path("preview/link/<str:token>/", views.reviewer_preview, name="reviewer-preview"),
+    path("preview/<int:pk>/changes/", views.changes_preview, name="preview-changes"),
+    path("preview/changes/<str:token>/", views.changes_reviewer_preview, name="reviewer-preview-changes"),
     path("<slug:slug>/", views.story_detail, name="detail"),
 ]

@@ -16,7 +16,13 @@ from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories import preview
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import Label, Story, Tag
-from newsroom.stories.selectors import current_news, story_for_preview, story_for_reader, story_links
+from newsroom.stories.selectors import (
+    current_news,
+    story_for_preview,
+    story_for_reader,
+    story_links,
+    story_with_changes,
+)
 
 # Newest first, written so that no index provides the order: for a few thousand stories among
 # a million (a small tag's, one writer's) PostgreSQL then starts from those stories and sorts
@@ -82,10 +88,37 @@ def story_detail(request, slug):
     return _render_story(request, story_for_reader(slug))
 
 
-def _render_story(request, story, *, preview_mode=False):
+def _render_story(request, story, *, preview_mode=False, notice=None):
     blocks = reader_blocks(story.body, story.placements.all(), story_links(story))
-    context = {"story": story, "blocks": blocks, "preview": preview.notice(story) if preview_mode else ""}
+    if preview_mode and notice is None:
+        notice = preview.notice(story)
+    context = {"story": story, "blocks": blocks, "preview": notice or ""}
     return render(request, "stories/story_detail.html", context)
+
+
+def _render_changes(request, pk):
+    """A live story's unpublished changes as readers will see them once published; 404 when it has none."""
+    story, pending = story_with_changes(pk)
+    return _render_story(request, story, preview_mode=True, notice=preview.changes_notice(pending))
+
+
+@never_cache
+@staff_member_required
+def changes_preview(request, pk):
+    if not request.user.has_perm("stories.view_story"):
+        raise PermissionDenied
+    return _render_changes(request, pk)
+
+
+@never_cache
+def changes_reviewer_preview(request, token):
+    try:
+        story_id = preview.story_id_from_link(token, salt=preview.CHANGES_SALT)
+    except preview.LinkExpired:
+        return render(request, "stories/preview_expired.html", status=410)
+    except signing.BadSignature:
+        raise Http404("No such preview link.") from None
+    return _render_changes(request, story_id)
 
 
 @never_cache

@@ -126,7 +126,8 @@ def test_discarding_deletes_the_copy_and_old_copies_are_cleared(writer, editor, 
 
 @pytest.mark.django_db
 def test_autosave_is_for_those_who_may_change_the_story(writer, draft, make_story):
-    live = make_story(published=True)
+    # A Writer prepares changes to a live story, but may only read a withdrawn one.
+    live = make_story(published=True, status=Status.WITHDRAWN)
     writer_client = signed_in(writer)
     refused = post(writer_client, "autosave", live, TYPED)
     assert refused.status_code == 403
@@ -215,6 +216,6 @@ def test_the_story_form_carries_the_region_only_for_those_who_may_write(writer, 
     assert 'id="working-together"' in page and reverse("editing:heartbeat", args=[draft.pk]) in page
     add = writer_client.get(reverse("admin:stories_story_add")).content.decode()
     assert reverse("editing:new_autosave") in add and "data-heartbeat=" not in add
-    live = make_story(published=True, status=Status.PUBLISHED)
+    live = make_story(published=True, status=Status.WITHDRAWN)  # a Writer may only read it
     read_only = writer_client.get(reverse("admin:stories_story_change", args=[live.pk])).content.decode()
     assert 'id="working-together"' not in read_only

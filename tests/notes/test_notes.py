@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from newsroom.notes.models import Note
 from newsroom.notes.services import note_add, note_reopen, note_resolve
-from newsroom.stories.models import Story
+from newsroom.stories.models import Status, Story
 from tests.conftest import command_output, make_account, page_text
 
 pytestmark = pytest.mark.django_db
@@ -255,7 +255,8 @@ def test_notes_never_stop_an_editor_deleting_a_draft_and_go_with_it_when_it_goes
     assert not Note.objects.exists()
 
 
-def test_a_writer_writes_notes_on_a_live_story_they_may_only_read(client, story, writer):
+def test_a_writer_writes_notes_on_a_story_they_may_only_read(client, story, writer):
+    Story.objects.filter(pk=story.pk).update(status=Status.WITHDRAWN)  # a Writer may only read it
     client.force_login(writer)
     assert 'name="body"' not in client.get(story_url(story)).content.decode()  # read-only to a Writer
     added = client.post(notes_url(story), {"action": "add", "text": "A typo in the second paragraph.", "block": ""})

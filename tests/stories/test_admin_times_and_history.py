@@ -93,7 +93,7 @@ def test_the_history_page_names_each_workflow_step(writer_client, editor_client,
 
 
 def test_a_save_that_changes_nothing_adds_no_revision(editor_client, make_story, make_photo):
-    story = make_story(headline="Clinic Opens")
+    story = make_story(headline="Clinic Opens", published=False)
     editor_client.post(change_url(story), edit(story, headline="Clinic Opens Its Doors"))
     story.refresh_from_db()
     version, revisions = story.version, story.revisions.count()

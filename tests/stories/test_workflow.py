@@ -83,17 +83,18 @@ def test_a_writer_submits_for_review_and_the_revision_says_who(writer_client, wr
     assert (latest.action, latest.user) == (Action.SUBMITTED, writer)
 
 
-def test_a_writer_cannot_change_a_published_story(writer_client, make_story):
-    story = make_story(headline="Live Story")
+def test_a_writer_cannot_change_a_withdrawn_story(writer_client, make_story):
+    story = make_story(headline="Live Story", status=Status.WITHDRAWN)
     assert writer_client.post(change_url(story), edit(story, headline="Sneaky")).status_code == 403
     story.refresh_from_db()
     assert story.headline == "Live Story"
 
 
-def test_a_writer_reads_a_live_story_as_written_not_as_stored_html(writer_client, make_story, make_photo):
+def test_a_writer_reads_a_withdrawn_story_as_written_not_as_stored_html(writer_client, make_story, make_photo):
     photo = make_photo(title="Closing the Breach")
     story = make_story(
         headline="Live Story",
+        status=Status.WITHDRAWN,
         body=f'<h2>Work on the levee</h2><p>Crews <strong>worked</strong> all night.</p><figure data-photo="{photo.pk}"></figure>'
         '<figure data-video="https://www.youtube.com/watch?v=dQw4w9WgXcQ" data-title="The levee at dawn"></figure>',
         photos=[photo],
@@ -212,7 +213,7 @@ def test_a_reviewer_link_works_without_an_account_until_it_expires(client, make_
 def test_the_second_of_two_editors_is_refused_and_nothing_is_overwritten(editor_client, make_story):
     from newsroom.stories.revisions import record_revision
 
-    story = make_story(headline="Original Headline")
+    story = make_story(headline="Original Headline", published=False)
     record_revision(story=story, user=None)  # as the admin does when a story is created
     first = edit(story, headline="First Editor's Headline")
     second = edit(story, headline="Second Editor's Headline")  # both opened version 1
@@ -233,9 +234,9 @@ def test_the_second_of_two_editors_is_refused_and_nothing_is_overwritten(editor_
 
 def test_a_published_storys_old_address_redirects_permanently(editor_client, client, make_story):
     story = make_story(slug="old-address")
-    editor_client.post(change_url(story), edit(story, slug="newer-address"))
+    editor_client.post(change_url(story), edit(story, slug="newer-address", _publish_changes="1"))
     story.refresh_from_db()
-    editor_client.post(change_url(story), edit(story, slug="newest-address"))
+    editor_client.post(change_url(story), edit(story, slug="newest-address", _publish_changes="1"))
 
     for old in ("/news/old-address/", "/news/newer-address/"):
         response = client.get(old)
@@ -317,8 +318,9 @@ def test_a_story_made_outside_the_admin_keeps_its_first_state_so_the_first_edit_
 ):
     story = make_story(headline="As Loaded By The Demo")
     assert not story.revisions.exists()
-    editor_client.post(change_url(story), edit(story, headline="Edited In The Admin"))
-    first, second = story.revisions.order_by("number")
+    editor_client.post(change_url(story), edit(story, headline="Edited In The Admin", _publish_changes="1"))
+    revisions = list(story.revisions.order_by("number"))  # as loaded, the changes saved, and published
+    first, second = revisions[0], revisions[-1]
     assert (
         first.snapshot["headline"] == "As Loaded By The Demo" and second.snapshot["headline"] == "Edited In The Admin"
     )
