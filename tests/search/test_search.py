@@ -174,17 +174,17 @@ def test_title_heading_count_and_the_query_in_the_box(client, story):
     [
         {"status": Status.DRAFT, "published_at": None},
         {"status": Status.IN_REVIEW, "published_at": None},
-        {"published_at": timezone.now() + datetime.timedelta(hours=1)},
+        # How far from now, not moments: a moment taken when tests are collected moves on before they run.
+        {"published_at": datetime.timedelta(hours=1)},
         {"status": Status.WITHDRAWN},
-        {
-            "published_at": timezone.now() - datetime.timedelta(days=2),
-            "expires_at": timezone.now() - datetime.timedelta(days=1),
-        },
+        {"published_at": -datetime.timedelta(days=2), "expires_at": -datetime.timedelta(days=1)},
     ],
     ids=["draft", "in-review", "scheduled", "withdrawn", "expired"],
 )
 def test_stories_readers_may_not_see_are_never_found(client, story, make_photo, change):
     photo = make_photo(virin="260303-N-QX123-1042")
+    now = timezone.now()
+    change = {field: now + value if isinstance(value, datetime.timedelta) else value for field, value in change.items()}
     story(headline="Levee Story Not For Readers", photos=[photo], **change)
 
     for query in ("levee", "QX123", photo.virin):
