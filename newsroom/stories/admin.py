@@ -793,18 +793,26 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             return
         if not self.has_publish_permission(request):
             raise PermissionDenied("Only editors can publish, schedule or discard changes to a live story.")
+        past_warnings = request.POST.get("_publish_reason", "")  # an Editor's reason, as for "Publish now"
         try:
             if button == "_publish_changes":
                 if pending is not None:
-                    story_publish_changes(story=story, user=request.user)
+                    story_publish_changes(story=story, user=request.user, past_warnings=past_warnings)
                 done = "published: readers see it as it now stands"
             elif button == "_schedule_changes":
                 at = form.cleaned_data.get("changes_publish_at")
-                pending = story_schedule_changes(story=story, user=request.user, at=at)
+                pending = story_schedule_changes(story=story, user=request.user, at=at, past_warnings=past_warnings)
                 done = f"changes are scheduled for {ap_datetime(pending.publish_at)}"
             else:
                 story_discard_changes(story=story, user=request.user)
                 done = "unpublished changes are discarded; the live version stays"
+        except PublishRefused as refused:
+            request.workflow_refused = True
+            words = self._publish_refused_words(
+                refused, saved="Your changes are saved", button="Save and publish changes"
+            )
+            self.message_user(request, words, messages.ERROR)
+            return
         except ValidationError as error:
             request.workflow_refused = True
             self.message_user(
@@ -888,7 +896,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             self.message_user(request, f"“{story}” is {self._state_words(story)}.", messages.SUCCESS)
 
     @staticmethod
-    def _publish_refused_words(refused):
+    def _publish_refused_words(refused, *, saved="Saved", button="Save and publish now"):
         """Why "Save and publish" did not publish: what must be fixed, and the warnings an Editor may
         publish past with a reason (the "Publish anyway, because…" field under the checks)."""
         items = lambda messages_: format_html_join("", "<li>{}</li>", ((m,) for m in messages_))  # noqa: E731
@@ -898,14 +906,13 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
                 "Warnings{}:<ul>{}</ul>",
                 ""
                 if refused.problems
-                else " (to publish anyway, say why under “Checks before publishing” and "
-                "press “Save and publish now” again)",
+                else f" (to publish anyway, say why under “Checks before publishing” and press “{button}” again)",
                 items(refused.warnings),
             )
             if refused.warnings
             else ""
         )
-        return format_html("Saved, but not published. {}{}", fix, warn)
+        return format_html("{}, but not published. {}{}", saved, fix, warn)
 
     def construct_change_message(self, request, form, formsets, add=False):
         """The History page says which workflow step a save took, not only which fields changed."""

@@ -35,7 +35,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.body import body_text, clean_body, linked_story_ids, photo_blocks, with_keys
-from newsroom.stories.checks import story_checks
+from newsroom.stories.checks import draft_checks, story_checks
 from newsroom.stories.importers.text_story import headline_key
 from newsroom.stories.models import (
     Action,
@@ -758,22 +758,50 @@ def pending_problems(story: Story, pending: PendingChanges) -> list[str]:
 
 
 @transaction.atomic
-def story_publish_changes(*, story: Story, user, expected_version: int | None = None) -> Story:
+def _changes_checked(current: Story, pending, *, user, past_warnings: str) -> dict:
+    """The checks before publishing on the changes as readers will see them, as story_publish runs
+    them: what to fix and the checks' blockers refuse; warnings need an Editor's reason. What the
+    revision keeps of them. A system job (user None) records them without enforcing them."""
+    snapshot = pending.snapshot
+    checked = draft_checks(summary=snapshot.get("summary", current.summary), body=snapshot.get("body", current.body))
+    problems = pending_problems(current, pending)
+    if user is None:
+        if problems:
+            raise ValidationError(problems, code="not_ready")
+        return {**checked.record(), "enforced": False}
+    problems += [finding.message for finding in checked.blockers]
+    warnings = [finding.message for finding in checked.warnings]
+    past_warnings = " ".join(past_warnings.split())
+    if problems or (warnings and not past_warnings):
+        raise PublishRefused(problems, warnings)
+    record = checked.record()
+    if warnings:
+        record["published_past"] = {
+            "user_id": user.pk,
+            "user": user.get_full_name() or user.get_username(),
+            "reason": past_warnings,
+        }
+    return record
+
+
+def story_publish_changes(*, story: Story, user, expected_version: int | None = None, past_warnings: str = "") -> Story:
     """Write a live story's unpublished changes into it: readers see them from now on. Refused
-    with a ValidationError listing what to fix (nothing changes then)."""
+    with a PublishRefused listing what to fix and the checks' findings (nothing changes then)."""
     current = story_lock(story=story, expected_version=expected_version)
     _require_permission(user, current, Action.CHANGES_PUBLISHED)
     pending = _pending_or_refuse(current)
-    problems = pending_problems(current, pending)
-    if problems:
-        raise ValidationError(problems, code="not_ready")
+    record = _changes_checked(current, pending, user=user, past_warnings=past_warnings)
     changes = _as_edits(current, pending)
     pending.delete()
-    return _change(story, user=user, action=Action.CHANGES_PUBLISHED, changes=changes)
+    published = _change(story, user=user, action=Action.CHANGES_PUBLISHED, changes=changes)
+    Revision.objects.filter(story_id=published.pk, number=published.version).update(publish_checks=record)
+    return published
 
 
 @transaction.atomic
-def story_schedule_changes(*, story: Story, user, at, expected_version: int | None = None) -> PendingChanges:
+def story_schedule_changes(
+    *, story: Story, user, at, expected_version: int | None = None, past_warnings: str = ""
+) -> PendingChanges:
     """Publish a live story's unpublished changes at `at`: the publish_scheduled_changes command,
     run every minute by cron, publishes them then; readers keep the live version until it has."""
     current = story_lock(story=story, expected_version=expected_version)
@@ -781,9 +809,7 @@ def story_schedule_changes(*, story: Story, user, at, expected_version: int | No
     pending = _pending_or_refuse(current)
     if at is None or at <= timezone.now():
         raise ValidationError("Choose a time ahead to publish the changes, or publish them now.", code="not_ahead")
-    problems = pending_problems(current, pending)
-    if problems:
-        raise ValidationError(problems, code="not_ready")
+    _changes_checked(current, pending, user=user, past_warnings=past_warnings)  # checked again when they go
     pending.publish_at = at
     pending.save(update_fields=["publish_at", "updated_at"])
     _record_pending(current, pending.snapshot, user=user, action=Action.CHANGES_SCHEDULED)

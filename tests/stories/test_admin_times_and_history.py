@@ -38,8 +38,8 @@ def test_statuses_messages_and_lists_give_ap_style_times_with_the_zone(editor_cl
     assert "it works until Dec. 13, 2026, 6:14 p.m. EST" in form  # the reviewer link's expiry
 
     home = page_text(editor_client.get("/admin/"))
-    assert "since Dec. 6, 2026, 6:14 p.m. EST" in home  # in review
-    assert "Jan. 6, 2027" not in home  # a month ahead is not "the next 7 days"
+    assert "(submitted Dec. 6, 2026, 6:14 p.m. EST)" in home  # in review
+    assert "Jan. 6, 2027" not in home  # a month ahead is not "this week"
 
     story = make_story(headline="Drill Ends Friday", published=False)
     response = editor_client.post(

@@ -268,3 +268,26 @@ def test_editors_find_the_changes_waiting_for_review_in_the_story_list(
     assert LIVE in queue and "Changes submitted for review" in queue and "Hospital Ship Returns Home" not in queue
     every = page_text(editor_client.get("/admin/stories/story/?status=all&changes=any"), after='id="result_list"')
     assert LIVE in every and "Hospital Ship Returns Home" in every
+
+
+def test_publishing_changes_runs_the_checks_before_publishing_and_keeps_an_editors_reason(
+    editor_client, reader, live_story, posted
+):
+    skipped = changed(body="<h2>Repairs</h2><h4>Costs</h4><p>The cofferdam came out on Tuesday, two weeks early.</p>")
+    refused = posted(editor_client, live_story, **skipped, _publish_changes="1")
+    assert refused.status_code == 302
+    messages = page_text(editor_client.get(change_url(live_story)), after='class="messagelist"')
+    assert "Your changes are saved, but not published." in messages and "skips from level 2 to level 4" in messages
+    assert LIVE in reader.get("/news/levee-holds/").content.decode(), "readers keep the live version"
+
+    posted(
+        editor_client,
+        live_story,
+        **skipped,
+        _publish_changes="1",
+        _publish_reason="The costs table follows in an update.",
+    )
+    live_story.refresh_from_db()
+    assert live_story.headline == CHANGED
+    record = live_story.revisions.latest().publish_checks
+    assert record["published_past"]["reason"] == "The costs table follows in an update."

@@ -114,7 +114,7 @@ def test_empty_trash_deletes_for_good_only_what_waited_30_days(editor_client, ma
 
 def in_review_on_home(client) -> str:
     page = client.get("/admin/").content.decode()
-    return page.split("<caption>In review</caption>", 1)[1].split("</table>", 1)[0]
+    return page.split("<caption>Review queue", 1)[1].split("</table>", 1)[0]
 
 
 def test_a_story_in_the_trash_leaves_the_review_queue_on_the_home_page(editor_client, make_story):
@@ -122,4 +122,4 @@ def test_a_story_in_the_trash_leaves_the_review_queue_on_the_home_page(editor_cl
     assert "Waiting Then Deleted" in in_review_on_home(editor_client)
     editor_client.post(delete_url(story))
     assert "Waiting Then Deleted" not in in_review_on_home(editor_client)
-    assert "Nothing waiting for review." in in_review_on_home(editor_client)
+    assert "Nothing is waiting for review." in in_review_on_home(editor_client)

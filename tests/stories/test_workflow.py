@@ -298,9 +298,10 @@ def test_the_admin_index_shows_what_needs_attention(editor_client, make_story, m
         start = page.index(f"<caption>{caption}")
         return page[start : page.index("</table>", start)]
 
-    assert "Waiting For Review" in panel("In review")
-    assert "Going Out Tomorrow" in panel("Scheduled for the next 7 days")
-    assert "Going Out Next Month" not in panel("Scheduled for the next 7 days")
+    assert "Waiting For Review" in panel("Review queue")
+    assert "Going Out Tomorrow" in panel("Scheduled this week")
+    assert "Going Out Next Month" not in panel("Scheduled this week")
+    assert page.count("Waiting For Review") == 1 and page.count("Going Out Tomorrow") == 1, "each list once"
     assert "Out This Morning" in panel("Recently published")
     assert "Photo Without Alt Text" in panel("Stories with problems")
     assert "Out This Morning" not in panel("Stories with problems")

@@ -1,7 +1,5 @@
 """The editor's home on the admin index: what needs attention today."""
 
-import datetime
-
 from django import template
 from django.db.models import Q
 from django.utils import timezone
@@ -26,10 +24,7 @@ def editors_home(context):
     )
     return {
         "shown": True,
-        "in_review": stories.filter(status=Status.IN_REVIEW).order_by("updated_at")[:SHOWN],
-        "scheduled": stories.scheduled(now=now)
-        .filter(published_at__lte=now + datetime.timedelta(days=7))
-        .order_by("published_at")[:SHOWN],
+        # The review queue and the week's schedule are on the role lists above it (worklists.py).
         "recent": stories.published(now=now).order_by("-published_at")[:SHOWN],
         "problems": stories.filter(status__in=[Status.IN_REVIEW, Status.PUBLISHED])
         .filter(missing)
