@@ -306,11 +306,15 @@ def test_an_editor_ticks_never_archive_on_the_story_form_and_clears_it(archivist
 def test_a_save_that_leaves_the_box_alone_records_no_archive_change(archivist_client, make_story):
     story = make_story(archive_status=ArchiveStatus.NEVER)
 
-    archivist_client.post(change_url(story), edit(story, never_archive="on", headline="New Headline"))
+    archivist_client.post(
+        change_url(story), edit(story, never_archive="on", headline="New Headline", _publish_changes="1")
+    )
 
     story.refresh_from_db()
     assert story.archive_status == ArchiveStatus.NEVER
-    assert list(story.revisions.values_list("action", flat=True)) == [Action.SAVED, Action.SAVED]
+    # The headline went live with "Save and publish changes"; the box left alone adds no archive step.
+    actions = list(story.revisions.values_list("action", flat=True))
+    assert actions == [Action.CHANGES_PUBLISHED, Action.CHANGES_SAVED, Action.SAVED]
 
 
 def test_a_story_in_a_collection_has_the_box_disabled_and_explained(archivist_client, collection, make_story):

@@ -111,7 +111,8 @@ def test_a_change_made_through_one_server_is_served_by_both_within_a_second(shar
             for key, value in story_form(headline="Hospital Ship Mission Ends").items()
             if not key.startswith(("published_at", "expires_at"))
         }  # as the form shows them
-        edited = editor.submit(second + story_url, {**fields, "_save": "Save"})
+        # A live story: its edit goes out with "Save and publish changes".
+        edited = editor.submit(second + story_url, {**fields, "_publish_changes": "Save and publish changes"})
         assert edited.status == 302, edited.text
 
         for site in (first, second):
