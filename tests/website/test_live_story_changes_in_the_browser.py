@@ -4,6 +4,7 @@ the form with the changes passes axe, and *Save and publish changes* puts them l
 import pytest
 
 from tests.website import test_story_editor
+from tests.website.conftest import close_quietly
 from tests.website.test_story_editor import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,3 +47,4 @@ def test_an_editor_saves_changes_to_a_live_story_and_readers_see_them_only_once_
     reader.goto(site_url + "/news/levee-holds/")
     assert "Crews stacked sandbags. The river crested at noon." in reader.inner_text("main")
     assert page.console_errors == []
+    close_quietly(reader.context)

@@ -12,7 +12,7 @@ from newsroom.notes.models import Note
 from newsroom.stories.models import Story
 from newsroom.stories.services import story_create, story_submit
 from tests.conftest import story_fields
-from tests.website.conftest import ARTIFACTS
+from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_story_editor import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,7 +57,7 @@ def test_a_writer_writes_a_note_on_a_paragraph_from_the_keyboard_and_an_editor_r
     assert axe_violations(page) == ""
     page.screenshot(path=ARTIFACTS / "notes-writer.png", full_page=True)
     assert page.console_errors == []
-    context.close()
+    close_quietly(context)
 
     context, page = signed_in(browser, site_url, editor)
     page.goto(f"{site_url}/admin/notes/note/story/{story.pk}/")
@@ -70,7 +70,7 @@ def test_a_writer_writes_a_note_on_a_paragraph_from_the_keyboard_and_an_editor_r
     assert axe_violations(page) == ""
     page.screenshot(path=ARTIFACTS / "notes-editor-resolved.png", full_page=True)
     assert page.console_errors == []
-    context.close()
+    close_quietly(context)
     assert Note.objects.get(reply_to=None).resolved_by == editor
 
 
@@ -97,5 +97,5 @@ def test_the_home_by_role_reads_well_and_passes_axe(browser, site_url, writer, e
     assert axe_violations(page) == ""
     page.screenshot(path=ARTIFACTS / f"home-{role}.png", full_page=True)
     assert page.console_errors == []
-    context.close()
+    close_quietly(context)
     assert draft.pk

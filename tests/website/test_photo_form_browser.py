@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from newsroom.photos.models import PhotoAsset
-from tests.website.conftest import ARTIFACTS
+from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_accessibility import AXE_SOURCE, WCAG_22_AA, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,4 +71,4 @@ def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, 
     assert page.locator("#result_list tbody tr").count() == 1
     assert axe_violations(page) == ""
     assert errors == [], "the form logged errors (a CSP refusal of the preview shows here)"
-    context.close()
+    close_quietly(context)
