@@ -103,7 +103,7 @@ class Story(models.Model):
         "publication time",
         null=True,
         blank=True,
-        help_text="When readers first see the story. Leave empty to publish now; a future time schedules it.",
+        help_text="When readers first see the story: “Save and schedule” publishes at a time ahead; “Save and publish now” at once.",
     )
     expires_at = models.DateTimeField(
         "expiry time",
