@@ -9,6 +9,8 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from PIL import Image
 
@@ -21,6 +23,18 @@ from newsroom.stories.models import PhotoPlacement, Status, Story
 from newsroom.stories.services import story_create
 
 _sequence = itertools.count(1)
+
+
+class OneRequestAtATime(WSGIServer):
+    """The browser tests' live server, answering one request at a time. Its thread shares the test's
+    database connection (in-memory SQLite); the story form's requests that overlap (the checks
+    before publishing, the heartbeat, autosave) would otherwise use that one connection at once."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(autouse=True)
