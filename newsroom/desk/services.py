@@ -28,6 +28,9 @@ KIND_OF_STEP = {
     Action.PUBLISHED: Kind.PUBLISHED,
     Action.SCHEDULED: Kind.SCHEDULED,
     Action.WITHDRAWN: Kind.WITHDRAWN,
+    # A live story's changes: waiting for the Editors, then out to readers as any publication is.
+    Action.CHANGES_SUBMITTED: Kind.SUBMITTED,
+    Action.CHANGES_PUBLISHED: Kind.PUBLISHED,
 }
 # A send that failed this many times is left alone (its error stays on the row, for the record).
 MAX_ATTEMPTS = 10

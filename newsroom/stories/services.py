@@ -674,7 +674,10 @@ def _record_pending(current: Story, data: dict, *, user, action: Action) -> None
     current.refresh_from_db(fields=["version", "updated_at"])
     live = snapshot(current)
     changed = [name for name, value in data.items() if live.get(name) != value]
-    record_revision(story=current, user=user, action=action, changes=(data, changed))
+    revision = record_revision(story=current, user=user, action=action, changes=(data, changed))
+    # Only the step is announced (no part readers see changed): the desk tells the Editors of changes
+    # submitted for review; search and the page cache have nothing to do.
+    announce_change(story_id=current.pk, changed=(), revision=revision.number)
 
 
 @transaction.atomic

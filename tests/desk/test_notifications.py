@@ -356,3 +356,19 @@ def test_the_services_refuse_to_withdraw_or_return_without_a_reason(make_story, 
         story_return_to_draft(story=story, user=editor, reason="")
     story.refresh_from_db()
     assert (story.status, story.revisions.count()) == (Status.PUBLISHED, 0)
+
+
+def test_changes_to_a_live_story_are_told_to_the_editors_then_the_writer(as_user, jordan, alex, make_story, committed):
+    story = make_story(headline="Ship Returns Home", created_by=jordan)
+    changed = {**edit(story), "summary": "The ship returned two days early.", "_submit_changes": "1"}
+    committed(as_user(jordan).post, change_url(story), changed)
+    [for_review] = mail.outbox
+    assert for_review.to == [alex.email] and for_review.subject == "For review: Ship Returns Home"
+
+    story.refresh_from_db()  # the form opened again, at the new version, on the changes
+    publish = {**edit(story), "summary": "The ship returned two days early.", "_publish_changes": "1"}
+    committed(as_user(alex).post, change_url(story), publish)
+    story.refresh_from_db()
+    assert story.summary == "The ship returned two days early."
+    published = mail.outbox[-1]
+    assert published.to == [jordan.email] and published.subject == "Published: Ship Returns Home"
