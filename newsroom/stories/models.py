@@ -194,6 +194,10 @@ class Story(models.Model):
             models.Index(fields=["-published_at", "-id"], name="story_changelist_idx"),
             # ... which opens on the stories changed last, all of them or those in one state.
             models.Index(fields=["-updated_at", "-id"], name="story_recently_changed_idx"),
+            # ... leaving out the drafts in the trash, as the list does unless its trash filter is on.
+            models.Index(
+                fields=["-updated_at", "-id"], name="story_not_trashed_idx", condition=models.Q(trashed_at__isnull=True)
+            ),
             models.Index(fields=["status", "-updated_at", "-id"], name="story_status_changed_idx"),
             TrigramIndex(fields=["headline"], name="story_headline_trgm_idx"),
             TrigramIndex(fields=["summary"], name="story_summary_trgm_idx"),
