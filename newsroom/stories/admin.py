@@ -626,6 +626,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             else ""
         )
         pending = getattr(obj, "pending", None)
+        context["site_time_zone"] = settings.TIME_ZONE  # for the Schedule button's label as times are typed
         context["workflow_buttons"] = [
             (name, label)
             for name, label, shown in (

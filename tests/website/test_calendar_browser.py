@@ -47,3 +47,19 @@ def test_an_editor_pages_through_the_calendar_and_opens_a_story(editor_page, sit
     page.get_by_role("link", name="Levee Report Goes Live").click()
     assert page.url.endswith(f"/admin/stories/story/{story.pk}/change/")
     assert page.console_errors == []
+
+
+def test_the_schedule_button_names_the_moment_as_it_is_typed(editor_page):  # noqa: F811
+    page = editor_page
+    page.open_story_form("/admin/stories/story/add/")
+    button = page.locator('input[name="_schedule"]')
+    assert button.input_value() == "Save and schedule"
+    page.fill("#id_published_at_0", "2027-01-06")
+    page.fill("#id_published_at_1", "10:00:00")
+    assert button.input_value() == "Save and schedule for Jan. 6, 2027, 10 a.m. EST"
+    page.fill("#id_published_at_0", "2027-07-04")
+    page.fill("#id_published_at_1", "15:30")
+    assert button.input_value() == "Save and schedule for July 4, 2027, 3:30 p.m. EDT", "the zone of that day"
+    page.fill("#id_published_at_1", "")
+    assert button.input_value() == "Save and schedule"
+    assert page.console_errors == []
