@@ -93,7 +93,12 @@ def test_typing_is_kept_and_offered_back_and_the_restored_text_counts_as_unsaved
     assert copy.headline == "Levee Repairs Finish Early"
     assert copy.body == "<p>Crews began. The river crested at noon.</p>"
     assert Story.objects.values().get(pk=story.pk) == stored, "the story, its version and dates are untouched"
-    assert kept.evaluate("kept => kept.previousElementSibling.matches('.story-editor-advice')"), "under the body"
+    under_the_body = (
+        "kept => kept.closest('.field-body') !== null && "
+        "Boolean(document.querySelector('.story-editor-count').compareDocumentPosition(kept) & "
+        "Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    assert kept.evaluate(under_the_body), "under the body, after its word count"
     kept.scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / "working-together-kept.png")
 
