@@ -557,17 +557,22 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/stories/story/trash_confirmation.html", context)
 
-    @admin.action(description="Move selected drafts to the trash", permissions=["delete"])
-    def trash_selected(self, request, queryset):
-        trashed = 0
+    def _step_each(self, request, queryset, step, action: Action) -> int:
+        """A list action's step on each selected story: each refusal said, the History noted; how many moved."""
+        moved = 0
         for story in queryset:
             try:
-                story_trash(story=story, user=request.user)
-                self.log_change(request, story, f"{Action.TRASHED.label} (list action).")
-                trashed += 1
+                step(story=story, user=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
-        if trashed:
+            else:
+                self.log_change(request, story, f"{action.label} (list action).")
+                moved += 1
+        return moved
+
+    @admin.action(description="Move selected drafts to the trash", permissions=["delete"])
+    def trash_selected(self, request, queryset):
+        if trashed := self._step_each(request, queryset, story_trash, Action.TRASHED):
             self.message_user(
                 request,
                 f"{counted(trashed)} moved to the trash; an editor can restore them for {TRASH_DAYS} days.",
@@ -576,15 +581,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     @admin.action(description="Restore selected stories from the trash", permissions=["delete"])
     def untrash_selected(self, request, queryset):
-        restored = 0
-        for story in queryset:
-            try:
-                story_untrash(story=story, user=request.user)
-                self.log_change(request, story, f"{Action.UNTRASHED.label} (list action).")
-                restored += 1
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.WARNING)
-        if restored:
+        if restored := self._step_each(request, queryset, story_untrash, Action.UNTRASHED):
             self.message_user(request, f"{counted(restored)} taken out of the trash.", messages.SUCCESS)
 
     def changelist_view(self, request, extra_context=None):

@@ -367,13 +367,7 @@ def story_publish(*, story: Story, user, at=None, needs_byline: bool = True, pas
     current = story_lock(story=story)
     _require_permission(user, current, Action.PUBLISHED)
     problems = story_publication_problems(current, needs_byline=needs_byline)
-    checked = story_checks(current)
-    if user is not None:
-        problems += [finding.message for finding in checked.blockers]
-    warnings = [finding.message for finding in checked.warnings] if user is not None else []
-    past_warnings = " ".join(past_warnings.split())
-    if problems or (warnings and not past_warnings):
-        raise PublishRefused(problems, warnings)
+    record = _checks_passed(story_checks(current), problems, user=user, past_warnings=past_warnings)
     published_at = at or current.published_at or timezone.now()
     if current.expires_at and current.expires_at <= published_at:
         raise ValidationError("The expiry time must come after the publication time.", code="expires_first")
@@ -385,17 +379,31 @@ def story_publish(*, story: Story, user, at=None, needs_byline: bool = True, pas
         action=Action.SCHEDULED if published_at > timezone.now() else Action.PUBLISHED,
         changes={"published_at": published_at},
     )
-    record = checked.record()
+    Revision.objects.filter(story_id=published.pk, number=published.version).update(publish_checks=record)
+    return published
+
+
+def _checks_passed(checked, problems: list[str], *, user, past_warnings: str) -> dict:
+    """Refuse a publication (PublishRefused) for `problems` and the checks' blockers, or for their
+    warnings without an Editor's reason; else what the revision keeps of the checks. A system job
+    (user None) publishes what was public already: its checks are recorded, not enforced."""
     if user is None:
-        record["enforced"] = False  # a system job's publication: recorded, not enforced
-    elif warnings:
+        if problems:
+            raise PublishRefused(problems, [])
+        return {**checked.record(), "enforced": False}
+    problems = [*problems, *(finding.message for finding in checked.blockers)]
+    warnings = [finding.message for finding in checked.warnings]
+    past_warnings = " ".join(past_warnings.split())
+    if problems or (warnings and not past_warnings):
+        raise PublishRefused(problems, warnings)
+    record = checked.record()
+    if warnings:
         record["published_past"] = {
             "user_id": user.pk,
             "user": user.get_full_name() or user.get_username(),
             "reason": past_warnings,
         }
-    Revision.objects.filter(story_id=published.pk, number=published.version).update(publish_checks=record)
-    return published
+    return record
 
 
 @transaction.atomic
@@ -762,29 +770,10 @@ def pending_problems(story: Story, pending: PendingChanges) -> list[str]:
 
 @transaction.atomic
 def _changes_checked(current: Story, pending, *, user, past_warnings: str) -> dict:
-    """The checks before publishing on the changes as readers will see them, as story_publish runs
-    them: what to fix and the checks' blockers refuse; warnings need an Editor's reason. What the
-    revision keeps of them. A system job (user None) records them without enforcing them."""
+    """The checks before publishing on the changes as readers will see them, as story_publish runs them."""
     snapshot = pending.snapshot
     checked = draft_checks(summary=snapshot.get("summary", current.summary), body=snapshot.get("body", current.body))
-    problems = pending_problems(current, pending)
-    if user is None:
-        if problems:
-            raise ValidationError(problems, code="not_ready")
-        return {**checked.record(), "enforced": False}
-    problems += [finding.message for finding in checked.blockers]
-    warnings = [finding.message for finding in checked.warnings]
-    past_warnings = " ".join(past_warnings.split())
-    if problems or (warnings and not past_warnings):
-        raise PublishRefused(problems, warnings)
-    record = checked.record()
-    if warnings:
-        record["published_past"] = {
-            "user_id": user.pk,
-            "user": user.get_full_name() or user.get_username(),
-            "reason": past_warnings,
-        }
-    return record
+    return _checks_passed(checked, pending_problems(current, pending), user=user, past_warnings=past_warnings)
 
 
 def story_publish_changes(*, story: Story, user, expected_version: int | None = None, past_warnings: str = "") -> Story:
