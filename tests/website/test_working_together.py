@@ -98,6 +98,7 @@ def test_typing_is_kept_and_offered_back_and_the_restored_text_counts_as_unsaved
         "Boolean(document.querySelector('.story-editor-count').compareDocumentPosition(kept) & "
         "Node.DOCUMENT_POSITION_FOLLOWING)"
     )
+    page.wait_for_function(f"() => ({under_the_body})(document.querySelector('.working-together-kept'))")
     assert kept.evaluate(under_the_body), "under the body, after its word count"
     kept.scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / "working-together-kept.png")
