@@ -15,12 +15,13 @@ function make(tag, attributes = {}, children = []) {
   return made
 }
 
-// The body's editor, once django-prose-editor has made it (null when the form has no body).
+// The body's editor, once django-prose-editor has made it and its extensions have set it up (the
+// word count among them), or null when the form has no body.
 async function bodyEditor(form) {
   if (!form.elements.body) return null
   for (let tries = 0; tries < 200; tries++) {
     const editor = document.querySelector(".ProseMirror")?.editor
-    if (editor) return editor
+    if (editor?.isInitialized) return editor
     await new Promise((done) => window.setTimeout(done, 50))
   }
   return null
@@ -229,7 +230,8 @@ function start(root) {
       const take = make("button", { type: "button", class: "button" }, ["Take over editing"])
       take.addEventListener("click", async () => {
         const { tookOverFrom } = await post(dataset.takeOver)
-        shown = ""
+        // Said until someone else opens the story: a heartbeat finding no one changes nothing.
+        shown = JSON.stringify([[], true])
         presence.replaceChildren(
           make("p", { class: "working-together-notice" }, [
             `You took over this story from ${tookOverFrom.join(" and ")}; they are being told.`,

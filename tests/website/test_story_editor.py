@@ -50,6 +50,9 @@ def open_story_form(page, address):
 
 
 def body(page) -> str:
+    # A dialog's answer reaches the text as the dialog closes, which it does a moment after the
+    # click: read once no story dialog is left.
+    page.wait_for_function("() => !document.querySelector('dialog.story-editor-dialog')")
     return page.input_value(BODY)
 
 

@@ -228,7 +228,9 @@ def test_two_people_see_each_other_and_an_editor_takes_over(signed_in_page, site
     assert told.get_attribute("role") == "alert"
     told.scroll_into_view_if_needed()
     jordan.screenshot(path=ARTIFACTS / "working-together-taken-over.png")
-    expect(notice).to_be_empty()
+    # The editor's confirmation stays while no one else is editing: later heartbeats keep it.
+    pat.wait_for_timeout(2500)
+    expect(notice).to_have_text("You took over this story from Jordan Lee; they are being told.")
     wait_for(lambda: WorkingCopy.objects.filter(user=writer, body__contains="Unsaved words.").exists(), jordan)
 
     # Back again, then gone: closing the tab takes the notice away.

@@ -42,7 +42,19 @@ export function openDialog({ title, className = "" }) {
     // Back to the text: the editor's own focus puts the caret where it was at once (the
     // element's would leave it to ProseMirror a moment later, and a key pressed before is lost).
     const editorView = opener?.editor?.view
-    if (editorView) editorView.focus()
+    if (editorView) {
+      // Chromium puts the caret back in the text as the modal closes, while the text still
+      // counts as inert, and then takes no typing there: the caret is set anew once the page's
+      // style has caught up.
+      void document.body.offsetHeight
+      const caret = document.getSelection()
+      if (caret.rangeCount) {
+        const range = caret.getRangeAt(0)
+        caret.removeAllRanges()
+        caret.addRange(range)
+      }
+      editorView.focus()
+    }
     else if (opener?.isConnected) opener.focus()
     resolveClosed()
   })
