@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Events the security log hears through signals learn who asked, and from where.
+    "newsroom.accounts.security_log.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # A story whose address changed answers at the old one with a permanent redirect.
@@ -317,10 +319,25 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     },
 ]
 
+# The security log (newsroom/accounts/security_log.py): one JSON line per event, to a file (kept
+# open across logrotate's moves) or to standard output ("stdout"), where the platform collects it.
+SECURITY_LOG = env.str("SECURITY_LOG", default="stdout")
+# How many proxies of ours stand in front (load balancer, CDN): the client's address is read that
+# far from the right of X-Forwarded-For (newsroom/core/clients.py). 0: REMOTE_ADDR itself.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json_line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": (
+            {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json_line"}
+            if SECURITY_LOG == "stdout"
+            else {"class": "logging.handlers.WatchedFileHandler", "filename": SECURITY_LOG, "formatter": "json_line"}
+        ),
+    },
+    "loggers": {"newsroom.security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

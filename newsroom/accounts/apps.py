@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "newsroom.accounts"
     verbose_name = "Newsroom staff accounts"
+
+    def ready(self):
+        from newsroom.accounts import signals  # noqa: F401  (connects the security log)

@@ -31,7 +31,8 @@ WRITER_PERMISSIONS = {
 }
 # Editors have every permission of these apps; site administrators also manage accounts.
 EDITOR_APPS = ["stories", "photos", "archive", "notes", "flatpages", "redirects"]
-ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites"]
+# "accounts" holds the security log, which Site administrators read.
+ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts"]
 
 
 def sync_roles(Group, Permission):

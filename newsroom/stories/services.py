@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from newsroom.accounts.security_log import record as record_security_event
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.body import body_text, clean_body, linked_story_ids, photo_blocks, with_keys
@@ -170,6 +171,18 @@ def _require_permission(user, story: Story, action: Action, *, new: bool = False
             raise PermissionDenied(f"“{story.headline}” was not changed: {reason}.")
 
 
+# The workflow steps the security log records (newsroom/accounts/security_log.py): what the public
+# record gains or loses. Moving a story to the trash is its deletion as far as readers can tell.
+SECURITY_EVENTS = {
+    Action.PUBLISHED: "publish",
+    Action.SCHEDULED: "publish",
+    Action.CHANGES_PUBLISHED: "publish",
+    Action.WITHDRAWN: "withdraw",
+    Action.ARCHIVED: "archive",
+    Action.TRASHED: "delete",
+}
+
+
 def _change(
     story: Story,
     *,
@@ -215,6 +228,10 @@ def _change(
     current.save(update_fields=[*(field.name for field in written), "version", "updated_at"])
     current.refresh_from_db(fields=["version"])
     revision = record_revision(story=current, user=user, action=action, changes=(data, changed), reason=reason)
+    if action in SECURITY_EVENTS:
+        record_security_event(
+            SECURITY_EVENTS[action], user=user, obj=current, step=action.label, version=revision.number
+        )
     if current.slug != old_slug:
         _keep_old_address(story=current, old_slug=old_slug)
     if "headline" in before and current.headline != before["headline"]:
@@ -511,8 +528,11 @@ def trash_emptied_before(now=None) -> datetime.datetime:
 def empty_trash(*, now=None) -> list[str]:
     """Delete for good the stories in the trash longer than TRASH_DAYS; their headlines."""
     expired = Story.objects.select_for_update().filter(trashed_at__lt=trash_emptied_before(now))
-    headlines = list(expired.order_by("trashed_at").values_list("headline", flat=True))
+    gone = list(expired.order_by("trashed_at").values_list("pk", "headline"))
     expired.delete()
+    for pk, headline in gone:
+        record_security_event("delete", obj=f"stories.story:{pk} {headline}", step="Deleted for good from the trash")
+    headlines = [headline for _, headline in gone]
     return headlines
 
 

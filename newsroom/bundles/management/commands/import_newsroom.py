@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from newsroom.accounts.security_log import record as record_security_event
 from newsroom.bundles.format import Bundle, BundleError
 from newsroom.bundles.restore import ADDED, CONFLICT, UNCHANGED, UPDATED, Restore, remove_files, site_content
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, dry_run_or_commit, progress
@@ -92,6 +93,7 @@ Examples:
                 }
             except BaseException as error:
                 remove_files(restore.written)
+                record_security_event("bundle-import", obj=str(path), outcome="failure", merge=merge, error=str(error))
                 if isinstance(error, (DatabaseError, BundleError)):
                     raise CommandError(
                         f"{path} was not imported; nothing was written. The database refused a record: {error}",
@@ -100,6 +102,14 @@ Examples:
                 raise
         finally:
             bundle.close()
+        if not dry_run:
+            record_security_event(
+                "bundle-import",
+                obj=str(path),
+                merge=merge,
+                accounts_added=report.outcomes["accounts", ADDED],
+                stories_added=report.outcomes["stories", ADDED],
+            )
         self.report(path, report, dry_run=dry_run, verbosity=verbosity)
 
     def refuse_unless_empty(self):
