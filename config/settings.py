@@ -6,6 +6,7 @@ With DEBUG off the site is in production mode: a real SECRET_KEY and ALLOWED_HOS
 required, and HTTPS, HSTS and secure cookies are on.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "newsroom.bundles",
     "newsroom.desk",
     "newsroom.editing",
+    # Failed sign-ins and lockouts (django-axes), under a name Site administrators recognize.
+    "newsroom.accounts.apps.LockoutConfig",
 ]
 
 MIDDLEWARE = [
@@ -92,10 +95,17 @@ MIDDLEWARE = [
     # Events the security log hears through signals learn who asked, and from where.
     "newsroom.accounts.security_log.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after SESSION_IDLE_MINUTES without activity or SESSION_MAX_HOURS in all.
+    "newsroom.accounts.sessions.SessionLimitsMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # A story whose address changed answers at the old one with a permanent redirect.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Turns a sign-in refused for a lockout into the login page saying so (last, as axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# The lockout's check comes first: a locked account or address is refused before its password is tried.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -264,6 +274,13 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions (newsroom/accounts/sessions.py): they end after this many minutes without a request
+# the person made (a story form's heartbeat does not count; its autosave of typed text does), after
+# this many hours in all, and when the browser closes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CSP = {
@@ -325,6 +342,26 @@ SECURITY_LOG = env.str("SECURITY_LOG", default="stdout")
 # How many proxies of ours stand in front (load balancer, CDN): the client's address is read that
 # far from the right of X-Forwarded-For (newsroom/core/clients.py). 0: REMOTE_ADDR itself.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Sign-in lockout (django-axes; newsroom/accounts/lockout.py). After LOGIN_FAILURES_ALLOWED failed
+# sign-ins for one account, or from one address, each within LOCKOUT_MINUTES of the one before, that
+# account or address is refused for LOCKOUT_MINUTES after the last of them, its right password too.
+LOGIN_FAILURES_ALLOWED = env.int("LOGIN_FAILURES_ALLOWED", default=5)
+LOCKOUT_MINUTES = env.int("LOCKOUT_MINUTES", default=30)
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_ALLOWED
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsroom.core.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "newsroom.accounts.lockout.lockout_response"
+# Records lifting a lockout (the admin, axes_reset_username and its kin) in the security log.
+AXES_HANDLER = "newsroom.accounts.lockout.LockoutHandler"
+# Tries while locked are refused without moving the end of the lockout: the time the login page
+# names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The security log already records every sign-in; axes' own table of them would only grow.
+AXES_DISABLE_ACCESS_LOG = True
+# newsroom/accounts/admin.py registers the failed sign-ins for Site administrators to unlock.
+AXES_ENABLE_ADMIN = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -337,7 +374,11 @@ LOGGING = {
             else {"class": "logging.handlers.WatchedFileHandler", "filename": SECURITY_LOG, "formatter": "json_line"}
         ),
     },
-    "loggers": {"newsroom.security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "newsroom.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # The security log records each failed sign-in, lockout and unlock; axes would say each again.
+        "axes": {"level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

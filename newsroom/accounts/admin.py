@@ -1,6 +1,21 @@
-from django.contrib import admin
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from newsroom.accounts.models import SecurityEvent
+from newsroom.accounts.security_log import record
+from newsroom.core.apstyle import counted
+
+User = get_user_model()
+UNLOCK_PERMISSION = "axes.delete_accessattempt"
 
 
 @admin.register(SecurityEvent)
@@ -22,3 +37,130 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def recent_failures(**match):
+    """The failed sign-ins still counting (within LOCKOUT_MINUTES) that share a row's name or address,
+    one subquery for the whole list."""
+    field, outer = next(iter(match.items()))
+    since = timezone.now() - get_cool_off()
+    total = (
+        AccessAttempt.objects.filter(**{field: OuterRef(outer)}, attempt_time__gte=since)
+        .order_by()
+        .values(field)
+        .annotate(total=Sum("failures_since_start"))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(total), Value(0))
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffAccountAdmin(UserAdmin):
+    """Django's accounts list, which also says whose sign-in is locked, and lifts it."""
+
+    list_display = (*UserAdmin.list_display, "sign_in")
+    actions = ["unlock_sign_in"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(failed_sign_ins=recent_failures(username="username"))
+
+    @admin.display(description="Sign-in", ordering="failed_sign_ins")
+    def sign_in(self, user):
+        if user.failed_sign_ins >= settings.AXES_FAILURE_LIMIT:
+            return "Locked"
+        if user.failed_sign_ins:
+            return f"{counted(user.failed_sign_ins, 'failed sign-in', 'failed sign-ins')} lately"
+        return ""
+
+    def has_unlock_permission(self, request):
+        return request.user.has_perm(UNLOCK_PERMISSION)
+
+    @admin.action(description="Unlock sign-in", permissions=["unlock"])
+    def unlock_sign_in(self, request, queryset):
+        names = list(queryset.values_list("username", flat=True))
+        unlocked = [name for name in names if reset(username=name)]  # the handler logs each unlock
+        if not unlocked:
+            self.message_user(request, "The selected accounts have no failed sign-ins to forget: none is locked.")
+            return
+        self.message_user(
+            request,
+            f"Sign-in unlocked for {', '.join(unlocked)}: their failed sign-ins are forgotten. A locked "
+            "address stays locked until its time is up or it is unlocked under Failed sign-ins.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AccessAttempt)
+class FailedSignInAdmin(admin.ModelAdmin):
+    """django-axes' record of failed sign-ins: one row per name, address and browser, with how many
+    failed. Unlocking removes rows: the account and the address count from zero again."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locks", "user_agent"]
+    search_fields = ["username", "=ip_address"]
+    date_hierarchy = "attempt_time"
+    list_per_page = 100
+    fields = readonly_fields = [
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "attempt_time",
+        "user_agent",
+        "path_info",
+        "post_data",
+    ]
+    actions = ["unlock"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                account_failures=recent_failures(username="username"),
+                address_failures=recent_failures(ip_address="ip_address"),
+            )
+        )
+
+    @admin.display(description="Locks")
+    def locks(self, attempt):
+        limit = settings.AXES_FAILURE_LIMIT
+        locked = [
+            name
+            for name, failures in (("the account", attempt.account_failures), ("the address", attempt.address_failures))
+            if failures >= limit
+        ]
+        return " and ".join(locked).capitalize() if locked else "Nothing yet"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)  # "Unlock" says what removing them does
+        return actions
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, AccessAttempt.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        for attempt in queryset:
+            record(
+                "unlock",
+                obj=f"account {attempt.username or '(no name)'} from address {attempt.ip_address}",
+                failed_sign_ins_removed=attempt.failures_since_start,
+            )
+        queryset.delete()
+
+    @admin.action(description="Unlock: forget the selected failed sign-ins", permissions=["delete"])
+    def unlock(self, request, queryset):
+        count = queryset.count()
+        self.delete_queryset(request, queryset)
+        self.message_user(
+            request,
+            f"Forgot {counted(count, 'row', 'rows')} of failed sign-ins: those accounts and addresses may sign in again.",
+        )

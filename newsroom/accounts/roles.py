@@ -31,8 +31,9 @@ WRITER_PERMISSIONS = {
 }
 # Editors have every permission of these apps; site administrators also manage accounts.
 EDITOR_APPS = ["stories", "photos", "archive", "notes", "flatpages", "redirects"]
-# "accounts" holds the security log, which Site administrators read.
-ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts"]
+# "accounts" holds the security log, which Site administrators read; "axes" the failed sign-ins,
+# whose locks they lift.
+ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts", "axes"]
 
 
 def sync_roles(Group, Permission):

@@ -21,7 +21,9 @@ def logged_in(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def logged_out(sender, request, user, **kwargs):
     if user is not None:
-        record("logout", request=request, user=user)
+        # A session that ran out (sessions.py) says which limit it reached: "idle" or "limit".
+        ended = getattr(request, "session_ended", None)
+        record("logout", request=request, user=user, **({"session_ended": ended} if ended else {}))
 
 
 @receiver(user_login_failed)

@@ -46,6 +46,16 @@ def ap_datetime(moment: datetime.datetime | None) -> str:
     return dateformat.format(timezone.localtime(moment), AP_DATETIME_FORMAT)
 
 
+def ap_time(moment: datetime.datetime) -> str:
+    """`10:42 a.m.` today, `Dec. 5, 10:42 a.m.` on an earlier day (AP style, the site's clock)."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return dateformat.format(local, "P")
+    if local.year == timezone.localdate().year:
+        return dateformat.format(local, "N j, P")
+    return dateformat.format(local, "N j, Y, P")
+
+
 def counted(number: int, noun: str = "story", plural: str = "stories") -> str:
     """`1 story`, `3 stories`: a count that reads as English in messages."""
     return f"{number} {noun if number == 1 else plural}"

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
+from newsroom.core.apstyle import ap_time
 from newsroom.editing.models import Presence, WorkingCopy
 from newsroom.stories.models import Story
 
@@ -28,16 +29,6 @@ def presence_lasts() -> datetime.timedelta:
 
 def person_name(user) -> str:
     return user.get_full_name().strip() or user.get_username()
-
-
-def ap_time(moment: datetime.datetime) -> str:
-    """`10:42 a.m.` today, `Dec. 5, 10:42 a.m.` on an earlier day (AP style, the site's clock)."""
-    local = timezone.localtime(moment)
-    if local.date() == timezone.localdate():
-        return dateformat.format(local, "P")
-    if local.year == timezone.localdate().year:
-        return dateformat.format(local, "N j, P")
-    return dateformat.format(local, "N j, Y, P")
 
 
 def working_copy_of(*, user, story: Story | None) -> WorkingCopy | None:
