@@ -98,7 +98,7 @@ class FailedSignInAdmin(admin.ModelAdmin):
     """django-axes' record of failed sign-ins: one row per name, address and browser, with how many
     failed. Unlocking removes rows: the account and the address count from zero again."""
 
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locks", "user_agent"]
+    list_display = ["username", "ip_address", "failures", "last_failure", "locks", "user_agent"]
     search_fields = ["username", "=ip_address"]
     date_hierarchy = "attempt_time"
     list_per_page = 100
@@ -123,6 +123,14 @@ class FailedSignInAdmin(admin.ModelAdmin):
             )
         )
 
+    @admin.display(description="Failed sign-ins", ordering="failures_since_start")
+    def failures(self, attempt):
+        return attempt.failures_since_start
+
+    @admin.display(description="Last failure", ordering="attempt_time")
+    def last_failure(self, attempt):
+        return attempt.attempt_time
+
     @admin.display(description="Locks")
     def locks(self, attempt):
         limit = settings.AXES_FAILURE_LIMIT
@@ -131,7 +139,9 @@ class FailedSignInAdmin(admin.ModelAdmin):
             for name, failures in (("the account", attempt.account_failures), ("the address", attempt.address_failures))
             if failures >= limit
         ]
-        return " and ".join(locked).capitalize() if locked else "Nothing yet"
+        if locked:
+            return " and ".join(locked).capitalize()
+        return f"Nothing yet: {max(attempt.account_failures, attempt.address_failures)} of {limit} failures"
 
     def has_add_permission(self, request):
         return False

@@ -2,8 +2,15 @@
 // working copy every so often and on leaving the page, and offered back when they open the story
 // again; who else has the story open is shown, and an Editor can take it over. A save the version
 // check refused keeps the refused text on the page, to copy, and in the working copy.
+// A session that ended (newsroom/accounts/sessions.py) is said at once, with a link to sign in
+// again; what is typed from then on is kept in this tab (sessionStorage) and, once signed in again,
+// put in the working copy and offered back. A save sent after the session ended is kept the same way.
 
 const TYPED = ["headline", "slug", "summary", "byline", "body"]
+// What was typed while signed out, per story form (by its autosave address), in this tab only.
+const KEPT_IN_BROWSER = "newsroom-typed-while-signed-out:"
+
+class SignedOut extends Error {}
 
 const root = document.getElementById("working-together")
 if (root) start(root)
@@ -34,20 +41,56 @@ function start(root) {
   const presence = root.querySelector(".working-together-presence")
   const restore = root.querySelector(".working-together-restore")
   const kept = root.querySelector(".working-together-kept")
+  const session = root.querySelector(".working-together-session")
 
   const typed = () => Object.fromEntries(TYPED.map((name) => [name, form.elements[name]?.value ?? ""]))
+  // Signing in again (in another tab, too) gives a new CSRF cookie; the page's own token is then stale.
+  const csrf = () => {
+    const cookie = document.cookie.split("; ").find((part) => part.startsWith(`${dataset.csrfCookie}=`))
+    return cookie ? decodeURIComponent(cookie.slice(dataset.csrfCookie.length + 1)) : token
+  }
   const posted = (fields = {}) => {
     const data = new FormData()
-    data.append("csrfmiddlewaretoken", token)
+    data.append("csrfmiddlewaretoken", csrf())
     for (const [name, value] of Object.entries(fields)) data.append(name, value)
     return data
   }
-  const post = async (address, fields) => {
-    const answer = await fetch(address, { method: "POST", body: posted(fields), credentials: "same-origin" })
-    if (!answer.ok) throw new Error(`${address} answered ${answer.status}`)
+  // An answer read as JSON; a session that ended is said on the page (and thrown as SignedOut).
+  const answered = async (answer) => {
+    if (answer.status === 401) {
+      const said = await answer.json().catch(() => ({}))
+      sayEnded(said)
+      throw new SignedOut(said.error)
+    }
+    if (!answer.ok) throw new Error(`${answer.url} answered ${answer.status}`)
+    if (signedOut) saySignedInAgain()
     return answer.json()
   }
+  const json = { Accept: "application/json" }
+  const post = async (address, fields) =>
+    answered(await fetch(address, { method: "POST", body: posted(fields), credentials: "same-origin", headers: json }))
   const withVersion = () => ({ ...typed(), started_from_version: form.elements.started_from_version?.value ?? "" })
+
+  // Kept in this tab with the sign-in it was typed under: text kept under an earlier sign-in is
+  // brought back after this one (bringBackKept). Only what the server does not have already.
+  const keptKey = `${KEPT_IN_BROWSER}${dataset.autosave}`
+  const keepInBrowser = () => {
+    if (JSON.stringify(typed()) === lastKept) return forgetKeptInBrowser()
+    try {
+      sessionStorage.setItem(keptKey, JSON.stringify({ signedIn: dataset.signedIn, fields: withVersion() }))
+    } catch {
+      // Storage full or turned off: the working copy still holds what was kept before.
+    }
+  }
+  const forgetKeptInBrowser = () => {
+    try {
+      sessionStorage.removeItem(keptKey)
+    } catch {
+      // Storage turned off: nothing was kept.
+    }
+  }
+  let signedOut = false
+  let signedInElsewhere = false // since this page opened: its sign-in is no longer dataset.signedIn
 
   // Autosave: only text that differs from what was kept last (or from the page as it opened).
   // While a working copy is offered and not yet answered, nothing overwrites it. A form that came
@@ -62,13 +105,19 @@ function start(root) {
     try {
       const { savedAt } = await post(dataset.autosave, withVersion())
       lastKept = now
+      forgetKeptInBrowser()
       kept.textContent = `Your unsaved changes were kept at ${savedAt}, in a copy only you can see; they are not in the story until you save it.`
-    } catch {
+    } catch (error) {
+      if (error instanceof SignedOut) return // kept in this tab, and said so
       kept.textContent = "Your changes could not be kept just now; they will be tried again. Save the story to be sure."
     }
   }
   form.addEventListener("submit", () => {
     submitting = true
+    form.elements.csrfmiddlewaretoken.value = csrf()
+    // A save sent after the session ended meets the login page: what it sends is kept here and
+    // brought back after signing in. Sent while signed in, it is dropped when the form opens again.
+    if (signedOut || !signedInElsewhere) keepInBrowser()
   })
   window.setInterval(keepNow, Number(dataset.autosaveSeconds) * 1000)
   // Switching to another tab or app may be the last chance (a phone can end a hidden page unasked).
@@ -79,6 +128,10 @@ function start(root) {
   // Leaving the page: keep what is unsaved, and stop counting as editing, in requests that outlive it.
   let present = Boolean(dataset.heartbeat)
   window.addEventListener("pagehide", () => {
+    if (signedOut) {
+      keepInBrowser() // a beacon would only meet the login page
+      return
+    }
     if (!submitting && !offerOpen && JSON.stringify(typed()) !== lastKept) {
       navigator.sendBeacon(dataset.autosave, posted(withVersion()))
     }
@@ -86,14 +139,73 @@ function start(root) {
   })
 
   if (notSaved && !dataset.refused) window.setTimeout(keepNow, 0)
-  bodyEditor(form).then((editor) => {
+  bodyEditor(form).then(async (editor) => {
     // Where the writer is looking: under the body, beside its word count.
     const underBody = document.querySelector(".story-editor-advice") ?? document.querySelector(".story-editor-count")
     underBody?.after(kept)
     if (dataset.refused) showRefused(editor)
+    await bringBackKept()
     offerWorkingCopy(editor)
   })
   if (dataset.heartbeat) heartbeat()
+
+  function sayEnded(said) {
+    keepInBrowser()
+    if (signedOut) return
+    signedOut = true
+    const back = `${said.login ?? dataset.login}?next=${encodeURIComponent(window.location.pathname + window.location.search)}`
+    const signIn = make("a", { href: back, class: "button" }, ["Sign in again"])
+    signIn.addEventListener("click", () => {
+      keepInBrowser()
+      form.dataset.typingKept = "true" // leaving does not ask: nothing is lost
+    })
+    session.replaceChildren(
+      make("div", { class: "working-together-notice working-together-signed-out" }, [
+        make("p", {}, [make("strong", {}, [said.error ?? "You are signed out."])]),
+        make("p", {}, [
+          "Your session ended. What you type is kept in this browser, and what was kept before is in your working copy: sign in again and you will be offered it back on this page.",
+        ]),
+        make("p", {}, [signIn]),
+      ]),
+    )
+    kept.textContent = "Signed out: what you type is kept in this browser until you sign in again."
+  }
+
+  function saySignedInAgain() {
+    signedOut = false
+    signedInElsewhere = true
+    delete form.dataset.typingKept
+    session.replaceChildren()
+    kept.textContent = "Signed in again: your changes will be kept in your working copy."
+  }
+
+  // Text kept in this tab under an earlier sign-in goes to the working copy now, and is offered
+  // back with it. Text kept under this sign-in was a save that went through (or came back with
+  // errors, on the page now): it is dropped.
+  async function bringBackKept() {
+    let found = null
+    try {
+      found = JSON.parse(sessionStorage.getItem(keptKey) ?? "null")
+      for (const key of Object.keys(sessionStorage)) {
+        if (!key.startsWith(KEPT_IN_BROWSER)) continue
+        if (key === keptKey || JSON.parse(sessionStorage.getItem(key))?.signedIn === dataset.signedIn) {
+          sessionStorage.removeItem(key)
+        }
+      }
+    } catch {
+      return
+    }
+    if (!found || found.signedIn === dataset.signedIn || notSaved) return
+    try {
+      await post(dataset.autosave, found.fields)
+    } catch {
+      try {
+        sessionStorage.setItem(keptKey, JSON.stringify(found)) // not taken: kept for the next try
+      } catch {
+        // Storage turned off meanwhile: nothing more can be done here.
+      }
+    }
+  }
 
   function showRefused(editor) {
     // The version check refused the save: the text stays on the page and in the working copy.
@@ -136,7 +248,7 @@ function start(root) {
     if (notSaved) return // the page holds newer text than any working copy
     let found
     try {
-      found = await (await fetch(dataset.workingCopy, { credentials: "same-origin" })).json()
+      found = await answered(await fetch(dataset.workingCopy, { credentials: "same-origin", headers: json }))
     } catch {
       return
     }
@@ -229,7 +341,12 @@ function start(root) {
     if (said.mayTakeOver) {
       const take = make("button", { type: "button", class: "button" }, ["Take over editing"])
       take.addEventListener("click", async () => {
-        const { tookOverFrom } = await post(dataset.takeOver)
+        let tookOverFrom
+        try {
+          ;({ tookOverFrom } = await post(dataset.takeOver))
+        } catch {
+          return // signed out (and said so), or to be tried again
+        }
         // Said until someone else opens the story: a heartbeat finding no one changes nothing.
         shown = JSON.stringify([[], true])
         presence.replaceChildren(

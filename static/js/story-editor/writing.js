@@ -463,7 +463,8 @@ export const StoryBody = Extension.create({
       submitting = true
     }
     const leaving = (event) => {
-      if (submitting) return
+      // Signed out, the working-together script keeps what was typed in the browser (typingKept).
+      if (submitting || form.dataset.typingKept) return
       if (!notSavedYet && editor.getHTML() === startingBody && formState(form, textarea.name) === startingForm) return
       event.preventDefault()
       event.returnValue = "" // older browsers need it set to ask
