@@ -29,6 +29,8 @@ from newsroom.core.apstyle import counted
 
 SIGNED_IN_AT = "newsroom_signed_in_at"
 ACTIVE_AT = "newsroom_active_at"
+# Kept in the signed-out session: the page's requests after the one that ended it say why too.
+ENDED = "newsroom_session_ended"
 # The last activity is written again once it is this old: idle time is measured to the minute.
 ACTIVITY_RESOLUTION_SECONDS = 60
 
@@ -50,6 +52,7 @@ def start_session_clock(sender, request, user, **kwargs):
         now = timezone.now().timestamp()
         request.session[SIGNED_IN_AT] = now
         request.session[ACTIVE_AT] = now
+        request.session.pop(ENDED, None)
 
 
 def why_signed_out(reason: str | None) -> str:
@@ -111,6 +114,7 @@ class SessionLimitsMiddleware:
             return None
         request.session_ended = reason  # the security log's logout line says why
         logout(request)
+        request.session[ENDED] = reason
         # For the login page the person meets next, whichever request this is.
         messages.warning(request, f"{why_signed_out(reason)} Sign in to go on.", fail_silently=True)
         return reason
@@ -127,6 +131,7 @@ class SessionLimitsMiddleware:
             return JsonResponse(
                 {"error": "Your account may not use the newsroom's admin.", "signedOut": False}, status=403
             )
+        reason = ended or request.session.get(ENDED)
         return JsonResponse(
-            {"error": why_signed_out(ended), "signedOut": True, "login": reverse("admin:login")}, status=401
+            {"error": why_signed_out(reason), "signedOut": True, "login": reverse("admin:login")}, status=401
         )

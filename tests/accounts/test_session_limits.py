@@ -99,8 +99,10 @@ def test_a_heartbeat_alone_does_not_keep_an_open_story_form_signed_in(clock, pat
     ended = ask(client, "heartbeat", story)
     assert ended.status_code == 401
     assert ended.json() == {"error": IDLE, "signedOut": True, "login": "/admin/login/"}
-    again = ask(client, "heartbeat", story)
-    assert again.status_code == 401 and again.json()["error"] == "You are signed out."
+    again = ask(client, "autosave", story, {"headline": "Levee Repairs Finish"})
+    assert again.status_code == 401 and again.json()["error"] == IDLE, "the page's next requests say why too"
+    never = Client().post(reverse("editing:heartbeat", args=[story.pk]), HTTP_ACCEPT="application/json")
+    assert never.json()["error"] == "You are signed out.", "a browser never signed in"
 
 
 def test_autosave_of_typed_text_keeps_the_session_alive(clock, pat, story):
@@ -143,9 +145,7 @@ def test_autosave_after_the_session_ended_answers_401_with_words_to_show(clock, 
     assert f"{IDLE} Sign in to go on." in page_text(client.get("/admin/login/"))
 
 
-def test_saving_the_story_form_after_the_session_ended_keeps_the_working_copy_for_after_signing_in(
-    clock, pat, story
-):
+def test_saving_the_story_form_after_the_session_ended_keeps_the_working_copy_for_after_signing_in(clock, pat, story):
     client = signed_in(pat)
     client.get(story_form(story))
     ask(client, "autosave", story, {"headline": "Levee Repairs Finish", "body": "<p>Crews began.</p>"})
