@@ -185,6 +185,9 @@ def writer(db):
     return make_account("writer", "writer")
 
 
+# Signed in as the test starts. A test that then moves the clock forward more than
+# SESSION_IDLE_MINUTES finds the session ended, as a person would: it signs in again
+# (client.force_login) at the moment it travelled to.
 @pytest.fixture
 def writer_client(client, writer):
     client.force_login(writer)

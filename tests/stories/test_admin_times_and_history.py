@@ -22,7 +22,9 @@ PADDED_DAY = re.compile(r"\b(Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. 0\d")
 
 
 @time_machine.travel(NOW, tick=False)
-def test_statuses_messages_and_lists_give_ap_style_times_with_the_zone(editor_client, make_story):
+def test_statuses_messages_and_lists_give_ap_style_times_with_the_zone(editor, editor_client, make_story):
+    # Signed in at the moment travelled to: a session left idle for hours has ended (SESSION_IDLE_MINUTES).
+    editor_client.force_login(editor)
     scheduled = make_story(
         headline="Hospital Ship Sails at Dawn", published_at=datetime.datetime(2027, 1, 6, 10, 0, tzinfo=EASTERN)
     )

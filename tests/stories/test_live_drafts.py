@@ -202,10 +202,14 @@ def test_discarding_the_changes_keeps_the_live_version(editor_client, reader, li
     assert live_story.revisions.order_by("-number").first().action == Action.CHANGES_DISCARDED
 
 
-def test_scheduled_changes_go_live_when_the_command_runs_at_their_time(editor_client, reader, live_story, posted):
+def test_scheduled_changes_go_live_when_the_command_runs_at_their_time(
+    editor, editor_client, reader, live_story, posted
+):
     tomorrow = datetime.datetime.now(EASTERN).date() + datetime.timedelta(days=1)
     nine = datetime.datetime.combine(tomorrow, datetime.time(9), tzinfo=EASTERN)
     with time_machine.travel(nine - datetime.timedelta(hours=2), tick=False):
+        # Signed in at the moment travelled to: a session left idle for hours has ended (SESSION_IDLE_MINUTES).
+        editor_client.force_login(editor)
         response = posted(
             editor_client,
             live_story,

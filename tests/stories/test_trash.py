@@ -85,6 +85,8 @@ def test_a_scheduled_story_taken_off_the_schedule_before_its_time_may_be_deleted
     seen = make_story(published=False, headline="Scheduled Then Seen")
     story_publish(story=seen, user=editor, at=ahead)
     with time_machine.travel(ahead + datetime.timedelta(days=1)):
+        # Signed in at the moment travelled to: a session left idle for hours has ended (SESSION_IDLE_MINUTES).
+        editor_client.force_login(editor)
         story_return_to_draft(story=seen, user=editor, reason="Needs another look.")
         assert editor_client.get(delete_url(seen)).status_code == 403
 

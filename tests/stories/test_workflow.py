@@ -345,7 +345,9 @@ def test_schedule_needs_a_time_ahead_and_says_so(editor_client, make_story):
 
 
 @time_machine.travel(datetime.datetime(2026, 12, 6, 18, 14, tzinfo=EASTERN), tick=False)
-def test_the_schedule_button_names_the_moment_and_publish_now_means_now(editor_client, make_story):
+def test_the_schedule_button_names_the_moment_and_publish_now_means_now(editor, editor_client, make_story):
+    # Signed in at the moment travelled to: a session left idle for hours has ended (SESSION_IDLE_MINUTES).
+    editor_client.force_login(editor)
     story = make_story(published=False, headline="Drill Ends Friday")
     ahead = edit(story, published_at_0="2026-12-11", published_at_1="15:30:00")
     response = editor_client.post(change_url(story), {**ahead, "_schedule": "Save and schedule"}, follow=True)
