@@ -87,11 +87,13 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        ended = self.end_if_over(request)
+        # Without a session cookie there is no session to end or keep, and none is read.
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        ended = self.end_if_over(request) if has_session else None
         response = self.get_response(request)
         if _wants_json(request) and _sent_to_login(response):
             return self.json_refusal(request, ended)
-        if ended is None and request.user.is_authenticated and self.is_activity(request):
+        if has_session and ended is None and request.user.is_authenticated and self.is_activity(request):
             now = timezone.now().timestamp()
             if now - request.session.get(ACTIVE_AT, 0) >= ACTIVITY_RESOLUTION_SECONDS:
                 request.session[ACTIVE_AT] = now
