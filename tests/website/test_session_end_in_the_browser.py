@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from newsroom.editing.models import WorkingCopy
 from tests.website.conftest import ARTIFACTS
-from tests.website.test_story_editor import TOOLBAR
+from tests.website.test_story_editor import TOOLBAR, toolbar_button
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,6 +63,15 @@ def test_the_session_ends_while_typing_and_what_was_typed_is_offered_back_after_
         notice = page.locator(".working-together-session")
         expect(notice).to_contain_text(IDLE)
         expect(notice).to_contain_text("What you type is kept in this browser")
+        # The editor's own dialogs say it too, rather than failing.
+        toolbar_button(page, "Link to another story").click()
+        page.get_by_label("Words in its headline").fill("levee")
+        expect(page.locator("dialog[open]")).to_contain_text(f"{IDLE} Sign in again to go on")
+        page.screenshot(path=ARTIFACTS / "session-ended-dialog.png")
+        page.locator("dialog[open]").get_by_role("button", name="Cancel").click()
+        expect(page.locator("dialog[open]")).to_have_count(0)
+        body.click()
+        page.keyboard.press("End")
         page.keyboard.type(" Crews stayed on the levee.")
         expect(page.locator(".working-together-kept")).to_contain_text(
             "Signed out: what you type is kept in this browser until you sign in again."

@@ -152,9 +152,13 @@ export function searchAsYouType(form, input, search) {
 
 const csrfToken = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? ""
 
-// JSON from one of the admin's views. A lost session answers with the login page, not JSON:
-// say so rather than fail silently.
+// JSON from one of the admin's views. A session that ended answers 401 with the reason
+// (newsroom/accounts/sessions.py); anything else not JSON is said too, rather than failing silently.
 async function readJSON(response) {
+  if (response.status === 401) {
+    const said = await response.json().catch(() => ({}))
+    throw new Error(`${said.error ?? "You are signed out."} Sign in again to go on: what you typed on this page is kept.`)
+  }
   const type = response.headers.get("Content-Type") || ""
   if (!type.includes("application/json")) {
     throw new Error(
