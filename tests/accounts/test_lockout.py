@@ -227,3 +227,10 @@ def test_a_name_with_no_account_locks_the_same_way(client, clock):
     assert fifth.status_code == 429
     assert LOCKED in page_text(fifth), "the page does not tell whether an account exists"
     assert not get_user_model().objects.filter(username="ghost").exists()
+
+
+def test_a_sign_in_asking_for_json_gets_the_lock_as_json(client, clock, pat):
+    fail(client, "pat", 5)
+    refused = sign_in(client, "pat", PASSWORD, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 429
+    assert refused.json() == {"error": LOCKED}

@@ -8,6 +8,7 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -195,3 +196,12 @@ def test_readers_pages_need_no_session_and_do_not_start_one(client, make_story):
     published = make_story(headline="Levee Repairs Begin")
     page = client.get(published.get_absolute_url())
     assert page.status_code == 200 and settings.SESSION_COOKIE_NAME not in page.cookies
+
+
+def test_a_signed_in_account_that_may_not_use_the_admin_gets_403_json(clock, story):
+    reader = get_user_model().objects.create_user("kim", password="a-long-test-password")  # not staff
+    client = Client()
+    client.force_login(reader)
+    refused = client.post(reverse("editing:heartbeat", args=[story.pk]), HTTP_ACCEPT="application/json")
+    assert refused.status_code == 403
+    assert refused.json() == {"error": "Your account may not use the newsroom's admin.", "signedOut": False}
