@@ -391,8 +391,6 @@ OTP_WEBAUTHN_RP_NAME = SITE_NAME
 OTP_WEBAUTHN_HELPER_CLASS = "newsroom.accounts.second_factor.KeyCeremonies"
 # The key is the second factor, never the only one: the password comes first.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-# Recovery codes are not shown again in the admin's device pages.
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-otp-webauthn wants OTP_WEBAUTHN_ALLOWED_ORIGINS set; KeyCeremonies reads WEBAUTHN_ORIGINS
 # instead, falling back to the admin's own origin.
 SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
