@@ -78,6 +78,8 @@ def key(request):
             "That recovery code did not work. Check it against your list (each code works once) "
             "and try again in a few seconds.",
         )
+    if form.errors:
+        form.fields["code"].widget.attrs["autofocus"] = True  # where the person fixes it
     return _page(
         request, "security_key.html", "Use your security key", form=form, next=next_url, has_key=keys_of(user).exists()
     )
