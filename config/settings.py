@@ -7,6 +7,7 @@ required, and HTTPS, HSTS and secure cookies are on.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -60,6 +61,11 @@ INSTALLED_APPS = [
     "django.forms",
     # The story body's editor: its built scripts and styles, served from our static files.
     "django_prose_editor",
+    # Every staff account's second factor (newsroom/accounts/second_factor.py): django-otp's
+    # verified sessions, security keys and passkeys (WebAuthn), and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "newsroom.website",
     "newsroom.photos",
     "newsroom.stories",
@@ -89,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session has passed the second factor as well as the password.
+    "django_otp.middleware.OTPMiddleware",
     # Events the security log hears through signals learn who asked, and from where.
     "newsroom.accounts.security_log.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -361,6 +369,31 @@ if not SECURITY_CONTACT.startswith(("mailto:", "https://", "tel:")):
     raise ImproperlyConfigured(
         f'SECURITY_CONTACT must be a mailto:, https:// or tel: URI (RFC 9116), not "{SECURITY_CONTACT}".'
     )
+# After the password, staff confirm it is them with a security key or passkey (WebAuthn: phishing-
+# resistant, as OMB M-22-09 requires) or a one-time recovery code; an account without a key adds
+# one first (newsroom/accounts/second_factor.py). Off only on a development machine, so the demo
+# accounts sign in with their password; `check --deploy` reports newsroom.E011 if it is off.
+REQUIRE_SECOND_FACTOR = env.bool("REQUIRE_SECOND_FACTOR", default=not DEBUG)
+if not REQUIRE_SECOND_FACTOR and not DEBUG:
+    raise ImproperlyConfigured(
+        "REQUIRE_SECOND_FACTOR=false is for a development machine only (DEBUG=true): with DEBUG off "
+        "every staff account signs in with a security key after its password. Remove the setting."
+    )
+# Security keys are bound to this domain (WebAuthn's relying party ID): change it and everyone must
+# add their key again. Default: SITE_URL's host, else the host the editor's browser uses.
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default=urlsplit(SITE_URL).hostname or "")
+# Where a key's answer may come from (scheme, host and port). Default: SITE_URL, else the admin's
+# own address as the browser uses it. The browser writes the real origin into what the key signs,
+# so an answer given on a look-alike site is refused.
+WEBAUTHN_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=[SITE_URL] if SITE_URL else [])
+OTP_WEBAUTHN_RP_ID_CALLABLE = "newsroom.accounts.second_factor.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_HELPER_CLASS = "newsroom.accounts.second_factor.KeyCeremonies"
+# The key is the second factor, never the only one: the password comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# django-otp-webauthn wants OTP_WEBAUTHN_ALLOWED_ORIGINS set; KeyCeremonies reads WEBAUTHN_ORIGINS
+# instead, falling back to the admin's own origin.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 NEWS_PER_PAGE = 20
 # Readers' pages: how long the page cache keeps one (0 turns it off), and the max-age browsers
 # and CDNs are told. Neither outlives the next scheduled publication or expiry.

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Newsroom staff accounts"
 
     def ready(self):
-        from newsroom.accounts import signals  # noqa: F401  (connects the security log)
+        from newsroom.accounts import checks, signals  # noqa: F401  (registers the checks, connects the security log)

@@ -1,7 +1,7 @@
 import re
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import user_passes_test
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from newsroom.accounts.second_factor import staff_with_second_factor
 from newsroom.core.pagination import ListingView
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
@@ -28,6 +29,10 @@ from newsroom.stories.selectors import (
 # a million (a small tag's, one writer's) PostgreSQL then starts from those stories and sorts
 # them. Published stories all have a date, so where nulls would go changes nothing.
 SORTED_AFTER_MATCHING = [F("published_at").desc(nulls_last=True), F("id").desc()]
+
+# Staff previews, like the admin, open only once the session has passed the second factor too;
+# anyone else goes to the admin's login (which sends a signed-in editor on to their key).
+staff_member_required = user_passes_test(staff_with_second_factor, login_url="admin:login")
 
 
 class NewsListView(ListingView):
@@ -153,7 +158,7 @@ def photo_detail(request, virin):
     photo = get_object_or_404(PhotoAsset, virin=virin)
     stories = Story.objects.published().filter(placements__photo=photo).order_by("-published_at")
     if not stories.exists():
-        if not request.user.is_staff:
+        if not staff_with_second_factor(request.user):
             raise Http404("No published story uses this photo.")
         return never_cache(_render)(request, photo, stories, preview=True)
     return _render(request, photo, stories)
