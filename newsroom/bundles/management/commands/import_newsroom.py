@@ -35,6 +35,9 @@ skipped; a record the bundle has a newer copy of is updated. A record changed he
 bundle's copy is kept and reported as a conflict.
 
 Accounts arrive without passwords: set one with manage.py changepassword USERNAME.
+Every value's type is checked, the manifest and each record line are read only up to a limit,
+and a story whose body is over STORY_BODY_MAX_KB is refused, each named; a disk that fills undoes
+the import, files included.
 Exit status: 0 imported; 1 conflicts (listed; the rest was imported) or the import failed
 (nothing was written); 2 bad usage or a bundle that cannot be imported (what is wrong is named).
 

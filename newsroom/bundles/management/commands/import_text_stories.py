@@ -56,8 +56,10 @@ The publication date is --published, else the latest date in the photos' VIRINs,
 latest date written in a caption. Without --byline a story is published with no byline
 (the old site showed it without one); one that publishing refuses (a legacy VIRIN, a photo
 without a credit) is kept as a draft. A story with the archive notice goes into
---collection, else the only collection, else a new "Historical collection". Each file is one transaction. Exit status: 0 all imported, 1 some
-files failed (the others were imported), 2 bad usage.
+--collection, else the only collection, else a new "Historical collection". Each file is one transaction.
+A file must be UTF-8 (UTF-16 or UTF-32 with its byte-order mark is read too) and at most
+IMPORT_FILE_MAX_MB; a photo file at most PHOTO_MAX_UPLOAD_BYTES. A full disk stops the run.
+Exit status: 0 all imported, 1 some files failed (the others were imported), 2 bad usage.
 
 Examples:
   manage.py import_text_stories story.txt --byline "Jane Doe, DOD News"
