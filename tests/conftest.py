@@ -6,6 +6,7 @@ import io
 import itertools
 import os
 import re
+import signal
 import subprocess
 from html import unescape
 
@@ -58,6 +59,20 @@ def empty_cache():
 
     cache.clear()
     local_pages.forget()
+
+
+@pytest.fixture
+def within_seconds():
+    """Fails a test that waits (on a FIFO nobody writes to, say) instead of hanging the run."""
+
+    def waited(signum, frame):
+        raise AssertionError("the import waited instead of refusing at once")
+
+    previous = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -268,7 +268,7 @@ def test_a_member_compressed_in_a_way_zipfile_cannot_read_is_named(tmp_path, bun
     assert "wrong.zip: manifest.json cannot be read (" in result.err and "Export the site again." in result.err
 
 
-def test_a_fifo_a_device_and_a_folder_are_named_never_waited_on(tmp_path, db):
+def test_a_fifo_a_device_and_a_folder_are_named_never_waited_on(tmp_path, db, within_seconds):
     fifo = tmp_path / "newsroom.zip"
     os.mkfifo(fifo)
 

@@ -30,7 +30,7 @@ def test_dev_zero_is_a_device_and_is_never_read():
     assert "/dev/zero: not imported. It is a device, not a file." in refusal("/dev/zero")
 
 
-def test_a_fifo_is_named_at_once_not_waited_on(tmp_path):
+def test_a_fifo_is_named_at_once_not_waited_on(tmp_path, within_seconds):
     fifo = tmp_path / "story.txt"
     os.mkfifo(fifo)  # nobody writes to it: opening it to read would wait for ever
 
@@ -125,7 +125,7 @@ def test_a_folder_named_like_a_photo_in_photos_dir_is_named_not_a_crash(tmp_path
     assert not PhotoAsset.objects.exists()
 
 
-def test_a_fifo_named_like_a_photo_in_photos_dir_is_named(tmp_path):
+def test_a_fifo_named_like_a_photo_in_photos_dir_is_named(tmp_path, within_seconds):
     photos = tmp_path / "photos"
     photos.mkdir()
     os.mkfifo(photos / f"{VIRIN}.JPG")
