@@ -191,7 +191,7 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private"
 # Let Django itself serve uploads: fine on a laptop, slow behind real traffic.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "newsroom.core.files.MediaStorage"},  # a full disk leaves no partial file
     "originals": {"BACKEND": "newsroom.photos.storage.OriginalsStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -418,3 +418,13 @@ EDITING_HEARTBEAT_SECONDS = 20
 # Uploads larger than these are refused; the pixel limit stops decompression bombs.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=80_000_000)
+# An upload kept between rounds of the photo form (so the file need not be chosen again) is kept
+# this many hours (clean_pending_uploads removes older ones), and at most this many per person:
+# keeping another removes that person's oldest.
+PENDING_UPLOAD_HOURS = env.int("PENDING_UPLOAD_HOURS", default=24)
+PENDING_UPLOADS_PER_PERSON = env.int("PENDING_UPLOADS_PER_PERSON", default=5)
+# A story body larger than this (its HTML, in KB) is refused by every path that writes one: the
+# admin, imports, bundles. The longest real stories run to some 200 KB.
+STORY_BODY_MAX_KB = env.int("STORY_BODY_MAX_KB", default=512)
+# A file import_text_stories reads: larger ones are refused before a byte is read.
+IMPORT_FILE_MAX_MB = env.int("IMPORT_FILE_MAX_MB", default=5)

@@ -12,8 +12,10 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from newsroom.core.files import sizes_text
 from newsroom.stories.body.videos import parse_video
 
 HEADINGS = ("h2", "h3", "h4")
@@ -416,8 +418,28 @@ def video_problems(markup: str) -> list[str]:
     return problems
 
 
+def body_size_problem(markup: str) -> str:
+    """What is wrong with the body's size, or "": its HTML (in UTF-8) over STORY_BODY_MAX_KB."""
+    limit = settings.STORY_BODY_MAX_KB * 1024
+    if len(markup) * 4 <= limit:  # a character is at most four bytes: plainly within it
+        return ""
+    size = len(markup.encode())
+    if size <= limit:
+        return ""
+    size, limit = sizes_text(size, limit)
+    return (
+        f"The body is {size} of HTML; the limit is {limit} (STORY_BODY_MAX_KB). "
+        "Shorten it, or split it into two stories."
+    )
+
+
 def validate_body(markup: str) -> None:
-    """The body field's validator: the admin's form and every save through the write path run it."""
+    """The body field's validator: the admin's form and every save through the write path run it.
+
+    The size first: a body over the limit is not read any further."""
+    too_large = body_size_problem(markup)
+    if too_large:
+        raise ValidationError(too_large, code="body_too_large")
     problems = video_problems(markup)
     if problems:
         raise ValidationError(problems, code="video")
