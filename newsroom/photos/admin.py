@@ -171,9 +171,15 @@ def distinct_credits() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _record_field(name):
+    """The photo record's own field, with its checks (length, visible characters), optional here."""
+    field = PhotoAsset._meta.get_field(name)
+    return field.formfield(validators=field.validators, help_text="Leave empty to keep each photo's own.")
+
+
 class BulkCreditForm(forms.Form):
-    photographer = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
-    credit = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
+    photographer = _record_field("photographer")
+    credit = _record_field("credit")
     add_keywords = forms.CharField(
         required=False, help_text="Comma-separated; added to each photo's keywords, none removed."
     )
