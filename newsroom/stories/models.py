@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -7,6 +10,14 @@ from newsroom.core.addresses import address
 from newsroom.core.indexes import TrigramIndex
 from newsroom.core.visible import VisibleSlugField, VisibleText
 from newsroom.stories.body import validate_body
+
+
+def byline_slug(name: str) -> str:
+    """A writer's name as an address: its words, accents kept, joined by hyphens. Every mark
+    between letters parts words, as the listing's match does (O'Brien is "o-brien", J.R. is
+    "j-r"); slugify alone would drop the apostrophe and run the words together, and fold "José"
+    into "jose", neither of which the byline matches any more."""
+    return slugify(re.sub(r"\W+", " ", unicodedata.normalize("NFKC", name)), allow_unicode=True)
 
 
 class Label(models.TextChoices):
@@ -265,7 +276,8 @@ class Story(models.Model):
 
     @property
     def byline_url(self):
-        slug = slugify(self.byline_name)
+        """The listing of the writer's stories: `/news/by/jim-o-brien/`, `/news/by/josé-núñez/`."""
+        slug = byline_slug(self.byline_name)
         return address("stories:byline", slug) if slug else ""
 
     @property
