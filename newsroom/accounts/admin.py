@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from newsroom.accounts.models import SecurityEvent
+from newsroom.core.admin_lists import DateHierarchyAdmin
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     """Recent events of the security log, to read: nobody adds, changes or deletes one here."""
 
     list_display = ["at", "action", "outcome", "user", "address", "object"]
