@@ -168,3 +168,12 @@ def test_tag_and_collection_slugs_lose_invisible_characters_and_names_need_visib
     with pytest.raises(ValidationError) as refused:
         Collection(name="\u2066\u2069", slug="x", notice="Historical.").full_clean()
     assert refused.value.message_dict["name"] == ["The name has no visible characters."]
+
+
+def test_a_photo_whose_old_alt_text_shows_nothing_stops_publication(create_story, make_photo):
+    from newsroom.stories.services import story_publication_problems
+
+    photo = make_photo()
+    PhotoAsset.objects.filter(pk=photo.pk).update(alt_text="\u200b\u200e")  # as an old row may hold it
+    story = create_story(published=False, photos=[photo])
+    assert f"Photo {photo.virin} has no alt text" in story_publication_problems(story)
