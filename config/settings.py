@@ -80,11 +80,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it holds for cached pages too: an address with a NUL or another control
+    # character answers 400, readers' pages answer GET and HEAD only, a HEAD gets no body
+    # (newsroom/website/hardening.py).
+    "newsroom.website.hardening.RequestGuardMiddleware",
     # Readers' pages from the cache, stored with every header the middleware below adds: a hit
     # answers here, before any of them, and without the session, CSRF, authentication and
     # messages work a cached page never needs.
     "newsroom.website.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy and Cross-Origin-Resource-Policy, on static files too.
+    "newsroom.website.hardening.PolicyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # PostgreSQL down or restarting: readers get a 503 page with Retry-After, not a 500.
     "newsroom.website.health.DatabaseUnavailableMiddleware",
@@ -273,6 +279,9 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Django's own default, said here: no page of another site keeps a handle on a window of ours.
+# Django has no setting for Cross-Origin-Resource-Policy or Permissions-Policy; see PERMISSIONS_POLICY.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -292,6 +301,44 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+}
+# Powerful browser features the site never uses, off for its pages and any frame in them
+# (Permissions-Policy, newsroom/website/hardening.py). Video blocks' players, the frames CSP allows,
+# keep full screen, picture-in-picture and protected media, which their `allow` asks for. The
+# camera, microphone, location, payment, USB and the rest are never delegated; interest-cohort
+# and browsing-topics keep readers out of ad-interest groups. Passkeys and the clipboard keep
+# their default (this site only): the admin uses them.
+_PLAYERS = ["self", *SECURE_CSP["frame-src"]]
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": _PLAYERS,
+    "fullscreen": _PLAYERS,
+    "gamepad": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "identity-credentials-get": [],
+    "idle-detection": [],
+    "interest-cohort": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "otp-credentials": [],
+    "payment": [],
+    "picture-in-picture": _PLAYERS,
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "web-share": [],
+    "window-management": [],
+    "xr-spatial-tracking": [],
 }
 
 # The story body's editor (django-prose-editor) with the newsroom's own extensions: each group is a

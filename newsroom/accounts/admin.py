@@ -6,13 +6,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from newsroom.accounts.models import SecurityEvent
 from newsroom.accounts.second_factor import reset_security_keys
+from newsroom.core.admin_lists import DateHierarchyAdmin
 from newsroom.core.apstyle import counted
 
 User = get_user_model()
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     """Recent events of the security log, to read: nobody adds, changes or deletes one here."""
 
     list_display = ["at", "action", "outcome", "user", "address", "object"]

@@ -72,8 +72,11 @@ class ServiceFilter(admin.SimpleListFilter):
         return [(letter, f"{letter} · {name}") for letter, name in SERVICES.items()]
 
     def queryset(self, request, queryset):
-        # The service letter is the VIRIN's second segment: YYMMDD-S-...
-        return queryset.filter(virin__regex=rf"^[0-9]{{6}}-{self.value()}-") if self.value() else queryset
+        # The service letter is the VIRIN's second segment: YYMMDD-S-... Only a letter offered goes
+        # into the pattern: anything else typed into the address is ignored, not run as a regex.
+        if self.value() not in SERVICES:
+            return queryset
+        return queryset.filter(virin__regex=rf"^[0-9]{{6}}-{re.escape(self.value())}-")
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -99,10 +102,17 @@ class YearFilter(admin.SimpleListFilter):
         first, last = self.year_of(span["first"]), self.year_of(span["last"])
         return [(str(year), str(year)) for year in range(last, first - 1, -1)]
 
+    def year(self) -> int | None:
+        """The year chosen: None for none, and for a value typed into the address that is no year
+        the list can show (abc, 99999), which is ignored rather than a 500."""
+        value = self.value() or ""
+        year = int(value) if value.isascii() and value.isdigit() else None
+        return year if year is not None and datetime.MINYEAR <= year < datetime.MAXYEAR else None
+
     def queryset(self, request, queryset):
-        if not self.value():
+        year = self.year()
+        if year is None:
             return queryset
-        year = int(self.value())
         return queryset.filter(
             **{
                 f"{self.field}__gte": self.start_of_year(year),
@@ -173,9 +183,15 @@ def distinct_credits() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _record_field(name):
+    """The photo record's own field, with its checks (length, visible characters), optional here."""
+    field = PhotoAsset._meta.get_field(name)
+    return field.formfield(validators=field.validators, help_text="Leave empty to keep each photo's own.")
+
+
 class BulkCreditForm(forms.Form):
-    photographer = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
-    credit = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
+    photographer = _record_field("photographer")
+    credit = _record_field("credit")
     add_keywords = forms.CharField(
         required=False, help_text="Comma-separated; added to each photo's keywords, none removed."
     )
