@@ -8,6 +8,7 @@ required, and HTTPS, HSTS and secure cookies are on.
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -61,6 +62,11 @@ INSTALLED_APPS = [
     "django.forms",
     # The story body's editor: its built scripts and styles, served from our static files.
     "django_prose_editor",
+    # Every staff account's second factor (newsroom/accounts/second_factor.py): django-otp's
+    # verified sessions, security keys and passkeys (WebAuthn), and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "newsroom.website",
     "newsroom.photos",
     "newsroom.stories",
@@ -77,11 +83,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it holds for cached pages too: an address with a NUL or another control
+    # character answers 400, readers' pages answer GET and HEAD only, a HEAD gets no body
+    # (newsroom/website/hardening.py).
+    "newsroom.website.hardening.RequestGuardMiddleware",
     # Readers' pages from the cache, stored with every header the middleware below adds: a hit
     # answers here, before any of them, and without the session, CSRF, authentication and
     # messages work a cached page never needs.
     "newsroom.website.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy and Cross-Origin-Resource-Policy, on static files too.
+    "newsroom.website.hardening.PolicyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # PostgreSQL down or restarting: readers get a 503 page with Retry-After, not a 500.
     "newsroom.website.health.DatabaseUnavailableMiddleware",
@@ -92,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session has passed the second factor as well as the password.
+    "django_otp.middleware.OTPMiddleware",
     # Events the security log hears through signals learn who asked, and from where.
     "newsroom.accounts.security_log.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -193,7 +207,7 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private"
 # Let Django itself serve uploads: fine on a laptop, slow behind real traffic.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "newsroom.core.files.MediaStorage"},  # a full disk leaves no partial file
     "originals": {"BACKEND": "newsroom.photos.storage.OriginalsStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -282,6 +296,9 @@ SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 X_FRAME_OPTIONS = "DENY"
+# Django's own default, said here: no page of another site keeps a handle on a window of ours.
+# Django has no setting for Cross-Origin-Resource-Policy or Permissions-Policy; see PERMISSIONS_POLICY.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -301,6 +318,44 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+}
+# Powerful browser features the site never uses, off for its pages and any frame in them
+# (Permissions-Policy, newsroom/website/hardening.py). Video blocks' players, the frames CSP allows,
+# keep full screen, picture-in-picture and protected media, which their `allow` asks for. The
+# camera, microphone, location, payment, USB and the rest are never delegated; interest-cohort
+# and browsing-topics keep readers out of ad-interest groups. Passkeys and the clipboard keep
+# their default (this site only): the admin uses them.
+_PLAYERS = ["self", *SECURE_CSP["frame-src"]]
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": _PLAYERS,
+    "fullscreen": _PLAYERS,
+    "gamepad": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "identity-credentials-get": [],
+    "idle-detection": [],
+    "interest-cohort": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "otp-credentials": [],
+    "payment": [],
+    "picture-in-picture": _PLAYERS,
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "web-share": [],
+    "window-management": [],
+    "xr-spatial-tracking": [],
 }
 
 # The story body's editor (django-prose-editor) with the newsroom's own extensions: each group is a
@@ -402,6 +457,31 @@ if not SECURITY_CONTACT.startswith(("mailto:", "https://", "tel:")):
     raise ImproperlyConfigured(
         f'SECURITY_CONTACT must be a mailto:, https:// or tel: URI (RFC 9116), not "{SECURITY_CONTACT}".'
     )
+# After the password, staff confirm it is them with a security key or passkey (WebAuthn: phishing-
+# resistant, as OMB M-22-09 requires) or a one-time recovery code; an account without a key adds
+# one first (newsroom/accounts/second_factor.py). Off only on a development machine, so the demo
+# accounts sign in with their password; `check --deploy` reports newsroom.E011 if it is off.
+REQUIRE_SECOND_FACTOR = env.bool("REQUIRE_SECOND_FACTOR", default=not DEBUG)
+if not REQUIRE_SECOND_FACTOR and not DEBUG:
+    raise ImproperlyConfigured(
+        "REQUIRE_SECOND_FACTOR=false is for a development machine only (DEBUG=true): with DEBUG off "
+        "every staff account signs in with a security key after its password. Remove the setting."
+    )
+# Security keys are bound to this domain (WebAuthn's relying party ID): change it and everyone must
+# add their key again. Default: SITE_URL's host, else the host the editor's browser uses.
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default=urlsplit(SITE_URL).hostname or "")
+# Where a key's answer may come from (scheme, host and port). Default: SITE_URL, else the admin's
+# own address as the browser uses it. The browser writes the real origin into what the key signs,
+# so an answer given on a look-alike site is refused.
+WEBAUTHN_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=[SITE_URL] if SITE_URL else [])
+OTP_WEBAUTHN_RP_ID_CALLABLE = "newsroom.accounts.second_factor.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_HELPER_CLASS = "newsroom.accounts.second_factor.KeyCeremonies"
+# The key is the second factor, never the only one: the password comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# django-otp-webauthn wants OTP_WEBAUTHN_ALLOWED_ORIGINS set; KeyCeremonies reads WEBAUTHN_ORIGINS
+# instead, falling back to the admin's own origin.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 NEWS_PER_PAGE = 20
 # Readers' pages: how long the page cache keeps one (0 turns it off), and the max-age browsers
 # and CDNs are told. Neither outlives the next scheduled publication or expiry.
@@ -426,3 +506,13 @@ EDITING_HEARTBEAT_SECONDS = 20
 # Uploads larger than these are refused; the pixel limit stops decompression bombs.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=80_000_000)
+# An upload kept between rounds of the photo form (so the file need not be chosen again) is kept
+# this many hours (clean_pending_uploads removes older ones), and at most this many per person:
+# keeping another removes that person's oldest.
+PENDING_UPLOAD_HOURS = env.int("PENDING_UPLOAD_HOURS", default=24)
+PENDING_UPLOADS_PER_PERSON = env.int("PENDING_UPLOADS_PER_PERSON", default=5)
+# A story body larger than this (its HTML, in KB) is refused by every path that writes one: the
+# admin, imports, bundles. The longest real stories run to some 200 KB.
+STORY_BODY_MAX_KB = env.int("STORY_BODY_MAX_KB", default=512)
+# A file import_text_stories reads: larger ones are refused before a byte is read.
+IMPORT_FILE_MAX_MB = env.int("IMPORT_FILE_MAX_MB", default=5)

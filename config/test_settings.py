@@ -19,3 +19,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests see each page as it is made; tests/website/test_page_cache.py turns the page cache on.
 PAGE_CACHE_SECONDS = 0
+# Most tests sign in with force_login or a password; tests/accounts/test_second_factor.py and the
+# security key's browser test turn the second factor on (the `settings` fixture), as production has it.
+REQUIRE_SECOND_FACTOR = False

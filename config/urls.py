@@ -14,6 +14,7 @@ urlpatterns = [
     path("archive/", include("newsroom.archive.urls")),
     path("search/", include("newsroom.search.urls")),
     path("admin/editing/", include("newsroom.editing.urls")),  # autosave and who is editing
+    path("admin/security/", include("newsroom.accounts.urls")),  # security keys, recovery codes
     path("admin/", admin.site.urls),
     path("favicon.ico", website.favicon),
     # For load balancers: 200 while the database answers, 503 when it does not.

@@ -1,9 +1,13 @@
 """Builders shared by the tests: real image files, photos, stories and a logged-in editor."""
 
 import datetime
+import errno
 import io
 import itertools
+import os
 import re
+import signal
+import subprocess
 from html import unescape
 
 import pytest
@@ -58,8 +62,73 @@ def empty_cache():
 
 
 @pytest.fixture
+def within_seconds():
+    """Fails a test that waits (on a FIFO nobody writes to, say) instead of hanging the run."""
+
+    def waited(signum, frame):
+        raise AssertionError("the import waited instead of refusing at once")
+
+    previous = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
 def private_root(settings, media_root):
     return settings.PRIVATE_MEDIA_ROOT
+
+
+class SmallDisk:
+    """A real file system of its own (a tmpfs of a few hundred KB), to be filled."""
+
+    def __init__(self, path):
+        self.path = path
+        self.filler = path / "filler"
+
+    def fill(self, *, leave: int = 0):
+        """Take all its space but `leave` bytes (give or take a 4 KB block), as other files would."""
+        free = os.statvfs(self.path).f_bavail * os.statvfs(self.path).f_frsize
+        with self.filler.open("ab") as filler:
+            try:
+                filler.write(b"\0" * max(0, free - leave))
+            except OSError as error:  # the blocks the file's own bookkeeping takes
+                assert error.errno == errno.ENOSPC
+
+    def free_up(self):
+        self.filler.unlink()
+
+    def files(self) -> list[str]:
+        """Every file on it but the filler: what a failed write must not leave."""
+        return sorted(
+            str(path.relative_to(self.path)) for path in self.path.rglob("*") if path.is_file() and path != self.filler
+        )
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """`small_disk("media")`: a folder that is a small disk of its own (tmpfs), for tests of a full
+    disk that write real files; unmounted when the test ends. Mounting needs root (CI runs as root)."""
+    mounted = []
+
+    def mount(name: str, *, size_kb: int = 512) -> SmallDisk:
+        folder = tmp_path / f"disk-{name}"
+        folder.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k,mode=0755", "tmpfs", str(folder)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"a full disk is tested on a small tmpfs, which needs permission to mount one: {done.stderr}")
+        mounted.append(folder)
+        return SmallDisk(folder)
+
+    yield mount
+    for folder in reversed(mounted):
+        if subprocess.run(["umount", str(folder)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "--lazy", str(folder)], check=True)  # a file still open: detach it
 
 
 def jpeg_upload(name="photo.jpg", size=(640, 427), color=(40, 90, 140)) -> SimpleUploadedFile:

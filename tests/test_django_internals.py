@@ -4,10 +4,17 @@ here, loudly and by name, rather than quietly in production.
 - core/transactions.py (gather_until_commit) reads `connection.run_on_commit`: a list of
   (savepoint ids, callback, robust) entries, appended by transaction.on_commit and cut back from
   the end when a savepoint rolls back.
+- stories/feeds.py writes its feeds as Django's RssFeed.write and Atom1Feed.write do, with a
+  writer of its own in place of SimplerXMLGenerator.
 """
+
+import ast
+import inspect
+import textwrap
 
 import pytest
 from django.db import connection, transaction
+from django.utils.feedgenerator import Atom1Feed, RssFeed
 
 from newsroom.core.transactions import gather_until_commit
 
@@ -62,3 +69,17 @@ def test_notes_are_flushed_once_per_transaction_and_dropped_with_a_rolled_back_o
     with transaction.atomic():
         gather_until_commit(flushed.append, "story-4", ["body"])
     assert flushed[1:] == [{"story-4": {"body"}}]
+
+
+def _statements_after_the_writer(method):
+    function = ast.parse(textwrap.dedent(inspect.getsource(method))).body[0]
+    return [ast.dump(statement) for statement in function.body[1:]]
+
+
+@pytest.mark.parametrize(("ours", "djangos"), [("MediaRssFeed", RssFeed), ("MediaAtomFeed", Atom1Feed)])
+def test_the_feeds_write_as_django_does_after_making_their_writer(ours, djangos):
+    from newsroom.stories import feeds
+
+    assert _statements_after_the_writer(getattr(feeds, ours).write) == _statements_after_the_writer(djangos.write), (
+        f"stories/feeds.py's {ours}.write copies {djangos.__name__}.write, which this Django changed: follow it"
+    )

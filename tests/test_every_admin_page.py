@@ -29,6 +29,9 @@ from tests.conftest import make_account
 pytestmark = pytest.mark.django_db
 
 NEVER_FOLLOWED = ("/admin/logout/",)
+# The second factor's pages (newsroom/accounts/urls.py): the person's keys and codes are linked from
+# every page's header; the key step and adding a key are where sign-in sends a session, not links.
+SECOND_FACTOR_PAGES = ["/admin/security/", "/admin/security/key/", "/admin/security/add-key/"]
 
 
 class AdminLinks(HTMLParser):
@@ -147,6 +150,7 @@ def test_every_admin_page_opens_for_every_role(demo):
         client.force_login(user)
         crawl = Crawl(client)
         crawl.visit("/admin/")
+        crawl.queue.extend(SECOND_FACTOR_PAGES)
         for model in admin.site._registry:
             crawl.queue.extend(model_pages(model))
         crawl.run()
@@ -169,3 +173,6 @@ def test_every_admin_page_opens_for_every_role(demo):
     writer_pages = pages_seen["Writer"]
     assert all(writer_pages[url] == 200 for url in photo_changes)
     assert writer_pages["/admin/auth/user/"] == 403
+    # Everyone reaches their own security keys; without a key, the key step leads to adding one.
+    for role, seen in pages_seen.items():
+        assert [seen[url] for url in SECOND_FACTOR_PAGES] == [200, 302, 200], role

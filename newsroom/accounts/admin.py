@@ -6,12 +6,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from newsroom.accounts.models import SecurityEvent
+from newsroom.accounts.second_factor import reset_security_keys
 from newsroom.accounts.security_log import record
+from newsroom.core.admin_lists import DateHierarchyAdmin
 from newsroom.core.apstyle import counted
 
 User = get_user_model()
@@ -19,7 +22,7 @@ UNLOCK_PERMISSION = "axes.delete_accessattempt"
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     """Recent events of the security log, to read: nobody adds, changes or deletes one here."""
 
     list_display = ["at", "action", "outcome", "user", "address", "object"]
@@ -54,26 +57,55 @@ def recent_failures(**match):
     return Coalesce(Subquery(total), Value(0))
 
 
+# Recovery codes are the person's own: they see them once, and nobody reads them in the admin.
+admin.site.unregister(StaticDevice)
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffAccountAdmin(UserAdmin):
-    """Django's accounts list, which also says whose sign-in is locked, and lifts it."""
+class StaffAdmin(UserAdmin):
+    """Django's accounts admin, with how many security keys each person has and whether their
+    sign-in is locked: the keys reset, the lock lifted."""
 
-    list_display = (*UserAdmin.list_display, "sign_in")
-    actions = ["unlock_sign_in"]
+    list_display = [*UserAdmin.list_display, "security_keys", "sign_in"]
+    actions = ["reset_security_keys", "unlock_sign_in"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(failed_sign_ins=recent_failures(username="username"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                key_count=Count("webauthncredential", distinct=True),
+                failed_sign_ins=recent_failures(username="username"),
+            )
+        )
+
+    @admin.display(description="Security keys", ordering="key_count")
+    def security_keys(self, person):
+        return person.key_count or "None"
 
     @admin.display(description="Sign-in", ordering="failed_sign_ins")
-    def sign_in(self, user):
-        if user.failed_sign_ins >= settings.AXES_FAILURE_LIMIT:
+    def sign_in(self, person):
+        if person.failed_sign_ins >= settings.AXES_FAILURE_LIMIT:
             return "Locked"
-        if user.failed_sign_ins:
-            return f"{counted(user.failed_sign_ins, 'failed sign-in', 'failed sign-ins')} lately"
+        if person.failed_sign_ins:
+            return f"{counted(person.failed_sign_ins, 'failed sign-in', 'failed sign-ins')} lately"
         return ""
+
+    @admin.action(description="Reset the security keys of selected people", permissions=["change"])
+    def reset_security_keys(self, request, queryset):
+        """For someone who lost their key and their recovery codes: both are removed, and they add
+        a new key when they next sign in."""
+        people = list(queryset.order_by("username"))
+        for person in people:
+            reset_security_keys(person, request=request)
+        names = ", ".join(person.get_username() for person in people)
+        self.message_user(
+            request,
+            f"Removed the security keys and recovery codes of {counted(len(people), 'person', 'people')} "
+            f"({names}). Each adds a new key the next time they sign in.",
+            messages.SUCCESS,
+        )
 
     def has_unlock_permission(self, request):
         return request.user.has_perm(UNLOCK_PERMISSION)
@@ -94,7 +126,7 @@ class StaffAccountAdmin(UserAdmin):
 
 
 @admin.register(AccessAttempt)
-class FailedSignInAdmin(admin.ModelAdmin):
+class FailedSignInAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     """django-axes' record of failed sign-ins: one row per name, address and browser, with how many
     failed. Unlocking removes rows: the account and the address count from zero again."""
 

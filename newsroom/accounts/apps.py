@@ -8,8 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Newsroom staff accounts"
 
     def ready(self):
-        # The security log, the lockout's events and the sessions' clock.
-        from newsroom.accounts import lockout, sessions, signals  # noqa: F401
+        # The checks, the security log, the lockout's events and the sessions' clock.
+        from newsroom.accounts import checks, lockout, sessions, signals  # noqa: F401
 
 
 class LockoutConfig(axes_apps.AppConfig):

@@ -1,13 +1,19 @@
 from django.db import models
 
 from newsroom.core.addresses import address
+from newsroom.core.visible import VisibleSlugField, VisibleText
 
 
 class Collection(models.Model):
     """A historical collection: stories that stay online but are no longer current news."""
 
-    name = models.CharField(max_length=150, unique=True, help_text="For example “2017-2021 Administration”.")
-    slug = models.SlugField(max_length=150, unique=True, help_text="Used in the archive's web address.")
+    name = models.CharField(
+        max_length=150,
+        unique=True,
+        validators=[VisibleText("name")],
+        help_text="For example “2017-2021 Administration”.",
+    )
+    slug = VisibleSlugField(max_length=150, unique=True, help_text="Used in the archive's web address.")
     notice = models.TextField(
         help_text="Shown at the top of every story in the collection, for example “You have "
         "accessed part of a historical collection on defense.gov. Some of the information "

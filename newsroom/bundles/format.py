@@ -21,16 +21,25 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import hashlib
 import json
+import lzma
+import os
+import stat
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+
+from newsroom.bundles import shapes
+from newsroom.core.files import size_text
+from newsroom.stories.body import body_size_problem
 
 FORMAT = "newsroom-bundle"
 # Version 2 added search/documents.ndjson. A version 1 bundle is the same without it and is
@@ -164,6 +173,43 @@ def _decoders(table: Table) -> dict:
     return decoders
 
 
+@functools.cache
+def _record_checks(table: Table) -> dict:
+    """Field name -> the check of its value's type (bundles.shapes), from the model's fields."""
+    if table.name == "accounts":
+        fields = [table.model._meta.get_field(name) for name in ACCOUNT_FIELDS]
+    else:
+        fields = [f for f in table.model._meta.concrete_fields if f.attname not in table.exclude]
+    return shapes.record_checks(table.name, fields)
+
+
+def _open_regular_file(path):
+    """The bundle file, open for reading, once it is known to be a file (a FIFO, a device or a
+    folder is named, never waited on or read); a BundleError says what it is instead."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise BundleError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        descriptor = None
+    except OSError as error:
+        raise BundleError(f"{path} cannot be opened: {error.strerror}.") from None
+    mode = stat.S_IFDIR if descriptor is None else os.fstat(descriptor).st_mode
+    if stat.S_ISREG(mode):
+        return os.fdopen(descriptor, "rb")
+    if descriptor is not None:
+        os.close(descriptor)
+    if stat.S_ISDIR(mode):
+        raise BundleError(f"{path} is a folder; give the bundle file export_newsroom wrote.")
+    what = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+    raise BundleError(f"{path} is {what}, not a file; give the bundle file export_newsroom wrote.")
+
+
+def story_label(row: dict) -> str:
+    """A story of the bundle as an operator finds it: by its address (slug) and headline."""
+    return f"Story “{row['slug']}” ({row['headline'][:60]})"
+
+
 def file_member(kind: str, name: str) -> str:
     return (ORIGINALS if kind == "original" else PUBLIC) + name
 
@@ -176,6 +222,48 @@ def safe_storage_name(name: str) -> bool:
 
 # --- Reading ----------------------------------------------------------------------------------
 
+# A bundle is read with bounded memory, whatever it holds: the manifest and any one record line are
+# read up to a limit and refused past it (a line is never read whole to find its end). The records'
+# limit leaves room for a story's revision at the largest body allowed (STORY_BODY_MAX_KB), written
+# as JSON (quotes escaped), with its other fields.
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+
+
+def record_line_limit() -> int:
+    return max(16 * 1024 * 1024, 8 * settings.STORY_BODY_MAX_KB * 1024)
+
+
+# What reading a member can raise when the bytes are not what the zip says: a bad CRC or header,
+# damaged compressed data (deflate, bzip2, LZMA), a compression method or encryption zipfile does
+# not read, a member that ends early.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError, RuntimeError)
+
+_MANIFEST_FIELDS = {
+    "format": shapes.text(),
+    "format_version": shapes.whole(),
+    "exported_at": shapes.text(),
+    "site": shapes.obj({"domain": shapes.text(max_length=100), "name": shapes.text(max_length=50)}),
+    "made_with": shapes.obj(values=shapes.text()),
+    "records": shapes.obj(
+        {table.name: shapes.whole(at_least=0) for table in TABLES}, required=[table.name for table in TABLES]
+    ),
+    "search": shapes.nullable(
+        shapes.obj(
+            {"rules_version": shapes.whole(at_least=1), "documents": shapes.whole(at_least=0)},
+            required=("rules_version", "documents"),
+        )
+    ),
+    "files": shapes.obj({"count": shapes.whole(at_least=0), "bytes": shapes.whole(at_least=0)}),
+    "missing_files": shapes.list_of(shapes.text()),
+    "passwords": shapes.text(),
+}
+_SEARCH_DOCUMENT_CHECKS = {
+    "story_id": shapes.whole(),
+    "vector": shapes.text(),
+    "text": shapes.text(),
+    "refreshed_at": shapes.text(),
+}
+
 
 @dataclass
 class Bundle:
@@ -184,26 +272,31 @@ class Bundle:
     path: str
     archive: zipfile.ZipFile
     manifest: dict = field(default_factory=dict)
+    file: object = None  # the open bundle file, closed with the bundle
 
     @classmethod
     def open(cls, path) -> Bundle:
+        file = _open_regular_file(path)
         try:
-            archive = zipfile.ZipFile(path)
-        except FileNotFoundError:
-            raise BundleError(f"{path}: no such file.") from None
-        except IsADirectoryError:
-            raise BundleError(f"{path} is a folder; give the bundle file export_newsroom wrote.") from None
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            archive = zipfile.ZipFile(file)
+        except Exception as error:  # BadZipFile, and whatever else a file that only looks like a zip raises
+            file.close()
             raise BundleError(
                 f"{path} is not a complete bundle: the file is not a zip archive, or it was cut short "
                 f"({error}). Copy it again from where it was exported, or export it again."
             ) from None
-        bundle = cls(str(path), archive)
-        bundle.manifest = bundle._read_manifest()
+        bundle = cls(str(path), archive, file=file)
+        try:
+            bundle.manifest = bundle._read_manifest()
+        except BaseException:
+            bundle.close()
+            raise
         return bundle
 
     def close(self):
         self.archive.close()
+        if self.file is not None:
+            self.file.close()
 
     @property
     def missing_files(self) -> set:
@@ -213,33 +306,66 @@ class Bundle:
     def count(self, table: Table) -> int:
         return self.manifest["records"][table.name]
 
-    def _read_manifest(self) -> dict:
+    @contextmanager
+    def member(self, member: str, *, missing: str = "", where=lambda: ""):
+        """The member open for reading; anything wrong with it is a BundleError naming it.
+
+        `missing` is the message when the bundle has no such member; `where()` says how far the
+        reading had gone when the data turned out damaged ("after line 12")."""
         try:
-            manifest = json.loads(self.archive.read(MANIFEST))
+            stream = self.archive.open(member)
         except KeyError:
             raise BundleError(
-                f"{self.path} has no {MANIFEST}: it is not a Newsroom bundle, or its export did not finish."
+                missing or f"{self.path} has no {member}; the bundle is incomplete. Export the site again."
             ) from None
-        except (ValueError, zipfile.BadZipFile, zlib.error) as error:
+        except _UNREADABLE as error:
+            raise BundleError(f"{member} cannot be read ({error}). Export the site again.") from None
+        try:
+            with stream:
+                yield stream
+        except _UNREADABLE as error:
+            raise BundleError(f"{member} is damaged{where()} ({error}). Export the site again.") from None
+
+    def _read_manifest(self) -> dict:
+        missing = f"{self.path} has no {MANIFEST}: it is not a Newsroom bundle, or its export did not finish."
+        try:
+            with self.member(MANIFEST, missing=missing) as stream:
+                data = stream.read(MANIFEST_MAX_BYTES + 1)
+        except BundleError as error:
+            raise BundleError(str(error) if str(error) == missing else f"{self.path}: {error}") from None
+        if len(data) > MANIFEST_MAX_BYTES:
+            raise BundleError(
+                f"{self.path}: {MANIFEST} is larger than {size_text(MANIFEST_MAX_BYTES)}, far more than a "
+                "manifest Newsroom writes; it is not a Newsroom bundle."
+            )
+        try:
+            manifest = json.loads(data)
+        except (ValueError, RecursionError) as error:  # RecursionError: nested too deep to be ours
             raise BundleError(f"{self.path}: {MANIFEST} is damaged ({error}). Export the site again.") from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise BundleError(f"{self.path}: {MANIFEST} does not describe a Newsroom bundle.")
         version = manifest.get("format_version")
-        if version not in READS_VERSIONS:
-            newer = isinstance(version, int) and version > FORMAT_VERSION
+        readable = ", ".join(map(str, READS_VERSIONS))
+        if isinstance(version, bool) or not isinstance(version, int):  # true == 1 to Python, not to us
             raise BundleError(
-                f"{self.path} is in bundle format version {version}; this Newsroom reads versions "
-                f"{', '.join(map(str, READS_VERSIONS))}. "
+                f"{self.path}: {MANIFEST} gives the format version as {shapes.shown(version)}; it should be "
+                f"a whole number (this Newsroom reads versions {readable}). The manifest was changed by hand, "
+                "or the file is not a Newsroom bundle."
+            )
+        if version not in READS_VERSIONS:
+            newer = version > FORMAT_VERSION
+            raise BundleError(
+                f"{self.path} is in bundle format version {version}; this Newsroom reads versions {readable}. "
                 + ("Upgrade Newsroom here to import it." if newer else "Export it again with a current Newsroom.")
             )
-        records = manifest.get("records")
-        if not isinstance(records, dict) or any(not isinstance(records.get(t.name), int) for t in TABLES):
+        if "records" not in manifest:
             raise BundleError(f"{self.path}: {MANIFEST} does not give a record count for every table.")
-        search = manifest.get("search")
-        if search is not None and not (
-            isinstance(search, dict) and all(isinstance(search.get(key), int) for key in ("rules_version", "documents"))
-        ):
-            raise BundleError(f'{self.path}: {MANIFEST} has a "search" entry without its rules version and count.')
+        try:
+            shapes.check_fields(manifest, _MANIFEST_FIELDS)
+        except shapes.WrongShape as wrong:
+            raise BundleError(
+                f"{self.path}: {MANIFEST}: {wrong}. The bundle was changed after it was exported."
+            ) from None
         return manifest
 
     @property
@@ -258,7 +384,8 @@ class Bundle:
         fields = set(table.fields) - absent.keys()
         if table.name == "placements" and self.has_legacy_bodies:
             fields.add("after_paragraph")
-        for row in self._lines(table.member, fields, _decoders(table)):
+        checks = _record_checks(table)
+        for row in self._lines(table.member, fields, checks, _decoders(table)):
             yield {**row, **copy.deepcopy(absent)}
 
     def search_documents(self):
@@ -266,49 +393,61 @@ class Bundle:
         if self.search_rules_version is None:
             return iter(())
         return self._lines(
-            SEARCH_DOCUMENTS, set(SEARCH_DOCUMENT_FIELDS), {"refreshed_at": datetime.datetime.fromisoformat}
+            SEARCH_DOCUMENTS,
+            set(SEARCH_DOCUMENT_FIELDS),
+            _SEARCH_DOCUMENT_CHECKS,
+            {"refreshed_at": datetime.datetime.fromisoformat},
         )
 
-    def _lines(self, member: str, expected: set, decoders: dict):
+    def numbered_lines(self, member: str):
+        """(line number, line) of an NDJSON member, each line read up to the limit and refused past it."""
+        limit = record_line_limit()
         number = 0
-        try:
-            with self.archive.open(member) as lines:
-                for number, line in enumerate(lines, start=1):
-                    try:
-                        row = json.loads(line)
-                    except ValueError as error:
-                        raise BundleError(f"{member} line {number}: not a JSON record ({error}).") from None
-                    if not isinstance(row, dict):
-                        raise BundleError(f"{member} line {number}: a record is a JSON object, not {line[:40]!r}.")
-                    if row.keys() != expected:
-                        missing, extra = sorted(expected - row.keys()), sorted(row.keys() - expected)
-                        raise BundleError(
-                            f"{member} line {number}: "
-                            + "; ".join(
-                                part
-                                for part in (
-                                    f"no {', '.join(missing)}" if missing else "",
-                                    f"unknown {', '.join(extra)}" if extra else "",
-                                )
-                                if part
-                            )
-                            + "."
+        with self.member(member, where=lambda: f" after line {number}") as stream:
+            while line := stream.readline(limit + 1):
+                number += 1
+                if len(line.rstrip(b"\n")) > limit:
+                    raise BundleError(
+                        f"{member} line {number} is longer than {size_text(limit)}, more than any record "
+                        "Newsroom writes; the bundle was changed after it was exported, or is not a Newsroom bundle."
+                    )
+                yield number, line
+
+    def _lines(self, member: str, expected: set, checks: dict, decoders: dict):
+        for number, line in self.numbered_lines(member):
+            try:
+                row = json.loads(line)
+            except (ValueError, RecursionError) as error:
+                raise BundleError(f"{member} line {number}: not a JSON record ({error}).") from None
+            if not isinstance(row, dict):
+                raise BundleError(f"{member} line {number}: a record is a JSON object, not {line[:40]!r}.")
+            if row.keys() != expected:
+                missing, extra = sorted(expected - row.keys()), sorted(row.keys() - expected)
+                raise BundleError(
+                    f"{member} line {number}: "
+                    + "; ".join(
+                        part
+                        for part in (
+                            f"no {', '.join(missing)}" if missing else "",
+                            f"unknown {', '.join(extra)}" if extra else "",
                         )
-                    for name, decode in decoders.items():
-                        if row.get(name) is not None:  # a field the bundle predates has none
-                            try:
-                                row[name] = decode(row[name])
-                            except (TypeError, ValueError):
-                                raise BundleError(
-                                    f"{member} line {number}: {name} is {row[name]!r}, not a date in ISO form."
-                                ) from None
-                    yield row
-        except KeyError:
-            raise BundleError(
-                f"{self.path} has no {member}; the bundle is incomplete. Export the site again."
-            ) from None
-        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-            raise BundleError(f"{member} is damaged after line {number} ({error}). Export the site again.") from None
+                        if part
+                    )
+                    + "."
+                )
+            try:
+                shapes.check_fields(row, checks)
+            except shapes.WrongShape as wrong:
+                raise BundleError(f"{member} line {number}: {wrong}.") from None
+            for name, decode in decoders.items():
+                if row.get(name) is not None:  # a field the bundle predates has none
+                    try:
+                        row[name] = decode(row[name])
+                    except (TypeError, ValueError):
+                        raise BundleError(
+                            f"{member} line {number}: {name} is {row[name]!r}, not a date in ISO form."
+                        ) from None
+            yield row
 
     def open_file(self, kind: str, name: str):
         return self.archive.open(file_member(kind, name))
@@ -324,6 +463,8 @@ class Bundle:
                 rows = self.records(table)
                 if table.name == "photos":
                     rows = self._check_photo_files(rows, problems)
+                elif table.name == "stories":
+                    rows = self._check_story_bodies(rows, problems)
                 for _ in progress(rows, total=self.count(table), desc=f"Checking {table.name}", unit="record"):
                     count += 1
                 if count != self.count(table):
@@ -351,15 +492,10 @@ class Bundle:
             documents = progress(
                 self.search_documents(), total=expected, desc="Checking search documents", unit="record"
             )
-            for count, document in enumerate(documents, start=1):
-                # The vector's own syntax is PostgreSQL's to check, when it loads it.
-                if not (
-                    isinstance(document["story_id"], int)
-                    and isinstance(document["vector"], str)
-                    and isinstance(document["text"], str)
-                ):
-                    problems.append(f"{SEARCH_DOCUMENTS} line {count}: story_id is a number, vector and text are text.")
-                    return
+            # Their types are checked as they are read; the vector's own syntax is PostgreSQL's to
+            # check, when it loads it.
+            for _ in documents:
+                count += 1
         except BundleError as error:
             problems.append(str(error))
             return
@@ -368,6 +504,14 @@ class Bundle:
                 f"{SEARCH_DOCUMENTS} has {count} records; the manifest says {expected}. "
                 "The bundle was changed after it was exported."
             )
+
+    def _check_story_bodies(self, rows, problems):
+        """Every story's body within STORY_BODY_MAX_KB, as every other path that writes one holds it."""
+        for number, row in enumerate(rows, start=1):
+            yield row
+            too_large = body_size_problem(row["body"])
+            if too_large and len(problems) < MAX_PROBLEMS:
+                problems.append(f"{story_label(row)} ({TABLE['stories'].member} line {number}): {too_large}")
 
     def _check_photo_files(self, rows, problems):
         members = set(self.archive.namelist())
@@ -399,12 +543,12 @@ class Bundle:
         digest = hashlib.sha256()
         length = 0
         try:
-            with self.archive.open(member) as stream:
+            with self.member(member) as stream:
                 for chunk in iter(lambda: stream.read(1024 * 1024), b""):
                     digest.update(chunk)
                     length += len(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-            return f"{member} is damaged ({error})."
+        except BundleError as error:
+            return str(error)
         if sha256 and digest.hexdigest() != sha256:
             return (
                 f"{member} has SHA-256 {digest.hexdigest()[:12]}…, but the photo's record says "

@@ -46,12 +46,12 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from newsroom.archive.models import Collection
-from newsroom.bundles.format import ACCOUNT_FIELDS, TABLE, TABLES, Bundle
+from newsroom.bundles.format import ACCOUNT_FIELDS, TABLE, TABLES, Bundle, BundleError, story_label
 from newsroom.bundles.writing import Inserter, load_search_documents
 from newsroom.core.cache import retire_pages
 from newsroom.photos.models import PhotoAsset, originals_storage
 from newsroom.search import indexing
-from newsroom.stories.body import legacy_body, with_keys
+from newsroom.stories.body import body_size_problem, legacy_body, with_keys
 from newsroom.stories.models import Revision, Story, Tag
 from newsroom.stories.revisions import current_form
 from newsroom.stories.services import story_replace_as_recorded
@@ -406,6 +406,9 @@ class Restore:
                     self.photo_positions[pk] = len(placed)
                     placed.append((after, local, caption))
             row["body"] = legacy_body(row["body"], placed)
+            too_large = body_size_problem(row["body"])  # the check before the import saw the old form
+            if too_large:
+                raise BundleError(f"{story_label(row)}, in the form bodies have now: {too_large}")
         elif self.merge and "data-photo" in row["body"]:
             # Links to stories are turned once every story has its key here (relink_stories).
             row["body"] = with_keys(row["body"], photo_id=lambda pk: self.local_id("photos", pk))

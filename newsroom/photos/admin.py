@@ -15,11 +15,13 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
 from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE
+from newsroom.core.files import DiskFull
 from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.photos.chooser import chooser_page, photo_item, upload_round
-from newsroom.photos.forms import PREVIEW_SIZE, PhotoAssetForm, pending_name, virin_date_warning
+from newsroom.photos.forms import PREVIEW_SIZE, PhotoAssetForm, virin_date_warning
 from newsroom.photos.imaging import UploadRefused, preview_jpeg
 from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, PhotoAsset, originals_storage
+from newsroom.photos.pending import pending_name
 from newsroom.photos.services import photo_save, photos_update_credit
 from newsroom.photos.virin import SERVICES, parse_virin
 
@@ -70,8 +72,11 @@ class ServiceFilter(admin.SimpleListFilter):
         return [(letter, f"{letter} · {name}") for letter, name in SERVICES.items()]
 
     def queryset(self, request, queryset):
-        # The service letter is the VIRIN's second segment: YYMMDD-S-...
-        return queryset.filter(virin__regex=rf"^[0-9]{{6}}-{self.value()}-") if self.value() else queryset
+        # The service letter is the VIRIN's second segment: YYMMDD-S-... Only a letter offered goes
+        # into the pattern: anything else typed into the address is ignored, not run as a regex.
+        if self.value() not in SERVICES:
+            return queryset
+        return queryset.filter(virin__regex=rf"^[0-9]{{6}}-{re.escape(self.value())}-")
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -97,10 +102,17 @@ class YearFilter(admin.SimpleListFilter):
         first, last = self.year_of(span["first"]), self.year_of(span["last"])
         return [(str(year), str(year)) for year in range(last, first - 1, -1)]
 
+    def year(self) -> int | None:
+        """The year chosen: None for none, and for a value typed into the address that is no year
+        the list can show (abc, 99999), which is ignored rather than a 500."""
+        value = self.value() or ""
+        year = int(value) if value.isascii() and value.isdigit() else None
+        return year if year is not None and datetime.MINYEAR <= year < datetime.MAXYEAR else None
+
     def queryset(self, request, queryset):
-        if not self.value():
+        year = self.year()
+        if year is None:
             return queryset
-        year = int(self.value())
         return queryset.filter(
             **{
                 f"{self.field}__gte": self.start_of_year(year),
@@ -171,9 +183,15 @@ def distinct_credits() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _record_field(name):
+    """The photo record's own field, with its checks (length, visible characters), optional here."""
+    field = PhotoAsset._meta.get_field(name)
+    return field.formfield(validators=field.validators, help_text="Leave empty to keep each photo's own.")
+
+
 class BulkCreditForm(forms.Form):
-    photographer = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
-    credit = forms.CharField(required=False, help_text="Leave empty to keep each photo's own.")
+    photographer = _record_field("photographer")
+    credit = _record_field("credit")
     add_keywords = forms.CharField(
         required=False, help_text="Comma-separated; added to each photo's keywords, none removed."
     )
@@ -300,13 +318,18 @@ class PhotoAssetAdmin(admin.ModelAdmin):
             return HttpResponse(status=405, headers={"Allow": "POST"})
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = PhotoAssetForm(request.POST, request.FILES)
+        form = PhotoAssetForm(request.POST, request.FILES, uploader=request.user)
         if not form.is_valid():
             return JsonResponse(upload_round(form), status=200 if form.only_asks_for_review else 400)
-        with transaction.atomic():
-            photo = form.save(commit=False)
-            warnings = self.save_photo(request, photo, form)
-            self.log_addition(request, photo, [{"added": {}}])
+        try:
+            with transaction.atomic():
+                photo = form.save(commit=False)
+                warnings = self.save_photo(request, photo, form)
+                self.log_addition(request, photo, [{"added": {}}])
+        except DiskFull as full:
+            # Nothing was saved and no part of a file is left; what was typed stays in the dialog.
+            message = f"{full}: the photo was not saved. Free some space and upload it again."
+            return JsonResponse({**upload_round(form), "errors": [message]}, status=507)
         item = photo_item(photo, change_url=self.has_change_permission(request, photo))
         return JsonResponse({"saved": True, "photo": item, "warnings": warnings}, status=201)
 
@@ -315,7 +338,7 @@ class PhotoAssetAdmin(admin.ModelAdmin):
         or change photos; the private original itself never gets a URL."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        name = pending_name(token)
+        name = pending_name(token, request.user)
         if not name:
             raise Http404("This upload is no longer kept: choose the file again.")
         try:
@@ -325,9 +348,24 @@ class PhotoAssetAdmin(admin.ModelAdmin):
             raise Http404("This upload cannot be shown.") from None
         return HttpResponse(picture, content_type="image/jpeg")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)  # a class made for this request
+        form.uploader = request.user
+        form.disk_full = getattr(request, "photo_disk_full", None)
+        return form
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         view = csp_override(with_chosen_file_images(settings.SECURE_CSP))(super().changeform_view)
-        return view(request, object_id, form_url, extra_context)
+        try:
+            return view(request, object_id, form_url, extra_context)
+        except DiskFull as full:
+            if request.method != "POST":
+                raise
+            # The save was undone whole (no row; the storage left no part of a file). The form
+            # again, with what was typed and the reason it was not saved; the file is kept for the
+            # next try if its own disk has room.
+            request.photo_disk_full = full
+            return view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form

@@ -25,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from newsroom.core.apstyle import ap_date
+from newsroom.core.visible import has_visible
 from newsroom.photos.imaging import public_file_problems
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import file_sha256
@@ -107,12 +108,12 @@ def audit_photo(photo: PhotoAsset, *, checks=tuple(CHECKS)) -> list[Finding]:
             findings.append(Finding(photo.pk, photo.virin, check, message, fix, file))
 
     _check_virin(photo, found)
-    if not photo.alt_text.strip():
+    if not has_visible(photo.alt_text):  # a zero-width space is no alt text either
         found("alt-text", "No alt text.", "Describe what is in the picture in one line, in the admin's Alt text field.")
     missing = [
         name
         for name, value in (("photographer", photo.photographer), ("credit organization", photo.credit))
-        if not value.strip()
+        if not has_visible(value)
     ]
     if missing:
         found(

@@ -1,21 +1,19 @@
 """The photo upload form: checks the file, fills blanks from its own record, keeps it between rounds."""
 
 import datetime
-import uuid
-from pathlib import PurePath
 
 from django import forms
-from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files import File
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 
 from newsroom.core.apstyle import ap_date
+from newsroom.core.files import DiskFull
 from newsroom.photos.metadata import read_photo_metadata
 from newsroom.photos.models import PhotoAsset, originals_storage
+from newsroom.photos.pending import keep_upload, pending_name, pending_token
 from newsroom.photos.services import (
     PUBLIC_FIELDS,
     file_sha256,
@@ -27,9 +25,6 @@ from newsroom.photos.services import (
 from newsroom.photos.virin import VirinError, normalise_virin, parse_virin
 from newsroom.photos.widgets import PhotoFileInput, PhotoPreview
 
-PENDING_SALT = "newsroom.photos.pending-upload"
-PENDING_FOLDER = "pending"
-PENDING_MAX_AGE = datetime.timedelta(days=1)
 PREVIEW_SIZE = 480  # pixels on the longer side, as the public w480 copy
 
 REPLACE_HELP = (
@@ -46,17 +41,6 @@ MISSING_IMAGE_NOTE = (
     "This photo has no image file: readers see “Image not available” and its alt text in its place. "
     "Upload the picture under “Replace the image” below."
 )
-
-
-def pending_name(token: str) -> str:
-    """The kept upload a signed token names, or "" when the token is forged, stale or its file gone."""
-    try:
-        name = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
-    except signing.BadSignature:
-        return ""
-    if not name.startswith(f"{PENDING_FOLDER}/") or not originals_storage().exists(name):
-        return ""
-    return name
 
 
 def virin_date_warning(virin: str, date_taken) -> str:
@@ -98,7 +82,13 @@ class PhotoAssetForm(forms.ModelForm):
         # Alt text is read whole before it is saved: a line as wide as the form, not a short box.
         widgets = {"original": PhotoFileInput, "alt_text": forms.TextInput(attrs={"class": "vLargeTextField"})}
 
-    def __init__(self, data=None, files=None, *args, **kwargs):
+    # Who is uploading (their kept uploads are theirs), and a full disk that stopped the last save;
+    # the admin sets both on the form class it makes for each request (PhotoAssetAdmin.get_form).
+    uploader = None
+    disk_full: DiskFull | None = None
+
+    def __init__(self, data=None, files=None, *args, uploader=None, **kwargs):
+        self.uploader = uploader or self.uploader
         self.filled_from_file = {}  # field -> "IPTC" | "XMP" | "EXIF"
         self.review_notes = []  # what the first round of an upload asks the editor to check
         self.virin_unchanged = False
@@ -172,7 +162,7 @@ class PhotoAssetForm(forms.ModelForm):
                 self.filled_from_file[field] = metadata_source(metadata, field)
 
     def _pending_file(self, token):
-        name = pending_name(token)
+        name = pending_name(token, self.uploader)
         if not name:
             return None
         self.stashed_name = name
@@ -213,6 +203,10 @@ class PhotoAssetForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.disk_full:
+            raise forms.ValidationError(
+                f"{self.disk_full}: the photo was not saved. Free some space and upload it again.", code="disk_full"
+            )
         if self._copies_cannot_be_remade():
             self.add_error(
                 "original",
@@ -288,15 +282,23 @@ class PhotoAssetForm(forms.ModelForm):
         upload = self.cleaned_data.get("original")
         if upload is None or getattr(upload, "_committed", False) or self.stashed_name:
             if self.stashed_name:
-                self.data["pending_upload"] = signing.dumps(self.stashed_name, salt=PENDING_SALT)
+                self.data["pending_upload"] = pending_token(self.stashed_name)
             return
-        storage = originals_storage()
-        _remove_stale_pending(storage)
-        extension = PurePath(upload.name).suffix.lower()
-        upload.seek(0)
-        self.stashed_name = storage.save(f"{PENDING_FOLDER}/{uuid.uuid4().hex}{extension}", upload)
-        self.data["pending_upload"] = signing.dumps(self.stashed_name, salt=PENDING_SALT)
-        self._note_kept_upload()
+        try:
+            self.stashed_name = keep_upload(upload, self.uploader)
+        except DiskFull as full:
+            self.add_error(
+                "original",
+                forms.ValidationError(
+                    f"{full}, so your file could not be kept for the next round: choose it again once "
+                    "some space is freed.",
+                    code="not_kept",
+                ),
+            )
+            return
+        if self.stashed_name:
+            self.data["pending_upload"] = pending_token(self.stashed_name)
+            self._note_kept_upload()
 
     @property
     def warnings(self):
@@ -312,16 +314,3 @@ class PhotoAssetForm(forms.ModelForm):
     def _close_pending(self):
         if self._pending is not None:
             self._pending.close()
-
-
-def _remove_stale_pending(storage):
-    """Uploads kept for a form nobody came back to are removed after a day."""
-    try:
-        _, names = storage.listdir(PENDING_FOLDER)
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - PENDING_MAX_AGE
-    for name in names:
-        path = f"{PENDING_FOLDER}/{name}"
-        if storage.get_modified_time(path) < cutoff:
-            storage.delete(path)

@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 
 from newsroom.core.addresses import address
 from newsroom.core.indexes import PrefixIndex
+from newsroom.core.visible import VisibleText
 from newsroom.photos.virin import validate_virin
 
 
@@ -69,16 +70,19 @@ class PhotoAsset(models.Model):
     title = models.CharField(
         max_length=120,
         blank=True,
+        validators=[VisibleText("title")],
         help_text="A short title shown above the caption, for example “Honor Cordon”.",
     )
     caption = models.TextField(
+        validators=[VisibleText("caption")],
         help_text="Who, what, where and when, for example “Army Spc. Luis Ortega signals an "
-        "excavator operator …, June 14, 2021.”"
+        "excavator operator …, June 14, 2021.”",
     )
     alt_text = models.CharField(
         "alt text",
         max_length=250,
         blank=True,
+        validators=[VisibleText("alt text")],
         help_text="One line describing what is in the picture, for readers who cannot see it, for "
         "example “A soldier in a hard hat signals to an excavator on a grassy levee.” "
         "Required before a story using the photo can be published.",
@@ -86,12 +90,14 @@ class PhotoAsset(models.Model):
     photographer = models.CharField(
         max_length=120,
         blank=True,
+        validators=[VisibleText("photographer")],
         help_text="Rank and name as credited, for example “Staff Sgt. Maria Delgado”.",
     )
     credit = models.CharField(
         "credit (organization)",
         max_length=120,
         blank=True,
+        validators=[VisibleText("credit")],
         help_text="The unit or organization credited, for example “Army” or “DOD”.",
     )
     date_taken = models.DateField("date taken", null=True, blank=True, help_text="The day the photo was shot.")

@@ -21,6 +21,9 @@ from newsroom.photos.virin import VirinError, normalise_virin
 
 # The record every public copy carries: a change to any of these remakes the copies.
 PUBLIC_FIELDS = ("virin", "title", "caption", "photographer", "credit")
+# What readers read of a photo: checked on every save that writes them (a caption of nothing but
+# zero-width spaces is refused), whichever way the save came, as the admin's form checks them.
+READ_FIELDS = ("title", "caption", "alt_text", "photographer", "credit")
 
 
 def file_sha256(file) -> str:
@@ -117,6 +120,10 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> P
     `facts` is the ImageFacts of a new upload that the caller already inspected.
     """
     before = PhotoAsset.objects.filter(pk=photo.pk).first() if photo.pk else None
+    text_written = {name for name in READ_FIELDS if before is None or getattr(before, name) != getattr(photo, name)}
+    if text_written:
+        # Only what this save writes: a record kept from before these checks still saves.
+        photo.clean_fields(exclude=[field.name for field in PhotoAsset._meta.fields if field.name not in text_written])
     if photo._state.adding and user is not None:
         photo.uploaded_by = user
     new_original = bool(photo.original) and not photo.original._committed

@@ -4,9 +4,13 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.functional import cached_property
 
+from newsroom.core.files import WholeFiles
 
-class OriginalsStorage(FileSystemStorage):
+
+class OriginalsStorage(WholeFiles, FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT. Readers get cleaned public copies, never these."""
+
+    setting_name = "PRIVATE_MEDIA_ROOT"
 
     @cached_property
     def base_location(self):

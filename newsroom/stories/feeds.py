@@ -5,8 +5,15 @@ Media RSS (<media:content> with the photo's title, caption and credit), so a fee
 the picture with the credit DoD rules require. Addresses are absolute on the host the reader
 asked: Django would otherwise take the Sites framework's domain, "example.com" until someone
 edits it.
+
+Headlines, summaries, bylines and captions are text, never markup: what an editor typed, "<script>"
+included, is what a feed reader shows, and nothing it runs. Atom says so of each (type="text");
+RSS's item description is HTML by its specification, so the summary goes in escaped, and its other
+elements are plain text by the RSS Advisory Board's reading.
 """
 
+import html
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +22,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.models import Story, Tag
@@ -100,16 +108,61 @@ def add_media_elements(handler, photo: FeedPhoto | None) -> None:
     handler.endElement("media:content")
 
 
+# What XML 1.0 cannot carry at all (a vertical tab pasted from Word into a headline, say).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class FeedWriter(SimplerXMLGenerator):
+    """Writes a feed's words as text. Characters XML cannot carry are left out, where Django's
+    writer would fail the whole feed for one story; `text_constructs` are the elements marked
+    type="text" (Atom's title, subtitle, summary and rights)."""
+
+    def __init__(self, outfile, encoding, *, text_constructs=frozenset()):
+        super().__init__(outfile, encoding, short_empty_elements=True)
+        self.text_constructs = text_constructs
+
+    def characters(self, content):
+        super().characters(NOT_IN_XML.sub("", content) if content else content)
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name in self.text_constructs:
+            attrs = {**(attrs or {}), "type": "text"}
+        super().addQuickElement(name, contents, attrs)
+
+
 class MediaRssFeed(Rss201rev2Feed):
+    def write(self, outfile, encoding):
+        # Django's RssFeed.write, with the feed's own writer.
+        handler = FeedWriter(outfile, encoding)
+        handler.startDocument()
+        self.add_stylesheets(handler)
+        handler.startElement("rss", self.rss_attributes())
+        handler.startElement("channel", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        self.endChannelElement(handler)
+        handler.endElement("rss")
+
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        # An item's description is HTML to every RSS reader: the summary is text, so it is escaped.
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None if summary is None else html.escape(summary)})
         add_media_elements(handler, item["photo"])
 
 
 class MediaAtomFeed(Atom1Feed):
+    def write(self, outfile, encoding):
+        # Django's Atom1Feed.write, with the feed's own writer.
+        handler = FeedWriter(outfile, encoding, text_constructs={"title", "subtitle", "summary", "rights"})
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
 

@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -5,7 +8,16 @@ from django.utils.text import slugify
 
 from newsroom.core.addresses import address
 from newsroom.core.indexes import TrigramIndex
+from newsroom.core.visible import VisibleSlugField, VisibleText
 from newsroom.stories.body import validate_body
+
+
+def byline_slug(name: str) -> str:
+    """A writer's name as an address: its words, accents kept, joined by hyphens. Every mark
+    between letters parts words, as the listing's match does (O'Brien is "o-brien", J.R. is
+    "j-r"); slugify alone would drop the apostrophe and run the words together, and fold "José"
+    into "jose", neither of which the byline matches any more."""
+    return slugify(re.sub(r"\W+", " ", unicodedata.normalize("NFKC", name)), allow_unicode=True)
 
 
 class Label(models.TextChoices):
@@ -41,8 +53,10 @@ class ArchiveStatus(models.TextChoices):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=80, unique=True, help_text="For example “Disaster Response”.")
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(
+        max_length=80, unique=True, validators=[VisibleText("name")], help_text="For example “Disaster Response”."
+    )
+    slug = VisibleSlugField(max_length=80, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -75,19 +89,23 @@ class StoryQuerySet(models.QuerySet):
 
 class Story(models.Model):
     headline = models.CharField(
-        max_length=200, help_text="The story's one headline, for example “Hospital Ship Wraps Up Mission”."
+        max_length=200,
+        validators=[VisibleText("headline")],
+        help_text="The story's one headline, for example “Hospital Ship Wraps Up Mission”.",
     )
-    slug = models.SlugField(
+    slug = VisibleSlugField(
         max_length=200, help_text="The last part of the story's web address, made from the headline."
     )
     label = models.CharField(max_length=20, choices=Label, default=Label.NEWS)
     summary = models.TextField(
         max_length=600,
+        validators=[VisibleText("summary")],
         help_text="One or two sentences shown under the headline, in listings and in search results.",
     )
     byline = models.CharField(
         max_length=200,
         blank=True,
+        validators=[VisibleText("byline")],
         help_text="Who wrote it, without “By”, for example “Jim Garamone, DOD News”.",
     )
     # Stored in the canonical form of docs/STORY_BODY.md: the write path cleans every save.
@@ -258,7 +276,8 @@ class Story(models.Model):
 
     @property
     def byline_url(self):
-        slug = slugify(self.byline_name)
+        """The listing of the writer's stories: `/news/by/jim-o-brien/`, `/news/by/josé-núñez/`."""
+        slug = byline_slug(self.byline_name)
         return address("stories:byline", slug) if slug else ""
 
     @property

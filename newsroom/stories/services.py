@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from newsroom.accounts.security_log import record as record_security_event
+from newsroom.core.visible import has_visible
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.body import body_text, clean_body, linked_story_ids, photo_blocks, with_keys
@@ -102,11 +103,12 @@ def story_publication_problems(story: Story, *, needs_byline: bool = True, photo
     required = [("Headline", story.headline), ("Summary", story.summary), ("Body", body_text(story.body))]
     if needs_byline:
         required.insert(2, ("Byline", story.byline))
-    problems = [f"{label} is missing" for label, value in required if not value.strip()]
+    # Nothing visible is missing too: a row kept from before the fields refused it (core/visible.py).
+    problems = [f"{label} is missing" for label, value in required if not has_visible(value)]
     if photos is None:
         photos = [placement.photo for placement in story.placements.select_related("photo")]
     for photo in photos:
-        if not photo.alt_text.strip():
+        if not has_visible(photo.alt_text):
             problems.append(f"Photo {photo.virin} has no alt text")
         if not photo.is_credited:
             problems.append(f"Photo {photo.virin} needs a photographer and a credit organization")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from newsroom.stories import views
 from newsroom.stories.feeds import AtomLatestNewsFeed, LatestNewsFeed
@@ -12,7 +12,8 @@ urlpatterns = [
     path("tag/<slug:slug>/feed/", LatestNewsFeed(), name="tag-feed"),
     path("tag/<slug:slug>/feed/atom/", AtomLatestNewsFeed(), name="tag-feed-atom"),
     path("label/<slug:label>/", views.NewsListView.as_view(), name="label"),
-    path("by/<slug:byline>/", views.NewsListView.as_view(), name="byline"),
+    # A writer's name keeps its accents (models.byline_slug): a slug of any letters, not ASCII only.
+    re_path(r"^by/(?P<byline>[-\w]+)/\Z", views.NewsListView.as_view(), name="byline"),
     path("preview/<int:pk>/", views.story_preview, name="preview"),
     path("preview/link/<str:token>/", views.reviewer_preview, name="reviewer-preview"),
     path("preview/<int:pk>/changes/", views.changes_preview, name="preview-changes"),

@@ -1,7 +1,8 @@
 import re
+import unicodedata
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import user_passes_test
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
@@ -10,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from newsroom.accounts.second_factor import staff_with_second_factor
 from newsroom.core.pagination import ListingView
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
@@ -28,6 +30,22 @@ from newsroom.stories.selectors import (
 # a million (a small tag's, one writer's) PostgreSQL then starts from those stories and sorts
 # them. Published stories all have a date, so where nulls would go changes nothing.
 SORTED_AFTER_MATCHING = [F("published_at").desc(nulls_last=True), F("id").desc()]
+
+# Staff previews, like the admin, open only once the session has passed the second factor too;
+# anyone else goes to the admin's login (which sends a signed-in editor on to their key).
+staff_member_required = user_passes_test(staff_with_second_factor, login_url="admin:login")
+
+
+def _upper_case_pattern(word: str) -> str:
+    """A word of a byline's address as a pattern for UPPER(byline). A letter outside ASCII is
+    either case (SQLite's UPPER, and PostgreSQL's under the C locale, change ASCII letters only),
+    composed or not ("é" or "e" and its combining accent, as some keyboards and pastes write it)."""
+    return "".join(char.upper() if char.isascii() else _letter_pattern(char) for char in word.lower())
+
+
+def _letter_pattern(char: str) -> str:
+    forms = {form for case in (char, char.upper()) for form in (case, unicodedata.normalize("NFD", case))}
+    return "(" + "|".join(sorted(re.escape(form) for form in forms)) + ")"
 
 
 class NewsListView(ListingView):
@@ -63,11 +81,14 @@ class NewsListView(ListingView):
             self.count_key = f"news:label:{label}"
         elif "byline" in self.kwargs:
             # A byline is free text ("Staff Sgt. Maria Delgado, Army"); its address is the
-            # slug of the name, matched word by word whatever the punctuation between.
-            # Matched in upper case, the form the byline's trigram index holds, so PostgreSQL
-            # finds the writer's stories through it rather than testing every story's byline.
-            words = self.kwargs["byline"].upper().split("-")
-            pattern = r"^" + r"[^A-Z0-9]+".join(re.escape(word) for word in words) + r"([^A-Z0-9]|$)"
+            # slug of the name (models.byline_slug), matched word by word whatever the
+            # punctuation between. Matched in upper case, the form the byline's trigram index
+            # holds, so PostgreSQL finds the writer's stories through it rather than testing
+            # every story's byline.
+            words = [word for word in self.kwargs["byline"].split("-") if word]
+            if not words:
+                raise Http404("No published story has that byline.")
+            pattern = r"^" + r"[^A-Z0-9]+".join(_upper_case_pattern(word) for word in words) + r"([^A-Z0-9]|$)"
             by_writer = Story.objects.alias(byline_upper=Upper("byline")).filter(byline_upper__regex=pattern)
             stories = stories.filter(pk__in=by_writer.values("pk"))
             self.count_key = f"news:byline:{self.kwargs['byline']}"
@@ -153,7 +174,7 @@ def photo_detail(request, virin):
     photo = get_object_or_404(PhotoAsset, virin=virin)
     stories = Story.objects.published().filter(placements__photo=photo).order_by("-published_at")
     if not stories.exists():
-        if not request.user.is_staff:
+        if not staff_with_second_factor(request.user):
             raise Http404("No published story uses this photo.")
         return never_cache(_render)(request, photo, stories, preview=True)
     return _render(request, photo, stories)

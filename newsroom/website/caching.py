@@ -108,8 +108,9 @@ class PageCacheMiddleware:
     round trip to it: the generation, the next scheduled change and the page are fetched
     together, and a page stored under an older generation is a miss.
 
-    It is the outermost middleware, and stores each page with its final headers (security, CSP,
-    X-Frame-Options, ETag), so a hit runs no other middleware: it answers with the stored page,
+    It is the outermost middleware but the request guard (hardening.py: hostile addresses,
+    methods, a HEAD's body), and stores each page with its final headers (security, CSP,
+    X-Frame-Options, Permissions-Policy, ETag), so a hit runs no other middleware: it answers with the stored page,
     or a 304 when the reader already has it. Pages are keyed by scheme, so a plain-HTTP request
     never meets an HTTPS page and still gets the security middleware's redirect."""
 

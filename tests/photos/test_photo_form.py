@@ -192,7 +192,7 @@ def test_the_second_round_shows_the_kept_upload_through_a_staff_only_preview(edi
 def test_a_forged_token_or_a_file_no_longer_kept_finds_nothing(editor_client, private_root):
     from django.core import signing
 
-    from newsroom.photos.forms import PENDING_SALT
+    from newsroom.photos.pending import PENDING_SALT
 
     assert editor_client.get("/admin/photos/photoasset/pending/forged:token/preview.jpg").status_code == 404
     outside = signing.dumps("originals/20/200922-d-bn624-1166.jpg", salt=PENDING_SALT)

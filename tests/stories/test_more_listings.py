@@ -65,3 +65,36 @@ def test_filtered_listings_cost_the_same_queries_for_any_number_of_stories(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("byline", "address"),
+    [
+        ("Jim O'Brien, DOD News", "/news/by/jim-o-brien/"),
+        ("Jim O’Brien, DOD News", "/news/by/jim-o-brien/"),
+        ("José Núñez, Army", "/news/by/jos%C3%A9-n%C3%BA%C3%B1ez/"),
+        ("Jose\u0301 Nu\u0301n\u0303ez, Army", "/news/by/jos%C3%A9-n%C3%BA%C3%B1ez/"),
+        ("J.R. Smith, Navy", "/news/by/j-r-smith/"),
+    ],
+)
+def test_a_byline_page_opens_for_names_with_apostrophes_and_accents(client, make_story, byline, address):
+    story = make_story(headline="Levee Story", byline=byline)
+    make_story(headline="Someone Else's Story", byline="Jim Garamone, DOD News")
+    name = byline.split(",")[0]
+    assert story.byline_url == address
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert f'By <a class="usa-link" href="{address}">' in page
+    response = client.get(address)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert f"Stories by {name}" in text and "Levee Story" in text and "Someone Else" not in text
+
+
+def test_a_byline_address_names_one_writer_not_another_who_shares_the_letters(client, make_story):
+    make_story(headline="Núñez Story", byline="José Núñez, Army")
+    make_story(headline="Nunez Story", byline="Jose Nunez, Navy")
+    text = page_text(client.get("/news/by/josé-núñez/"))
+    assert "Núñez Story" in text and "Nunez Story" not in text
+    text = page_text(client.get("/news/by/jose-nunez/"))
+    assert "Nunez Story" in text and "Núñez Story" not in text
+    assert client.get("/news/by/---/").status_code == 404

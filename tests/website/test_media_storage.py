@@ -31,7 +31,7 @@ def show(**env):
 
 def test_public_copies_stay_on_disk_unless_object_storage_is_asked_for():
     found = show()
-    assert found["storages"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert found["storages"]["default"]["BACKEND"] == "newsroom.core.files.MediaStorage"
     assert found["originals"] == "OriginalsStorage"
 
 

@@ -46,6 +46,25 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS is not set" in result.stderr
 
 
+def test_production_refuses_to_let_staff_sign_in_with_a_password_alone():
+    result = manage("check", REQUIRE_SECOND_FACTOR="false")
+    assert result.returncode != 0
+    assert "REQUIRE_SECOND_FACTOR=false is for a development machine only" in result.stderr
+
+
+def test_the_second_factor_is_required_unless_a_development_machine_turns_it_off():
+    show = (
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.REQUIRE_SECOND_FACTOR)",
+    )
+    assert manage(*show).stdout.split() == ["True"]
+    assert manage(*show, DEBUG="true").stdout.split() == ["False"]  # bin/dev: the demo logins use a password
+    assert manage(*show, DEBUG="true", REQUIRE_SECOND_FACTOR="true").stdout.split() == ["True"]
+
+
 def test_production_security_settings():
     result = manage(
         "shell",

@@ -6,6 +6,7 @@ bound), although both servers had the old pages cached. On a PostgreSQL run the 
 and the run's Redis; on SQLite, a database file and a file cache in the test's folder.
 """
 
+import json
 import re
 import time
 import urllib.parse
@@ -13,6 +14,7 @@ import urllib.parse
 import pytest
 from django.db import connection
 
+from tests.accounts.authenticator import SoftAuthenticator
 from tests.stories.test_admin import story_form
 from tests.website.servers import fetch, gunicorn, manage
 
@@ -54,9 +56,14 @@ class Editor:
     def __init__(self):
         self.cookies = {}
 
-    def request(self, url, data=None):
+    def request(self, url, data=None, *, as_json=False):
         headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
-        page = fetch(url, data=urllib.parse.urlencode(data).encode() if data is not None else None, headers=headers)
+        if as_json:  # the security key's ceremonies, as the page's script sends them
+            headers.update({"Content-Type": "application/json", "X-CSRFToken": self.cookies["csrftoken"]})
+            data = json.dumps(data).encode()
+        elif data is not None:
+            data = urllib.parse.urlencode(data).encode()
+        page = fetch(url, data=data, headers=headers)
         for cookie in page.headers.get_all("Set-Cookie") or []:
             name, value = cookie.split(";", 1)[0].split("=", 1)
             self.cookies[name] = value
@@ -70,6 +77,12 @@ class Editor:
     def log_in(self, site, password):
         page = self.submit(f"{site}/admin/login/?next=/admin/", {"username": "web-editor", "password": password})
         assert page.status == 302, page.text
+        # Production settings: then a security key, which this first sign-in adds.
+        key = SoftAuthenticator(rp_id="127.0.0.1", origin=site)
+        ceremony = f"{site}/admin/security/key/registration/"
+        options = json.loads(self.request(f"{ceremony}begin/", {}, as_json=True).text)
+        added = self.request(f"{ceremony}complete/", key.register(options), as_json=True)
+        assert added.status == 200, added.text
 
 
 def shown_within_a_second(url, text):

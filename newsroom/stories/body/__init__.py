@@ -10,7 +10,7 @@ admin's editor, imports, bundles, a restore) is held to the same form.
     legacy.py   the first form (paragraphs, photos "after paragraph N") and its conversion
 """
 
-from newsroom.stories.body.clean import clean_body, validate_body, video_problems
+from newsroom.stories.body.clean import body_size_problem, clean_body, validate_body, video_problems
 from newsroom.stories.body.legacy import as_legacy, legacy_body, legacy_paragraphs
 from newsroom.stories.body.reading import (
     Block,
@@ -30,6 +30,7 @@ __all__ = [
     "PhotoBlock",
     "Video",
     "as_legacy",
+    "body_size_problem",
     "body_text",
     "clean_body",
     "legacy_body",

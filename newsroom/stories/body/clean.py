@@ -12,8 +12,11 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from newsroom.core.files import sizes_text
+from newsroom.core.visible import has_visible
 from newsroom.stories.body.videos import parse_video
 
 HEADINGS = ("h2", "h3", "h4")
@@ -388,11 +391,11 @@ def attributes_html(attrs: dict) -> str:
 # --------------------------------------------------------------------------- what a save refuses
 
 
-def video_problems(markup: str) -> list[str]:
+def video_problems(markup: str, *, tree: Element | None = None) -> list[str]:
     """What stops a body being saved: each video block whose address is not an allowed video or
     that has no title, named by its place among the videos and its address."""
     problems, number = [], 0
-    for node in walk(_sanitised_tree(markup or "")):
+    for node in walk(tree or _sanitised_tree(markup or "")):
         if node.tag == "figure" and "data-video" in node.attrs and not KEY.fullmatch(node.attrs.get("data-photo", "")):
             address, title = node.attrs["data-video"].strip(), node.attrs.get("data-title", "")
         elif node.tag == "iframe" and parse_video(node.attrs.get("src", "")):
@@ -408,7 +411,7 @@ def video_problems(markup: str) -> list[str]:
                 "address like https://www.youtube.com/watch?v=… or https://www.dvidshub.net/video/…. "
                 "Link to this video in the text instead, or remove the block."
             )
-        elif not plain(title):
+        elif not has_visible(title):
             problems.append(
                 f"Video {number} ({video.page_url}) has no title. Give it one: it names the video for "
                 "readers who use a screen reader and for those it cannot play for."
@@ -416,8 +419,49 @@ def video_problems(markup: str) -> list[str]:
     return problems
 
 
+def body_size_problem(markup: str) -> str:
+    """What is wrong with the body's size, or "": its HTML (in UTF-8) over STORY_BODY_MAX_KB."""
+    limit = settings.STORY_BODY_MAX_KB * 1024
+    if len(markup) * 4 <= limit:  # a character is at most four bytes: plainly within it
+        return ""
+    size = len(markup.encode())
+    if size <= limit:
+        return ""
+    size, limit = sizes_text(size, limit)
+    return (
+        f"The body is {size} of HTML; the limit is {limit} (STORY_BODY_MAX_KB). "
+        "Shorten it, or split it into two stories."
+    )
+
+
+def caption_problems(markup: str, *, tree: Element | None = None) -> list[str]:
+    """Each photo block whose caption for this story is there but shows nothing (zero-width
+    spaces, direction marks…), named by its place among the photos: readers would get an empty
+    caption in place of the photo's own."""
+    photos = [
+        node
+        for node in walk(tree or _sanitised_tree(markup or ""))
+        if node.tag == "figure" and KEY.fullmatch(node.attrs.get("data-photo", "").strip())
+    ]
+    return [
+        f"The caption of photo {number} has no visible characters. Write one, or leave it empty for "
+        "the photo's own caption."
+        for number, node in enumerate(photos, start=1)
+        if plain(node.attrs.get("data-caption", "")) and not has_visible(node.attrs["data-caption"])
+    ]
+
+
 def validate_body(markup: str) -> None:
-    """The body field's validator: the admin's form and every save through the write path run it."""
-    problems = video_problems(markup)
+    """The body field's validator: the admin's form and every save through the write path run it.
+
+    The size first: a body over the limit is not read any further."""
+    too_large = body_size_problem(markup)
+    if too_large:
+        raise ValidationError(too_large, code="body_too_large")
+    tree = _sanitised_tree(markup or "")
+    problems = video_problems(markup, tree=tree)
     if problems:
         raise ValidationError(problems, code="video")
+    problems = caption_problems(markup, tree=tree)
+    if problems:
+        raise ValidationError(problems, code="caption")

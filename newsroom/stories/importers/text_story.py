@@ -9,6 +9,7 @@ files, so the command (or anything else) decides what to do with a ``ParsedStory
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import re
 import unicodedata
@@ -188,6 +189,55 @@ def _photo(block: list[tuple[int, str]], *, after_paragraph: int) -> ParsedPhoto
         date_taken=virin.date_shot,
         line_number=first,
     )
+
+
+# Byte-order marks of the encodings a text editor may save in, longest first (UTF-32 LE starts
+# like UTF-16 LE). Notepad's "Unicode" is UTF-16 LE with its mark.
+_MARKED_ENCODINGS = (
+    (codecs.BOM_UTF32_LE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"),
+)
+SAVE_AS_UTF8 = "save it as UTF-8 and import it again."
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Text in UTF-16 without its mark: NULs in one byte of each pair (the high byte of Latin
+    letters), almost none in the other. A binary file's NULs fall anywhere."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return False
+    even, odd = head[0 : pairs * 2 : 2].count(0), head[1 : pairs * 2 : 2].count(0)
+    return max(even, odd) >= pairs * 0.3 and min(even, odd) <= pairs * 0.02
+
+
+def story_text(data: bytes) -> str:
+    """A saved story's bytes as text: UTF-8 (with or without its mark), or UTF-16 or UTF-32 with
+    the mark that says which, as Windows editors save. A TextStoryError says what else it is."""
+    for mark, name, codec in _MARKED_ENCODINGS:
+        if data.startswith(mark):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as error:
+                raise TextStoryError(
+                    1,
+                    f"It is {name} text (it starts with the {name} mark) but is damaged at byte {error.start}; "
+                    + SAVE_AS_UTF8,
+                ) from None
+    head = data[:8192]
+    if _looks_like_utf16(head):
+        raise TextStoryError(1, f"It is UTF-16 text without the mark that says which byte comes first; {SAVE_AS_UTF8}")
+    if b"\x00" in head:
+        raise TextStoryError(1, "It is a binary file, not a text export; give the .txt saved from the story page.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise TextStoryError(
+            line,
+            f"Line {line} is not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8 and import it again.",
+        ) from None
 
 
 def parse_text_story(text: str) -> ParsedStory:

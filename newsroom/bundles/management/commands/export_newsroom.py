@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.bundles.export import ExportFailed, export_bundle
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
+from newsroom.core.files import is_disk_full
 
 
 class Command(BaseCommand):
@@ -67,6 +68,14 @@ Examples:
             report = export_bundle(path, chunk_size=chunk_size, progress=progress)
         except ExportFailed as error:
             raise CommandError(f"Nothing was written to {path}. {error}", returncode=SOME_ITEMS_FAILED) from None
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
+            raise CommandError(
+                f"The disk holding {path.parent} is full: the bundle was not written, and no part of it is "
+                "left there. Free some space, or export to a folder on another disk, and run the export again.",
+                returncode=SOME_ITEMS_FAILED,
+            ) from None
 
         records = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in report.records.items())
         summary = f"Exported to {path}: {records}; {report.files} files ({report.file_bytes / 1e6:.1f} MB)"

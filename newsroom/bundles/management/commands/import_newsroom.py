@@ -18,6 +18,7 @@ from newsroom.accounts.security_log import record as record_security_event
 from newsroom.bundles.format import Bundle, BundleError
 from newsroom.bundles.restore import ADDED, CONFLICT, UNCHANGED, UPDATED, Restore, remove_files, site_content
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, dry_run_or_commit, progress
+from newsroom.core.files import DiskFull
 
 
 class Command(BaseCommand):
@@ -34,6 +35,9 @@ skipped; a record the bundle has a newer copy of is updated. A record changed he
 bundle's copy is kept and reported as a conflict.
 
 Accounts arrive without passwords: set one with manage.py changepassword USERNAME.
+Every value's type is checked, the manifest and each record line are read only up to a limit,
+and a story whose body is over STORY_BODY_MAX_KB is refused, each named; a disk that fills undoes
+the import, files included.
 Exit status: 0 imported; 1 conflicts (listed; the rest was imported) or the import failed
 (nothing was written); 2 bad usage or a bundle that cannot be imported (what is wrong is named).
 
@@ -81,25 +85,27 @@ Examples:
             except BundleError as error:
                 raise CommandError(str(error), returncode=BAD_USAGE) from None
             checked = time.monotonic()
-            restore = Restore(bundle, merge=merge, dry_run=dry_run, batch_size=batch_size, progress=progress)
-            try:
-                with dry_run_or_commit(dry_run):
-                    report = restore.run()
-                    finished = time.monotonic()
-                report.seconds = {
-                    "checking the bundle": checked - started,
-                    **report.seconds,
-                    "commit": time.monotonic() - finished,
-                }
-            except BaseException as error:
-                remove_files(restore.written)
-                record_security_event("bundle-import", obj=str(path), outcome="failure", merge=merge, error=str(error))
-                if isinstance(error, (DatabaseError, BundleError)):
-                    raise CommandError(
-                        f"{path} was not imported; nothing was written. The database refused a record: {error}",
-                        returncode=SOME_ITEMS_FAILED,
-                    ) from error
-                raise
+            report = self.restore(path, bundle, merge=merge, dry_run=dry_run, batch_size=batch_size)
+            report.seconds = {"checking the bundle": checked - started, **report.seconds}
+        except CommandError:
+            raise
+        except KeyboardInterrupt:
+            raise CommandError(
+                f"Stopped: {path} was not imported; nothing was written.", returncode=SOME_ITEMS_FAILED
+            ) from None
+        except DatabaseError as error:  # before the restore: the database is not what this Newsroom needs
+            raise CommandError(
+                f"{path} was not imported; nothing was written. The database refused: {error}. "
+                "Run manage.py migrate first if this is a new database.",
+                returncode=SOME_ITEMS_FAILED,
+            ) from error
+        except Exception as error:
+            # Never a traceback: whatever a hostile or damaged bundle can still upset is named.
+            raise CommandError(
+                f"{path} was not imported; nothing was written. Reading it failed on something this "
+                f"Newsroom did not expect ({type(error).__name__}: {error}). Export the bundle again.",
+                returncode=SOME_ITEMS_FAILED,
+            ) from error
         finally:
             bundle.close()
         if not dry_run:
@@ -111,6 +117,35 @@ Examples:
                 stories_added=report.outcomes["stories", ADDED],
             )
         self.report(path, report, dry_run=dry_run, verbosity=verbosity)
+
+    def restore(self, path, bundle, *, merge, dry_run, batch_size):
+        """The import itself, in one transaction; a failure undoes it, files included, and says why."""
+        restore = Restore(bundle, merge=merge, dry_run=dry_run, batch_size=batch_size, progress=progress)
+        try:
+            with dry_run_or_commit(dry_run):
+                report = restore.run()
+                finished = time.monotonic()
+            report.seconds["commit"] = time.monotonic() - finished
+            return report
+        except BaseException as error:
+            remove_files(restore.written)
+            record_security_event("bundle-import", obj=str(path), outcome="failure", merge=merge, error=str(error))
+            not_imported = f"{path} was not imported; nothing was written"
+            if isinstance(error, DiskFull):
+                raise CommandError(
+                    f"{error}: {not_imported}, and the files it had stored are removed. "
+                    "Free some space and import it again.",
+                    returncode=SOME_ITEMS_FAILED,
+                ) from error
+            if isinstance(error, BundleError):
+                raise CommandError(f"{not_imported}. {error}", returncode=SOME_ITEMS_FAILED) from error
+            if isinstance(error, DatabaseError):
+                raise CommandError(
+                    f"{not_imported}. The database refused a record: {error}", returncode=SOME_ITEMS_FAILED
+                ) from error
+            if isinstance(error, KeyboardInterrupt):
+                raise CommandError(f"Stopped: {not_imported}.", returncode=SOME_ITEMS_FAILED) from None
+            raise
 
     def refuse_unless_empty(self):
         content = site_content()

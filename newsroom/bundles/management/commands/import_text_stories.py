@@ -15,6 +15,7 @@ the notice the file carries; with several collections and no --collection it is 
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -27,10 +28,17 @@ from newsroom.archive.models import Collection
 from newsroom.archive.services import story_archive
 from newsroom.core.clock import start_of_day
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
+from newsroom.core.files import DiskFull, FileRefused, read_limited
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
 from newsroom.stories.body import legacy_body
-from newsroom.stories.importers.text_story import ParsedStory, TextStoryError, headline_key, parse_text_story
+from newsroom.stories.importers.text_story import (
+    ParsedStory,
+    TextStoryError,
+    headline_key,
+    parse_text_story,
+    story_text,
+)
 from newsroom.stories.models import RelatedHeadline, Status, Story
 from newsroom.stories.services import story_create, story_publish, story_update
 
@@ -48,8 +56,10 @@ The publication date is --published, else the latest date in the photos' VIRINs,
 latest date written in a caption. Without --byline a story is published with no byline
 (the old site showed it without one); one that publishing refuses (a legacy VIRIN, a photo
 without a credit) is kept as a draft. A story with the archive notice goes into
---collection, else the only collection, else a new "Historical collection". Each file is one transaction. Exit status: 0 all imported, 1 some
-files failed (the others were imported), 2 bad usage.
+--collection, else the only collection, else a new "Historical collection". Each file is one transaction.
+A file must be UTF-8 (UTF-16 or UTF-32 with its byte-order mark is read too) and at most
+IMPORT_FILE_MAX_MB; a photo file at most PHOTO_MAX_UPLOAD_BYTES. A full disk stops the run.
+Exit status: 0 all imported, 1 some files failed (the others were imported), 2 bad usage.
 
 Examples:
   manage.py import_text_stories story.txt --byline "Jane Doe, DOD News"
@@ -102,11 +112,16 @@ Examples:
             self.collection = collection_by_slug(collection) if collection else None
         except CommandError as error:
             raise CommandError(str(error), returncode=BAD_USAGE) from None
-        self.photo_files = (
-            {path.stem.upper(): path for path in photos_dir.iterdir() if path.suffix.lower() in (".jpg", ".jpeg")}
-            if photos_dir
-            else {}
-        )
+        try:
+            self.photo_files = (
+                {path.stem.upper(): path for path in photos_dir.iterdir() if path.suffix.lower() in (".jpg", ".jpeg")}
+                if photos_dir
+                else {}
+            )
+        except OSError as error:
+            raise CommandError(
+                f"--photos-dir {photos_dir} cannot be read: {error.strerror}.", returncode=BAD_USAGE
+            ) from None
         self.byline = " ".join(byline.split())
         if status == Status.PUBLISHED and not self.byline:
             self.warn(
@@ -130,6 +145,15 @@ Examples:
                 message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 self.stderr.write(self.style.ERROR(f"{path}: not imported. {message}"))
                 continue
+            except DiskFull as error:
+                # Every file after it would fail the same way: stop, and say where to start again.
+                self.remove(written)
+                raise CommandError(
+                    f"{error}: {path} was not imported (nothing of it was kept); {imported} files were "
+                    "imported before it. Free some space and run the import again: files imported "
+                    "already are brought up to date, not doubled.",
+                    returncode=SOME_ITEMS_FAILED,
+                ) from None
             except BaseException:
                 self.remove(written)
                 raise
@@ -196,18 +220,15 @@ Examples:
 
     def read(self, path: Path) -> ParsedStory:
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise FileFailed(f"Cannot read it: {error.strerror}.") from None
-        if b"\x00" in data[:8192]:
-            raise FileFailed("It is a binary file, not a text export; give the .txt saved from the story page.")
+            data = read_limited(
+                path, max_bytes=settings.IMPORT_FILE_MAX_MB * 1024 * 1024, limit_name="IMPORT_FILE_MAX_MB"
+            )
+        except FileRefused as refused:
+            raise FileFailed(f"{refused} Give the .txt saved from the story page.") from None
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise FileFailed(
-                f"Line {line} is not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8 and import it again."
-            ) from None
+            text = story_text(data)
+        except TextStoryError as error:
+            raise FileFailed(error.message) from None
         try:
             return parse_text_story(text)
         except TextStoryError as error:
@@ -260,7 +281,7 @@ Examples:
             image = self.photo_files.get(parsed_photo.virin.upper())
             attached = False
             if not photo.original and image is not None:
-                photo.original = ContentFile(image.read_bytes(), name=image.name)
+                photo.original = ContentFile(self.read_photo(image, parsed_photo), name=image.name)
                 attached = True
             try:
                 # The VIRIN was checked leniently by the parser: legacy forms are kept, with notes.
@@ -284,6 +305,17 @@ Examples:
             if photo.virin_notes:
                 self.note(f"  Photo {photo.virin}: legacy VIRIN. {' '.join(parsed_photo.virin_notes)}")
             yield photo, parsed_photo
+
+    @staticmethod
+    def read_photo(image: Path, parsed_photo) -> bytes:
+        """The photo file in --photos-dir, read only if it is a file within the upload limit."""
+        try:
+            return read_limited(image, max_bytes=settings.PHOTO_MAX_UPLOAD_BYTES, limit_name="PHOTO_MAX_UPLOAD_BYTES")
+        except FileRefused as refused:
+            raise FileFailed(
+                f"Photo {parsed_photo.virin} (line {parsed_photo.line_number}): --photos-dir has {image}, "
+                f"but it cannot be used. {refused} Put the photo's own file there, or take that one away."
+            ) from None
 
     def relate(self, story: Story, parsed: ParsedStory) -> None:
         story.related_stories.clear()

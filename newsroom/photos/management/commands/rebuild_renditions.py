@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
+from newsroom.core.files import DiskFull
 from newsroom.photos.audit import copy_problems
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
@@ -74,6 +75,13 @@ Examples:
                 try:
                     with transaction.atomic():  # one photo at a time: an interruption loses nothing
                         photo_save(photo=photo, user=None, remake_copies=True)
+                except DiskFull as full:
+                    # Every photo after it would fail the same way. Its copies stay as they were.
+                    raise CommandError(
+                        f"{full}: the copies of {photo.virin} were not remade (its old ones stay), and "
+                        f"{remade} photos were remade before it. Free some space and run this again.",
+                        returncode=SOME_ITEMS_FAILED,
+                    ) from None
                 except (OSError, ValidationError) as error:
                     failed += 1
                     reason = "its original is missing" if isinstance(error, FileNotFoundError) else str(error)
