@@ -129,11 +129,13 @@ class SessionLimitsMiddleware:
     @staticmethod
     def json_refusal(request, ended: str | None) -> JsonResponse:
         """What a page's request for JSON gets instead of the login page."""
-        if request.user.is_authenticated:  # signed in, but not to the admin
+        user = request.user
+        if user.is_authenticated and not (user.is_active and user.is_staff):  # signed in, but not staff
             return JsonResponse(
                 {"error": "Your account may not use the newsroom's admin.", "signedOut": False}, status=403
             )
-        reason = ended or request.session.get(ENDED)
-        return JsonResponse(
-            {"error": why_signed_out(reason), "signedOut": True, "login": reverse("admin:login")}, status=401
-        )
+        if user.is_authenticated:  # staff, with the second factor still to pass
+            said = "Finish signing in with your security key to go on."
+        else:
+            said = why_signed_out(ended or request.session.get(ENDED))
+        return JsonResponse({"error": said, "signedOut": True, "login": reverse("admin:login")}, status=401)

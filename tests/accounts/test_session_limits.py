@@ -205,3 +205,16 @@ def test_a_signed_in_account_that_may_not_use_the_admin_gets_403_json(clock, sto
     refused = client.post(reverse("editing:heartbeat", args=[story.pk]), HTTP_ACCEPT="application/json")
     assert refused.status_code == 403
     assert refused.json() == {"error": "Your account may not use the newsroom's admin.", "signedOut": False}
+
+
+def test_a_staff_session_with_the_security_key_still_to_pass_is_told_to_finish_signing_in(settings, pat, story):
+    settings.REQUIRE_SECOND_FACTOR = True
+    client = Client()
+    client.force_login(pat)  # the password only
+    refused = client.post(reverse("editing:heartbeat", args=[story.pk]), HTTP_ACCEPT="application/json")
+    assert refused.status_code == 401
+    assert refused.json() == {
+        "error": "Finish signing in with your security key to go on.",
+        "signedOut": True,
+        "login": "/admin/login/",
+    }
