@@ -53,6 +53,19 @@ def sync_roles(Group, Permission):
         group.permissions.set(Permission.objects.filter(rule))
 
 
+def sync_roles_in_migration(apps, *app_labels: str) -> None:
+    """For a migration that gives the roles permissions on models just made: Django makes
+    permissions after all migrations, so those of `app_labels` are made now, then the roles synced."""
+    from django.contrib.auth.management import create_permissions
+
+    for label in app_labels:
+        app_config = apps.get_app_config(label)
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
 def role_group(role: str):
     from django.contrib.auth.models import Group, Permission
 

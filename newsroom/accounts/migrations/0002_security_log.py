@@ -2,18 +2,12 @@
 
 from django.db import migrations, models
 
-from newsroom.accounts.roles import sync_roles
+from newsroom.accounts.roles import sync_roles_in_migration
 
 
 def let_administrators_read_the_log(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally made after all migrations; the role needs the log's now.
-    app_config = apps.get_app_config("accounts")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # Site administrators read the log.
+    sync_roles_in_migration(apps, "accounts")
 
 
 class Migration(migrations.Migration):

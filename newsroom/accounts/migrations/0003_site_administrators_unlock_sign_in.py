@@ -1,17 +1,11 @@
 from django.db import migrations
 
-from newsroom.accounts.roles import sync_roles
+from newsroom.accounts.roles import sync_roles_in_migration
 
 
 def let_administrators_unlock(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally made after all migrations; the role needs the failed sign-ins' now.
-    app_config = apps.get_app_config("axes")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # Site administrators unlock sign-ins: axes' permissions.
+    sync_roles_in_migration(apps, "axes")
 
 
 class Migration(migrations.Migration):

@@ -2,18 +2,12 @@
 
 from django.db import migrations
 
-from newsroom.accounts.roles import sync_roles
+from newsroom.accounts.roles import sync_roles_in_migration
 
 
 def give_roles_notes(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally made after all migrations; the roles need the notes' now.
-    app_config = apps.get_app_config("notes")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # Writers and Editors: the notes' permissions.
+    sync_roles_in_migration(apps, "notes")
 
 
 class Migration(migrations.Migration):
