@@ -202,9 +202,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"] + [
 ]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Photo originals as uploaded: kept private, never under MEDIA_URL. Readers get cleaned copies.
+# Photo originals as uploaded, and the copies of embargoed photos (no published story uses them
+# yet): kept private, never under MEDIA_URL. Readers get cleaned copies, once a photo is public.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
-# Let Django itself serve uploads: fine on a laptop, slow behind real traffic.
+# Let Django itself serve MEDIA_ROOT at MEDIA_URL, with DEBUG on or off: fine on a laptop or a small
+# site, slower than a web server behind real traffic. In production leave it off and have the proxy
+# serve MEDIA_ROOT at MEDIA_URL (or use MEDIA_STORAGE=s3). Only public copies are ever in MEDIA_ROOT.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "newsroom.core.files.MediaStorage"},  # a full disk leaves no partial file

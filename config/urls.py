@@ -1,8 +1,11 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.static import serve
 
 from newsroom.website import health, sitemaps, wellknown
 from newsroom.website import views as website
@@ -35,6 +38,29 @@ urlpatterns = [
 
 handler500 = "newsroom.website.views.server_error"
 
-if settings.SERVE_MEDIA:
-    # Production serves uploads from the web server or object storage, not from Django.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+def media_urlpatterns():
+    """MEDIA_ROOT at MEDIA_URL, served by Django itself when SERVE_MEDIA is on, with DEBUG off too.
+
+    (django.conf.urls.static.static() gives nothing when DEBUG is off.) Production normally has the
+    web server or object storage serve them instead. Only public copies are in MEDIA_ROOT: an
+    embargoed photo's copies are in private storage and go through stories.views.photo_copy.
+    Names carry a hash of their content, so they may be kept for good.
+    """
+    if not settings.SERVE_MEDIA or settings.MEDIA_STORAGE != "filesystem":
+        return []
+    prefix = settings.MEDIA_URL
+    if not prefix.startswith("/") or prefix == "/":
+        return []  # media on another host (a CDN's address), or no prefix of their own to serve them at
+    serve_public = cache_control(public=True, max_age=31_536_000, immutable=True)(serve)
+    return [
+        re_path(
+            rf"^{re.escape(prefix.lstrip('/'))}(?P<path>.+)$",
+            serve_public,
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        )
+    ]
+
+
+urlpatterns += media_urlpatterns()

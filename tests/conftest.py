@@ -20,9 +20,10 @@ from PIL import Image
 
 from newsroom.archive.models import Collection
 from newsroom.photos.models import PhotoAsset
-from newsroom.photos.services import photo_save
+from newsroom.photos.services import photo_move_copies, photo_save
 from newsroom.stories.body import legacy_body
 from newsroom.stories.body.clean import canonical_blocks, to_html
+from newsroom.stories.embargo import sync_photos
 from newsroom.stories.models import PhotoPlacement, Status, Story
 from newsroom.stories.services import story_create
 
@@ -131,6 +132,16 @@ def small_disk(tmp_path):
             subprocess.run(["umount", "--lazy", str(folder)], check=True)  # a file still open: detach it
 
 
+def copies_root(photo):
+    """The folder a photo's copies are in: MEDIA_ROOT once readers may see it, private storage while
+    it is embargoed (no published story uses it; newsroom/stories/embargo.py)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT if photo.copies_public else settings.PRIVATE_MEDIA_ROOT)
+
+
 def jpeg_upload(name="photo.jpg", size=(640, 427), color=(40, 90, 140)) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "JPEG", quality=85)
@@ -144,8 +155,11 @@ def next_virin(day=datetime.date(2026, 3, 3), service="N") -> str:
 
 
 @pytest.fixture
-def make_photo(db):
-    def make(**fields):
+def make_photo(db, django_capture_on_commit_callbacks):
+    """A photo with a real file. Embargoed, as a new photo is, unless `public=True`: then its copies
+    are in MEDIA_ROOT as if a published story used it (moved, and the private ones removed)."""
+
+    def make(*, public=False, **fields):
         fields.setdefault("virin", next_virin())
         fields.setdefault("title", "Community Clinic")
         fields.setdefault("caption", "A nurse checks a patient's blood pressure, March 3, 2026.")
@@ -154,7 +168,11 @@ def make_photo(db):
         fields.setdefault("credit", "Navy")
         fields.setdefault("date_taken", datetime.date(2026, 3, 3))
         original = fields.pop("original", None) or jpeg_upload(f"{fields['virin']}.jpg")
-        return photo_save(photo=PhotoAsset(original=original, **fields), user=None)
+        photo = photo_save(photo=PhotoAsset(original=original, **fields), user=None)
+        if public:
+            with django_capture_on_commit_callbacks(execute=True):
+                photo_move_copies(photo, public=True)
+        return photo
 
     return make
 
@@ -186,7 +204,7 @@ def body_with_photos(body: str, photos) -> str:
 
 
 @pytest.fixture
-def make_story(db):
+def make_story(db, django_capture_on_commit_callbacks):
     """Rows as a bulk load leaves them (generate_content, a bundle): no history, nothing announced;
     the photos are blocks in the body and rows in step with them, as the write path keeps them."""
 
@@ -196,6 +214,11 @@ def make_story(db):
         PhotoPlacement.objects.bulk_create(
             PhotoPlacement(story=story, photo=photo, order=order) for order, photo in enumerate(photos)
         )
+        if photos:  # a bulk load puts its photos' copies where the embargo says, as bundles do
+            with django_capture_on_commit_callbacks(execute=True):  # and the copies moved from go
+                sync_photos([photo.pk for photo in photos])
+            for photo in photos:
+                photo.refresh_from_db(fields=["copies_public"])
         return story
 
     return make

@@ -40,6 +40,8 @@ ACTIONS = {
     "archive": "a story moved into a historical collection",
     "delete": "a story moved to the trash, or deleted for good from it",
     "bundle-import": "a site bundle imported",
+    "photo-release": "a photo released for public use before a story published it, or its release withdrawn",
+    "preview-revoke": "a story's reviewer preview links revoked by hand (a withdrawal or return to draft revokes them too)",
 }
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 import django
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -39,7 +38,7 @@ from newsroom.bundles.format import (
     encode_record,
     file_member,
 )
-from newsroom.photos.models import PhotoAsset, originals_storage
+from newsroom.photos.models import PhotoAsset, copies_storage, originals_storage
 from newsroom.search.indexing import SEARCH_RULES_VERSION, index_in_use
 from newsroom.search.models import StorySearchDocument
 
@@ -157,9 +156,11 @@ def _account_rows(chunk_size):
 
 
 def _write_files(archive, report, chunk_size, progress):
-    photos = PhotoAsset._base_manager.order_by("pk").values_list("virin", "original", "file_hash", "renditions")
+    photos = PhotoAsset._base_manager.order_by("pk").values_list(
+        "virin", "original", "file_hash", "renditions", "copies_public"
+    )
     damaged = []
-    for virin, original, file_hash, renditions in progress(
+    for virin, original, file_hash, renditions, copies_public in progress(
         photos.iterator(chunk_size=chunk_size),
         total=PhotoAsset._base_manager.count(),
         desc="Exporting photo files",
@@ -168,7 +169,8 @@ def _write_files(archive, report, chunk_size, progress):
         files = [("original", original)] if original else []
         files += [("public", entry["name"]) for entry in (renditions or {}).values()]
         for kind, name in files:
-            storage = originals_storage() if kind == "original" else default_storage
+            # An embargoed photo's copies are in private storage; the bundle holds them all alike.
+            storage = originals_storage() if kind == "original" else copies_storage(copies_public)
             try:
                 source = storage.open(name, "rb")
             except FileNotFoundError:

@@ -5,7 +5,8 @@ A bundle is one zip file:
     manifest.json                  format and version, the site, how many records each table has
     records/<table>.ndjson         one JSON object a line: the table's rows, by primary key
     files/private/<name>           each photo's original, under its name in private storage (PRIVATE_MEDIA_ROOT)
-    files/public/<name>            each public copy (full size, renditions), under its name in MEDIA_ROOT
+    files/public/<name>            each public copy (full size, renditions), under its storage name (in
+                                   MEDIA_ROOT, or in private storage while the photo is embargoed)
     search/documents.ndjson        each story's search document as the exporting site had it (PostgreSQL
                                    only; the manifest's "search" gives the search rules they were made by)
 
@@ -50,12 +51,19 @@ FORMAT = "newsroom-bundle"
 # revisions keep the old form, which the story's history reads as it reads its own old revisions.
 # Version 4: fields added to the records since (below); a bundle of an older version is read with
 # their defaults, so a bundle made before a field existed still imports.
-FORMAT_VERSION = 4
-READS_VERSIONS = (1, 2, 3, 4)
+# Version 5: the photo embargo (whether a photo's copies are public, an Editor's release) and the
+# stories' preview link generation. An older bundle's photos come in embargoed, and the import
+# then makes public those a published story uses (restore.py), as this site would have.
+FORMAT_VERSION = 5
+READS_VERSIONS = (1, 2, 3, 4, 5)
 FIRST_WITH_BODY_BLOCKS = 3
 # Each version's new fields, by table, with the value rows of older bundles take for them.
 FIELDS_ADDED = {
     4: {"stories": {"trashed_at": None}, "revisions": {"publish_checks": {}, "reason": ""}},
+    5: {
+        "stories": {"preview_generation": 0},
+        "photos": {"copies_public": False, "released_at": None, "released_by_id": None},
+    },
 }
 
 

@@ -41,22 +41,28 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Q
 
 from newsroom.archive.models import Collection
 from newsroom.bundles.format import ACCOUNT_FIELDS, TABLE, TABLES, Bundle, BundleError, story_label
 from newsroom.bundles.writing import Inserter, load_search_documents
 from newsroom.core.cache import retire_pages
-from newsroom.photos.models import PhotoAsset, originals_storage
+from newsroom.photos.models import PhotoAsset, copies_storage, originals_storage
 from newsroom.search import indexing
 from newsroom.stories.body import body_size_problem, legacy_body, with_keys
-from newsroom.stories.models import Revision, Story, Tag
+from newsroom.stories.embargo import sync_photos
+from newsroom.stories.models import PhotoPlacement, Revision, Story, Tag
 from newsroom.stories.revisions import current_form
 from newsroom.stories.services import story_replace_as_recorded
 
 ADDED, UPDATED, UNCHANGED, CONFLICT = "added", "updated", "unchanged", "conflict"
+# What an account is made with when the operator did not ask for the bundle's access: a name for
+# the history (revisions' authors, stories' writers, photos' uploaders), not a way in.
+WITHOUT_ACCESS = {"is_active": False, "is_staff": False, "is_superuser": False}
+# How an account here is compared with the bundle's: its access too only when the bundle's is wanted.
+ACCOUNT_IDENTITY = ("first_name", "last_name", "email")
 # Stories whose own rows (tags, links, placed photos, notes, history) come from the bundle.
 TAKES_CHILDREN = (ADDED, UPDATED)
 # What an editor knows each record by, and what tells two copies apart.
@@ -95,6 +101,10 @@ class RestoreReport:
     conflicts: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     files_written: int = 0
+    # What became of the bundle's accounts: matched to one here by username (left as it is), added
+    # with the bundle's access (--with-staff-accounts), or added with none (inactive, not staff).
+    accounts: Counter = field(default_factory=Counter)
+    photos_made_public: int = 0
     search_documents: int = 0
     seconds: dict = field(default_factory=dict)  # step -> time taken, for -v 2 and the benchmark
 
@@ -147,6 +157,7 @@ class Restore:
         bundle: Bundle,
         *,
         merge: bool,
+        with_staff_accounts: bool = False,
         dry_run: bool = False,
         batch_size: int = 2000,
         progress=lambda iterable, **kwargs: iterable,
@@ -154,6 +165,9 @@ class Restore:
         # A dry run does every database write (then rolled back) but stores no file: the check
         # before it has read every file already.
         self.bundle, self.merge, self.dry_run = bundle, merge, dry_run
+        # Only when the operator asks do accounts come with their access (active, staff,
+        # superuser, roles): a bundle must not be a way to make administrators on a site.
+        self.with_staff_accounts = with_staff_accounts
         self.batch_size, self.progress = batch_size, progress
         self.report = RestoreReport()
         self.written: list = []  # (storage, name) of every file stored, removed if the import is undone
@@ -207,6 +221,7 @@ class Restore:
         if not self.merge:
             self.reset_sequences()
             self.adopt_site_name()
+        self.embargo_photos()
         self.refresh_search()
         if self.report.changed and not self.dry_run:
             retire_pages()  # cached pages were made from what was here before
@@ -226,8 +241,14 @@ class Restore:
 
     @timed(lambda: "accounts")
     def load_accounts(self):
-        """Accounts are matched by username, in both modes: one made here first is kept as it is."""
+        """Accounts are matched by username, in both modes: one made here first is kept as it is.
+
+        One not here is added so that the history keeps naming who wrote, published and uploaded
+        what; with the access it had (active, staff, superuser, its roles) only with
+        `with_staff_accounts`, else inactive, not staff, without roles. Never with a password.
+        """
         User = get_user_model()
+        compared = ACCOUNT_COMPARED if self.with_staff_accounts else ACCOUNT_IDENTITY
         local = {account.username: account for account in User._base_manager.prefetch_related("groups")}
         taken = {account.pk for account in local.values()}
         groups = dict(Group.objects.values_list("name", "pk"))
@@ -242,9 +263,17 @@ class Restore:
                 self.ids["accounts"][row["id"]] = existing.pk
                 here = {name: getattr(existing, name) for name in ACCOUNT_COMPARED if name != "groups"}
                 here["groups"] = sorted(group.name for group in existing.groups.all())
-                self.compare_plain("accounts", "account", row["username"], row, here, ACCOUNT_COMPARED)
+                self.compare_plain("accounts", "account", row["username"], row, here, compared)
+                self.report.accounts["matched"] += 1
                 continue
             values = {name: row[name] for name in ACCOUNT_FIELDS if name != "id"}
+            if self.with_staff_accounts:
+                self.report.accounts["with access"] += 1
+            else:
+                had_access = row["is_staff"] or row["is_superuser"] or row["groups"]
+                self.report.accounts["access not given" if had_access else "without access"] += 1
+                values.update(WITHOUT_ACCESS)
+                row["groups"] = []
             if not self.merge and row["id"] not in taken:
                 values["id"] = row["id"]  # restoring: the same key, unless an account made here has it
             # No password travels in a bundle: the operator resets it (see README).
@@ -382,7 +411,7 @@ class Restore:
             return
         model = TABLE[name].model
         if name == "photos":
-            before = model._base_manager.values("original", "renditions").get(pk=local_pk)
+            before = model._base_manager.values("original", "renditions", "copies_public").get(pk=local_pk)
             self.retire_files_replaced(before, values)
         model._base_manager.filter(pk=local_pk).update(**values)
         if name == "photos":
@@ -446,7 +475,11 @@ class Restore:
         return None if local is None else (local, None)
 
     def prepare_photo(self, row):
-        row = {**row, "uploaded_by_id": self.local_id("accounts", row["uploaded_by_id"])}
+        row = {
+            **row,
+            "uploaded_by_id": self.local_id("accounts", row["uploaded_by_id"]),
+            "released_by_id": self.local_id("accounts", row["released_by_id"]),
+        }
         self.bring_files(row)
         return row
 
@@ -536,9 +569,11 @@ class Restore:
         if row["original"] and row["original"] not in missing:
             row["original"] = self.store("original", row["original"], originals_storage())
         renditions = {key: dict(entry) for key, entry in (row["renditions"] or {}).items()}
+        # An embargoed photo's copies go to private storage, never for a moment into MEDIA_ROOT.
+        copies = copies_storage(row["copies_public"])
         for entry in renditions.values():
             if entry["name"] not in missing:
-                entry["name"] = self.store("public", entry["name"], default_storage)
+                entry["name"] = self.store("public", entry["name"], copies)
         row["renditions"] = renditions
 
     def store(self, kind, name, storage) -> str:
@@ -563,10 +598,11 @@ class Restore:
             return digest(here) == digest(theirs)
 
     def retire_files_replaced(self, before, values):
-        """Files of the older copy that the newer one no longer uses go, once the import commits."""
-        old_public = {entry["name"] for entry in (before["renditions"] or {}).values()}
-        new_public = {entry["name"] for entry in (values["renditions"] or {}).values()}
-        gone = [(default_storage, name) for name in old_public - new_public]
+        """Files of the older copy that the newer one no longer uses (or uses from the other
+        storage: the bundle's copy is embargoed, or public) go, once the import commits."""
+        old_public = {(before["copies_public"], entry["name"]) for entry in (before["renditions"] or {}).values()}
+        new_public = {(values["copies_public"], entry["name"]) for entry in (values["renditions"] or {}).values()}
+        gone = [(copies_storage(public), name) for public, name in old_public - new_public]
         if before["original"] and before["original"] != values["original"]:
             gone.append((originals_storage(), before["original"]))
         if gone and not self.dry_run:
@@ -586,6 +622,21 @@ class Restore:
         if site.get("domain") and site.get("name"):
             Site.objects.filter(pk=self.site.pk).update(domain=site["domain"], name=site["name"])
             Site.objects.clear_cache()
+
+    @timed(lambda: "photo embargo")
+    def embargo_photos(self):
+        """Photos' copies where this site's embargo puts them (stories/embargo.py): public when a
+        story readers may see uses the photo, or an Editor released it; private otherwise. A bundle
+        of this format says so already; an older one's photos came in embargoed."""
+        if self.dry_run:
+            return  # no file was stored, so none can move
+        photos = PhotoAsset.objects.all()
+        if self.merge:
+            stories = [self.local_id("stories", pk) for pk, fate in self.story_fate.items() if fate in TAKES_CHILDREN]
+            placed = PhotoPlacement.objects.filter(story_id__in=stories).values("photo")
+            photos = photos.filter(Q(pk__in=list(self.ids["photos"].values())) | Q(pk__in=placed))
+        made_public, _ = sync_photos(photos, written=self.written)
+        self.report.photos_made_public = made_public
 
     @timed(lambda: "search index")
     def refresh_search(self):

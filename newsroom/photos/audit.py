@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from newsroom.core.apstyle import ap_date
 from newsroom.core.visible import has_visible
 from newsroom.photos.imaging import public_file_problems
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import PhotoAsset, copies_storage
 from newsroom.photos.services import file_sha256
 from newsroom.photos.virin import VirinError, parse_virin
 
@@ -70,15 +69,22 @@ class Finding:
 @dataclass(frozen=True)
 class PublicCopy:
     key: str  # "full", "w800.webp", "thumb.jpg" ...
-    name: str  # storage name under MEDIA_ROOT
+    name: str  # storage name (under MEDIA_ROOT, or in private storage while the photo is embargoed)
     problems: list[str] | None  # what public_file_problems finds; None when the file is missing
 
 
+def copies_place(photo: PhotoAsset) -> str:
+    """Where the photo's copies should be, in an operator's words."""
+    return "MEDIA_ROOT" if photo.copies_public else "private storage, as the photo is embargoed"
+
+
 def public_copies(photo: PhotoAsset):
-    """Each public copy of the photo with what is wrong inside it, read from default storage."""
+    """Each public copy of the photo with what is wrong inside it, read from where the copies are
+    kept (public storage, or private storage while the photo is embargoed)."""
+    storage = copies_storage(photo.copies_public)
     for key, entry in photo.renditions.items():
         try:
-            with default_storage.open(entry["name"], "rb") as public_file:
+            with storage.open(entry["name"], "rb") as public_file:
                 content = public_file.read()
         except FileNotFoundError:
             yield PublicCopy(key, entry["name"], None)
@@ -194,7 +200,7 @@ def _check_public_copies(photo, found):
         if copy.problems is None:
             found(
                 "file-missing",
-                f"The {label} public copy {copy.name} is not in storage (MEDIA_ROOT).",
+                f"The {label} public copy {copy.name} is not in storage ({copies_place(photo)}).",
                 remake,
                 copy.name,
             )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage, storages
 from django.db import models
 from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from newsroom.core.addresses import address
 from newsroom.core.indexes import PrefixIndex
@@ -14,6 +16,19 @@ from newsroom.photos.virin import validate_virin
 def originals_storage():
     """Originals live outside MEDIA_ROOT: readers only ever get the cleaned public copies."""
     return storages["originals"]
+
+
+def embargoed_storage():
+    """Where the public copies of a photo readers may not see yet are kept: beside the originals,
+    with no URL. The web server never sees them; staff get them through a view that checks who asks
+    (stories.views.photo_copy)."""
+    return storages["originals"]
+
+
+def copies_storage(public: bool):
+    """The storage a photo's copies are in: MEDIA_ROOT (or the public bucket) once readers may see
+    the photo, the private one while it is embargoed."""
+    return default_storage if public else embargoed_storage()
 
 
 def original_upload_to(photo, filename):
@@ -114,6 +129,33 @@ class PhotoAsset(models.Model):
         editable=False,
         help_text="Which values came from the photo's own IPTC, XMP or EXIF record.",
     )
+    # Embargo. A photo's public copies are written where readers can reach them (MEDIA_ROOT, served
+    # by the web server) only once a published story uses it or an Editor releases it; until then
+    # they are kept privately and only staff (and a story's reviewer link) see them, through a view.
+    copies_public = models.BooleanField(
+        "copies public",
+        default=False,
+        db_default=False,  # rows written by code that predates the column (a server mid-upgrade) are embargoed
+        editable=False,
+        help_text="Whether the public copies are in the public media folder. False while the photo is "
+        "embargoed: no published story uses it and no Editor has released it.",
+    )
+    released_at = models.DateTimeField(
+        "released for public use",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an Editor released the photo for public use before any story published it.",
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="released by",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="uploaded by",
@@ -130,6 +172,7 @@ class PhotoAsset(models.Model):
 
     class Meta:
         verbose_name = "photo"
+        permissions = [("release_photoasset", "Can release photos for public use before a story publishes them")]
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
         indexes = [
@@ -183,12 +226,25 @@ class PhotoAsset(models.Model):
     def keyword_list(self):
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
-    # Public copies. Names are storage names under MEDIA_ROOT; each carries a content hash,
-    # so a URL never changes meaning and can be cached for good.
+    # Public copies. Names are storage names (under MEDIA_ROOT once the photo is public); each
+    # carries a content hash, so a URL never changes meaning and can be cached for good.
+
+    @property
+    def is_embargoed(self):
+        return not self.copies_public
 
     def public_url(self, key):
         entry = self.renditions.get(key)
-        return default_storage.url(entry["name"]) if entry else ""
+        return self._copy_url(key, entry["name"]) if entry else ""
+
+    def _copy_url(self, key, name):
+        """The web server's address of a public photo's copy; an embargoed one's is the view that
+        checks who asks (with the reviewer link's token when a reviewer's preview shows it)."""
+        if self.copies_public:
+            return default_storage.url(name)
+        url = reverse("photos:copy", args=[self.virin, key])
+        reviewer_token = getattr(self, "reviewer_token", "")
+        return f"{url}?{urlencode({'link': reviewer_token})}" if reviewer_token else url
 
     @property
     def full_size(self):
@@ -207,8 +263,8 @@ class PhotoAsset(models.Model):
     def srcset(self, extension):
         """`url 480w, url 800w, ...` for the responsive widths in one format."""
         widths = sorted(
-            (entry["width"], entry["name"])
+            (entry["width"], key, entry["name"])
             for key, entry in self.renditions.items()
             if key.startswith("w") and key.endswith(f".{extension}")
         )
-        return ", ".join(f"{default_storage.url(name)} {width}w" for width, name in widths)
+        return ", ".join(f"{self._copy_url(key, name)} {width}w" for width, key, name in widths)

@@ -3,6 +3,11 @@
 Public copies (the full-size download and every rendition) are made here, when a photo is
 saved, so no reader ever waits for one. Files written for a save that then fails are removed;
 files a save replaces are removed only once it has committed.
+
+A photo is embargoed until a published story uses it or an Editor releases it (stories decide
+which, stories/embargo.py): its copies are then kept in private storage, with no public URL, and
+`photo_move_copies` puts them where readers can reach them (MEDIA_ROOT, or the public bucket) when
+that changes, and takes them back out again.
 """
 
 import hashlib
@@ -11,12 +16,11 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from newsroom.photos.imaging import PublicMetadata, UploadRefused, inspect_upload, make_public_files
 from newsroom.photos.metadata import PhotoMetadata, read_photo_metadata
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import PhotoAsset, copies_storage
 from newsroom.photos.virin import VirinError, normalise_virin
 
 # The record every public copy carries: a change to any of these remakes the copies.
@@ -84,11 +88,13 @@ def _folder(photo: PhotoAsset) -> str:
 
 
 def _write_public_files(photo: PhotoAsset, source, written: list, *, overwrite=False) -> dict:
-    """Make every public copy and store it under a name that carries its content hash.
+    """Make every public copy and store it under a name that carries its content hash, in public
+    storage if readers may see the photo, else in private storage (an embargoed photo).
 
     A file already stored under its name is taken to be the same copy, unless `overwrite`:
     a repair must not trust what is on disk.
     """
+    storage = copies_storage(photo.copies_public)
     metadata = PublicMetadata(
         virin=photo.virin,
         title=photo.title,
@@ -100,9 +106,9 @@ def _write_public_files(photo: PhotoAsset, source, written: list, *, overwrite=F
     for made in make_public_files(source, metadata=metadata):
         stem, extension = PurePath(made.name).stem, PurePath(made.name).suffix
         name = f"{_folder(photo)}/{stem}.{hashlib.sha256(made.content).hexdigest()[:10]}{extension}"
-        if overwrite or not default_storage.exists(name):
-            default_storage.delete(name)
-            name = default_storage.save(name, ContentFile(made.content))
+        if overwrite or not storage.exists(name):
+            storage.delete(name)
+            name = storage.save(name, ContentFile(made.content))
             written.append(name)
         key = "full" if made.spec == "full" else made.name
         manifest[key] = {"name": name, "width": made.width, "height": made.height, "bytes": len(made.content)}
@@ -119,7 +125,15 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> P
 
     `facts` is the ImageFacts of a new upload that the caller already inspected.
     """
-    before = PhotoAsset.objects.filter(pk=photo.pk).first() if photo.pk else None
+    # Locked, so a move of its copies (photo_move_copies) cannot cross this save; where the copies
+    # are and who released the photo are the stored row's, whatever the caller's copy says.
+    before = PhotoAsset.objects.select_for_update().filter(pk=photo.pk).first() if photo.pk else None
+    if before is not None:
+        photo.copies_public, photo.released_at, photo.released_by_id = (
+            before.copies_public,
+            before.released_at,
+            before.released_by_id,
+        )
     text_written = {name for name in READ_FIELDS if before is None or getattr(before, name) != getattr(photo, name)}
     if text_written:
         # Only what this save writes: a record kept from before these checks still saves.
@@ -155,7 +169,7 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> P
         photo.save()
     except BaseException:
         for name in written:
-            default_storage.delete(name)
+            copies_storage(photo.copies_public).delete(name)
         if new_original and photo.original._committed:  # the row failed after its file was stored
             photo.original.storage.delete(photo.original.name)
         raise
@@ -163,8 +177,48 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> P
     if before is not None:
         stale = _names(before.renditions) - _names(photo.renditions)
         old_original = before.original.name if before.original.name != photo.original.name else None
-        transaction.on_commit(lambda: _delete_files(before.original.storage, old_original, stale))
+        storage = copies_storage(photo.copies_public)
+        transaction.on_commit(lambda: _delete_files(before.original.storage, old_original, stale, storage))
     return photo
+
+
+def photo_move_copies(photo: PhotoAsset, *, public: bool, written: list | None = None) -> bool:
+    """Put the photo's copies where `public` says: in public storage, where readers reach them by
+    URL, or back in private storage (embargoed). True when they moved; False when they were there.
+
+    The files are copied first and the row then says where they are, in one transaction; the old
+    files go once it commits (a failure leaves the copies where they were, and removes what it
+    wrote). `written`, when given, gains (storage, name) of every file written, for a caller that
+    must remove them if its own, larger transaction is undone (a bundle import).
+    """
+    with transaction.atomic():
+        stored = PhotoAsset.objects.select_for_update().get(pk=photo.pk)
+        if stored.copies_public == public:
+            photo.copies_public = public
+            return False
+        source, target = copies_storage(stored.copies_public), copies_storage(public)
+        names = sorted(_names(stored.renditions))
+        copied = []
+        try:
+            for name in names:
+                if target.exists(name):
+                    continue  # a copy left there before, by a move whose old files were not yet removed
+                with source.open(name, "rb") as content:
+                    target.save(name, content)
+                copied.append(name)
+            stored.copies_public = public
+            # Only this column: the photo's record did not change, so its updated time stays. The
+            # save still tells the page cache (post_save): pages name the copies by their address.
+            stored.save(update_fields=["copies_public"])
+        except BaseException:
+            for name in copied:
+                target.delete(name)
+            raise
+        if written is not None:
+            written.extend((target, name) for name in copied)
+        transaction.on_commit(lambda: [source.delete(name) for name in names])
+    photo.copies_public = public
+    return True
 
 
 @transaction.atomic
@@ -184,15 +238,38 @@ def photos_update_credit(*, photos, user, photographer="", credit="", add_keywor
     return changed
 
 
-def _delete_files(originals, original_name, public_names):
+def _delete_files(originals, original_name, public_names, copies):
     if original_name:
         originals.delete(original_name)
     for name in public_names:
-        default_storage.delete(name)
+        copies.delete(name)
 
 
 def delete_files_when_committed(sender, instance, **kwargs):
     """post_delete receiver: the files go with their row, but only if the delete commits."""
     original = instance.original.name
     public = _names(instance.renditions)
-    transaction.on_commit(lambda: _delete_files(instance.original.storage, original, public))
+    copies = copies_storage(instance.copies_public)
+    transaction.on_commit(lambda: _delete_files(instance.original.storage, original, public, copies))
+
+
+def misplaced_copies(photo: PhotoAsset) -> list[str]:
+    """The photo's copies that are not where its row says but in the other storage: an embargoed
+    photo's copies still in MEDIA_ROOT (a site upgraded to the embargo, a move cut short), or a
+    public photo's still in private storage."""
+    here, other = copies_storage(photo.copies_public), copies_storage(not photo.copies_public)
+    return [name for name in sorted(_names(photo.renditions)) if not here.exists(name) and other.exists(name)]
+
+
+@transaction.atomic
+def photo_gather_copies(photo: PhotoAsset) -> list[str]:
+    """Bring the misplaced copies to where the row says they are (a repair, for rebuild_renditions);
+    the names brought. The files left behind go once this commits."""
+    stored = PhotoAsset.objects.select_for_update().get(pk=photo.pk)
+    here, other = copies_storage(stored.copies_public), copies_storage(not stored.copies_public)
+    names = misplaced_copies(stored)
+    for name in names:
+        with other.open(name, "rb") as content:
+            here.save(name, content)
+    transaction.on_commit(lambda: [other.delete(name) for name in names])
+    return names

@@ -33,6 +33,7 @@ from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.calendar import calendar_view
 from newsroom.stories.checks import draft_checks, story_checks
+from newsroom.stories.embargo import in_story_on_the_record, may_release, photo_release
 from newsroom.stories.models import (
     PENDING_ACTIONS,
     Action,
@@ -58,6 +59,7 @@ from newsroom.stories.services import (
     story_publish_changes,
     story_publish_now,
     story_return_to_draft,
+    story_revoke_preview_links,
     story_save_changes,
     story_schedule,
     story_schedule_changes,
@@ -237,6 +239,30 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # A tag a published story shows is renamed by an Editor: its name is on readers' pages and its
+    # slug in their addresses. Writers see it read-only, with TAG_LOCKED; a POST anyway gets 403.
+
+    def locked_for(self, request, tag) -> bool:
+        if tag is None or tag.pk is None or request.user.has_perm("stories.publish_story"):
+            return False
+        known = request.__dict__.setdefault("_tags_locked", {})
+        if tag.pk not in known:
+            known[tag.pk] = tag.stories.filter(status=Status.PUBLISHED).exists()
+        return known[tag.pk]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.locked_for(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if self.locked_for(request, obj):
+            context["locked_note"] = TAG_LOCKED
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change and self.locked_for(request, obj):
+            raise PermissionDenied(TAG_LOCKED)
+        super().save_model(request, obj, form, change)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -446,7 +472,12 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         withdraw = path(
             "<path:object_id>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="stories_story_withdraw"
         )
-        return [chooser, calendar, checks, withdraw, *super().get_urls()]
+        revoke = path(
+            "<path:object_id>/revoke-previews/",
+            self.admin_site.admin_view(self.revoke_previews_view),
+            name="stories_story_revoke_previews",
+        )
+        return [chooser, calendar, checks, withdraw, revoke, *super().get_urls()]
 
     def publish_checks_view(self, request):
         """The checks before publishing on the story form's current, unsaved values (its summary and
@@ -703,14 +734,44 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         expires = ap_datetime(timezone.now() + preview.LINK_LIFETIME)
         links = format_html(
             '<a href="{}">Preview as readers will see it</a><br>'
-            '<a href="{}">Reviewer link</a>: copy it for someone without an account; it works until {}.',
+            '<a href="{}">Reviewer link</a>: copy it for someone without an account; it works until {}, '
+            "or until the story changes, is withdrawn or returned to draft.<br>"
+            '<a href="{}" class="button">Revoke preview links</a> Every reviewer link made until now stops working.',
             preview.staff_preview_url(story),
             preview.reviewer_link(story),
             expires,
+            reverse("admin:stories_story_revoke_previews", args=[story.pk]),
         )
         if getattr(story, "pending", None) is None:
             return links
         return format_html("{}<br>{}", self.pending_links(story, expires), links)
+
+    def revoke_previews_view(self, request, object_id):
+        """*Revoke preview links*: a confirmation page, then every reviewer link made so far stops
+        working (services.story_revoke_preview_links, in the security log and the History)."""
+        story = self.get_object(request, object_id)
+        if story is None:
+            raise Http404(f"No story with ID “{object_id}”.")
+        if not self.has_change_permission(request):
+            raise PermissionDenied("You may not change stories, so you may not revoke their preview links.")
+        change_url = reverse("admin:stories_story_change", args=[story.pk])
+        if request.method == "POST":
+            story_revoke_preview_links(story=story, user=request.user)
+            self.log_change(request, story, "Preview links revoked.")
+            self.message_user(
+                request,
+                f"The reviewer links to “{story}” made until now no longer work. The link on the form is a new one.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Revoke the preview links to this story?",
+            "story": story,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/stories/story/revoke_previews_confirmation.html", context)
 
     def pending_links(self, story, expires):
         """What an editor needs of a live story's unpublished changes: see them, share them, compare them."""
@@ -723,7 +784,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             "<strong>This form shows unpublished changes</strong>; readers see the live version until an editor "
             "publishes them.<br>"
             '<a href="{}">Preview the changes</a><br>'
-            '<a href="{}">Reviewer link to the changes</a>: it works until {}.<br>'
+            '<a href="{}">Reviewer link to the changes</a>: it works until {}, or until the changes change.<br>'
             '<a href="{}?from={}&amp;to={}">Compare the live version with the changes</a>',
             preview.changes_preview_url(story),
             preview.changes_reviewer_link(story),
@@ -1037,11 +1098,25 @@ def _sentence(words: str) -> str:
     return words if words.endswith((".", "!", "?")) else f"{words}."
 
 
+# What a Writer reads on a photo or tag they may not change, and why (least privilege: what readers
+# see of a published story changes through an Editor).
+PHOTO_LOCKED = "This photo is in a published story: an Editor can change it."
+TAG_LOCKED = "This tag is on a published story: an Editor can rename it."
+
+
+def may_change_what_is_published(request) -> bool:
+    return request.user.has_perm("stories.publish_story")
+
+
 class PhotoLibraryAdmin(PhotoAssetAdmin):
     """The photo library with what stories add to it: how many stories use each photo, linked to
-    them. Stories stand on photos, so the photo admin is registered again here, not the reverse."""
+    them; which photos readers may see (the embargo, stories/embargo.py) and an Editor's release;
+    and who may change a photo that a published story shows. Stories stand on photos, so the photo
+    admin is registered again here, not the reverse."""
 
-    list_display = [*PhotoAssetAdmin.list_display, "used_in"]
+    list_display = [*PhotoAssetAdmin.list_display, "used_in", "readers"]
+    readonly_fields = [*PhotoAssetAdmin.readonly_fields, "public_use"]
+    actions = [*PhotoAssetAdmin.actions, "release_selected", "embargo_selected"]
 
     def get_queryset(self, request):
         # Counted per listed photo; grouping the whole library by photo would read every row.
@@ -1054,6 +1129,141 @@ class PhotoLibraryAdmin(PhotoAssetAdmin):
             return "—"
         url = reverse("admin:stories_story_changelist") + f"?q={photo.virin}"
         return format_html('<a href="{}">{}</a>', url, counted(photo.story_count))
+
+    @admin.display(description="Readers")
+    def readers(self, photo):
+        if photo.copies_public:
+            return "Released" if photo.released_at else "Public"
+        return "Embargoed" if photo.has_image else "—"
+
+    # Least privilege: a photo a published story shows (its caption, credit, alt text, title,
+    # keywords and picture are on readers' pages) is changed by an Editor, never straight from a
+    # Writer's hand. Writers see it read-only, with PHOTO_LOCKED; a POST anyway gets 403.
+
+    def locked_for(self, request, photo) -> bool:
+        """Whether this photo is read-only for the user: a Writer, and a published story uses it."""
+        if photo is None or photo.pk is None or may_change_what_is_published(request):
+            return False
+        known = request.__dict__.setdefault("_photos_locked", {})
+        if photo.pk not in known:
+            known[photo.pk] = in_story_on_the_record(photo)
+        return known[photo.pk]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.locked_for(request, obj)
+
+    def has_release_permission(self, request):
+        return may_release(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        name, options = fieldsets[0]
+        return [(name, {**options, "fields": [*options["fields"], "public_use"]}), *fieldsets[1:]]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if self.locked_for(request, obj):
+            context["locked_note"] = PHOTO_LOCKED
+        if obj is not None and self.has_release_permission(request) and obj.has_image:
+            context["release_url"] = reverse("admin:photos_photoasset_release", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        # The admin refuses the POST already (has_change_permission); this holds for any other way in.
+        if change and self.locked_for(request, obj):
+            raise PermissionDenied(PHOTO_LOCKED)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Edit credit and keywords of selected photos", permissions=["change"])
+    def edit_credit_and_keywords(self, request, queryset):
+        if not may_change_what_is_published(request):
+            locked = list(
+                queryset.filter(placements__story__status=Status.PUBLISHED).distinct().values_list("virin", flat=True)
+            )
+            if locked:
+                self.message_user(
+                    request,
+                    f"Left as they are: {', '.join(sorted(locked))}. "
+                    f"{'These photos are' if len(locked) > 1 else 'This photo is'} in a published story: "
+                    "an Editor can change them.",
+                    messages.WARNING,
+                )
+                queryset = queryset.exclude(virin__in=locked)
+                if not queryset.exists():
+                    return None
+        return super().edit_credit_and_keywords(request, queryset)
+
+    @admin.display(description="Readers")
+    def public_use(self, photo):
+        if photo.released_at:
+            by = photo.released_by or "an editor"
+            return f"Released for public use by {by} on {ap_datetime(photo.released_at)}: its copies are public."
+        if photo.copies_public:
+            return "Public: a published story uses it, so its copies are public."
+        if not photo.has_image:
+            return "No image file, so nothing to show."
+        return (
+            "Embargoed: no published story uses it, so readers cannot reach its copies or its page; you see it "
+            "because you are signed in, and so does a reviewer through a story's preview link. It becomes public "
+            "when a story using it is published, or when an Editor releases it."
+        )
+
+    def get_urls(self):
+        release = path(
+            "<path:object_id>/release/", self.admin_site.admin_view(self.release_view), name="photos_photoasset_release"
+        )
+        return [release, *super().get_urls()]
+
+    def release_view(self, request, object_id):
+        """The photo form's *Release for public use* (or *Withdraw the release*): a confirmation page
+        that says what it does, then the step (stories/embargo.py, logged)."""
+        photo = self.get_object(request, object_id)
+        if photo is None:
+            raise Http404(f"No photo with ID “{object_id}”.")
+        if not self.has_release_permission(request):
+            raise PermissionDenied("Only editors can release photos for public use.")
+        change_url = reverse("admin:photos_photoasset_change", args=[photo.pk])
+        release = photo.released_at is None
+        if request.method == "POST":
+            photo_release(photo=photo, user=request.user, release=release)
+            self.log_change(request, photo, "Released for public use." if release else "Release withdrawn.")
+            self.message_user(
+                request,
+                f"“{photo}” is released for public use: its copies are public."
+                if release
+                else f"“{photo}” is no longer released"
+                + (
+                    ": its copies are embargoed again."
+                    if not photo.copies_public
+                    else ", but a published story uses it."
+                ),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Release this photo for public use?" if release else "Withdraw this photo's release?",
+            "photo": photo,
+            "release": release,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/photos/photoasset/release_confirmation.html", context)
+
+    @admin.action(description="Release selected photos for public use", permissions=["release"])
+    def release_selected(self, request, queryset):
+        released = sum(photo_release(photo=photo, user=request.user) for photo in queryset)
+        self.message_user(request, f"{counted(released, 'photo', 'photos')} released for public use.", messages.SUCCESS)
+
+    @admin.action(description="Withdraw the release of selected photos", permissions=["release"])
+    def embargo_selected(self, request, queryset):
+        withdrawn = sum(photo_release(photo=photo, user=request.user, release=False) for photo in queryset)
+        self.message_user(
+            request,
+            f"{counted(withdrawn, 'photo', 'photos')} no longer released; those no published story uses are embargoed again.",
+            messages.SUCCESS,
+        )
 
 
 admin.site.unregister(PhotoAsset)

@@ -156,6 +156,9 @@ class Story(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
     # Counts saves; an edit made from an older version is refused rather than overwriting.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Reviewer preview links carry the number they were made under; raising it (the story form's
+    # "Revoke preview links", a withdrawal, a return to draft) makes every earlier link stop working.
+    preview_generation = models.PositiveIntegerField("preview link generation", default=0, db_default=0, editable=False)
 
     objects = StoryQuerySet.as_manager()
 

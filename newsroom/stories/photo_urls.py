@@ -10,4 +10,6 @@ from newsroom.stories import views
 app_name = "photos"
 urlpatterns = [
     path("<str:virin>/", views.photo_detail, name="detail"),
+    # An embargoed photo's copies, for staff and reviewers (views.photo_copy); public ones are in MEDIA_URL.
+    path("<str:virin>/copies/<str:key>", views.photo_copy, name="copy"),
 ]

@@ -38,6 +38,7 @@ from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.body import body_text, clean_body, linked_story_ids, photo_blocks, with_keys
 from newsroom.stories.checks import draft_checks, story_checks
+from newsroom.stories.embargo import note_photos
 from newsroom.stories.importers.text_story import headline_key
 from newsroom.stories.models import (
     Action,
@@ -202,6 +203,13 @@ def _change(
     current = story_lock(story=story, expected_version=expected_version)
     _require_permission(user, current, action)
     record_baseline(current)
+    # The photos readers may be seeing through this story: once the change commits, the embargo
+    # takes back the copies of those it no longer makes public (stories/embargo.py).
+    photos_shown = (
+        set(PhotoPlacement.objects.filter(story=current).values_list("photo_id", flat=True))
+        if current.status == Status.PUBLISHED
+        else set()
+    )
     old_slug = current.slug
     parts = {name: changes.pop(name) for name in EDITED_PARTS & changes.keys()}
     fields = [Story._meta.get_field(name) for name in changes]
@@ -242,8 +250,14 @@ def _change(
     announce_change(
         story_id=current.pk, changed=[*changed, *(field.attname for field in written)], revision=revision.number
     )
+    if current.status == Status.PUBLISHED or photos_shown:
+        note_photos(photos_shown | _placed_photos(current))
     _bring_up_to_date(story, current)
     return story
+
+
+def _placed_photos(story: Story) -> set[int]:
+    return set(PhotoPlacement.objects.filter(story=story).values_list("photo_id", flat=True))
 
 
 def _bring_up_to_date(story: Story, stored: Story) -> None:
@@ -277,6 +291,8 @@ def story_create(*, story: Story, user, write_parts: WriteParts | None = None) -
     revision = record_revision(story=story, user=user)
     _link_waiting_related(story)
     announce_change(story_id=story.pk, changed=revision.changed_fields, revision=revision.number)
+    if story.status == Status.PUBLISHED:  # made published (an import): its photos may go public
+        note_photos(_placed_photos(story))
     return story
 
 
@@ -463,11 +479,32 @@ def _required_reason(action: Action, reason: str | None) -> str:
 
 @transaction.atomic
 def story_withdraw(*, story: Story, user, reason: str) -> Story:
-    """Take a story out of public view, saying why; it keeps its publication time for the record."""
+    """Take a story out of public view, saying why; it keeps its publication time for the record.
+    Its reviewer links stop working, and its photos' copies leave public view unless another
+    published story uses them (stories/embargo.py)."""
     reason = _required_reason(Action.WITHDRAWN, reason)
-    return _move(
+    _move(
         story, to=Status.WITHDRAWN, allowed_from=(Status.PUBLISHED,), user=user, action=Action.WITHDRAWN, reason=reason
     )
+    return story_revoke_preview_links(story=story, user=user, step=Action.WITHDRAWN.label)
+
+
+@transaction.atomic
+def story_revoke_preview_links(*, story: Story, user, step: str = "") -> Story:
+    """Make every reviewer link to the story made until now stop working ("This preview link was
+    revoked"); links made afterwards work. Not a change to the story: no version, no revision, and
+    readers' pages stay as they are. Anyone who may change stories may revoke (an Editor's or a
+    Writer's own links alike). `step` names the workflow step that revoked them, when one did (a
+    withdrawal, a return to draft, the trash: that step is on the record already); a revocation by
+    hand is written in the security log."""
+    if user is not None and not user.has_perm("stories.change_story"):
+        raise PermissionDenied("You may not change stories, so you may not revoke their preview links.")
+    # update(), not save(): nothing readers see changed, so no signal retires cached pages.
+    Story.objects.filter(pk=story.pk).update(preview_generation=F("preview_generation") + 1)
+    story.refresh_from_db(fields=["preview_generation"])
+    if not step:
+        record_security_event("preview-revoke", user=user, obj=story)
+    return story
 
 
 @transaction.atomic
@@ -484,6 +521,8 @@ def story_return_to_draft(*, story: Story, user, reason: str) -> Story:
         action=Action.RETURNED,
         reason=reason,
     )
+    # Back in the writer's hands: whatever reviewers were sent is no longer what is being worked on.
+    story_revoke_preview_links(story=story, user=user, step=Action.RETURNED.label)
     pending = PendingChanges.objects.filter(story=story).first()
     if pending is None:
         return story
@@ -509,7 +548,9 @@ def story_trash(*, story: Story, user) -> Story:
         raise ValidationError(
             f"“{current.headline}” is scheduled: return it to draft before deleting it.", code="scheduled"
         )
-    return story_step(story=story, user=user, action=Action.TRASHED, changes={"trashed_at": timezone.now()})
+    story_step(story=story, user=user, action=Action.TRASHED, changes={"trashed_at": timezone.now()})
+    # Restoring it from the trash must not bring back the links sent before it was deleted.
+    return story_revoke_preview_links(story=story, user=user, step=Action.TRASHED.label)
 
 
 @transaction.atomic

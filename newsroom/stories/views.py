@@ -1,3 +1,4 @@
+import mimetypes
 import re
 import unicodedata
 
@@ -5,17 +6,18 @@ from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import F
 from django.db.models.functions import Upper
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from newsroom.accounts.second_factor import staff_with_second_factor
 from newsroom.core.pagination import ListingView
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import PhotoAsset, embargoed_storage
 from newsroom.photos.virin import VirinError, parse_virin
-from newsroom.stories import preview
+from newsroom.stories import embargo, preview
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import Label, Story, Tag
 from newsroom.stories.selectors import (
@@ -117,10 +119,48 @@ def _render_story(request, story, *, preview_mode=False, notice=None):
     return render(request, "stories/story_detail.html", context)
 
 
-def _render_changes(request, pk):
+def _render_changes(request, pk, *, reviewer_token=""):
     """A live story's unpublished changes as readers will see them once published; 404 when it has none."""
     story, pending = story_with_changes(pk)
+    _let_reviewer_see_photos(story, reviewer_token)
     return _render_story(request, story, preview_mode=True, notice=preview.changes_notice(pending))
+
+
+def _let_reviewer_see_photos(story, reviewer_token):
+    """A reviewer without an account sees the preview's embargoed photos through their link: each
+    photo's copies are addressed with it (photo_copy checks it again for every picture)."""
+    if reviewer_token:
+        for placement in story.placements.all():
+            placement.photo.reviewer_token = reviewer_token
+
+
+# What a reviewer reads when their link no longer opens, by reason (preview.LinkUnusable.page).
+UNUSABLE_LINK = {
+    "expired": (
+        "This preview link has expired",
+        "Preview links work for a limited time. Ask the editor who sent it for a new one.",
+    ),
+    "revoked": (
+        "This preview link was revoked",
+        "The newsroom has withdrawn the preview links to this story. Ask the editor who sent it for a new one "
+        "if you still need to see it.",
+    ),
+    "outdated": (
+        "This preview link was made for an earlier version of the story",
+        "The story has changed since this link was made; ask for a new link.",
+    ),
+}
+
+
+def _reviewer_preview(request, token, *, salt, show):
+    try:
+        story = preview.story_from_link(token, salt=salt)
+    except preview.LinkUnusable as unusable:
+        heading, words = UNUSABLE_LINK[unusable.page]
+        return render(request, "stories/preview_expired.html", {"heading": heading, "words": words}, status=410)
+    except signing.BadSignature:
+        raise Http404("No such preview link.") from None
+    return show(story, token)
 
 
 @never_cache
@@ -133,13 +173,12 @@ def changes_preview(request, pk):
 
 @never_cache
 def changes_reviewer_preview(request, token):
-    try:
-        story_id = preview.story_id_from_link(token, salt=preview.CHANGES_SALT)
-    except preview.LinkExpired:
-        return render(request, "stories/preview_expired.html", status=410)
-    except signing.BadSignature:
-        raise Http404("No such preview link.") from None
-    return _render_changes(request, story_id)
+    return _reviewer_preview(
+        request,
+        token,
+        salt=preview.CHANGES_SALT,
+        show=lambda story, token: _render_changes(request, story.pk, reviewer_token=token),
+    )
 
 
 @never_cache
@@ -154,13 +193,13 @@ def story_preview(request, pk):
 @never_cache
 def reviewer_preview(request, token):
     """The same preview, through a signed link for a reviewer without an account."""
-    try:
-        story_id = preview.story_id_from_link(token)
-    except preview.LinkExpired:
-        return render(request, "stories/preview_expired.html", status=410)
-    except signing.BadSignature:
-        raise Http404("No such preview link.") from None
-    return _render_story(request, story_for_preview(story_id), preview_mode=True)
+
+    def shown(story, token):
+        story = story_for_preview(story.pk)
+        _let_reviewer_see_photos(story, token)
+        return _render_story(request, story, preview_mode=True)
+
+    return _reviewer_preview(request, token, salt=preview.SALT, show=shown)
 
 
 def photo_detail(request, virin):
@@ -187,3 +226,38 @@ def _render(request, photo, stories, preview=False):
         explained = []
     context = {"photo": photo, "stories": stories, "explained": explained, "preview": preview}
     return render(request, "photos/photo_detail.html", context)
+
+
+@never_cache
+def photo_copy(request, virin, key):
+    """A copy of an embargoed photo (`key` names it in its renditions: "w800.webp", "full" ...).
+
+    No published story uses the photo and no Editor has released it, so its copies are not in the
+    public media folder and have no public URL: this view gives them to signed-in staff (the
+    admin, previews), to a reviewer whose preview link shows the photo (`?link=`), and to readers
+    once a story using it has become public (in the minute before publish_scheduled_changes moves
+    the copies). Anyone else gets 404, as for a photo that does not exist. Never cached.
+    Once the photo is public, this address redirects to its copy's public one.
+    """
+    photo = get_object_or_404(PhotoAsset, virin=virin)
+    entry = photo.renditions.get(key)
+    if entry is None:
+        raise Http404("No such copy of this photo.")
+    if photo.copies_public:
+        return redirect(default_storage.url(entry["name"]))
+    user = request.user
+    staff = user.is_active and user.is_staff and user.has_perm("photos.view_photoasset")
+    if not (
+        staff or embargo.readers_may_see(photo) or photo.pk in preview.photos_a_link_shows(request.GET.get("link", ""))
+    ):
+        raise Http404("No published story uses this photo.")
+    storage = embargoed_storage()
+    if not storage.exists(entry["name"]) and default_storage.exists(entry["name"]):
+        # Not moved yet (a site upgraded before rebuild_renditions ran): still staff's to see.
+        storage = default_storage
+    try:
+        content = storage.open(entry["name"], "rb")
+    except FileNotFoundError:
+        raise Http404("This copy of the photo is missing; rebuild_renditions remakes it.") from None
+    content_type = mimetypes.guess_type(entry["name"])[0] or "application/octet-stream"
+    return FileResponse(content, content_type=content_type)

@@ -74,7 +74,9 @@ class StorySitemap(NewsroomSitemap):
     def items(self):
         # Only what an entry shows: its address, date and photo copies. The body is most of a
         # story's row, and a page reads ten thousand rows. Two queries a page.
-        placements = PhotoPlacement.objects.select_related("photo").only("story_id", "photo__renditions")
+        placements = PhotoPlacement.objects.select_related("photo").only(
+            "story_id", "photo__virin", "photo__renditions", "photo__copies_public"
+        )
         return (
             Story.objects.published()
             .only("slug", "updated_at")
@@ -102,7 +104,7 @@ class PhotoSitemap(NewsroomSitemap):
     limit = ENTRIES_PER_PAGE
 
     def items(self):
-        return public_photos().only("virin", "renditions", "updated_at").order_by("-created_at", "-id")
+        return public_photos().only("virin", "renditions", "copies_public", "updated_at").order_by("-created_at", "-id")
 
     def lastmod(self, photo):
         return photo.updated_at

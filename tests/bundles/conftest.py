@@ -133,6 +133,10 @@ def in_old_format(source, target, *, version: int) -> Path:
             manifest["search"]["rules_version"] = 1
         return json.dumps(manifest).encode()
 
+    def old_photo(row):
+        for name in fields_added_after(version, "photos"):
+            del row[name]
+
     # Stories first: their bodies say where each placement stood.
     with zipfile.ZipFile(source) as bundle:
         stories = records(old_body)(bundle.read("records/stories.ndjson"))
@@ -143,6 +147,7 @@ def in_old_format(source, target, *, version: int) -> Path:
         replace={
             "manifest.json": manifest,
             "records/stories.ndjson": stories,
+            "records/photos.ndjson": records(old_photo),
             "records/placements.ndjson": records(
                 lambda row: row.update(after_paragraph=placed[row["story_id"]][row["photo_id"]], order=0)
             ),

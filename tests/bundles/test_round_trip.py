@@ -71,11 +71,12 @@ def crawl(client) -> dict:
 
 
 @pytest.fixture
-def demo_site(settings, tmp_path):
+def demo_site(settings, tmp_path, django_capture_on_commit_callbacks):
     """The demo newsroom, plus what it lacks: an archived story of its own, a revision, a
     correction, a redirect, a related headline still waiting for its story, and an account."""
     settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = tmp_path / "before" / "media", tmp_path / "before" / "private"
-    call_command("load_demo", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):  # as its commit would: published photos go public
+        call_command("load_demo", verbosity=0)
     editor = make_account("editor", "editor")
     editor.first_name, editor.email = "Dana", "dana@example.gov"
     editor.save()
@@ -117,10 +118,12 @@ def test_a_restored_site_serves_every_page_and_file_byte_for_byte(client, settin
 
     wipe_site(settings, tmp_path)
     assert not Story.objects.exists() and not files_under(tmp_path / "after")
-    result = run("import_newsroom", bundle)
+    # Restoring the site's own backup: its accounts come back with their access.
+    result = run("import_newsroom", bundle, "--with-staff-accounts")
 
     assert result.status == 0, result.err
     assert "accounts were added without a password" in result.out
+    assert "1 account added with the access they had there" in result.out
     with time_machine.travel(NOW, tick=False):
         pages_after = crawl(client)
     assert sorted(pages_after) == sorted(pages_before)
@@ -144,16 +147,59 @@ def test_a_restored_site_serves_every_page_and_file_byte_for_byte(client, settin
     assert Site.objects.get_current().name == "Example News"
 
 
-def test_imported_accounts_keep_their_roles_but_not_their_passwords(settings, tmp_path, small_site):
+def test_imported_accounts_keep_their_roles_but_not_their_passwords_when_asked(settings, tmp_path, small_site):
     bundle = export(tmp_path / "newsroom.zip")
     wipe_site(settings, tmp_path)
 
-    run("import_newsroom", bundle)
+    result = run("import_newsroom", bundle, "--with-staff-accounts")
 
+    assert result.status == 0, result.err
     editor = get_user_model().objects.get(username="editor")
-    assert editor.is_staff and [group.name for group in editor.groups.all()] == ["Editors"]
+    assert editor.is_staff and editor.is_active and [group.name for group in editor.groups.all()] == ["Editors"]
     assert not editor.has_usable_password()
     assert Story.objects.get(slug="hospital-ship").created_by == editor
+    assert "Accounts: 1 account added with the access they had there (active, staff, superuser, roles)" in result.out
+
+
+def test_by_default_imported_accounts_name_the_history_but_give_no_access(settings, tmp_path, small_site, editor):
+    admin = get_user_model().objects.create_superuser("root", password="a-long-test-password")
+    revision = Story.objects.get(slug="hospital-ship").revisions.get()
+    assert revision.user == editor
+    bundle = export(tmp_path / "newsroom.zip")
+    wipe_site(settings, tmp_path)
+
+    result = run("import_newsroom", bundle)
+
+    assert result.status == 0, result.err
+    accounts = get_user_model().objects.order_by("username")
+    assert [(a.username, a.is_active, a.is_staff, a.is_superuser) for a in accounts] == [
+        ("editor", False, False, False),
+        ("root", False, False, False),
+    ]
+    assert not any(account.groups.exists() or account.has_usable_password() for account in accounts)
+    # Whose work is whose still reads as it did.
+    story = Story.objects.get(slug="hospital-ship")
+    assert story.created_by.username == "editor" and story.revisions.get().user.username == "editor"
+    assert (
+        "Accounts: 2 accounts added inactive, not staff and without roles, to name who wrote and published what "
+        "(they had staff access or roles there; --with-staff-accounts gives them)."
+    ) in result.out
+    assert admin.pk  # the superuser was in the bundle; it is no superuser here
+
+
+def test_accounts_already_here_are_matched_by_username_and_left_as_they_are(settings, tmp_path, small_site):
+    bundle = export(tmp_path / "newsroom.zip")
+    wipe_site(settings, tmp_path)
+    here = make_account("editor", "writer")  # the same name here, a Writer
+
+    result = run("import_newsroom", bundle)
+
+    assert result.status == 0, result.err
+    here.refresh_from_db()
+    assert here.is_staff and here.is_active and [group.name for group in here.groups.all()] == ["Writers"]
+    assert here.has_usable_password(), "kept as it is here, password included"
+    assert Story.objects.get(slug="hospital-ship").created_by == here
+    assert "Accounts: 1 account matched by username to accounts here, left as they are." in result.out
 
 
 def test_the_search_index_and_key_sequences_are_ready_after_a_restore(settings, tmp_path, small_site, make_story):

@@ -62,7 +62,7 @@ def test_a_clean_library_passes_with_exit_status_0(make_photo):
 
 
 def test_gps_left_in_a_public_copy_is_caught_and_named(make_photo, media_root):
-    photo = make_photo(virin="260303-N-TV418-1107")
+    photo = make_photo(virin="260303-N-TV418-1107", public=True)
     leaky = photo.renditions["w480.jpg"]["name"]
     (media_root / leaky).write_bytes(jpeg_with_gps())
 
@@ -77,7 +77,7 @@ def test_gps_left_in_a_public_copy_is_caught_and_named(make_photo, media_root):
 
 
 def test_json_output_parses_and_names_each_check(make_photo, media_root):
-    photo = make_photo(virin="260303-N-TV418-1107", alt_text="", credit="")
+    photo = make_photo(virin="260303-N-TV418-1107", alt_text="", credit="", public=True)
     (media_root / photo.renditions["full"]["name"]).write_bytes(jpeg_with_gps())
 
     status, report = audit_json()
@@ -141,7 +141,7 @@ def test_missing_alt_text_and_credit(make_photo):
 
 
 def test_missing_files_and_a_changed_original(make_photo, media_root, private_root):
-    gone = make_photo(virin="260303-N-TV418-1107")
+    gone = make_photo(virin="260303-N-TV418-1107", public=True)
     (private_root / gone.original.name).unlink()
     (media_root / gone.renditions["thumb.webp"]["name"]).unlink()
     changed = make_photo(virin="260303-N-TV418-1108")
@@ -180,7 +180,7 @@ def test_bad_usage_exits_2_and_says_what_to_fix(make_photo):
 
 
 def test_it_changes_nothing(make_photo, media_root, private_root):
-    photo = make_photo(alt_text="", date_taken=datetime.date(2026, 3, 9))
+    photo = make_photo(alt_text="", date_taken=datetime.date(2026, 3, 9), public=True)
     (media_root / photo.renditions["w480.jpg"]["name"]).write_bytes(jpeg_with_gps())
     files = {
         path: path.read_bytes() for root in (media_root, private_root) for path in root.rglob("*") if path.is_file()

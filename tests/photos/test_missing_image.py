@@ -7,7 +7,7 @@ import re
 import pytest
 
 from newsroom.photos.models import PhotoAsset
-from tests.conftest import assert_in_order, jpeg_upload, page_text
+from tests.conftest import assert_in_order, copies_root, jpeg_upload, page_text
 from tests.photos.conftest import photo_without_file
 
 pytestmark = pytest.mark.django_db
@@ -114,5 +114,5 @@ def test_its_edit_page_opens_says_the_image_is_missing_and_takes_a_file(
     assert response.status_code == 302
     photo = PhotoAsset.objects.get()
     assert photo.has_image and (private_root / photo.original.name).exists()
-    assert (media_root / photo.renditions["w480.jpg"]["name"]).exists()
+    assert (copies_root(photo) / photo.renditions["w480.jpg"]["name"]).exists()
     assert f'<img src="{photo.public_url("w480.jpg")}"' in editor_client.get(change).content.decode()

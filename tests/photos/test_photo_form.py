@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from newsroom.photos.models import PhotoAsset
-from tests.conftest import jpeg_upload, make_account, page_text
+from tests.conftest import copies_root, jpeg_upload, make_account, page_text
 from tests.photos.conftest import FIELDS, blank_form, sample
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +112,8 @@ def test_a_new_credit_remakes_the_public_copies_but_keeps_the_original(
     assert response.status_code == 302
     saved = PhotoAsset.objects.get()
     assert saved.original.name == photo.original.name and (private_root / saved.original.name).exists()
-    assert saved.full_size["name"] != old_full and not (media_root / old_full).exists()
-    with Image.open(media_root / saved.full_size["name"]) as image:
+    assert saved.full_size["name"] != old_full and not (copies_root(saved) / old_full).exists()
+    with Image.open(copies_root(saved) / saved.full_size["name"]) as image:
         assert b"Marine Corps" in image.info["xmp"]
 
 
@@ -121,7 +121,7 @@ def test_replacing_the_image_is_its_own_choice_and_removes_the_old_files(
     editor_client, make_photo, private_root, media_root, django_capture_on_commit_callbacks
 ):
     photo = make_photo()
-    old_original, old_full = private_root / photo.original.name, media_root / photo.full_size["name"]
+    old_original, old_full = private_root / photo.original.name, copies_root(photo) / photo.full_size["name"]
     replacement = jpeg_upload("new.jpg", size=(500, 300), color=(200, 30, 30))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -131,7 +131,7 @@ def test_replacing_the_image_is_its_own_choice_and_removes_the_old_files(
     saved = PhotoAsset.objects.get()
     assert (saved.width, saved.height) == (500, 300) and saved.file_hash != photo.file_hash
     assert not old_original.exists() and not old_full.exists()
-    assert (media_root / saved.full_size["name"]).exists()
+    assert (copies_root(saved) / saved.full_size["name"]).exists()
 
 
 def test_the_replace_section_says_what_happens_to_the_old_copies(editor_client, make_photo):

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.services import photo_save
-from tests.conftest import jpeg_upload
+from tests.conftest import copies_root, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +39,15 @@ def test_the_original_is_private_named_by_virin_and_hashed(make_photo, private_r
         _ = photo.original.url
 
 
-def public_paths(photo, media_root):
-    return [media_root / entry["name"] for entry in photo.renditions.values()]
+def public_paths(photo):
+    return [copies_root(photo) / entry["name"] for entry in photo.renditions.values()]
 
 
 def test_deleting_a_photo_removes_original_and_public_copies_once_committed(
     make_photo, media_root, private_root, django_capture_on_commit_callbacks
 ):
     photo = make_photo()
-    paths = [private_root / photo.original.name, *public_paths(photo, media_root)]
+    paths = [private_root / photo.original.name, *public_paths(photo)]
     assert all(path.exists() for path in paths) and len(paths) > 5
     with django_capture_on_commit_callbacks(execute=True):
         photo.delete()
@@ -58,13 +58,13 @@ def test_replacing_the_file_removes_the_old_files_and_records_the_new(
     make_photo, media_root, private_root, django_capture_on_commit_callbacks
 ):
     photo = make_photo()
-    old_paths, old_hash = public_paths(photo, media_root), photo.file_hash
+    old_paths, old_hash = public_paths(photo), photo.file_hash
     photo.original = jpeg_upload("replacement.jpg", size=(300, 200), color=(200, 10, 10))
     with django_capture_on_commit_callbacks(execute=True):
         photo_save(photo=photo, user=None)
     photo.refresh_from_db()
     assert not [path for path in old_paths if path.exists()]
-    assert all(path.exists() for path in public_paths(photo, media_root))
+    assert all(path.exists() for path in public_paths(photo))
     assert (photo.width, photo.height) == (300, 200) and photo.file_hash != old_hash
     assert photo.full_size["width"] == 300
 
@@ -73,11 +73,11 @@ def test_a_new_credit_remakes_the_public_copies_with_it(make_photo, media_root, 
     from PIL import Image
 
     photo = make_photo(credit="Navy")
-    old_full = media_root / photo.full_size["name"]
+    old_full = copies_root(photo) / photo.full_size["name"]
     photo.credit = "Marine Corps"
     with django_capture_on_commit_callbacks(execute=True):
         photo_save(photo=photo, user=None)
-    new_full = media_root / photo.full_size["name"]
+    new_full = copies_root(photo) / photo.full_size["name"]
     assert new_full != old_full and not old_full.exists()
     with Image.open(new_full) as image:
         assert b"Marine Corps" in image.info["xmp"]

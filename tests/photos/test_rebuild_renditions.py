@@ -26,9 +26,9 @@ def run(*args):
 @pytest.fixture
 def damaged(make_photo, media_root):
     """A photo whose full-size copy was replaced by the GPS-laden original, and one missing a rendition."""
-    leaky = make_photo(virin="210614-A-KX193-1002")
+    leaky = make_photo(virin="210614-A-KX193-1002", public=True)
     (media_root / leaky.full_size["name"]).write_bytes((SAMPLES / "210614-A-KX193-1002.jpg").read_bytes())
-    incomplete = make_photo(virin="210615-N-QR552-1045")
+    incomplete = make_photo(virin="210615-N-QR552-1045", public=True)
     (media_root / incomplete.renditions["w480.webp"]["name"]).unlink()
     stray = media_root / "photos" / "21" / "stray.jpg"
     stray.write_bytes(b"left behind")
@@ -66,10 +66,10 @@ def test_an_unknown_virin_is_a_clear_error(make_photo):
 
 
 def test_a_photo_whose_original_is_gone_fails_alone_and_says_what_to_do(make_photo, media_root, private_root):
-    lost = make_photo(virin="210614-A-KX193-1002")
+    lost = make_photo(virin="210614-A-KX193-1002", public=True)
     (private_root / lost.original.name).unlink()
     (media_root / lost.full_size["name"]).unlink()
-    fine = make_photo(virin="210615-N-QR552-1045")
+    fine = make_photo(virin="210615-N-QR552-1045", public=True)
     (media_root / fine.renditions["w480.webp"]["name"]).unlink()
 
     status, output = run()

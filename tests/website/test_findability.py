@@ -134,7 +134,7 @@ def test_a_tags_feeds_list_only_its_current_stories(client, make_story, collecti
 
 @pytest.mark.parametrize("path", FEEDS)
 def test_each_item_carries_its_lead_photo_as_media_rss_with_credit(
-    client, make_story, create_story, make_photo, media_root, path
+    client, make_story, create_story, make_photo, media_root, path, django_capture_on_commit_callbacks
 ):
     lead = make_photo(
         original=jpeg_upload("lead.jpg", size=(1000, 667)),
@@ -144,9 +144,11 @@ def test_each_item_carries_its_lead_photo_as_media_rss_with_credit(
         credit="DOD",
     )
     second = make_photo()
-    story = create_story(
-        body=f'<figure data-photo="{second.pk}"></figure><p>One.</p><figure data-photo="{lead.pk}"></figure>'
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # published: the photos' copies go public
+        story = create_story(
+            body=f'<figure data-photo="{second.pk}"></figure><p>One.</p><figure data-photo="{lead.pk}"></figure>'
+        )
+    lead.refresh_from_db()
     # The editor moves the cordon to the top, with a caption for this story: it leads from then on.
     story_update(
         story=story,
@@ -164,6 +166,7 @@ def test_each_item_carries_its_lead_photo_as_media_rss_with_credit(
     assert items["Story Without Photos"].find("media:content", NS) is None
     [content] = items[story.headline].findall("media:content", NS)
     assert content.get("url") == "http://testserver" + lead.public_url("w800.jpg")
+    assert lead.public_url("w800.jpg").startswith("/media/")
     assert (media_root / lead.renditions["w800.jpg"]["name"]).is_file()
     assert "original" not in content.get("url") and lead.original.name not in content.get("url")
     assert (content.get("medium"), content.get("type"), content.get("width")) == ("image", "image/jpeg", "800")

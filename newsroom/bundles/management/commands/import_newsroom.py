@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from newsroom.accounts.security_log import record as record_security_event
 from newsroom.bundles.format import Bundle, BundleError
 from newsroom.bundles.restore import ADDED, CONFLICT, UNCHANGED, UPDATED, Restore, remove_files, site_content
+from newsroom.core.apstyle import counted
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, dry_run_or_commit, progress
 from newsroom.core.files import DiskFull
 
@@ -34,7 +35,12 @@ old address, pages by URL and accounts by username. New records are added and eq
 skipped; a record the bundle has a newer copy of is updated. A record changed here after the
 bundle's copy is kept and reported as a conflict.
 
-Accounts arrive without passwords: set one with manage.py changepassword USERNAME.
+Accounts are matched by username to those here, which stay as they are. The bundle's other
+accounts are added so that the history keeps naming who wrote and published what, but inactive,
+not staff, not superusers and without roles: a bundle never makes anyone an administrator here
+unless you ask, with --with-staff-accounts (then they come with their active, staff and
+superuser flags and their roles). Either way they arrive without passwords: set one with
+manage.py changepassword USERNAME. The report says what became of the accounts.
 Every value's type is checked, the manifest and each record line are read only up to a limit,
 and a story whose body is over STORY_BODY_MAX_KB is refused, each named; a disk that fills undoes
 the import, files included.
@@ -44,6 +50,7 @@ Exit status: 0 imported; 1 conflicts (listed; the rest was imported) or the impo
 Examples:
   manage.py import_newsroom newsroom.zip
   manage.py import_newsroom newsroom.zip --merge --dry-run
+  manage.py import_newsroom newsroom.zip --with-staff-accounts   # restoring this site's own backup
 """
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -55,6 +62,12 @@ Examples:
             "--merge",
             action="store_true",
             help="Import into a database that has content: add new records, skip equal ones, keep local changes.",
+        )
+        parser.add_argument(
+            "--with-staff-accounts",
+            action="store_true",
+            help="Give the accounts added from the bundle the access they had there (active, staff, superuser, "
+            "roles). Without it they are added inactive, not staff, without roles.",
         )
         parser.add_argument(
             "--dry-run",
@@ -69,7 +82,7 @@ Examples:
             help="Rows written to the database at a time (default 2000).",
         )
 
-    def handle(self, *args, path, merge, dry_run, batch_size, verbosity, **options):
+    def handle(self, *args, path, merge, with_staff_accounts, dry_run, batch_size, verbosity, **options):
         if batch_size < 1:
             raise CommandError(f"--batch-size must be 1 or more, not {batch_size}.", returncode=BAD_USAGE)
         try:
@@ -85,7 +98,14 @@ Examples:
             except BundleError as error:
                 raise CommandError(str(error), returncode=BAD_USAGE) from None
             checked = time.monotonic()
-            report = self.restore(path, bundle, merge=merge, dry_run=dry_run, batch_size=batch_size)
+            report = self.restore(
+                path,
+                bundle,
+                merge=merge,
+                with_staff_accounts=with_staff_accounts,
+                dry_run=dry_run,
+                batch_size=batch_size,
+            )
             report.seconds = {"checking the bundle": checked - started, **report.seconds}
         except CommandError:
             raise
@@ -113,14 +133,23 @@ Examples:
                 "bundle-import",
                 obj=str(path),
                 merge=merge,
+                with_staff_accounts=with_staff_accounts,
                 accounts_added=report.outcomes["accounts", ADDED],
+                accounts_added_with_access=report.accounts["with access"],
                 stories_added=report.outcomes["stories", ADDED],
             )
         self.report(path, report, dry_run=dry_run, verbosity=verbosity)
 
-    def restore(self, path, bundle, *, merge, dry_run, batch_size):
+    def restore(self, path, bundle, *, merge, with_staff_accounts, dry_run, batch_size):
         """The import itself, in one transaction; a failure undoes it, files included, and says why."""
-        restore = Restore(bundle, merge=merge, dry_run=dry_run, batch_size=batch_size, progress=progress)
+        restore = Restore(
+            bundle,
+            merge=merge,
+            with_staff_accounts=with_staff_accounts,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            progress=progress,
+        )
         try:
             with dry_run_or_commit(dry_run):
                 report = restore.run()
@@ -178,6 +207,7 @@ Examples:
             f"{totals[UPDATED]} updated, {totals[UNCHANGED]} unchanged, {totals[CONFLICT]} conflicts kept as here; "
             f"{report.files_written} files stored; {report.search_documents} search documents brought up to date."
         )
+        summary += " " + accounts_sentence(report.accounts)
         if accounts and not dry_run:
             summary += (
                 f" {accounts} accounts were added without a password: set one with manage.py changepassword USERNAME."
@@ -188,3 +218,30 @@ Examples:
             raise CommandError(summary, returncode=SOME_ITEMS_FAILED)
         if verbosity:
             self.stdout.write(self.style.WARNING(summary) if dry_run else self.style.SUCCESS(summary))
+
+
+def accounts_sentence(accounts) -> str:
+    """What became of the bundle's accounts, in a sentence for the operator."""
+    if not sum(accounts.values()):
+        return "Accounts: the bundle has none."
+    parts = []
+    if accounts["matched"]:
+        parts.append(
+            f"{counted(accounts['matched'], 'account', 'accounts')} matched by username to accounts here, left as they are"
+        )
+    if accounts["with access"]:
+        parts.append(
+            f"{counted(accounts['with access'], 'account', 'accounts')} added with the access they had there "
+            "(active, staff, superuser, roles), as --with-staff-accounts asked"
+        )
+    withheld = accounts["access not given"]
+    if withheld:
+        parts.append(
+            f"{counted(withheld, 'account', 'accounts')} added inactive, not staff and without roles, to name who wrote and "
+            "published what (they had staff access or roles there; --with-staff-accounts gives them)"
+        )
+    if accounts["without access"]:
+        parts.append(
+            f"{counted(accounts['without access'], 'account', 'accounts')} added inactive, without staff access"
+        )
+    return "Accounts: " + "; ".join(parts) + "."

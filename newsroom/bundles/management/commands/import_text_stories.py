@@ -18,7 +18,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
@@ -29,7 +28,7 @@ from newsroom.archive.services import story_archive
 from newsroom.core.clock import start_of_day
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
 from newsroom.core.files import DiskFull, FileRefused, read_limited
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import PhotoAsset, copies_storage
 from newsroom.photos.services import photo_save
 from newsroom.stories.body import legacy_body
 from newsroom.stories.importers.text_story import (
@@ -293,7 +292,8 @@ Examples:
                 ) from None
             if attached:
                 written.append((photo.original.storage, photo.original.name))
-            written.extend((default_storage, name) for name in {e["name"] for e in photo.renditions.values()} - before)
+            copies = copies_storage(photo.copies_public)
+            written.extend((copies, name) for name in {e["name"] for e in photo.renditions.values()} - before)
             self.photo_count += 1
             if not photo.original:
                 self.missing_images += 1

@@ -16,7 +16,6 @@ from collections import Counter
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
 from newsroom.archive.models import Collection
@@ -25,7 +24,7 @@ from newsroom.bundles.restore import remove_files
 from newsroom.core.commandline import HelpFormatter, dry_run_or_commit, progress
 from newsroom.demo.content import DEMO, DRAFT, STORY_LINK, DemoContent, DemoStory, PhotoUse
 from newsroom.demo.images import make_demo_jpeg
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import PhotoAsset, copies_storage
 from newsroom.photos.services import photo_save
 from newsroom.stories.models import ArchiveStatus, Story, Tag
 from newsroom.stories.services import story_create, story_publish, story_update
@@ -106,7 +105,9 @@ Examples:
         photo.full_clean()
         photo_save(photo=photo, user=None)
         self.written_files.append((photo.original.storage, photo.original.name))
-        self.written_files.extend((default_storage, entry["name"]) for entry in photo.renditions.values())
+        self.written_files.extend(
+            (copies_storage(photo.copies_public), entry["name"]) for entry in photo.renditions.values()
+        )
         self.note("photo", True, f"{spec.virin} ({photo.original.name})")
         return photo
 

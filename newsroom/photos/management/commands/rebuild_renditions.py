@@ -14,16 +14,18 @@ from django.db import transaction
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
 from newsroom.core.files import DiskFull
 from newsroom.photos.audit import copy_problems
-from newsroom.photos.models import PhotoAsset
-from newsroom.photos.services import photo_save
+from newsroom.photos.models import PhotoAsset, copies_storage
+from newsroom.photos.services import misplaced_copies, photo_gather_copies, photo_save
 
 
-def stored_public_files(folder="photos"):
-    directories, files = default_storage.listdir(folder) if default_storage.exists(folder) else ([], [])
+def stored_public_files(folder="photos", storage=None):
+    """Every copy stored under `folder` in `storage` (public storage unless told)."""
+    storage = storage or default_storage
+    directories, files = storage.listdir(folder) if storage.exists(folder) else ([], [])
     for name in files:
         yield f"{folder}/{name}"
     for directory in directories:
-        yield from stored_public_files(f"{folder}/{directory}")
+        yield from stored_public_files(f"{folder}/{directory}", storage)
 
 
 class Command(BaseCommand):
@@ -31,6 +33,12 @@ class Command(BaseCommand):
 Check every photo's public copies (the full-size download and each rendition) for GPS
 positions, serial numbers, maker notes, thumbnails, unapplied rotation and missing files;
 remake the bad ones, one photo at a time, and delete public files no photo uses.
+
+Copies are kept where each photo's embargo puts them: in MEDIA_ROOT once readers may see the
+photo, in private storage while no published story uses it (and no Editor released it). Copies
+found in the wrong place are moved (after upgrading to the embargo, run this once: it takes the
+copies of photos no published story uses out of MEDIA_ROOT), and a file in MEDIA_ROOT that no
+public photo uses is deleted, an embargoed photo's copy included.
 
 --dry-run only reports: remaking a copy rewrites files readers are being served, which a
 rollback could not restore. Exit status: 0 done (or nothing wrong), 1 a dry run found
@@ -65,7 +73,18 @@ Examples:
         for photo in progress(
             photos.iterator(chunk_size=200), total=photos.count(), desc="Checking copies", unit="photo"
         ):
+            misplaced = misplaced_copies(photo)
+            if misplaced:
+                where = "in MEDIA_ROOT, though the photo is embargoed" if photo.is_embargoed else "in private storage"
+                self.stdout.write(
+                    f"{photo.virin}: {len(misplaced)} copies {where}"
+                    + ("" if dry_run else f"; moved to {'MEDIA_ROOT' if photo.copies_public else 'private storage'}")
+                )
+                if not dry_run:
+                    photo_gather_copies(photo)
             problems = copy_problems(photo)
+            if misplaced and dry_run:
+                problems = [f"{len(misplaced)} copies misplaced", *problems]
             if problems:
                 bad += 1
                 self.stdout.write(f"{photo.virin}: " + "; ".join(problems))
@@ -94,13 +113,28 @@ Examples:
                     continue
                 remade += 1
 
-        manifests = PhotoAsset.objects.values_list("renditions", flat=True).iterator(chunk_size=2000)
-        used_names = {entry["name"] for manifest in manifests for entry in manifest.values()}
-        orphans = [name for name in stored_public_files() if name not in used_names]
-        for name in orphans:
-            self.stdout.write(f"{name}: no photo uses this public file")
-            if not dry_run:
-                default_storage.delete(name)
+        orphans = []
+        for public in (True, False):
+            # Files in MEDIA_ROOT that no public photo uses (an embargoed photo's included: it must
+            # not be reachable), and copies in private storage that no embargoed photo uses.
+            storage = copies_storage(public)
+            manifests = (
+                PhotoAsset.objects.filter(copies_public=public)
+                .values_list("renditions", flat=True)
+                .iterator(chunk_size=2000)
+            )
+            used_names = {entry["name"] for manifest in manifests for entry in manifest.values()}
+            for name in stored_public_files(storage=storage):
+                if name in used_names:
+                    continue
+                orphans.append(name)
+                self.stdout.write(
+                    f"{name}: no photo uses this public file"
+                    if public
+                    else f"{name}: no embargoed photo uses this copy in private storage"
+                )
+                if not dry_run:
+                    storage.delete(name)
 
         if dry_run:
             summary = f"{bad} photos with problems, {len(orphans)} unused public files. Nothing changed (dry run)."
