@@ -13,7 +13,6 @@ from PIL import Image
 
 from newsroom.photos.models import PhotoAsset
 from tests.conftest import command_output
-from tests.photos.conftest import FIELDS
 
 pytestmark = pytest.mark.django_db
 
@@ -47,35 +46,6 @@ def typed(**values):
     }
 
 
-def test_public_copies_that_fill_the_disk_leave_nothing_and_the_form_keeps_the_file(
-    editor_client, settings, small_disk, private_root
-):
-    media = small_disk("media", size_kb=4096)
-    settings.MEDIA_ROOT = media.path
-    media.fill(leave=48 * 1024)  # the full-size copy is cut off part way
-
-    response = editor_client.post(ADD, typed(original=noisy_jpeg()))
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert MEDIA_FULL in page
-    assert not PhotoAsset.objects.exists()
-    assert media.files() == [], "no public copy, whole or in part"
-    assert not (private_root / "originals").exists(), "no original either"
-    # What was typed is still there, and the file is kept (its own disk has room) for the next try.
-    form = response.context["adminform"].form
-    assert {field: form[field].value() for field in FIELDS}["alt_text"] == typed()["alt_text"]
-    assert "Your file is kept: no need to choose it again." in page
-    token = form["pending_upload"].value()
-
-    media.free_up()
-    saved = editor_client.post(ADD, typed(pending_upload=token))
-
-    assert saved.status_code == 302, saved.context["adminform"].form.errors
-    photo = PhotoAsset.objects.get()
-    assert len(media.files()) == len(photo.renditions)
-
-
 def test_an_original_that_fills_its_disk_leaves_nothing_and_says_the_file_could_not_be_kept(
     editor_client, settings, small_disk, media_root
 ):
@@ -95,21 +65,22 @@ def test_an_original_that_fills_its_disk_leaves_nothing_and_says_the_file_could_
 
 
 def test_the_story_editors_upload_says_the_disk_is_full_and_keeps_what_was_typed(editor_client, settings, small_disk):
-    media = small_disk("media", size_kb=4096)
-    settings.MEDIA_ROOT = media.path
+    # A new photo's original and copies are private until a published story uses it (the embargo).
+    media = small_disk("private", size_kb=4096)
+    settings.PRIVATE_MEDIA_ROOT = media.path
     media.fill(leave=48 * 1024)
 
     response = editor_client.post("/admin/photos/photoasset/chooser/upload/", typed(original=noisy_jpeg()))
 
     assert response.status_code == 507
     answer = response.json()
-    assert answer["saved"] is False and answer["errors"] == [MEDIA_FULL]
+    assert answer["saved"] is False and answer["errors"] == [PRIVATE_FULL]
     assert {field["name"]: field["value"] for field in answer["fields"]}["alt_text"] == typed()["alt_text"]
     assert not PhotoAsset.objects.exists() and media.files() == []
 
 
 def test_remaking_copies_on_a_full_disk_stops_with_a_message_and_keeps_the_old_copies(make_photo, settings, small_disk):
-    photo = make_photo(original=noisy_jpeg())
+    photo = make_photo(original=noisy_jpeg(), public=True)  # released: its copies go to MEDIA_ROOT
     before = dict(photo.renditions)
     media = small_disk("media", size_kb=4096)
     settings.MEDIA_ROOT = media.path  # its copies are not on this disk: they are remade there
