@@ -18,7 +18,7 @@ class SecurityEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = "security event"
-        verbose_name_plural = "security log"
+        verbose_name_plural = "security log events"
 
     def __str__(self):
         return f"{self.action} ({self.outcome})"
