@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from newsroom.bundles.format import MANIFEST_MAX_BYTES
+from newsroom.bundles.format import MANIFEST_MAX_BYTES, READS_VERSIONS
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.models import Story
 from tests.bundles.conftest import export, files_under, in_old_format, rewrite_bundle, run, wipe_site
@@ -65,7 +65,7 @@ WRONG_MANIFESTS = [
     (
         {"format_version": True},
         "gives the format version as true (true or false); it should be a whole number "
-        "(this Newsroom reads versions 1, 2, 3, 4)",
+        f"(this Newsroom reads versions {', '.join(map(str, READS_VERSIONS))})",
     ),
     ({"format_version": "2"}, 'gives the format version as "2" (text); it should be a whole number'),
     (
