@@ -52,6 +52,7 @@ def readers_patterns(resolver=None, prefix="", namespace=""):
 def newsroom(make_story, make_photo, collection, settings):
     """A story with a photo, a tag and a byline; an archived one; the disclosure policy page."""
     photo = make_photo()
+    embargoed = make_photo()  # no published story uses it: its copies are served to staff only
     story = make_story(headline="Levee Story", byline="Jim O'Brien, Army", photos=[photo])
     tag = Tag.objects.create(name="Disaster Response", slug="disaster-response")
     story.tags.add(tag)
@@ -76,6 +77,7 @@ def newsroom(make_story, make_photo, collection, settings):
         "stories:reviewer-preview-changes": preview.changes_reviewer_link(story),
         "stories:detail": story.get_absolute_url(),
         "photos:detail": photo.get_absolute_url(),
+        "photos:copy": embargoed.public_url(next(iter(embargoed.renditions))),
         "archive:index": "/archive/",
         "archive:year": "/archive/2020/",
         "archive:month": "/archive/2020/5/",
@@ -346,7 +348,7 @@ def test_every_response_says_which_features_are_off_and_who_may_embed_it(newsroo
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"  # Django's own
     assert_policy_headers(client.post("/"))
     assert_policy_headers(client.get("/news/%00/"))
-    photo = make_photo()
+    photo = make_photo(public=True)
     photo_copy = photo.public_url(next(iter(photo.renditions)))
     assert photo_copy.startswith("/media/")
     # Photos' public copies are embedded by feed readers and partners' pages.
