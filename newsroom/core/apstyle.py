@@ -46,11 +46,16 @@ def ap_datetime(moment: datetime.datetime | None) -> str:
     return dateformat.format(timezone.localtime(moment), AP_DATETIME_FORMAT)
 
 
+def ap_clock(moment: datetime.datetime) -> str:
+    """`10:42 a.m.`, `noon`: the time of day on the site's clock, where the day is shown apart."""
+    return dateformat.format(timezone.localtime(moment), "P")
+
+
 def ap_time(moment: datetime.datetime) -> str:
     """`10:42 a.m.` today, `Dec. 5, 10:42 a.m.` on an earlier day (AP style, the site's clock)."""
     local = timezone.localtime(moment)
     if local.date() == timezone.localdate():
-        return dateformat.format(local, "P")
+        return ap_clock(local)
     if local.year == timezone.localdate().year:
         return dateformat.format(local, "N j, P")
     return dateformat.format(local, "N j, Y, P")

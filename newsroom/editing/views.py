@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from newsroom.core.apstyle import ap_time
 from newsroom.editing import services
 from newsroom.stories.models import Story
 
@@ -35,7 +36,7 @@ def _copy_said(copy) -> dict | None:
     if copy is None:
         return None
     return {
-        "savedAt": services.ap_time(copy.saved_at),
+        "savedAt": ap_time(copy.saved_at),
         "basedOnVersion": copy.based_on_version,
         "fields": {name: getattr(copy, name) for name in services.TYPED_FIELDS},
     }
@@ -65,7 +66,7 @@ def autosave(request, story_id=None):
     copy = services.working_copy_save(
         user=request.user, story=story, fields=fields, based_on_version=int(version) if version else None
     )
-    return JsonResponse({"savedAt": services.ap_time(copy.saved_at)})
+    return JsonResponse({"savedAt": ap_time(copy.saved_at)})
 
 
 @require_POST

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from newsroom.core.apstyle import AP_MONTHS, MONTHS
+from newsroom.core.apstyle import AP_MONTHS, MONTHS, ap_clock
 from newsroom.core.clock import start_of_day
 from newsroom.stories.models import Status, Story
 
@@ -26,7 +26,7 @@ class Event:
 
     @property
     def time(self) -> str:
-        return dateformat.format(timezone.localtime(self.moment), "P")
+        return ap_clock(self.moment)
 
     @property
     def words(self) -> str:

@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.core.apstyle import ap_time
 from newsroom.editing.models import Presence, WorkingCopy
-from newsroom.editing.services import WORKING_COPY_DAYS, ap_time
+from newsroom.editing.services import WORKING_COPY_DAYS
 from newsroom.stories.models import Revision, Status, Story
 
 TYPED = {

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from newsroom.core.apstyle import ap_time
 from newsroom.editing.models import Presence, WorkingCopy
-from newsroom.editing.services import ap_time
 from newsroom.stories.models import Story
 from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_story_editor import TOOLBAR, axe_violations
