@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "newsroom.editing",
     # Failed sign-ins and lockouts (django-axes), under a name Site administrators recognize.
     "newsroom.accounts.apps.LockoutConfig",
+    # Django's Tasks kept in the database: the queue the worker (manage.py db_worker) takes work from.
+    "newsroom.website.apps.TasksConfig",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +169,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # off behind a pooler that shares server connections between clients (PgBouncer in
     # transaction mode before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker write to one file: WAL lets readers on while one writes,
+    # IMMEDIATE takes the write lock at BEGIN (no deadlock between two upgrading readers), and a
+    # writer waits up to 20 s for the other rather than failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
@@ -272,6 +281,16 @@ MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
         "OPTIONS": {name: value for name, value in _options.items() if value not in (None, "")} if _smtp else {},
+    }
+}
+# Slow work (the desk's mail, first) runs as Django Tasks, queued in the database and run by
+# `manage.py db_worker` (bin/dev starts one; production runs one or more beside the web servers,
+# all sharing the one queue). TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend runs
+# them in the request instead, for a site with no worker (slower for the person who waits).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")

@@ -248,6 +248,36 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def run_tasks(db):
+    """Runs the queued tasks that are due, each as `manage.py db_worker` runs it (django_tasks_db's
+    own Worker.run_task), in the test's transaction; returns how many ran. The worker command
+    itself, which reconnects between tasks, runs in tests/desk/test_task_worker.py."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+
+    def run() -> int:
+        ran = 0
+        while (due := DBTaskResult.objects.ready().get_locked()) is not None:
+            due.claim(worker.worker_id)
+            worker.run_task(due)
+            ran += 1
+        return ran
+
+    return run
+
+
+@pytest.fixture
 def collection(db):
     return Collection.objects.create(
         name="2019-2021 Historical Collection",

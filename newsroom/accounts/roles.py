@@ -32,8 +32,8 @@ WRITER_PERMISSIONS = {
 # Editors have every permission of these apps; site administrators also manage accounts.
 EDITOR_APPS = ["stories", "photos", "archive", "notes", "flatpages", "redirects"]
 # "accounts" holds the security log, which Site administrators read; "axes" the failed sign-ins,
-# whose locks they lift.
-ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts", "axes"]
+# whose locks they lift; "django_tasks_database" the background tasks, which they watch.
+ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts", "axes", "django_tasks_database"]
 
 
 def sync_roles(Group, Permission):

@@ -66,7 +66,9 @@ class NotificationAdmin(admin.ModelAdmin):
             return "None: your account has no e-mail address"
         if notification.sent_at:
             return f"Sent {ap_datetime(notification.sent_at)}"
-        return "Not sent yet: it will be tried again"
+        if not notification.attempts:
+            return "Queued: the task worker sends it"
+        return "Not sent yet: the mail server did not take it; it will be tried again"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

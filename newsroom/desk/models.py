@@ -1,8 +1,8 @@
 """Notifications: who is told what about a story's workflow, in their inbox and by e-mail.
 
 One row per person per workflow step. It is written when the step commits (signal_handlers.py) and
-is the inbox entry and the e-mail's outbox at once: the mail is sent right after, and a send that
-failed stays unsent, with its error, until `send_notifications` (run from cron) sends it.
+is the inbox entry and the e-mail's outbox at once: the task worker sends the mail (tasks.py), and a
+send that failed stays unsent, with its error, until a later try sends it.
 """
 
 from django.conf import settings

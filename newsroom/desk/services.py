@@ -1,9 +1,9 @@
 """Telling people about workflow steps: who is told, the inbox entries, and the e-mail.
 
 `notify_steps` runs once the step's transaction has committed (signal_handlers.py): it writes a
-Notification per person (none for the person who took the step, none of a kind they turned off),
-then tries to send the unsent mail. Nothing here can fail or undo the step: it has committed
-already, and a failed send is logged and kept, unsent, for `send_notifications` to retry.
+Notification per person (none for the person who took the step, none of a kind they turned off);
+the task worker sends their mail (tasks.py). Nothing here can fail or undo the step: it has
+committed already, and a failed send is logged and kept, unsent, to be tried again.
 """
 
 import logging
@@ -100,9 +100,6 @@ def notify_steps(*, story_id: int, revision_numbers) -> list[Notification]:
             )
     if made:
         Notification.objects.bulk_create(made, ignore_conflicts=True)
-        # Only these steps' mail: a backlog left by a server that was down is send_notifications' work,
-        # not a wait for whoever takes the next step.
-        send_unsent(story_id=story_id, revision_numbers={notification.revision_number for notification in made})
     return made
 
 

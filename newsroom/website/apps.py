@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFilesConfig
+from django_tasks_db import apps as tasks_db_apps
 
 
 class WebsiteConfig(AppConfig):
@@ -47,3 +48,15 @@ class AdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "newsroom.website.admin_site.NewsroomAdminSite"
+
+
+class TasksConfig(tasks_db_apps.TasksAppConfig):
+    """Django Tasks' database queue (django-tasks-db), named in the admin for the Site
+    administrators who watch it; its admin is ours (newsroom/website/task_admin.py)."""
+
+    default = False
+    verbose_name = "Background tasks"
+
+    def ready(self):
+        super().ready()
+        from newsroom.website import task_admin  # noqa: F401

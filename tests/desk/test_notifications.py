@@ -9,11 +9,13 @@ import socket
 import time
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.utils import timezone
 
 from newsroom.desk.models import Notification
+from newsroom.desk.services import MAX_ATTEMPTS
 from newsroom.stories.models import Status
 from tests.conftest import command_output, make_account, page_text
 from tests.stories.test_workflow import change_url, edit
@@ -106,12 +108,17 @@ def draft_by(user, make_story, **fields):
     return make_story(published=False, created_by=user, **fields)
 
 
-def test_a_submitted_story_is_mailed_to_the_editors_over_smtp(smtp_port, as_user, jordan, alex, make_story, committed):
+def test_a_submitted_story_is_mailed_to_the_editors_over_smtp(
+    smtp_port, as_user, jordan, alex, make_story, committed, run_tasks
+):
     other_editor = person("sam", "editor", "Sam Ortiz")
     story = draft_by(jordan, make_story, headline="Levee Holds After Storm")
 
     with SmtpServer(smtp_port) as server:
         response = committed(as_user(jordan).post, change_url(story), {**edit(story), "_submit": "1"})
+        assert server.messages == [], "the request only queues the mail: the task worker sends it"
+        assert Notification.objects.get(recipient=alex).sent_at is None
+        assert run_tasks() == 1
 
     assert response.status_code == 302
     assert sorted(message["To"] for message in server.messages) == [alex.email, other_editor.email]
@@ -128,7 +135,9 @@ def test_a_submitted_story_is_mailed_to_the_editors_over_smtp(smtp_port, as_user
     assert "Your inbox (1 new)" in home and "New: Jordan Lee submitted “Levee Holds After Storm” for review." in home
 
 
-def test_return_to_draft_needs_a_reason_and_the_writer_reads_it(as_user, jordan, alex, make_story, committed):
+def test_return_to_draft_needs_a_reason_and_the_writer_reads_it(
+    as_user, jordan, alex, make_story, committed, run_tasks
+):
     story = draft_by(jordan, make_story, headline="Clinic Opens", status=Status.IN_REVIEW)
     editor = as_user(alex)
 
@@ -145,6 +154,7 @@ def test_return_to_draft_needs_a_reason_and_the_writer_reads_it(as_user, jordan,
     assert done.status_code == 302
     story.refresh_from_db()
     assert story.status == Status.DRAFT
+    run_tasks()
     [message] = mail.outbox
     assert message.to == [jordan.email] and message.subject == "Returned to draft: Clinic Opens"
     assert f"Alex Kim returned “Clinic Opens” to draft.\n\nWhat to do: {reason}" in message.body
@@ -157,7 +167,9 @@ def test_return_to_draft_needs_a_reason_and_the_writer_reads_it(as_user, jordan,
     assert f"Returned to draft: {reason}" in history
 
 
-def test_withdraw_from_the_story_form_asks_why_on_a_confirmation_page(as_user, jordan, alex, make_story, committed):
+def test_withdraw_from_the_story_form_asks_why_on_a_confirmation_page(
+    as_user, jordan, alex, make_story, committed, run_tasks
+):
     story = make_story(headline="Parade Route Announced", created_by=jordan)
     editor = as_user(alex)
     withdraw_url = f"/admin/stories/story/{story.pk}/withdraw/"
@@ -178,6 +190,7 @@ def test_withdraw_from_the_story_form_asks_why_on_a_confirmation_page(as_user, j
     assert done.status_code == 302 and done["Location"] == change_url(story)
     story.refresh_from_db()
     assert story.status == Status.WITHDRAWN
+    run_tasks()
     [message] = mail.outbox
     assert message.subject == "Withdrawn: Parade Route Announced"
     assert (
@@ -215,12 +228,13 @@ def test_the_withdraw_list_action_confirms_with_a_reason_first(editor_client, ma
 
 
 def test_a_mail_server_that_is_down_never_fails_the_publish_and_the_mail_goes_on_retry(
-    smtp_port, as_user, jordan, alex, make_story, committed, caplog
+    smtp_port, as_user, jordan, alex, make_story, committed, caplog, run_tasks
 ):
     story = draft_by(jordan, make_story, headline="Hospital Ship Returns", status=Status.IN_REVIEW)
 
     # Nothing listens on the port: the connection is refused.
     response = committed(as_user(alex).post, change_url(story), {**edit(story), "_publish": "1"})
+    assert run_tasks() == 1
 
     assert response.status_code == 302
     story.refresh_from_db()
@@ -231,32 +245,64 @@ def test_a_mail_server_that_is_down_never_fails_the_publish_and_the_mail_goes_on
     # The writer's inbox has it all the same.
     assert "Alex Kim published “Hospital Ship Returns”." in page_text(as_user(jordan).get("/admin/"))
 
-    # The server is back. The next step sends its own mail, and leaves the backlog to the command.
-    other = draft_by(jordan, make_story, headline="Tugboat Crew Honored", status=Status.IN_REVIEW)
-    with SmtpServer(smtp_port) as server:
-        committed(as_user(alex).post, change_url(other), {**edit(other), "_publish": "1"})
-        assert [message["Subject"] for message in server.messages] == ["Published: Tugboat Crew Honored"]
-        output = command_output("send_notifications")
-    assert "1 notification e-mail sent." in output
+    # The worker tries again a minute later, then after 2, 4 ... minutes.
+    assert run_tasks() == 0, "not yet: the next try waits a minute"
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61), tick=False):
+        assert run_tasks() == 1
+    notification.refresh_from_db()
+    assert notification.attempts == 2 and notification.sent_at is None
+    with (
+        SmtpServer(smtp_port) as server,
+        time_machine.travel(timezone.now() + datetime.timedelta(minutes=4), tick=False),
+    ):
+        assert run_tasks() == 1
     message = server.messages[-1]
     assert message["To"] == jordan.email and message["Subject"] == "Published: Hospital Ship Returns"
     notification.refresh_from_db()
-    assert notification.sent_at is not None and notification.last_error == ""
-
-    with SmtpServer(smtp_port) as server:
-        assert "0 notification e-mails sent." in command_output("send_notifications")
+    assert notification.sent_at is not None and notification.last_error == "" and notification.attempts == 3
+    with SmtpServer(smtp_port) as server, time_machine.travel(timezone.now() + datetime.timedelta(hours=2), tick=False):
+        assert run_tasks() == 0 and "0 notification e-mails sent." in command_output("send_notifications")
     assert server.messages == [], "a message is sent once"
 
 
+def test_the_worker_stops_trying_after_the_last_attempt(
+    smtp_port, as_user, jordan, alex, make_story, committed, run_tasks
+):
+    story = draft_by(jordan, make_story, headline="Pier Closed", status=Status.IN_REVIEW)
+    committed(as_user(alex).post, change_url(story), {**edit(story), "_publish": "1"})
+    later = timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        later += datetime.timedelta(hours=1, seconds=1)
+        with time_machine.travel(later, tick=False):
+            assert run_tasks() == 1
+    with time_machine.travel(later + datetime.timedelta(days=1), tick=False):
+        assert run_tasks() == 0, "ten tries, then the inbox alone has it"
+    notification = Notification.objects.get(recipient=jordan)
+    assert notification.attempts == MAX_ATTEMPTS and notification.sent_at is None
+    assert "0 notification e-mails waiting" in command_output("send_notifications", "--dry-run")
+
+
+def test_the_administrators_see_each_task_and_why_one_failed(
+    smtp_port, as_user, jordan, alex, make_story, committed, run_tasks, admin_client
+):
+    story = draft_by(jordan, make_story, headline="Gate Hours Change", status=Status.IN_REVIEW)
+    committed(as_user(alex).post, change_url(story), {**edit(story), "_publish": "1"})
+    listing = page_text(admin_client.get("/admin/django_tasks_database/dbtaskresult/"))
+    assert "Send step mail" in listing and "Ready" in listing
+    run_tasks()
+    listing = page_text(admin_client.get("/admin/django_tasks_database/dbtaskresult/"))
+    assert "Successful" in listing and "Ready" in listing, "the first try ran; the next waits its minute"
+
+
 def test_a_mail_server_that_refuses_the_message_leaves_it_for_the_next_run(
-    smtp_port, as_user, jordan, alex, make_story, committed
+    smtp_port, as_user, jordan, alex, make_story, committed, run_tasks
 ):
     story = make_story(headline="Range Closed For Exercise", created_by=jordan)
     with SmtpServer(smtp_port, answer="451 Try again later") as refusing:
         response = committed(
             as_user(alex).post, f"/admin/stories/story/{story.pk}/withdraw/", {"post": "yes", "reason": "Called off."}
         )
-        assert response.status_code == 302 and refusing.messages == []
+        assert response.status_code == 302 and run_tasks() == 1 and refusing.messages == []
         output = command_output("send_notifications")
     assert "1 notification e-mail could not be sent and will be tried again at the next run" in output
     story.refresh_from_db()
@@ -269,17 +315,18 @@ def test_a_mail_server_that_refuses_the_message_leaves_it_for_the_next_run(
     assert "Why: Called off." in body_of(server.messages[0])
 
 
-def test_a_scheduled_story_tells_the_writer_when(as_user, jordan, alex, make_story, committed):
+def test_a_scheduled_story_tells_the_writer_when(as_user, jordan, alex, make_story, committed, run_tasks):
     story = draft_by(jordan, make_story, headline="Change Of Command", status=Status.IN_REVIEW)
     later = timezone.localtime() + datetime.timedelta(days=2)
     data = {**edit(story), "published_at_0": f"{later:%Y-%m-%d}", "published_at_1": "09:00:00", "_schedule": "1"}
     assert committed(as_user(alex).post, change_url(story), data).status_code == 302
+    run_tasks()
     [message] = mail.outbox
     assert message.subject == "Scheduled: Change Of Command"
     assert "Alex Kim scheduled “Change Of Command” for " in message.body and "9 a.m." in message.body
 
 
-def test_each_person_can_turn_each_kind_off(as_user, jordan, alex, make_story, committed):
+def test_each_person_can_turn_each_kind_off(as_user, jordan, alex, make_story, committed, run_tasks):
     writer = as_user(jordan)
     settings_page = writer.get("/admin/desk/notification/settings/")
     assert settings_page.status_code == 200
@@ -293,15 +340,16 @@ def test_each_person_can_turn_each_kind_off(as_user, jordan, alex, make_story, c
     committed(as_user(alex).post, change_url(published), {**edit(published), "_publish": "1"})
     published.refresh_from_db()
     assert published.status == Status.PUBLISHED
-    assert mail.outbox == [] and not Notification.objects.filter(recipient=jordan).exists()
+    assert run_tasks() == 0 and mail.outbox == [] and not Notification.objects.filter(recipient=jordan).exists()
 
     committed(
         as_user(alex).post, f"/admin/stories/story/{published.pk}/withdraw/", {"post": "yes", "reason": "Duplicate."}
     )
+    run_tasks()
     assert [message.subject for message in mail.outbox] == ["Withdrawn: Quiet Story"], "other kinds still come"
 
 
-def test_the_inbox_marks_all_as_read(as_user, jordan, alex, make_story, committed):
+def test_the_inbox_marks_all_as_read(as_user, jordan, alex, make_story, committed, run_tasks):
     story = make_story(headline="Dock Repairs Finished", created_by=jordan)
     committed(as_user(alex).post, f"/admin/stories/story/{story.pk}/withdraw/", {"post": "yes", "reason": "Wrong."})
     writer = as_user(jordan)
@@ -309,13 +357,15 @@ def test_the_inbox_marks_all_as_read(as_user, jordan, alex, make_story, committe
     assert writer.post("/admin/desk/notification/read/").status_code == 302
     home = page_text(writer.get("/admin/"))
     assert "Your inbox (" not in home and "Alex Kim withdrew “Dock Repairs Finished” from public view." in home
+    assert "Queued: the task worker sends it" in page_text(writer.get("/admin/desk/notification/"))
+    run_tasks()
     listing = page_text(writer.get("/admin/desk/notification/"))
     assert "Alex Kim withdrew “Dock Repairs Finished”" in listing and "Sent " in listing
     assert "Dock Repairs Finished" not in page_text(as_user(alex).get("/admin/desk/notification/")), "one's own only"
 
 
-def test_a_mail_server_that_hangs_delays_the_step_by_the_timeout_at_most(
-    smtp_port, settings, as_user, jordan, alex, make_story, committed
+def test_a_mail_server_that_hangs_never_delays_the_step(
+    smtp_port, settings, as_user, jordan, alex, make_story, committed, run_tasks
 ):
     settings.MAILERS["default"]["OPTIONS"]["timeout"] = 1
     story = make_story(headline="Air Show Cancelled", created_by=jordan)
@@ -327,19 +377,23 @@ def test_a_mail_server_that_hangs_delays_the_step_by_the_timeout_at_most(
             as_user(alex).post, f"/admin/stories/story/{story.pk}/withdraw/", {"post": "yes", "reason": "Weather."}
         )
         waited = time.monotonic() - started
-    assert response.status_code == 302 and waited < 4
+        assert response.status_code == 302 and waited < 1, "the editor never waits for the mail server"
+        started = time.monotonic()
+        assert run_tasks() == 1
+        assert time.monotonic() - started < 4, "the worker waits EMAIL_TIMEOUT at most"
     story.refresh_from_db()
     assert story.status == Status.WITHDRAWN
     notification = Notification.objects.get(recipient=jordan)
     assert notification.sent_at is None and notification.attempts == 1
 
 
-def test_the_publish_list_action_tells_the_writer(as_user, jordan, alex, make_story, committed):
+def test_the_publish_list_action_tells_the_writer(as_user, jordan, alex, make_story, committed, run_tasks):
     story = draft_by(jordan, make_story, headline="Flags At Half-Staff", status=Status.IN_REVIEW)
     action = {"action": "publish_selected", "_selected_action": [story.pk]}
     committed(as_user(alex).post, "/admin/stories/story/", action)
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
+    run_tasks()
     [message] = mail.outbox
     assert message.to == [jordan.email] and message.subject == "Published: Flags At Half-Staff"
 
@@ -358,10 +412,13 @@ def test_the_services_refuse_to_withdraw_or_return_without_a_reason(make_story, 
     assert (story.status, story.revisions.count()) == (Status.PUBLISHED, 0)
 
 
-def test_changes_to_a_live_story_are_told_to_the_editors_then_the_writer(as_user, jordan, alex, make_story, committed):
+def test_changes_to_a_live_story_are_told_to_the_editors_then_the_writer(
+    as_user, jordan, alex, make_story, committed, run_tasks
+):
     story = make_story(headline="Ship Returns Home", created_by=jordan)
     changed = {**edit(story), "summary": "The ship returned two days early.", "_submit_changes": "1"}
     committed(as_user(jordan).post, change_url(story), changed)
+    run_tasks()
     [for_review] = mail.outbox
     assert for_review.to == [alex.email] and for_review.subject == "For review: Ship Returns Home"
 
@@ -370,5 +427,6 @@ def test_changes_to_a_live_story_are_told_to_the_editors_then_the_writer(as_user
     committed(as_user(alex).post, change_url(story), publish)
     story.refresh_from_db()
     assert story.summary == "The ship returned two days early."
+    run_tasks()
     published = mail.outbox[-1]
     assert published.to == [jordan.email] and published.subject == "Published: Ship Returns Home"

@@ -1,5 +1,6 @@
-"""Send the notification e-mail not sent yet: those whose server refused or was down when the step
-was taken. Run it from cron, every few minutes (README, "The workflow")."""
+"""Send the notification e-mail not sent yet, at once: the task worker tries each failed message
+again by itself, later and later; this is for an operator who has mended the mail server and will
+not wait, or whose worker was stopped (README, "The workflow")."""
 
 from django.core.management.base import BaseCommand
 
@@ -10,15 +11,16 @@ from newsroom.desk.services import BATCH, MAX_ATTEMPTS, send_unsent, unsent
 
 class Command(BaseCommand):
     help = f"""\
-Send the notification e-mail that could not be sent when its step was taken (the mail server
-was down or refused it). Each message is tried up to {MAX_ATTEMPTS} times, then left in the inbox
-only. Run it from cron every few minutes.
+Send the notification e-mail not sent yet (the mail server was down or refused it), now. The
+task worker (manage.py db_worker) tries each message again by itself, after 1, 2, 4 ... minutes
+up to an hour; after {MAX_ATTEMPTS} tries it is left in the inbox only. Run this once the mail
+server is mended, or from cron where no worker runs.
 
 Exit status: 0 done (a message that failed again waits for the next run), 2 bad usage.
 
 Examples:
   manage.py send_notifications --dry-run    # how many are waiting
-  manage.py send_notifications              # from cron, e.g. */5 * * * *"""
+  manage.py send_notifications              # the mail server is back: send the backlog now"""
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
