@@ -213,25 +213,50 @@ class RelatedHeadlineInline(admin.TabularInline):
         return False
 
 
+class NoteForm(forms.ModelForm):
+    """A note readers already see on a live story is the public record: it stays as it is (a
+    wrong one is put right by a new note). Others are written and changed freely."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_public():
+            for field in self.fields.values():
+                field.disabled = True
+
+    def is_public(self):
+        note, story = self.instance, getattr(self.instance, "story", None)
+        return note.pk is not None and not note.pending and story is not None and story.status == Status.PUBLISHED
+
+
+class NoteFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields and form.is_public():
+            form.fields["DELETE"].disabled = True
+
+    def save_new(self, form, commit=True):
+        # Added to a live story, a note waits with the unpublished changes (story_save_changes).
+        note = super().save_new(form, commit=False)
+        note.pending = self.instance.status == Status.PUBLISHED
+        if commit:
+            note.save()
+        return note
+
+
 class CorrectionInline(admin.TabularInline):
     model = Correction
+    form = NoteForm
+    formset = NoteFormSet
     extra = 0
     formfield_overrides = {**TEXT_AS_STORED, **DAYS_WITHOUT_ZONE}
-    fields = ["noted_on", "kind", "text"]
+    fields = ["noted_on", "kind", "text", "waiting"]
+    readonly_fields = ["waiting"]
 
-    # On a live story a note is published with the save (a correction cannot wait), so it is the
-    # Editors'; a Writer preparing changes to a live story reads the notes.
-    def _live_and_not_editor(self, request, obj):
-        return obj is not None and obj.status == Status.PUBLISHED and not request.user.has_perm("stories.publish_story")
-
-    def has_add_permission(self, request, obj=None):
-        return not self._live_and_not_editor(request, obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._live_and_not_editor(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._live_and_not_editor(request, obj) and super().has_delete_permission(request, obj)
+    @admin.display(description="Readers see it")
+    def waiting(self, note):
+        if note.pk is None:
+            return ""
+        return "When the changes are published" if note.pending else "Yes"
 
 
 @admin.register(Tag)
@@ -807,21 +832,11 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
 
     def save_live_story(self, request, form, formsets):
         """An edit of a published story: its unpublished changes, then the button's step with them.
-        Correction and update notes are published with the save (only Editors may change them)."""
+        Correction and update notes added with them wait too, and go out with them."""
         story = form.instance
         notes = [formset for formset in formsets if formset.has_changed()]
         expected = form.started_from()
-        request.saved_formsets = []  # the History page names only what was saved
-        if notes and self.has_publish_permission(request):
-            request.saved_formsets = notes
-            story_update(
-                story=story,
-                changes={},
-                user=request.user,
-                expected_version=expected,
-                write_parts=lambda _story: [formset.save() for formset in notes],
-            )
-            expected = story.version
+        request.saved_formsets = notes  # the History page names only what was saved
         button = next((name for name in LIVE_STORY_BUTTONS if name in request.POST), None)
         pending = story_save_changes(
             story=story,
@@ -834,6 +849,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             user=request.user,
             expected_version=expected,
             submit=button == "_submit_changes",
+            write_notes=(lambda _story: [formset.save() for formset in notes]) if notes else None,
         )
         if button is None or button == "_submit_changes":
             request.changes_kept = True

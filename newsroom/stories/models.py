@@ -482,6 +482,11 @@ class Correction(models.Model):
     text = models.TextField(
         help_text="What changed, for example “An earlier version misstated the number of patients treated.”"
     )
+    # A note added to a live story waits with its unpublished changes (PendingChanges) and goes
+    # out with them: a correction must never reach readers before the fix it describes.
+    pending = models.BooleanField(
+        "waits for the changes to be published", default=False, db_default=False, editable=False
+    )
 
     class Meta:
         verbose_name = "correction or update"

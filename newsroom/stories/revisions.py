@@ -53,8 +53,13 @@ SNAPSHOT_FIELDS = (
 )
 
 
+def notes_data(notes) -> list[dict]:
+    return [{"kind": c.kind, "noted_on": c.noted_on.isoformat(), "text": c.text} for c in notes]
+
+
 def snapshot(story: Story) -> dict:
-    """Everything an editor can change, as plain JSON: fields, tags, related stories, placed photos."""
+    """Everything an editor can change, as plain JSON: fields, tags, related stories, placed photos,
+    and the notes readers see (not those waiting with a live story's unpublished changes)."""
     data = {}
     for name in SNAPSHOT_FIELDS:
         value = getattr(story, name)
@@ -64,9 +69,7 @@ def snapshot(story: Story) -> dict:
     data["placements"] = [
         {"photo": p.photo_id, "order": p.order, "caption": p.caption} for p in story.placements.order_by("order", "id")
     ]
-    data["corrections"] = [
-        {"kind": c.kind, "noted_on": c.noted_on.isoformat(), "text": c.text} for c in story.corrections.all()
-    ]
+    data["corrections"] = notes_data(story.corrections.filter(pending=False))
     return data
 
 

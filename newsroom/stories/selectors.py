@@ -31,7 +31,8 @@ def current_news():
 
 def _with_everything_shown(stories):
     related = Prefetch("related_stories", queryset=_related_stories(Story.objects.published()))
-    return stories.select_related("collection").prefetch_related(_placements(), "tags", related, "corrections")
+    notes = Prefetch("corrections", queryset=Correction.objects.filter(pending=False))
+    return stories.select_related("collection").prefetch_related(_placements(), "tags", related, notes)
 
 
 # The story page's five queries, the same as _with_everything_shown's, compiled once per process:
@@ -57,7 +58,8 @@ _STORY_PAGE_PARTS = {
         story=_STORY_ID,
         now=_NOW,
     ),
-    "corrections": CompiledQuery(lambda story: Correction.objects.filter(story=story), story=_STORY_ID),
+    # A note waiting with a live story's unpublished changes is not the readers' yet.
+    "corrections": CompiledQuery(lambda story: Correction.objects.filter(story=story, pending=False), story=_STORY_ID),
 }
 
 
@@ -213,7 +215,8 @@ def story_with_changes(pk: int) -> tuple[Story, PendingChanges]:
             Story.objects.none(),
             _related_stories(Story.objects.published().filter(pk__in=data.get("related_stories", []))),
         ),
-        "corrections": story.corrections.all(),
+        # With the notes that wait to go out with the changes (story.corrections holds the live ones).
+        "corrections": Correction.objects.filter(story=story),
     }
     shown.collection = story.collection
     return shown, pending

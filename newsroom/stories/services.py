@@ -56,6 +56,7 @@ from newsroom.stories.revisions import (
     DATETIME_FIELDS,
     RESTORED_FIELDS,
     current_form,
+    notes_data,
     pending_story,
     photo_places,
     record_baseline,
@@ -528,7 +529,7 @@ def story_return_to_draft(*, story: Story, user, reason: str) -> Story:
         return story
     changes = _as_edits(story, pending)
     pending.delete()
-    return _change(story, user=user, action=Action.SAVED, changes=changes)
+    return _change(story, user=user, action=Action.SAVED, changes=changes, write_parts=_notes_no_longer_wait)
 
 
 @transaction.atomic
@@ -753,11 +754,19 @@ def _record_pending(current: Story, data: dict, *, user, action: Action) -> None
 
 @transaction.atomic
 def story_save_changes(
-    *, story: Story, changes: Mapping[str, Any], user, expected_version: int | None, submit: bool = False
+    *,
+    story: Story,
+    changes: Mapping[str, Any],
+    user,
+    expected_version: int | None,
+    submit: bool = False,
+    write_notes: WriteParts | None = None,
 ) -> PendingChanges | None:
     """Edits to a published story, kept as its unpublished changes: readers keep the live version.
 
-    `changes` is what story_update takes. Writers may prepare changes (and `submit` them for
+    `changes` is what story_update takes. `write_notes(story)` writes the correction and update
+    notes added with the changes, inside the lock: they are saved `pending` and wait with the
+    changes (readers see a correction only with the fix it describes). Writers may prepare changes (and `submit` them for
     review); publishing them is the Editors' (story_publish_changes). A new save cancels a
     schedule set for the earlier changes: what goes live at a time is what an Editor scheduled.
     Returns the changes, or None when the save changed nothing and nothing was pending.
@@ -771,9 +780,11 @@ def story_save_changes(
     if user is not None and not user.has_perm("stories.change_story"):
         raise PermissionDenied(f"“{current.headline}” was not changed: you may not change stories.")
     record_baseline(current)
+    if write_notes is not None:
+        write_notes(current)
     pending = PendingChanges.objects.filter(story=current).first()
     live = snapshot(current)
-    data = {**(pending.snapshot if pending else live), "corrections": live["corrections"]}
+    data = {**(pending.snapshot if pending else live), "corrections": notes_data(current.corrections.all())}
     draft = pending_story(current, data)
     fields = [name for name in changes if name in EDITED_FIELDS]
     for name in fields:
@@ -807,6 +818,11 @@ def story_save_changes(
     _record_pending(current, data, user=user, action=Action.CHANGES_SUBMITTED if submit else Action.CHANGES_SAVED)
     _bring_up_to_date(story, current)
     return pending
+
+
+def _notes_no_longer_wait(story: Story) -> None:
+    """The notes that waited with the changes go where the changes go: out to readers, or into the draft."""
+    story.corrections.filter(pending=True).update(pending=False)
 
 
 def _as_edits(story: Story, pending: PendingChanges) -> dict:
@@ -848,7 +864,9 @@ def story_publish_changes(*, story: Story, user, expected_version: int | None = 
     record = _changes_checked(current, pending, user=user, past_warnings=past_warnings)
     changes = _as_edits(current, pending)
     pending.delete()
-    published = _change(story, user=user, action=Action.CHANGES_PUBLISHED, changes=changes)
+    published = _change(
+        story, user=user, action=Action.CHANGES_PUBLISHED, changes=changes, write_parts=_notes_no_longer_wait
+    )
     Revision.objects.filter(story_id=published.pk, number=published.version).update(publish_checks=record)
     return published
 
@@ -878,6 +896,7 @@ def story_discard_changes(*, story: Story, user, expected_version: int | None = 
     current = story_lock(story=story, expected_version=expected_version)
     _require_permission(user, current, Action.CHANGES_DISCARDED)
     _pending_or_refuse(current).delete()
+    current.corrections.filter(pending=True).delete()  # the notes that were to go out with them
     return _change(story, user=user, action=Action.CHANGES_DISCARDED)
 
 

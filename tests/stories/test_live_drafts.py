@@ -295,3 +295,70 @@ def test_publishing_changes_runs_the_checks_before_publishing_and_keeps_an_edito
     assert live_story.headline == CHANGED
     record = live_story.revisions.latest().publish_checks
     assert record["published_past"]["reason"] == "The costs table follows in an update."
+
+
+FIX = "An earlier version said the repairs would take a month."
+
+
+def with_notes(story, *notes, new=()):
+    """The corrections inline as the form posts it: the story's notes as they stand (`notes`, as
+    (kind, date, text) to post for each), then `new` ones."""
+    rows = [*story.corrections.order_by("noted_on", "id")]
+    data = {
+        "corrections-TOTAL_FORMS": str(len(rows) + len(new)),
+        "corrections-INITIAL_FORMS": str(len(rows)),
+    }
+    for index, (row, (kind, day, text)) in enumerate(zip(rows, notes, strict=True)):
+        data.update({f"corrections-{index}-id": str(row.pk), f"corrections-{index}-story": str(story.pk)})
+        data.update({f"corrections-{index}-kind": kind, f"corrections-{index}-noted_on": day})
+        data[f"corrections-{index}-text"] = text
+    for index, (kind, day, text) in enumerate(new, start=len(rows)):
+        data.update({f"corrections-{index}-kind": kind, f"corrections-{index}-noted_on": day})
+        data[f"corrections-{index}-text"] = text
+    return data
+
+
+def test_a_correction_added_to_a_live_story_waits_for_the_fix_it_describes(
+    writer_client, editor_client, reader, live_story, posted
+):
+    today = f"{datetime.date.today():%Y-%m-%d}"
+    # A Writer fixes the text and writes the correction; an Editor publishes both.
+    response = posted(
+        writer_client, live_story, **changed(), **with_notes(live_story, new=[("correction", today, FIX)])
+    )
+    assert response.status_code == 302
+
+    page = page_text(reader.get("/news/levee-holds/"))
+    assert FIX not in page and "Corrections and Updates" not in page, "the correction waits with the fix"
+    assert "Corrections and Updates" not in page_text(editor_client.get(f"/news/preview/{live_story.pk}/"))
+    form = editor_client.get(change_url(live_story))
+    assert FIX in form.content.decode() and "When the changes are published" in page_text(form)
+    changes_preview = re.search(r'href="(/news/preview/\d+/changes/)"', form.content.decode()).group(1)
+    assert FIX in page_text(editor_client.get(changes_preview))
+    assert PendingChanges.objects.get().snapshot["corrections"][0]["text"] == FIX
+
+    assert posted(editor_client, live_story, **changed(), _publish_changes="1").status_code == 302
+    page = page_text(reader.get("/news/levee-repairs-finished/"))
+    assert "Corrections and Updates" in page and FIX in page and "cofferdam" in page
+    assert live_story.corrections.get().pending is False
+    assert "Yes" in page_text(editor_client.get(change_url(live_story)))
+
+
+def test_a_published_note_stays_as_readers_saw_it_and_a_discarded_one_goes(editor_client, reader, live_story, posted):
+    today = f"{datetime.date.today():%Y-%m-%d}"
+    posted(editor_client, live_story, **with_notes(live_story, new=[("correction", today, FIX)]))
+    posted(editor_client, live_story, _publish_changes="1")
+    assert FIX in page_text(reader.get("/news/levee-holds/"))
+
+    # The public note cannot be rewritten or deleted from the form; a new one can be added, then discarded.
+    note = live_story.corrections.get()
+    tampered = with_notes(live_story, ("update", today, "Nothing was wrong."), new=[("update", today, "Second look.")])
+    tampered["corrections-0-DELETE"] = "on"
+    assert posted(editor_client, live_story, **tampered).status_code == 302
+    note.refresh_from_db()
+    assert (note.kind, note.text, note.pending) == ("correction", FIX, False)
+    assert live_story.corrections.filter(pending=True).get().text == "Second look."
+    assert "Second look." not in page_text(reader.get("/news/levee-holds/"))
+
+    posted(editor_client, live_story, _discard_changes="1")
+    assert list(live_story.corrections.values_list("text", flat=True)) == [FIX]
