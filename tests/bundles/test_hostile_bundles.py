@@ -16,24 +16,17 @@ import pytest
 from django.db import connection
 
 from newsroom.bundles.format import MANIFEST_MAX_BYTES, READS_VERSIONS
-from newsroom.photos.models import PhotoAsset
-from newsroom.stories.models import Story
-from tests.bundles.conftest import export, files_under, in_old_format, rewrite_bundle, run, wipe_site
+from tests.bundles.conftest import (
+    assert_nothing_written,
+    export,
+    in_old_format,
+    rewrite_bundle,
+    run,
+    wipe_site,
+)
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def bundle(settings, tmp_path, small_site):
-    path = export(tmp_path / "newsroom.zip")
-    wipe_site(settings, tmp_path)
-    return path
-
-
-def assert_nothing_written(tmp_path):
-    assert not Story.objects.exists() and not PhotoAsset.objects.exists()
-    assert files_under(tmp_path / "after") == {}
 
 
 def manifest_with(**changes):

@@ -4,24 +4,10 @@ import json
 
 import pytest
 
-from newsroom.photos.models import PhotoAsset
 from newsroom.stories.models import Story
-from tests.bundles.conftest import export, files_under, rewrite_bundle, run, wipe_site
+from tests.bundles.conftest import assert_nothing_written, export, rewrite_bundle, run
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bundle(settings, tmp_path, small_site):
-    """The small site's bundle, and an empty site with empty media folders to import it into."""
-    path = export(tmp_path / "newsroom.zip")
-    wipe_site(settings, tmp_path)
-    return path
-
-
-def assert_nothing_written(tmp_path):
-    assert not Story.objects.exists() and not PhotoAsset.objects.exists()
-    assert files_under(tmp_path / "after") == {}
 
 
 def stories_with(change):
