@@ -14,6 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from newsroom.desk.models import Notification
+from newsroom.desk.services import MAX_ATTEMPTS
 from newsroom.stories.models import Status
 from tests.conftest import command_output, make_account, page_text
 from tests.stories.test_workflow import change_url, edit
@@ -267,6 +268,21 @@ def test_a_mail_server_that_refuses_the_message_leaves_it_for_the_next_run(
     with SmtpServer(smtp_port) as server:
         assert "1 notification e-mail sent." in command_output("send_notifications")
     assert "Why: Called off." in body_of(server.messages[0])
+
+
+def test_the_inbox_says_when_a_message_is_no_longer_tried(smtp_port, as_user, jordan, alex, make_story, committed):
+    story = make_story(headline="Pier Closed for Repairs", created_by=jordan)
+    committed(as_user(alex).post, f"/admin/stories/story/{story.pk}/withdraw/", {"post": "yes", "reason": "Early."})
+    writer = as_user(jordan)
+    assert "Not sent yet: it will be tried again" in page_text(writer.get("/admin/desk/notification/"))
+
+    Notification.objects.filter(recipient=jordan).update(attempts=MAX_ATTEMPTS)
+
+    listing = page_text(writer.get("/admin/desk/notification/"))
+    assert "Not sent: it is in this inbox only" in listing and "will be tried again" not in listing
+    with SmtpServer(smtp_port) as server:
+        assert "0 notification e-mails sent." in command_output("send_notifications")
+    assert server.messages == []
 
 
 def test_a_scheduled_story_tells_the_writer_when(as_user, jordan, alex, make_story, committed):
