@@ -68,6 +68,10 @@ WRONG_MANIFESTS = [
     ({"records__photos": -2}, '"records" → "photos" is -2 (a whole number); it should be a whole number, 0 or more'),
     ({"site__name": {"text": "Newsroom"}}, '"site" → "name" is {"text": "Newsroom"} (an object); it should be text'),
     ({"missing_files": "all of them"}, '"missing_files" is "all of them" (text); it should be a list'),
+    ({"staff_work": "yes"}, '"staff_work" is "yes" (text); it should be true or false'),
+    ({"records__pending_changes": "0"}, '"records" → "pending_changes" is "0" (text); it should be a whole number'),
+    # It says it carries the staff's own work: then it must count each of their tables.
+    ({"staff_work": True}, '"records" is {'),
     (
         {"search": {"rules_version": "1", "documents": 3}},
         '"search" → "rules_version" is "1" (text); it should be a whole number, 1 or more',

@@ -95,17 +95,17 @@ def test_an_original_that_does_not_match_its_hash_is_refused(tmp_path, bundle, s
 
 
 def test_a_bundle_of_another_format_version_is_refused(tmp_path, bundle):
-    def version_six(data):
+    def version_seven(data):
         manifest = json.loads(data)
-        manifest["format_version"] = 6
+        manifest["format_version"] = 7
         return json.dumps(manifest).encode()
 
-    newer = rewrite_bundle(bundle, tmp_path / "newer.zip", replace={"manifest.json": version_six})
+    newer = rewrite_bundle(bundle, tmp_path / "newer.zip", replace={"manifest.json": version_seven})
 
     result = run("import_newsroom", newer)
 
     assert result.status == 2
-    assert "bundle format version 6; this Newsroom reads versions 1, 2, 3, 4, 5. Upgrade Newsroom" in result.err
+    assert "bundle format version 7; this Newsroom reads versions 1, 2, 3, 4, 5, 6. Upgrade Newsroom" in result.err
     assert_nothing_written(tmp_path)
 
 
