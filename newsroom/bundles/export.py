@@ -34,9 +34,9 @@ from newsroom.bundles.format import (
     MANIFEST,
     SEARCH_DOCUMENT_FIELDS,
     SEARCH_DOCUMENTS,
-    TABLES,
     encode_record,
     file_member,
+    tables_carried,
 )
 from newsroom.photos.models import PhotoAsset, copies_storage, originals_storage
 from newsroom.search.indexing import SEARCH_RULES_VERSION, index_in_use
@@ -56,9 +56,18 @@ class ExportReport:
     file_bytes: int = 0
     search_documents: int | None = None  # None: this site has no search index (SQLite)
     missing_files: list = field(default_factory=list)  # (photo VIRIN, storage name)
+    staff_work: bool = False  # notes, working copies and notifications went too (--with-staff-accounts)
 
 
-def export_bundle(path, *, chunk_size: int = 2000, progress=lambda iterable, **kwargs: iterable) -> ExportReport:
+def export_bundle(
+    path,
+    *,
+    with_staff_accounts: bool = False,
+    chunk_size: int = 2000,
+    progress=lambda iterable, **kwargs: iterable,
+) -> ExportReport:
+    """The whole site into a bundle at `path`; `with_staff_accounts` adds the staff's own work
+    (format.STAFF_WORK), for a bundle that moves this newsroom with its staff."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(handle)
@@ -73,7 +82,7 @@ def export_bundle(path, *, chunk_size: int = 2000, progress=lambda iterable, **k
                     # One snapshot for every table, read while editors go on working.
                     with connection.cursor() as cursor:
                         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                report = _write(archive, chunk_size, progress)
+                report = _write(archive, with_staff_accounts, chunk_size, progress)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -81,9 +90,9 @@ def export_bundle(path, *, chunk_size: int = 2000, progress=lambda iterable, **k
     return report
 
 
-def _write(archive: zipfile.ZipFile, chunk_size: int, progress) -> ExportReport:
-    report = ExportReport()
-    for table in TABLES:
+def _write(archive: zipfile.ZipFile, with_staff_accounts: bool, chunk_size: int, progress) -> ExportReport:
+    report = ExportReport(staff_work=with_staff_accounts)
+    for table in tables_carried(FORMAT_VERSION, with_staff_accounts):
         rows = _account_rows(chunk_size) if table.name == "accounts" else _rows(table, chunk_size)
         total = table.model._base_manager.count()
         report.records[table.name] = _write_member(archive, table.member, rows, total, table.name, chunk_size, progress)
@@ -112,6 +121,7 @@ def _write(archive: zipfile.ZipFile, chunk_size: int, progress) -> ExportReport:
         "site": {"domain": site.domain, "name": site.name},
         "made_with": {"django": django.get_version()},
         "records": report.records,
+        "staff_work": with_staff_accounts,
         "search": search,
         "files": {"count": report.files, "bytes": report.file_bytes},
         "missing_files": [name for _, name in report.missing_files],

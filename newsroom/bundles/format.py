@@ -2,7 +2,8 @@
 
 A bundle is one zip file:
 
-    manifest.json                  format and version, the site, how many records each table has
+    manifest.json                  format and version, the site, how many records each table has, and
+                                   whether it carries the staff's own work (--with-staff-accounts)
     records/<table>.ndjson         one JSON object a line: the table's rows, by primary key
     files/private/<name>           each photo's original, under its name in private storage (PRIVATE_MEDIA_ROOT)
     files/public/<name>            each public copy (full size, renditions), under its storage name (in
@@ -54,8 +55,12 @@ FORMAT = "newsroom-bundle"
 # Version 5: the photo embargo (whether a photo's copies are public, an Editor's release) and the
 # stories' preview link generation. An older bundle's photos come in embargoed, and the import
 # then makes public those a published story uses (restore.py), as this site would have.
-FORMAT_VERSION = 5
-READS_VERSIONS = (1, 2, 3, 4, 5)
+# Version 6: a live story's unpublished changes, always (they are the story's next version: leaving
+# them behind loses work), and, only in a bundle exported with --with-staff-accounts, the staff's own
+# work (see STAFF_WORK below); the manifest's "staff_work" says whether it does. An older bundle
+# has neither, and imports as it did.
+FORMAT_VERSION = 6
+READS_VERSIONS = (1, 2, 3, 4, 5, 6)
 FIRST_WITH_BODY_BLOCKS = 3
 # Each version's new fields, by table, with the value rows of older bundles take for them.
 FIELDS_ADDED = {
@@ -108,6 +113,8 @@ class Table:
     model_label: str = ""  # "app_label.ModelName"; a many-to-many table is named by its field below
     m2m: str = ""  # "stories.Story.tags": the table behind that field
     exclude: tuple = ()  # fields that stay behind (the site a redirect belongs to: the importing site's)
+    since: int = 1  # the first format version that carries the table
+    staff_work: bool = False  # carried only with --with-staff-accounts (STAFF_WORK)
 
     @property
     def member(self) -> str:
@@ -127,8 +134,13 @@ class Table:
         return tuple(f.attname for f in self.model._meta.concrete_fields if f.attname not in self.exclude)
 
 
-# Notes between writer and editor (newsroom/notes/) are left out on purpose: a bundle may be handed
-# to another site, and notes are the newsroom's candid working talk, never public.
+# The staff's own work goes only in a bundle exported with --with-staff-accounts, the one an operator
+# makes to move this newsroom, staff and all (and imports with --with-staff-accounts): notes between
+# writer and editor (newsroom/notes/), each person's working copies (autosave, newsroom/editing/), and
+# their notifications and the kinds they turned off (newsroom/desk/). Without it they stay behind: a
+# bundle may be handed to another site, and notes are the newsroom's candid working talk, never
+# public; working copies are private to their writer; notifications are one person's mail. Who is
+# editing a story now (presence) never travels: it lasts a minute.
 TABLES = (
     Table("accounts"),  # the site's user model
     Table("tags", "stories.Tag"),
@@ -141,10 +153,21 @@ TABLES = (
     Table("corrections", "stories.Correction"),
     Table("revisions", "stories.Revision"),
     Table("related_headlines", "stories.RelatedHeadline"),
+    Table("pending_changes", "stories.PendingChanges", since=6),
     Table("redirects", "redirects.Redirect", exclude=("site_id",)),
     Table("pages", "flatpages.FlatPage"),
+    Table("notes", "notes.Note", since=6, staff_work=True),
+    Table("working_copies", "editing.WorkingCopy", since=6, staff_work=True),
+    Table("notifications", "desk.Notification", since=6, staff_work=True),
+    Table("notifications_turned_off", "desk.TurnedOff", since=6, staff_work=True),
 )
 TABLE = {table.name: table for table in TABLES}
+STAFF_WORK = tuple(table for table in TABLES if table.staff_work)
+
+
+def tables_carried(version: int, staff_work: bool) -> tuple[Table, ...]:
+    """The tables a bundle of `version` holds: the staff's own work only when it was exported with it."""
+    return tuple(table for table in TABLES if table.since <= version and (staff_work or not table.staff_work))
 
 
 class BundleError(Exception):
@@ -252,9 +275,7 @@ _MANIFEST_FIELDS = {
     "exported_at": shapes.text(),
     "site": shapes.obj({"domain": shapes.text(max_length=100), "name": shapes.text(max_length=50)}),
     "made_with": shapes.obj(values=shapes.text()),
-    "records": shapes.obj(
-        {table.name: shapes.whole(at_least=0) for table in TABLES}, required=[table.name for table in TABLES]
-    ),
+    "staff_work": shapes.boolean,
     "search": shapes.nullable(
         shapes.obj(
             {"rules_version": shapes.whole(at_least=1), "documents": shapes.whole(at_least=0)},
@@ -310,6 +331,18 @@ class Bundle:
     def missing_files(self) -> set:
         """Files the exporting site did not have: their rows come across as they were there."""
         return set(self.manifest.get("missing_files", []))
+
+    @property
+    def staff_work(self) -> bool:
+        """Whether it carries the staff's own work: exported with --with-staff-accounts (format 6 on)."""
+        return self.manifest["format_version"] >= STAFF_WORK[0].since and self.manifest.get("staff_work") is True
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tables_carried(self.manifest["format_version"], self.staff_work)
+
+    def carries(self, table: Table) -> bool:
+        return table in self.tables
 
     def count(self, table: Table) -> int:
         return self.manifest["records"][table.name]
@@ -368,8 +401,12 @@ class Bundle:
             )
         if "records" not in manifest:
             raise BundleError(f"{self.path}: {MANIFEST} does not give a record count for every table.")
+        tables = tables_carried(version, manifest.get("staff_work") is True)
+        records = shapes.obj(
+            {table.name: shapes.whole(at_least=0) for table in tables}, required=[table.name for table in tables]
+        )
         try:
-            shapes.check_fields(manifest, _MANIFEST_FIELDS)
+            shapes.check_fields(manifest, {**_MANIFEST_FIELDS, "records": records})
         except shapes.WrongShape as wrong:
             raise BundleError(
                 f"{self.path}: {MANIFEST}: {wrong}. The bundle was changed after it was exported."
@@ -465,7 +502,7 @@ class Bundle:
     def check(self, progress=lambda iterable, **kwargs: iterable) -> None:
         """Every member present, every line a record, counts as the manifest says, every file whole."""
         problems = []
-        for table in TABLES:
+        for table in self.tables:
             try:
                 count = 0
                 rows = self.records(table)

@@ -46,9 +46,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from newsroom.archive.models import Collection
-from newsroom.bundles.format import ACCOUNT_FIELDS, TABLE, TABLES, Bundle, BundleError, story_label
+from newsroom.bundles.format import ACCOUNT_FIELDS, STAFF_WORK, TABLE, TABLES, Bundle, BundleError, story_label
 from newsroom.bundles.writing import Inserter, load_search_documents
 from newsroom.core.cache import retire_pages
+from newsroom.desk.services import MAX_ATTEMPTS
 from newsroom.photos.models import PhotoAsset, copies_storage, originals_storage
 from newsroom.search import indexing
 from newsroom.stories.body import body_size_problem, legacy_body, with_keys
@@ -63,8 +64,21 @@ ADDED, UPDATED, UNCHANGED, CONFLICT = "added", "updated", "unchanged", "conflict
 WITHOUT_ACCESS = {"is_active": False, "is_staff": False, "is_superuser": False}
 # How an account here is compared with the bundle's: its access too only when the bundle's is wanted.
 ACCOUNT_IDENTITY = ("first_name", "last_name", "email")
-# Stories whose own rows (tags, links, placed photos, notes, history) come from the bundle.
+# Stories whose own rows (tags, links, placed photos, corrections, history, unpublished changes) come
+# from the bundle.
 TAKES_CHILDREN = (ADDED, UPDATED)
+# Stories whose staff's work (notes, working copies, notifications) comes from the bundle: writing
+# these changes no story's version, so an unchanged story's may be new too. None of a story in
+# conflict: its copy here and the bundle's went separate ways.
+TAKES_STAFF_WORK = (ADDED, UPDATED, UNCHANGED)
+# What tells, merging, that a row is here already: it stays as it is here.
+REVISION_KEY = ("story_id", "number")
+NOTE_KEY = ("story_id", "created_at", "text")
+WORKING_COPY_KEY = ("user_id", "story_id")
+NOTIFICATION_KEY = ("recipient_id", "story_id", "revision_number")
+# A notification the exporting site had not e-mailed yet stays in its inbox here, unsent: an import
+# never mails news of old steps (a copy restored for staging or a test would mail real people).
+NOT_SENT_HERE = "Not sent: it was still waiting when the site was exported, and an import sends no old mail."
 # What an editor knows each record by, and what tells two copies apart.
 ACCOUNT_COMPARED = ("first_name", "last_name", "email", "is_active", "is_staff", "is_superuser", "groups")
 PAGE_COMPARED = ("title", "content", "enable_comments", "template_name", "registration_required")
@@ -105,6 +119,10 @@ class RestoreReport:
     # with the bundle's access (--with-staff-accounts), or added with none (inactive, not staff).
     accounts: Counter = field(default_factory=Counter)
     photos_made_public: int = 0
+    # The staff's own work: None when it stayed behind (not carried, or not asked for); the
+    # notifications not e-mailed there, kept in the inbox and never mailed from here.
+    staff_work: Counter | None = None
+    mail_not_sent: int = 0
     search_documents: int = 0
     seconds: dict = field(default_factory=dict)  # step -> time taken, for -v 2 and the benchmark
 
@@ -168,6 +186,10 @@ class Restore:
         # Only when the operator asks do accounts come with their access (active, staff,
         # superuser, roles): a bundle must not be a way to make administrators on a site.
         self.with_staff_accounts = with_staff_accounts
+        # The staff's own work (notes, working copies, notifications) comes with their access, and
+        # only then: a bundle exported --with-staff-accounts, imported --with-staff-accounts.
+        self.takes_staff_work = with_staff_accounts and bundle.staff_work
+        self.accounts_added: set = set()  # local keys of the accounts this import made
         self.batch_size, self.progress = batch_size, progress
         self.report = RestoreReport()
         self.written: list = []  # (storage, name) of every file stored, removed if the import is undone
@@ -206,8 +228,10 @@ class Restore:
             self.load_story_rows("related_stories", parent="from_story_id", remap={"to_story_id": "stories"})
             self.load_story_rows("placements", remap={"photo_id": "photos"}, prepare=self.prepare_placement)
             self.load_story_rows("corrections")
-            self.load_story_rows("revisions", remap={"user_id": "accounts"})
+            self.load_story_rows("revisions", people=("user_id",), prepare=self.prepare_recorded, known=REVISION_KEY)
             self.load_story_rows("related_headlines")
+            # A live story's next version, with it as it was recorded there (see update()).
+            self.load_story_rows("pending_changes", people=("updated_by_id",), prepare=self.prepare_recorded)
             self.load_matched(
                 "redirects",
                 key="old_path",
@@ -218,6 +242,10 @@ class Restore:
             self.load_matched(
                 "pages", key="url", compared=PAGE_COMPARED, kind="information page", after_insert=self.put_pages_on_site
             )
+            if self.takes_staff_work:
+                self.load_staff_work()
+            else:
+                self.say_why_staff_work_stayed()
         if not self.merge:
             self.reset_sequences()
             self.adopt_site_name()
@@ -290,6 +318,7 @@ class Restore:
                     )
         User.groups.through._base_manager.bulk_create(memberships, batch_size=self.batch_size)
         self.report.outcomes["accounts", ADDED] += len(new)
+        self.accounts_added.update(account.pk for _, account in new)
 
     # --- Records matched by a natural key ----------------------------------------------------------
 
@@ -486,49 +515,162 @@ class Restore:
     # --- A story's own rows ------------------------------------------------------------------------
 
     @timed(lambda name: name)
-    def load_story_rows(self, name, *, parent="story_id", remap=None, prepare=None):
+    def load_story_rows(
+        self,
+        name,
+        *,
+        parent="story_id",
+        remap=None,
+        people=(),
+        prepare=None,
+        follows=TAKES_CHILDREN,
+        known=(),
+        new_keys=False,
+    ):
+        """A table of rows that belong to stories (`parent` names the story; a working copy of a
+        story not added yet has none), or with `parent=None` to accounts.
+
+        `remap`: columns naming a row of another table, by that table; `people`: columns naming an
+        account (null for a former user). Restoring, rows keep their keys, unless `new_keys` (rows
+        nothing points at, of which the site may have some already: those of accounts made here
+        first). Merging, only the rows of stories whose fate is in `follows` come. With new keys,
+        `known` (columns) tells a row the site has already, which stays as it is here, and a row
+        whose story, thread or photo did not come is left out with it. `prepare` sees a row with
+        the keys here (but its own), and may return None: the row does not come."""
         table = TABLE[name]
+        if not self.bundle.carries(table):
+            return
         model = table.model
-        remap = {parent: "stories", **(remap or {})}
-        numbers_here = set()
-        if name == "revisions" and self.merge:
-            updated = [self.local_id("stories", pk) for pk, fate in self.story_fate.items() if fate == UPDATED]
-            numbers_here = set(
-                Revision.objects.filter(story_id__in=updated).values_list("story_id", "number").iterator()
-            )
+        remap = {**({parent: "stories"} if parent else {}), **dict.fromkeys(people, "accounts"), **(remap or {})}
         rows = self.progress(
             self.bundle.records(table), total=self.bundle.count(table), desc=f"Importing {name}", unit="record"
         )
-        if not self.merge:
+        if not (self.merge or new_keys):
             with Inserter(model, batch_size=self.batch_size) as inserter:
                 for row in rows:
-                    if "user_id" in remap:
-                        row["user_id"] = self.local_id("accounts", row["user_id"])
-                    inserter.add(prepare(row) if prepare else row)
+                    for column in people:
+                        row[column] = self.local_id("accounts", row[column])
+                    row = prepare(row) if prepare else row
+                    if row is not None:
+                        inserter.add(row)
             self.report.outcomes[name, ADDED] += inserter.count
             return
-        batch = []
+        here = self.rows_here(model, parent, known, follows)
+        # A table whose rows point at each other (a reply at its thread) needs each one's key here.
+        threads = [column for column, other in remap.items() if other == name]
+        batch, waiting = [], set()
         for row in rows:
-            if self.story_fate.get(row[parent]) not in TAKES_CHILDREN:
+            if self.merge and parent and row[parent] is not None and self.story_fate.get(row[parent]) not in follows:
+                continue
+            if any(row[column] in waiting for column in threads):
+                self.insert_rows(name, batch, keep_ids=True)
+                batch, waiting = [], set()
+            mapped = {column: self.local_id(other, row[column]) for column, other in remap.items()}
+            if any(value is None and row[column] is not None for column, value in mapped.items()):
+                continue  # what it points to was not imported (a conflict reported above)
+            row.update(mapped)
+            found = here.get(tuple(row[column] for column in known)) if known else None
+            if found is not None:
+                self.ids[name][row["id"]] = found
                 continue
             if prepare:
                 row = prepare(row)
-            row.pop("id")
-            for column, other in remap.items():
-                row[column] = self.local_id(other, row[column])
-            if any(row[column] is None for column in remap if column != "user_id"):
-                continue  # what it points to was not imported (a conflict reported above)
-            if name == "revisions":
-                if (row["story_id"], row["number"]) in numbers_here:
+                if row is None:
                     continue
-                row["snapshot"] = self.remap_snapshot(row["snapshot"])
-            batch.append(model(**row))
+            bundle_pk = row.pop("id")
+            batch.append((bundle_pk, model(**row)))
+            waiting.add(bundle_pk)
             if len(batch) >= self.batch_size:
-                model._base_manager.bulk_create(batch)
-                self.report.outcomes[name, ADDED] += len(batch)
-                batch = []
-        model._base_manager.bulk_create(batch)
+                self.insert_rows(name, batch, keep_ids=bool(threads))
+                batch, waiting = [], set()
+        self.insert_rows(name, batch, keep_ids=bool(threads))
+
+    def insert_rows(self, name, batch, *, keep_ids):
+        TABLE[name].model._base_manager.bulk_create([instance for _, instance in batch])
+        if keep_ids:
+            self.ids[name].update((bundle_pk, instance.pk) for bundle_pk, instance in batch)
         self.report.outcomes[name, ADDED] += len(batch)
+
+    def rows_here(self, model, parent, known, follows) -> dict:
+        """The `known` values of the rows here that a row from the bundle may be already, with their
+        keys: of the stories matched here (one added by this import has none yet), and of no story."""
+        if not known:
+            return {}
+        queries = [model._base_manager.all()]
+        if parent:
+            matched = [
+                self.local_id("stories", pk)
+                for pk, fate in self.story_fate.items()
+                if fate in follows and fate != ADDED
+            ]
+            queries = [model._base_manager.filter(**{f"{parent}__isnull": True})] + [
+                model._base_manager.filter(**{f"{parent}__in": matched[start : start + 500]})
+                for start in range(0, len(matched), 500)
+            ]
+        return {
+            tuple(values): pk
+            for query in queries
+            for pk, *values in query.values_list("pk", *known).iterator(chunk_size=self.batch_size)
+        }
+
+    def prepare_recorded(self, row):
+        """A revision or unpublished changes: its snapshot names tags, stories and photos by the keys here."""
+        if self.merge:
+            row["snapshot"] = self.remap_snapshot(row["snapshot"])
+        return row
+
+    # --- The staff's own work ----------------------------------------------------------------------
+
+    def load_staff_work(self):
+        """Notes (threads, anchors, resolved state), working copies, notifications (read or not) and
+        the kinds each person turned off, to the same people and stories here. Merging, what is here
+        already stays as it is: a note written at the same moment with the same text, a person's
+        working copy of the story, a person's notification of the same step."""
+        self.load_story_rows(
+            "notes",
+            people=("author_id", "resolved_by_id"),
+            remap={"reply_to_id": "notes"},
+            follows=TAKES_STAFF_WORK,
+            known=NOTE_KEY,
+        )
+        self.load_story_rows(
+            "working_copies", people=("user_id",), follows=TAKES_STAFF_WORK, known=WORKING_COPY_KEY, new_keys=True
+        )
+        self.load_story_rows(
+            "notifications",
+            people=("recipient_id", "actor_id"),
+            prepare=self.prepare_notification,
+            follows=TAKES_STAFF_WORK,
+            known=NOTIFICATION_KEY,
+        )
+        # Only of the accounts this import made: one here already keeps its own settings.
+        self.load_story_rows(
+            "notifications_turned_off",
+            parent=None,
+            people=("user_id",),
+            prepare=lambda row: row if row["user_id"] in self.accounts_added else None,
+            new_keys=True,
+        )
+        self.report.staff_work = Counter({table.name: self.report.outcomes[table.name, ADDED] for table in STAFF_WORK})
+
+    def say_why_staff_work_stayed(self):
+        if self.bundle.staff_work:
+            self.report.notes.append(
+                "The bundle carries the staff's notes, working copies and notifications; they were left out, as "
+                "the accounts came without their access. Import it with --with-staff-accounts to bring them."
+            )
+        elif self.with_staff_accounts:
+            self.report.notes.append(
+                "The bundle carries no notes, working copies or notifications: it was exported without "
+                "--with-staff-accounts (or by a Newsroom before bundle format 6)."
+            )
+
+    def prepare_notification(self, row):
+        if row["sent_at"] is None and row["email_to"] and row["attempts"] < MAX_ATTEMPTS:
+            # In the inbox as it was; send_notifications leaves a message tried MAX_ATTEMPTS times alone.
+            row["attempts"], row["last_error"] = MAX_ATTEMPTS, NOT_SENT_HERE
+            self.report.mail_not_sent += 1
+        return row
 
     def remap_snapshot(self, snapshot: dict) -> dict:
         """A revision names tags, stories, photos and its collection by key: the keys here."""

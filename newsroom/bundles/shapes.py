@@ -123,6 +123,26 @@ def check_fields(row: dict, checks: dict, path: str = "") -> None:
 
 # --- The records --------------------------------------------------------------------------------
 
+# A story as a revision or its unpublished changes recorded it.
+_SNAPSHOT = obj(
+    {
+        "body": nullable(text()),
+        "tags": list_of(whole()),
+        "related_stories": list_of(whole()),
+        "collection_id": nullable(whole()),
+        "placements": list_of(
+            obj(
+                {
+                    "photo": nullable(whole()),
+                    "order": whole(at_least=0),
+                    "after_paragraph": whole(at_least=0),
+                    "caption": text(),
+                },
+                required=("photo",),
+            )
+        ),
+    }
+)
 # What the JSON fields hold, as far as an import reads them.
 _JSON = {
     ("photos", "renditions"): obj(
@@ -134,25 +154,8 @@ _JSON = {
     ("photos", "metadata_sources"): obj(values=text()),
     ("revisions", "changed_fields"): list_of(text()),
     ("revisions", "publish_checks"): obj(),
-    ("revisions", "snapshot"): obj(
-        {
-            "body": nullable(text()),
-            "tags": list_of(whole()),
-            "related_stories": list_of(whole()),
-            "collection_id": nullable(whole()),
-            "placements": list_of(
-                obj(
-                    {
-                        "photo": nullable(whole()),
-                        "order": whole(at_least=0),
-                        "after_paragraph": whole(at_least=0),
-                        "caption": text(),
-                    },
-                    required=("photo",),
-                )
-            ),
-        }
-    ),
+    ("revisions", "snapshot"): _SNAPSHOT,
+    ("pending_changes", "snapshot"): _SNAPSHOT,
 }
 # Fields a bundle carries beyond the model's columns.
 _EXTRA = {

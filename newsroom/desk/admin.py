@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from newsroom.core.apstyle import ap_datetime
 from newsroom.desk.mail import what_happened
 from newsroom.desk.models import Kind, Notification, TurnedOff
-from newsroom.desk.services import mark_read, set_turned_off
+from newsroom.desk.services import MAX_ATTEMPTS, mark_read, set_turned_off
 
 
 class SettingsForm(forms.Form):
@@ -66,6 +66,8 @@ class NotificationAdmin(admin.ModelAdmin):
             return "None: your account has no e-mail address"
         if notification.sent_at:
             return f"Sent {ap_datetime(notification.sent_at)}"
+        if notification.attempts >= MAX_ATTEMPTS:  # failed every time, or brought by a site bundle unsent
+            return "Not sent: it is in this inbox only"
         if not notification.attempts:
             return "Queued: the task worker sends it"
         return "Not sent yet: the mail server did not take it; it will be tried again"

@@ -1,7 +1,8 @@
 """Notes between writer and editor on a story: threads of a note and its replies.
 
-Notes are not story content: they are never shown to readers, never in feeds, search, sitemaps or
-bundles, and writing one does not change the story's version. They stay with the story for good
+Notes are not story content: they are never shown to readers, never in feeds, search or sitemaps,
+in a site bundle only when the operator moves the newsroom with its staff (export_newsroom
+--with-staff-accounts), and writing one does not change the story's version. They stay with the story for good
 (no one deletes a note; a thread is resolved, and may be reopened), and adding, resolving or
 reopening one is written to the story's History page.
 """

@@ -710,8 +710,11 @@ def revision_restore(*, revision: Revision, user) -> Story:
 def story_replace_as_recorded(*, story_id: int, values: Mapping[str, Any]) -> None:
     """Put a newer copy of a story, from a site bundle (bundles.restore), in place of the one here,
     as it was recorded there: its fields, version and timestamps as the bundle has them, and none
-    of its parts (tags, related stories, placed photos, notes, waiting headlines), which the bundle
-    brings next, together with the revisions that recorded all of it.
+    of its parts (tags, related stories, placed photos, corrections, waiting headlines, unpublished
+    changes), which the bundle brings next, together with the revisions that recorded all of it.
+    The unpublished changes here go with the older copy: the newer one has its own, or had them
+    published or discarded since (each of which made a version). History is added to, not
+    replaced: revisions, and notes between writer and editor, stay.
 
     Not a change made here, so not the write path: no version bump and no revision (the bundle's
     own come with it), and no announcement (the import refreshes the search index and the cached
@@ -724,6 +727,7 @@ def story_replace_as_recorded(*, story_id: int, values: Mapping[str, Any]) -> No
     story.related_stories.through._base_manager.filter(from_story_id=story_id).delete()
     for part in ("placements", "corrections", "waiting_related"):
         getattr(story, part).all().delete()
+    PendingChanges.objects.filter(story_id=story_id).delete()
 
 
 # Drafts of live stories: a published story's edits wait in its PendingChanges until an Editor

@@ -184,3 +184,17 @@ def small_site(make_story, make_photo, collection, editor):
     page = FlatPage.objects.create(url="/about/", title="About", content="<p>About this newsroom.</p>")
     page.sites.add(site)
     return {"ship": ship, "clinics": clinics, "old": old, "photos": [cordon, clinic]}
+
+
+@pytest.fixture
+def bundle(settings, tmp_path, small_site):
+    """The small site's bundle, and an empty site with empty media folders to import it into."""
+    path = export(tmp_path / "newsroom.zip")
+    wipe_site(settings, tmp_path)
+    return path
+
+
+def assert_nothing_written(tmp_path):
+    """A refused or failed import: no story, no photo, no file in the new site's media folders."""
+    assert not Story.objects.exists() and not PhotoAsset.objects.exists()
+    assert files_under(tmp_path / "after") == {}

@@ -16,24 +16,17 @@ import pytest
 from django.db import connection
 
 from newsroom.bundles.format import MANIFEST_MAX_BYTES, READS_VERSIONS
-from newsroom.photos.models import PhotoAsset
-from newsroom.stories.models import Story
-from tests.bundles.conftest import export, files_under, in_old_format, rewrite_bundle, run, wipe_site
+from tests.bundles.conftest import (
+    assert_nothing_written,
+    export,
+    in_old_format,
+    rewrite_bundle,
+    run,
+    wipe_site,
+)
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def bundle(settings, tmp_path, small_site):
-    path = export(tmp_path / "newsroom.zip")
-    wipe_site(settings, tmp_path)
-    return path
-
-
-def assert_nothing_written(tmp_path):
-    assert not Story.objects.exists() and not PhotoAsset.objects.exists()
-    assert files_under(tmp_path / "after") == {}
 
 
 def manifest_with(**changes):
@@ -75,6 +68,10 @@ WRONG_MANIFESTS = [
     ({"records__photos": -2}, '"records" → "photos" is -2 (a whole number); it should be a whole number, 0 or more'),
     ({"site__name": {"text": "Newsroom"}}, '"site" → "name" is {"text": "Newsroom"} (an object); it should be text'),
     ({"missing_files": "all of them"}, '"missing_files" is "all of them" (text); it should be a list'),
+    ({"staff_work": "yes"}, '"staff_work" is "yes" (text); it should be true or false'),
+    ({"records__pending_changes": "0"}, '"records" → "pending_changes" is "0" (text); it should be a whole number'),
+    # It says it carries the staff's own work: then it must count each of their tables.
+    ({"staff_work": True}, '"records" is {'),
     (
         {"search": {"rules_version": "1", "documents": 3}},
         '"search" → "rules_version" is "1" (text); it should be a whole number, 1 or more',

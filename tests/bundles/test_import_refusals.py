@@ -4,24 +4,10 @@ import json
 
 import pytest
 
-from newsroom.photos.models import PhotoAsset
 from newsroom.stories.models import Story
-from tests.bundles.conftest import export, files_under, rewrite_bundle, run, wipe_site
+from tests.bundles.conftest import assert_nothing_written, export, rewrite_bundle, run
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bundle(settings, tmp_path, small_site):
-    """The small site's bundle, and an empty site with empty media folders to import it into."""
-    path = export(tmp_path / "newsroom.zip")
-    wipe_site(settings, tmp_path)
-    return path
-
-
-def assert_nothing_written(tmp_path):
-    assert not Story.objects.exists() and not PhotoAsset.objects.exists()
-    assert files_under(tmp_path / "after") == {}
 
 
 def stories_with(change):
@@ -109,17 +95,17 @@ def test_an_original_that_does_not_match_its_hash_is_refused(tmp_path, bundle, s
 
 
 def test_a_bundle_of_another_format_version_is_refused(tmp_path, bundle):
-    def version_six(data):
+    def version_seven(data):
         manifest = json.loads(data)
-        manifest["format_version"] = 6
+        manifest["format_version"] = 7
         return json.dumps(manifest).encode()
 
-    newer = rewrite_bundle(bundle, tmp_path / "newer.zip", replace={"manifest.json": version_six})
+    newer = rewrite_bundle(bundle, tmp_path / "newer.zip", replace={"manifest.json": version_seven})
 
     result = run("import_newsroom", newer)
 
     assert result.status == 2
-    assert "bundle format version 6; this Newsroom reads versions 1, 2, 3, 4, 5. Upgrade Newsroom" in result.err
+    assert "bundle format version 7; this Newsroom reads versions 1, 2, 3, 4, 5, 6. Upgrade Newsroom" in result.err
     assert_nothing_written(tmp_path)
 
 

@@ -69,7 +69,7 @@ def test_a_bundle_carries_the_search_documents_and_the_rules_version_they_were_m
     search = manifest_of(path)["search"]
 
     assert search == {"rules_version": indexing.SEARCH_RULES_VERSION, "documents": len(before)}
-    assert manifest_of(path)["format_version"] == 5
+    assert manifest_of(path)["format_version"] == 6
 
 
 @on_postgresql

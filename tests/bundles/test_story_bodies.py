@@ -47,7 +47,7 @@ def test_a_new_bundle_round_trips_byte_for_byte(settings, tmp_path, site_with_bo
     second = export(tmp_path / "second.zip")
 
     with zipfile.ZipFile(first) as one, zipfile.ZipFile(second) as two:
-        assert json.loads(one.read("manifest.json"))["format_version"] == 5
+        assert json.loads(one.read("manifest.json"))["format_version"] == 6
         members = [name for name in one.namelist() if name.startswith("records/")]
         assert "records/stories.ndjson" in members and members == [
             n for n in two.namelist() if n.startswith("records/")

@@ -315,6 +315,27 @@ def test_a_mail_server_that_refuses_the_message_leaves_it_for_the_next_run(
     assert "Why: Called off." in body_of(server.messages[0])
 
 
+def test_the_inbox_says_when_a_message_is_no_longer_tried(
+    smtp_port, as_user, jordan, alex, make_story, committed, run_tasks
+):
+    story = make_story(headline="Pier Closed for Repairs", created_by=jordan)
+    committed(as_user(alex).post, f"/admin/stories/story/{story.pk}/withdraw/", {"post": "yes", "reason": "Early."})
+    writer = as_user(jordan)
+    assert "Queued: the task worker sends it" in page_text(writer.get("/admin/desk/notification/"))
+    run_tasks()  # nothing listens on the port
+    assert "Not sent yet: the mail server did not take it; it will be tried again" in page_text(
+        writer.get("/admin/desk/notification/")
+    )
+
+    Notification.objects.filter(recipient=jordan).update(attempts=MAX_ATTEMPTS)
+
+    listing = page_text(writer.get("/admin/desk/notification/"))
+    assert "Not sent: it is in this inbox only" in listing and "will be tried again" not in listing
+    with SmtpServer(smtp_port) as server:
+        assert "0 notification e-mails sent." in command_output("send_notifications")
+    assert server.messages == []
+
+
 def test_a_scheduled_story_tells_the_writer_when(as_user, jordan, alex, make_story, committed, run_tasks):
     story = draft_by(jordan, make_story, headline="Change Of Command", status=Status.IN_REVIEW)
     later = timezone.localtime() + datetime.timedelta(days=2)

@@ -41,6 +41,15 @@ not staff, not superusers and without roles: a bundle never makes anyone an admi
 unless you ask, with --with-staff-accounts (then they come with their active, staff and
 superuser flags and their roles). Either way they arrive without passwords: set one with
 manage.py changepassword USERNAME. The report says what became of the accounts.
+
+A live story's unpublished changes always come with it. What belongs to the staff accounts
+(notes between writer and editor, working copies, notifications and notification settings) comes
+only when the bundle was exported with --with-staff-accounts and is imported with it. A
+notification the old site had not e-mailed yet is in its person's inbox here but is not mailed:
+an import sends no old mail. With --merge, a story's newer copy brings its unpublished changes in
+place of those here; notes and the rest are added to, never replacing what is here, and a story in
+conflict brings none of them.
+
 Every value's type is checked, the manifest and each record line are read only up to a limit,
 and a story whose body is over STORY_BODY_MAX_KB is refused, each named; a disk that fills undoes
 the import, files included.
@@ -67,7 +76,8 @@ Examples:
             "--with-staff-accounts",
             action="store_true",
             help="Give the accounts added from the bundle the access they had there (active, staff, superuser, "
-            "roles). Without it they are added inactive, not staff, without roles.",
+            "roles), and bring what belongs to them if the bundle carries it (notes, working copies, "
+            "notifications). Without it they are added inactive, not staff, without roles, and those stay out.",
         )
         parser.add_argument(
             "--dry-run",
@@ -137,6 +147,7 @@ Examples:
                 accounts_added=report.outcomes["accounts", ADDED],
                 accounts_added_with_access=report.accounts["with access"],
                 stories_added=report.outcomes["stories", ADDED],
+                staff_work=report.staff_work is not None,
             )
         self.report(path, report, dry_run=dry_run, verbosity=verbosity)
 
@@ -208,6 +219,8 @@ Examples:
             f"{report.files_written} files stored; {report.search_documents} search documents brought up to date."
         )
         summary += " " + accounts_sentence(report.accounts)
+        if report.staff_work is not None:
+            summary += " " + staff_work_sentence(report)
         if accounts and not dry_run:
             summary += (
                 f" {accounts} accounts were added without a password: set one with manage.py changepassword USERNAME."
@@ -245,3 +258,23 @@ def accounts_sentence(accounts) -> str:
             f"{counted(accounts['without access'], 'account', 'accounts')} added inactive, without staff access"
         )
     return "Accounts: " + "; ".join(parts) + "."
+
+
+def staff_work_sentence(report) -> str:
+    """What came of the staff's own work, when it came."""
+    work = report.staff_work
+    parts = [
+        counted(work["notes"], "note", "notes"),
+        counted(work["working_copies"], "working copy", "working copies"),
+        counted(work["notifications"], "notification", "notifications"),
+        counted(
+            work["notifications_turned_off"], "kind of notification turned off", "kinds of notification turned off"
+        ),
+    ]
+    sentence = f"With the staff accounts: {', '.join(parts[:-1])} and {parts[-1]}."
+    if report.mail_not_sent:
+        sentence += (
+            f" {counted(report.mail_not_sent, 'notification', 'notifications')} not e-mailed there "
+            f"{'is' if report.mail_not_sent == 1 else 'are'} in the inbox here but will not be e-mailed."
+        )
+    return sentence
