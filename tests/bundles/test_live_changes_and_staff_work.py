@@ -76,7 +76,7 @@ def mail_by_smtp(settings, port) -> int:
 
 
 @pytest.fixture
-def desk_site(settings, make_story, committed):
+def desk_site(settings, make_story, committed, run_tasks):
     """A newsroom at work: a live story whose changes wait for review, another whose changes are
     scheduled, a returned draft, notes, working copies, notifications (one the mail server was down
     for) and a kind of notification turned off."""
@@ -98,10 +98,12 @@ def desk_site(settings, make_story, committed):
 
     draft = make_story(published=False, headline="Clinic Opens on Base", created_by=jordan)
     committed(story_submit, story=draft, user=jordan)  # Alex is told, and mailed
+    run_tasks()
     mark_read(alex)
     # The mail server goes down: Jordan is told in the inbox, the mail waits unsent.
     mail_by_smtp(settings, free_port())
     committed(story_return_to_draft, story=Story.objects.get(pk=draft.pk), user=alex, reason=REASON)
+    run_tasks()
     set_turned_off(jordan, {"published"})
 
     levee.refresh_from_db()
