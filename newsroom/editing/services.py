@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsroom.core.apstyle import ap_time
+from newsroom.core.history import saved_from_the_form
 from newsroom.editing.models import Presence, WorkingCopy
 from newsroom.stories.models import Story
 
@@ -74,7 +75,9 @@ def working_copy_discard(*, user, story: Story | None) -> None:
 def forget_saved_working_copy(sender, instance, created, **kwargs):
     """A story saved (or added) from the admin form: its saver's working copy is now the story.
     List actions (publish, withdraw, archive from the story list) save nothing typed."""
-    if not created or instance.action_flag not in (ADDITION, CHANGE) or "(list action)" in instance.change_message:
+    if not created or instance.action_flag not in (ADDITION, CHANGE):
+        return
+    if not saved_from_the_form(instance.change_message):  # a list action or a note: nothing typed was saved
         return
     if instance.content_type.model_class() is not Story:
         return

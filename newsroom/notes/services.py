@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom.core.history import NOTE_ADDED, NOTE_REOPENED, NOTE_REPLIED, NOTE_RESOLVED
 from newsroom.notes.models import NOTE_LENGTH, Note
 from newsroom.notes.selectors import body_blocks, may_read_notes, may_resolve
 from newsroom.stories.models import Story
@@ -56,7 +57,7 @@ def note_add(*, story: Story, user, text: str, block: int | None = None, reply_t
     with transaction.atomic():
         note.save()
         where = f" on {note.block_label}" if note.block else ""
-        _log(user, story, f"{'Replied to a note' if note.reply_to_id else 'Added a note'}{where}: {_quoted(text)}.")
+        _log(user, story, f"{NOTE_REPLIED if note.reply_to_id else NOTE_ADDED}{where}: {_quoted(text)}.")
     return note
 
 
@@ -81,5 +82,5 @@ def _set_resolved(note: Note, user, *, resolved: bool) -> Note:
             return current  # already so (a second click, or someone else got there first)
         current.resolved_at, current.resolved_by = (timezone.now(), user) if resolved else (None, None)
         current.save(update_fields=["resolved_at", "resolved_by"])
-        _log(user, note.story, f"{'Resolved' if resolved else 'Reopened'} a note: {_quoted(current.text)}.")
+        _log(user, note.story, f"{NOTE_RESOLVED if resolved else NOTE_REOPENED}: {_quoted(current.text)}.")
     return current

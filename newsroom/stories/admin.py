@@ -25,6 +25,7 @@ from newsroom.core.addresses import on_site
 from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE, TEXT_AS_STORED, AutocompleteChoices
 from newsroom.core.apstyle import ap_datetime, counted
 from newsroom.core.clock import start_of_day
+from newsroom.core.history import LIST_ACTION
 from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.photos.admin import PhotoAssetAdmin, YearFilter, thumbnail, virin_prefix
 from newsroom.photos.models import PhotoAsset
@@ -622,7 +623,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
             else:
-                self.log_change(request, story, f"{action.label} (list action).")
+                self.log_change(request, story, f"{action.label}{LIST_ACTION}")
                 moved += 1
         return moved
 
@@ -1035,7 +1036,7 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         for story in queryset:
             try:
                 story_publish(story=story, user=request.user)
-                self.log_change(request, story, f"{self._step_words(story)} (list action).")
+                self.log_change(request, story, f"{self._step_words(story)}{LIST_ACTION}")
                 published += 1
             except ValidationError as error:
                 self.message_user(request, f"“{story}” not published: {'; '.join(error.messages)}.", messages.ERROR)

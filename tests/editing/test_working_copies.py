@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,8 @@ from django.utils import timezone
 from newsroom.core.apstyle import ap_time
 from newsroom.editing.models import Presence, WorkingCopy
 from newsroom.editing.services import WORKING_COPY_DAYS
+from newsroom.notes.services import note_add, note_resolve
+from newsroom.stories.services import story_submit
 from newsroom.stories.models import Revision, Status, Story
 
 TYPED = {
@@ -85,6 +88,25 @@ def test_saving_the_story_from_the_form_deletes_its_savers_working_copy(writer, 
     saved = writer_client.post(reverse("admin:stories_story_change", args=[draft.pk]), form)
     assert saved.status_code == 302, saved.content.decode()[:2000]
     assert list(WorkingCopy.objects.values_list("user__username", flat=True)) == ["editor"]
+
+
+@pytest.mark.django_db
+def test_a_note_or_a_list_action_keeps_the_working_copy_of_what_was_typed(writer, editor, draft):
+    writer_client = signed_in(writer)
+    post(writer_client, "autosave", draft, TYPED)
+    thread = note_add(story=draft, user=writer, text="Is the closing time right?", block=1)
+    note_resolve(note=thread, user=writer)
+    story_submit(story=draft, user=writer)
+    editor_client = signed_in(editor)
+    post(editor_client, "autosave", draft, TYPED)
+    action = {"action": "publish_selected", "_selected_action": [draft.pk]}
+    editor_client.post(
+        "/admin/stories/story/", {**action, "csrfmiddlewaretoken": editor_client.cookies["csrftoken"].value}
+    )
+    history = [entry.change_message for entry in LogEntry.objects.filter(object_id=str(draft.pk)).order_by("pk")]
+    assert history[0].startswith("Added a note on the paragraph") and history[1].startswith("Resolved a note")
+    assert "(list action)" in history[-1]
+    assert sorted(WorkingCopy.objects.values_list("user__username", flat=True)) == ["editor", "writer"]
 
 
 @pytest.mark.django_db
