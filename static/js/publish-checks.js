@@ -1,19 +1,27 @@
 // The checks before publishing, live beside the story form (issue 16): as the editor types, the
 // form's summary and body (the editor's HTML, unsaved) are posted to the story admin's
 // publish-checks address, a moment after the typing stops, and what the checks find is listed in
-// the panel, moved to just under the editor. Its one-line summary is a status region, so screen readers hear "2 warnings." without
-// being moved; the list itself is reached with Tab. The "Publish anyway, because…" field is shown
-// only while there are warnings.
+// the panel beside the editor. Its one-line summary is a status region, so screen readers hear
+// "2 warnings." without being moved; the list itself is reached with Tab. The "Publish anyway,
+// because…" field is shown only while there are warnings.
 ;(function () {
   "use strict"
   const WAIT_MS = 700
   const panel = document.getElementById("publish-checks")
   if (!panel) return
   const form = panel.closest("form")
-  // Beside the editor, right under the body, where the writing is; without this script it stays
-  // at the foot of the form, listing what the last save found.
+  // Beside the editor, where the writing is: the body's row and the panel share a box of their
+  // own (.story-writing, admin-story.css), two columns on a wide screen, the panel under the body
+  // on a narrow one. Either way the panel comes right after the body, so Tab and a screen reader
+  // reach it next. Without this script it stays at the foot of the form, listing what the last
+  // save found.
   const bodyRow = form.querySelector(".form-row.field-body")
-  if (bodyRow) bodyRow.after(panel)
+  if (bodyRow) {
+    const writing = document.createElement("div")
+    writing.className = "story-writing"
+    bodyRow.before(writing)
+    writing.append(bodyRow, panel)
+  }
   const list = panel.querySelector(".publish-checks__list")
   const summary = panel.querySelector(".publish-checks__summary")
   const reason = panel.querySelector(".publish-checks__reason")
