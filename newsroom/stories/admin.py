@@ -226,19 +226,21 @@ class NoteForm(forms.ModelForm):
 
     def is_public(self):
         note, story = self.instance, getattr(self.instance, "story", None)
-        return note.pk is not None and not note.pending and story is not None and story.status == Status.PUBLISHED
+        return note.pk is not None and not note.pending and story is not None and story.is_public()
 
 
 class NoteFormSet(forms.BaseInlineFormSet):
+    # Set by StoryAdmin.save_live_story: notes added with a live story's changes wait with them.
+    notes_wait = False
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields and form.is_public():
             form.fields["DELETE"].disabled = True
 
     def save_new(self, form, commit=True):
-        # Added to a live story, a note waits with the unpublished changes (story_save_changes).
         note = super().save_new(form, commit=False)
-        note.pending = self.instance.status == Status.PUBLISHED
+        note.pending = self.notes_wait
         if commit:
             note.save()
         return note
@@ -838,6 +840,8 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         notes = [formset for formset in formsets if formset.has_changed()]
         expected = form.started_from()
         request.saved_formsets = notes  # the History page names only what was saved
+        for formset in notes:
+            formset.notes_wait = True  # kept with the changes (story_save_changes)
         button = next((name for name in LIVE_STORY_BUTTONS if name in request.POST), None)
         pending = story_save_changes(
             story=story,

@@ -13,8 +13,8 @@ from newsroom.core.apstyle import ap_time
 from newsroom.editing.models import Presence, WorkingCopy
 from newsroom.editing.services import WORKING_COPY_DAYS
 from newsroom.notes.services import note_add, note_resolve
-from newsroom.stories.services import story_submit
 from newsroom.stories.models import Revision, Status, Story
+from newsroom.stories.services import story_submit
 
 TYPED = {
     "headline": "Engineers Finish Levee Repairs",

@@ -362,3 +362,13 @@ def test_a_published_note_stays_as_readers_saw_it_and_a_discarded_one_goes(edito
 
     posted(editor_client, live_story, _discard_changes="1")
     assert list(live_story.corrections.values_list("text", flat=True)) == [FIX]
+
+
+def test_a_note_on_a_story_scheduled_ahead_is_the_storys_own(editor_client, make_story, posted):
+    ahead = make_story(
+        headline="Range Reopens", published_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+    )
+    today = f"{datetime.date.today():%Y-%m-%d}"
+    assert posted(editor_client, ahead, **with_notes(ahead, new=[("update", today, "Hours added.")])).status_code == 302
+    assert ahead.corrections.get().pending is False, "nothing is live to wait for: it goes out with the story"
+    assert not PendingChanges.objects.exists()
