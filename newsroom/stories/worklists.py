@@ -60,6 +60,19 @@ def waited(since: datetime.datetime | None, now: datetime.datetime) -> str:
     return "waiting less than a minute"
 
 
+def _waiting_for_review(stories):
+    """Stories in review, and live stories whose changes are submitted for review (readers keep the
+    live version meanwhile), each with `submitted_at`: when it, or its changes, were last submitted
+    (a story with no record of that, when it was last changed)."""
+    submitted = Subquery(_stepped(Action.SUBMITTED).values("created_at")[:1])
+    return stories.filter(
+        Q(status=Status.IN_REVIEW) | Q(status=Status.PUBLISHED, pending_changes__submitted_at__isnull=False)
+    ).annotate(
+        submitted_at=Coalesce("pending_changes__submitted_at", submitted, F("updated_at")),
+        changes=Q(pending_changes__submitted_at__isnull=False),
+    )
+
+
 def writer_lists(user) -> dict:
     """The Writer's own stories: drafts, those returned to them (and why), those in review."""
     mine = _stories().filter(created_by=user).only("pk", "headline", "status", "updated_at")
@@ -79,27 +92,22 @@ def writer_lists(user) -> dict:
         name = f"{story.returned_by_first} {story.returned_by_last}".strip()
         story.returned_by = name or story.returned_by_username or ""
         story.reason = (getattr(story, "reason", "") or "").strip()
-    submitted = Subquery(_stepped(Action.SUBMITTED).values("created_at")[:1])
     return {
         "my_drafts": drafts.filter(Q(last_step__isnull=True) | ~Q(last_step=Action.RETURNED)).order_by(
             "-updated_at", "-pk"
         )[:SHOWN],
         "returned": returned,
-        "my_in_review": mine.filter(status=Status.IN_REVIEW)
-        .annotate(submitted_at=Coalesce(submitted, F("updated_at")))
-        .order_by("submitted_at", "pk")[:SHOWN],
+        "my_in_review": _waiting_for_review(mine).order_by("submitted_at", "pk")[:SHOWN],
     }
 
 
 def review_queue(now: datetime.datetime) -> dict:
-    """Every story in review, the one waiting longest first, with how long each has waited (since
-    it was last submitted; a story with no record of that, since it was last changed)."""
-    submitted = Subquery(_stepped(Action.SUBMITTED).values("created_at")[:1])
-    in_review = _stories().filter(status=Status.IN_REVIEW)
+    """Every story in review and every live story's changes submitted for review, the one waiting
+    longest first, with how long each has waited."""
+    in_review = _waiting_for_review(_stories())
     queue = list(
         in_review.select_related("created_by")
         .only("pk", "headline", "updated_at", "created_by__username", "created_by__first_name", "created_by__last_name")
-        .annotate(submitted_at=Coalesce(submitted, F("updated_at")))
         .order_by("submitted_at", "pk")[:SHOWN]
     )
     for story in queue:

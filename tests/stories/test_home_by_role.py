@@ -183,3 +183,26 @@ def test_how_long_a_story_has_waited_reads_as_english():
     assert waited(now - datetime.timedelta(hours=23, minutes=59), now) == "waiting 23 hours"
     assert waited(now - datetime.timedelta(days=1, hours=5), now) == "waiting 1 day"
     assert waited(now - datetime.timedelta(days=3), now) == "waiting 3 days"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_changes_to_a_live_story_submitted_for_review_wait_in_both_queues(client, desk, make_story):
+    from newsroom.stories.services import story_save_changes
+
+    live = make_story(headline="Bridge Reopens to Traffic", created_by=desk["writer"])
+    with time_machine.travel(NOW - datetime.timedelta(days=4), tick=False):
+        story_save_changes(
+            story=live,
+            changes={"summary": "Both lanes are open."},
+            user=desk["writer"],
+            expected_version=1,
+            submit=True,
+        )
+    client.force_login(desk["editor"])
+    queue = panel(client.get("/admin/"), "Review queue")
+    assert "(3 waiting)" in queue
+    assert queue.index("Bridge Reopens to Traffic") < queue.index("Levee Holds as River Crests"), "waiting longest"
+    assert "waiting 4 days (changes to the live story, submitted Dec. 3, 2026, 9:30 a.m. EST)" in queue
+    client.force_login(desk["writer"])
+    mine = panel(client.get("/admin/"), "Waiting for review")
+    assert "Bridge Reopens to Traffic changes to the live story, submitted Dec. 3, 2026" in mine
