@@ -58,7 +58,7 @@ FORMAT = "newsroom-bundle"
 # Version 6: a live story's unpublished changes, always (they are the story's next version: leaving
 # them behind loses work), and, only in a bundle exported with --with-staff-accounts, the staff's own
 # work (see STAFF_WORK below); the manifest's "staff_work" says whether it does. An older bundle
-# has neither, and imports as it did.
+# has neither, and imports as it did. Corrections gain `pending` (waiting with those changes).
 FORMAT_VERSION = 6
 READS_VERSIONS = (1, 2, 3, 4, 5, 6)
 FIRST_WITH_BODY_BLOCKS = 3
@@ -69,6 +69,8 @@ FIELDS_ADDED = {
         "stories": {"preview_generation": 0},
         "photos": {"copies_public": False, "released_at": None, "released_by_id": None},
     },
+    # A correction added to a live story waits with its unpublished changes; an older one is public.
+    6: {"corrections": {"pending": False}},
 }
 
 

@@ -95,6 +95,37 @@ def rewrite_bundle(source, target, *, replace=None, drop=(), cut_at=None) -> Pat
     return Path(target)
 
 
+def as_format(source, target, *, version: int, change=None) -> Path:
+    """A bundle as a Newsroom of format `version` (3 or later: bodies in today's form) wrote it: the
+    records without the fields added since and without the tables carried since; `change` maps
+    more members to a function of their bytes."""
+    replace = {}
+    for table in TABLES:
+        added = fields_added_after(version, table.name)
+        if added and table.since <= version:
+
+            def without_later_fields(data, added=added):
+                rows = [json.loads(line) for line in data.splitlines()]
+                for row in rows:
+                    for name in added:
+                        del row[name]
+                return b"".join(json.dumps(row).encode() + b"\n" for row in rows)
+
+            replace[table.member] = without_later_fields
+
+    def manifest(data):
+        manifest = json.loads(data)
+        manifest["format_version"] = version
+        manifest.pop("staff_work", None)
+        for table in TABLES:
+            if table.since > version:
+                manifest["records"].pop(table.name, None)
+        return json.dumps(manifest).encode()
+
+    later = {table.member for table in TABLES if table.since > version}
+    return rewrite_bundle(source, target, drop=later, replace={**replace, "manifest.json": manifest, **(change or {})})
+
+
 def in_old_format(source, target, *, version: int) -> Path:
     """A bundle as Newsroom wrote it before bodies had their canonical form (format 1 or 2):
     bodies as paragraphs separated by blank lines, photos placed "after paragraph N", revisions
@@ -137,6 +168,10 @@ def in_old_format(source, target, *, version: int) -> Path:
         for name in fields_added_after(version, "photos"):
             del row[name]
 
+    def old_correction(row):
+        for name in fields_added_after(version, "corrections"):
+            del row[name]
+
     # Stories first: their bodies say where each placement stood.
     with zipfile.ZipFile(source) as bundle:
         stories = records(old_body)(bundle.read("records/stories.ndjson"))
@@ -148,6 +183,7 @@ def in_old_format(source, target, *, version: int) -> Path:
             "manifest.json": manifest,
             "records/stories.ndjson": stories,
             "records/photos.ndjson": records(old_photo),
+            "records/corrections.ndjson": records(old_correction),
             "records/placements.ndjson": records(
                 lambda row: row.update(after_paragraph=placed[row["story_id"]][row["photo_id"]], order=0)
             ),

@@ -2,14 +2,11 @@
 storage, never for a moment in MEDIA_ROOT; public ones land in MEDIA_ROOT; a bundle made before the
 embargo (format 4) comes in with this site's rule applied."""
 
-import json
-
 import pytest
 
-from newsroom.bundles.format import fields_added_after
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.embargo import photo_release
-from tests.bundles.conftest import export, files_under, rewrite_bundle, run, wipe_site
+from tests.bundles.conftest import as_format, export, files_under, run, wipe_site
 
 pytestmark = pytest.mark.django_db
 
@@ -58,29 +55,7 @@ def test_a_bundle_made_before_the_embargo_comes_in_with_the_rule_applied(
 ):
     bundle = export(tmp_path / "newsroom.zip")
 
-    def without_embargo(data):
-        rows = [json.loads(line) for line in data.splitlines()]
-        for row in rows:
-            for name in fields_added_after(4, "photos"):
-                del row[name]
-        return b"".join(json.dumps(row).encode() + b"\n" for row in rows)
-
-    def stories_of_format_4(data):
-        rows = [json.loads(line) for line in data.splitlines()]
-        for row in rows:
-            for name in fields_added_after(4, "stories"):
-                del row[name]
-        return b"".join(json.dumps(row).encode() + b"\n" for row in rows)
-
-    old = rewrite_bundle(
-        bundle,
-        tmp_path / "format-4.zip",
-        replace={
-            "manifest.json": lambda data: json.dumps({**json.loads(data), "format_version": 4}).encode(),
-            "records/photos.ndjson": without_embargo,
-            "records/stories.ndjson": stories_of_format_4,
-        },
-    )
+    old = as_format(bundle, tmp_path / "format-4.zip", version=4)
     wipe_site(settings, tmp_path)
 
     with django_capture_on_commit_callbacks(execute=True):  # the copies moved from go once it commits

@@ -378,3 +378,23 @@ def test_a_story_changed_here_since_keeps_its_own_unpublished_changes(old_and_ne
     assert "Conflict: story “levee-holds”: changed here after the bundle's copy" in result.err
     assert PendingChanges.objects.get(story=levee.pk).snapshot["headline"] == here
     assert not Note.objects.filter(text="Credit added: USACE photo.").exists(), "none of a story in conflict"
+
+
+def test_a_bundle_made_before_notes_could_wait_brings_its_corrections_public(settings, tmp_path, make_story):
+    from newsroom.stories.models import Correction
+    from tests.bundles.conftest import as_format
+
+    story = make_story(headline="Levee Holds", slug="levee-holds")
+    Correction.objects.create(story=story, text="An earlier version gave the wrong river.")
+    bundle = export(tmp_path / "newsroom.zip")
+
+    old = as_format(bundle, tmp_path / "format-5.zip", version=5)
+    wipe_site(settings, tmp_path)
+
+    result = run("import_newsroom", old)
+
+    assert result.status == 0, result.err
+    assert list(Correction.objects.values_list("text", "pending")) == [
+        ("An earlier version gave the wrong river.", False)
+    ]
+    assert "wrong river" in page_text(Client().get("/news/levee-holds/"))
