@@ -99,7 +99,7 @@ def test_photo_library_search_filters_and_used_in(editor_client, used_photo, mak
 
 
 def test_bulk_edit_sets_credit_and_adds_keywords_and_remakes_copies(
-    editor_client, make_photo, django_capture_on_commit_callbacks
+    editor_client, make_photo, django_capture_on_commit_callbacks, run_tasks
 ):
     first = make_photo(keywords="levee")
     second = make_photo(keywords="")
@@ -117,11 +117,18 @@ def test_bulk_edit_sets_credit_and_adds_keywords_and_remakes_copies(
             },
             follow=True,
         )
-    assert "Updated 2 photos." in response.content.decode()
+    page = response.content.decode()
+    assert "Updated 2 photos. Their public copies are being remade in the background" in page
+    # The request made no copy: the list says so for each, and the worker makes them, a task a photo.
+    assert page.count("Copies being made") == 2
     first.refresh_from_db(), second.refresh_from_db()
     assert first.credit == second.credit == "Louisiana National Guard"
     assert first.keywords == "levee, flood" and second.keywords == "flood, levee"
+    assert first.full_size["name"] == old_full
+    assert run_tasks() == 2
+    first.refresh_from_db()
     assert first.full_size["name"] != old_full
+    assert "Copies being made" not in editor_client.get("/admin/photos/photoasset/").content.decode()
 
 
 def test_bulk_edit_asks_first(editor_client, make_photo):

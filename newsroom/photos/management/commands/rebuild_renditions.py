@@ -93,7 +93,7 @@ Examples:
             if (problems or all) and not dry_run and photo.original:
                 try:
                     with transaction.atomic():  # one photo at a time: an interruption loses nothing
-                        photo_save(photo=photo, user=None, remake_copies=True)
+                        photo_save(photo=photo, user=None, remake_copies=True, copies_now=True)
                 except DiskFull as full:
                     # Every photo after it would fail the same way. Its copies stay as they were.
                     raise CommandError(
