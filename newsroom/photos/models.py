@@ -85,7 +85,11 @@ class PhotoAsset(models.Model):
         "copies", max_length=10, choices=Copies, default=Copies.MADE, db_default=Copies.MADE, editable=False
     )
     copies_error = models.TextField(
-        "why the copies could not be made", blank=True, editable=False, help_text="The last try's error."
+        "why the copies could not be made",
+        blank=True,
+        db_default="",  # rows bulk-written by code that names only the older columns (generate_content)
+        editable=False,
+        help_text="The last try's error.",
     )
     virin = models.CharField(
         "VIRIN",

@@ -6,6 +6,7 @@ Screenshots land in test-artifacts/ for a person to look at.
 import re
 
 import pytest
+from django.core.management import call_command
 
 from tests.website.conftest import ARTIFACTS, close_quietly
 
@@ -107,6 +108,8 @@ def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_hom
     page.fill("#id_credit", "Navy")
     page.click("input[name=_save]")
     assert "was added successfully" in page.inner_text(".messagelist")
+    # The task worker makes its copies (a story cannot be published with it before).
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
 
     page.goto(site_url + "/admin/stories/story/add/")
     page.locator("#id_headline").press_sequentially("Hospital Ship Wraps Up Partnership Mission")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 from newsroom.photos.models import PhotoAsset
@@ -62,6 +63,13 @@ def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, 
     page.fill("#id_alt_text", "A soldier in a hard hat signals to an excavator on a grassy levee.")
     page.click("input[name=_continue]")
     assert "was added successfully" in page.inner_text(".messagelist")
+    # The copies are the task worker's: a clear word where the picture will be, never a broken one.
+    assert page.locator("#photo-preview img").count() == 0
+    assert page.inner_text("#photo-preview figcaption").startswith("Copies being made")
+    page.screenshot(path=ARTIFACTS / "photo-form-copies-being-made.png", full_page=True)
+    assert axe_violations(page) == ""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+    page.reload()
     photo = PhotoAsset.objects.get()
     assert page.locator("#photo-preview img").get_attribute("src") == photo.public_url("w480.jpg")
     # Embargoed until a published story uses it: the copy comes through the view that checks who asks.
