@@ -122,6 +122,7 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False, copi
         or new_original
         or not photo.renditions
         or before is None
+        or before.copies == Copies.FAILED  # saving again is the editor's way to try again
         or any(getattr(before, field) != getattr(photo, field) for field in PUBLIC_FIELDS)
     )
     written = []

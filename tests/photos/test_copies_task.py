@@ -177,6 +177,15 @@ def test_a_copy_that_keeps_failing_is_tried_again_then_failed_with_its_error_for
     listing = page_text(admin_client.get(TASKS + "?status__exact=FAILED"))
     assert "Make photo copies" in listing and "UploadRefused" in listing
 
+    # The file put right (restored from a backup), saving the photo again tries again.
+    (private_root / photo.original.name).write_bytes(jpeg_upload("clinic.jpg").read())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(photo_url(photo), saved_values(photo)).status_code == 302
+    assert PhotoAsset.objects.get().copies == Copies.MAKING
+    run_tasks()
+    photo.refresh_from_db()
+    assert photo.copies == Copies.MADE and photo.copies_error == "" and photo.has_image
+
 
 def test_a_full_disk_is_tried_again_and_the_copies_are_made_once_there_is_room(
     editor_client, django_capture_on_commit_callbacks, run_tasks, settings, small_disk
