@@ -248,6 +248,14 @@ def committed(django_capture_on_commit_callbacks):
     return run
 
 
+def run_worker():
+    """The task worker command as bin/dev runs it, until the queue is empty (--batch): for
+    transactional tests, whose requests commit and so queue their tasks for real."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+
+
 @pytest.fixture
 def run_tasks(db, django_capture_on_commit_callbacks):
     """Runs the queued tasks that are due, each as `manage.py db_worker` runs it (django_tasks_db's

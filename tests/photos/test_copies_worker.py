@@ -2,10 +2,9 @@
 copies an upload queued. Transactional: the upload commits for real, which is what queues the task."""
 
 import pytest
-from django.core.management import call_command
 
 from newsroom.photos.models import Copies, PhotoAsset
-from tests.conftest import copies_root, jpeg_upload, make_account
+from tests.conftest import copies_root, jpeg_upload, make_account, run_worker
 from tests.photos.test_full_disk import typed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,7 +16,7 @@ def test_the_worker_command_makes_the_copies_of_an_uploaded_photo(client):
     assert response.status_code == 302
     assert PhotoAsset.objects.get().copies == Copies.MAKING
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+    run_worker()
 
     photo = PhotoAsset.objects.get()
     assert photo.copies == Copies.MADE and photo.has_image

@@ -6,8 +6,8 @@ Screenshots land in test-artifacts/ for a person to look at.
 import re
 
 import pytest
-from django.core.management import call_command
 
+from tests.conftest import run_worker
 from tests.website.conftest import ARTIFACTS, close_quietly
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -109,7 +109,7 @@ def test_editor_uploads_a_photo_writes_a_story_publishes_and_finds_it_on_the_hom
     page.click("input[name=_save]")
     assert "was added successfully" in page.inner_text(".messagelist")
     # The task worker makes its copies (a story cannot be published with it before).
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+    run_worker()
 
     page.goto(site_url + "/admin/stories/story/add/")
     page.locator("#id_headline").press_sequentially("Hospital Ship Wraps Up Partnership Mission")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 
 from newsroom.photos.models import PhotoAsset
+from tests.conftest import run_worker
 from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_accessibility import AXE_SOURCE, WCAG_22_AA, describe
 
@@ -68,7 +68,7 @@ def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, 
     assert page.inner_text("#photo-preview figcaption").startswith("Copies being made")
     page.screenshot(path=ARTIFACTS / "photo-form-copies-being-made.png", full_page=True)
     assert axe_violations(page) == ""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+    run_worker()
     page.reload()
     photo = PhotoAsset.objects.get()
     assert page.locator("#photo-preview img").get_attribute("src") == photo.public_url("w480.jpg")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 
 from newsroom.stories.models import Story
+from tests.conftest import run_worker
 from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_accessibility import AXE_SOURCE, WCAG_22_AA, describe
 
@@ -177,7 +177,7 @@ def test_an_editor_writes_a_structured_body_and_the_form_posts_docs_story_body_h
 
     # The task worker makes the uploaded photo's copies; then the draft's preview, opened from the
     # change form, shows readers' markup for every block.
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+    run_worker()
     preview = page.get_by_role("link", name="View on site").get_attribute("href")
     assert preview.endswith(f"/preview/{story.pk}/")
     page.goto(site_url + preview)
