@@ -168,7 +168,8 @@ def make_photo(db, django_capture_on_commit_callbacks):
         fields.setdefault("credit", "Navy")
         fields.setdefault("date_taken", datetime.date(2026, 3, 3))
         original = fields.pop("original", None) or jpeg_upload(f"{fields['virin']}.jpg")
-        photo = photo_save(photo=PhotoAsset(original=original, **fields), user=None)
+        # Copies made at once, as a photo is once the worker has run (tests/photos/test_copies_task.py).
+        photo = photo_save(photo=PhotoAsset(original=original, **fields), user=None, copies_now=True)
         if public:
             with django_capture_on_commit_callbacks(execute=True):
                 photo_move_copies(photo, public=True)
@@ -247,11 +248,21 @@ def committed(django_capture_on_commit_callbacks):
     return run
 
 
+def run_worker():
+    """The task worker command as bin/dev runs it, until the queue is empty (--batch): for
+    transactional tests, whose requests commit and so queue their tasks for real."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+
+
 @pytest.fixture
-def run_tasks(db):
+def run_tasks(db, django_capture_on_commit_callbacks):
     """Runs the queued tasks that are due, each as `manage.py db_worker` runs it (django_tasks_db's
-    own Worker.run_task), in the test's transaction; returns how many ran. The worker command
-    itself, which reconnects between tasks, runs in tests/desk/test_task_worker.py."""
+    own Worker.run_task), in the test's transaction; returns how many ran. What a task's own
+    transactions run once they commit (removing the files a photo's new copies replace) runs too,
+    as in the worker, whose tasks commit. The worker command itself, which reconnects between
+    tasks, runs in tests/desk/test_task_worker.py and tests/photos/test_copies_task.py."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
@@ -270,7 +281,8 @@ def run_tasks(db):
         ran = 0
         while (due := DBTaskResult.objects.ready().get_locked()) is not None:
             due.claim(worker.worker_id)
-            worker.run_task(due)
+            with django_capture_on_commit_callbacks(execute=True):
+                worker.run_task(due)
             ran += 1
         return ran
 

@@ -20,7 +20,7 @@ from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.photos.chooser import chooser_page, photo_item, upload_round
 from newsroom.photos.forms import PREVIEW_SIZE, PhotoAssetForm, virin_date_warning
 from newsroom.photos.imaging import UploadRefused, preview_jpeg
-from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, PhotoAsset, originals_storage
+from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, Copies, PhotoAsset, originals_storage
 from newsroom.photos.pending import pending_name
 from newsroom.photos.services import photo_save, photos_update_credit
 from newsroom.photos.virin import SERVICES, parse_virin
@@ -46,6 +46,10 @@ def thumbnail(photo, width=96, alt=""):
     the link when the thumbnail is one."""
     if not photo:
         return "—"
+    if photo.copies == Copies.MAKING:  # the worker is making them: a word, never a broken picture
+        return format_html('<span class="photo-copies-status" role="status">{}…</span>', photo.copies_status)
+    if photo.copies == Copies.FAILED:
+        return missing(photo.copies_status)
     entry = photo.renditions.get("thumb.jpg")
     if not entry:
         return missing("No image")
@@ -399,7 +403,17 @@ class PhotoAssetAdmin(admin.ModelAdmin):
             problems.append("No alt text: no story using this photo can be published until it has one.")
         if not photo.is_credited:
             problems.append("No photographer or credit: no story using this photo can be published until it has both.")
-        if not photo.has_image:
+        if photo.copies == Copies.MAKING:
+            problems.append(
+                "Copies being made: its public copies are made in the background, in a few seconds. "
+                "No story using this photo can be published until they are; reload this page to see them."
+            )
+        elif photo.copies == Copies.FAILED:
+            problems.append(
+                f"Its public copies could not be made ({photo.copies_error}). Replace the image, or save the "
+                "photo again to try again; a Site administrator sees the error under Background tasks."
+            )
+        elif not photo.has_image:
             problems.append("No image file: readers see its alt text in place of the picture.")
         problems = [problem for problem in problems if problem]
         if not problems:
@@ -442,7 +456,12 @@ class PhotoAssetAdmin(admin.ModelAdmin):
             form = BulkCreditForm(request.POST)
             if form.is_valid():
                 changed = photos_update_credit(photos=queryset, user=request.user, **form.cleaned_data)
-                self.message_user(request, f"Updated {changed} photos.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"Updated {changed} photos. Their public copies are being remade in the background; "
+                    "readers see the present ones until then.",
+                    messages.SUCCESS,
+                )
                 return None
         else:
             form = BulkCreditForm()

@@ -26,7 +26,7 @@ from django.urls import reverse
 from newsroom.core.apstyle import ap_date
 from newsroom.core.visible import has_visible
 from newsroom.photos.imaging import public_file_problems
-from newsroom.photos.models import PhotoAsset, copies_storage
+from newsroom.photos.models import Copies, PhotoAsset, copies_storage
 from newsroom.photos.services import file_sha256
 from newsroom.photos.virin import VirinError, parse_virin
 
@@ -97,6 +97,11 @@ def copy_problems(photo: PhotoAsset) -> list[str]:
     if not photo.original:
         return []
     problems = [f"no {key} copy" for key in REQUIRED_COPIES if key not in photo.renditions]
+    # Waiting for the worker (or its queue was lost), or its last try failed: a rebuild makes them.
+    if photo.copies == Copies.MAKING:
+        problems.insert(0, "copies not made yet (queued for the task worker)")
+    elif photo.copies == Copies.FAILED:
+        problems.insert(0, f"the task worker could not make the copies ({photo.copies_error})")
     for copy in public_copies(photo):
         if copy.problems is None:
             problems.append(f"{copy.key}: file missing")

@@ -19,7 +19,7 @@ _NOT_TYPED = {"original", "pending_upload", "preview"}
 def photo_item(photo: PhotoAsset, *, change_url: bool = False) -> dict:
     """A photo as the chooser and the photo block show it. Without an image file there is no
     thumbnail: the editor shows the alt text in its place, never a broken picture."""
-    thumb = photo.renditions.get("thumb.jpg") if photo.has_image else None
+    thumb = photo.renditions.get("thumb.jpg") if photo.has_image and not photo.copies_status else None
     return {
         "id": photo.pk,
         "virin": photo.virin,
@@ -33,8 +33,10 @@ def photo_item(photo: PhotoAsset, *, change_url: bool = False) -> dict:
             if thumb
             else None
         ),
+        # "Copies being made" while the worker makes them (in place of the picture).
+        "copies_status": photo.copies_status,
         # What publishing a story with this photo asks of it (stories' publication checks).
-        "ready": bool(photo.alt_text) and photo.is_credited,
+        "ready": bool(photo.alt_text) and photo.is_credited and not photo.copies_status,
         "change_url": reverse("admin:photos_photoasset_change", args=[photo.pk]) if change_url else "",
     }
 

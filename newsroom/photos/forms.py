@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from newsroom.core.apstyle import ap_date
 from newsroom.core.files import DiskFull
 from newsroom.photos.metadata import read_photo_metadata
-from newsroom.photos.models import PhotoAsset, originals_storage
+from newsroom.photos.models import Copies, PhotoAsset, originals_storage
 from newsroom.photos.pending import keep_upload, pending_name, pending_token
 from newsroom.photos.services import (
     PUBLIC_FIELDS,
@@ -136,6 +136,14 @@ class PhotoAssetForm(forms.ModelForm):
                 "height": max(1, round(self.facts.height * scale)),
             }
             widget.note = "The file you chose, not saved yet."
+        elif self.instance.copies_status:
+            # Made by the worker after the save: say so, not a broken picture; the figure once made.
+            widget.image = None
+            widget.note = (
+                f"{self.instance.copies_status}: {self.instance.copies_error}. Replace the image, or save again to try again."
+                if self.instance.copies_error and self.instance.copies == Copies.FAILED
+                else "Copies being made: the picture appears here in a few seconds (reload the page)."
+            )
         elif copy and self.instance.has_image:
             widget.image = {
                 "src": self.instance.public_url("w480.jpg"),

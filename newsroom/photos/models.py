@@ -37,9 +37,18 @@ def original_upload_to(photo, filename):
     return f"originals/{photo.virin[:2] or 'xx'}/{photo.virin.lower()}{extension}"
 
 
+class Copies(models.TextChoices):
+    """Where the making of a photo's public copies stands (the task worker makes them, tasks.py)."""
+
+    MADE = "made", "Made"
+    MAKING = "making", "Being made"
+    FAILED = "failed", "Could not be made"
+
+
 # A photo with nothing to show readers: imported or generated without its file, or whose public
-# copies were never made. Readers get its alt text in place of the picture.
-WITHOUT_IMAGE = models.Q(original="") | models.Q(renditions={})
+# copies were never made (or could not be). Readers get its alt text in place of the picture. A
+# new photo whose copies the worker is making is not among them: it will have its picture in a moment.
+WITHOUT_IMAGE = models.Q(original="") | (models.Q(renditions={}) & ~models.Q(copies=Copies.MAKING))
 # A photo no story can be published with until an editor describes it.
 WITHOUT_ALT_TEXT = models.Q(alt_text="")
 
@@ -70,6 +79,18 @@ class PhotoAsset(models.Model):
     # Public copies, by file name ("full", "w800.webp", "thumb.jpg", ...): storage name, width,
     # height and size of each. Pages read this instead of touching files while a reader waits.
     renditions = models.JSONField("public copies", default=dict, blank=True, editable=False)
+    # The worker makes the copies after the save (tasks.make_photo_copies); until it has, the photo
+    # keeps the copies it had (none for a new file) and no story using it can be published.
+    copies = models.CharField(
+        "copies", max_length=10, choices=Copies, default=Copies.MADE, db_default=Copies.MADE, editable=False
+    )
+    copies_error = models.TextField(
+        "why the copies could not be made",
+        blank=True,
+        db_default="",  # rows bulk-written by code that names only the older columns (generate_content)
+        editable=False,
+        help_text="The last try's error.",
+    )
     virin = models.CharField(
         "VIRIN",
         max_length=40,
@@ -221,6 +242,15 @@ class PhotoAsset(models.Model):
     def has_image(self):
         """Whether there is a picture to show: an original and the public copies made from it."""
         return bool(self.original) and bool(self.renditions)
+
+    @property
+    def copies_status(self) -> str:
+        """What an editor reads where the picture would be while its copies are not made; "" once they are."""
+        if self.copies == Copies.MAKING:
+            return "Copies being made"
+        if self.copies == Copies.FAILED:
+            return "Copies could not be made"
+        return ""
 
     @property
     def keyword_list(self):

@@ -1,8 +1,10 @@
 """Saving and removing photos, keeping the files in step with the rows.
 
-Public copies (the full-size download and every rendition) are made here, when a photo is
-saved, so no reader ever waits for one. Files written for a save that then fails are removed;
-files a save replaces are removed only once it has committed.
+Public copies (the full-size download and every rendition) are made by the task worker once a
+save that needs them commits (renditions.py, tasks.py): the editor does not wait for them, and no
+reader ever does either. An operator's command makes them at once (`copies_now`). Files written
+for a save that then fails are removed; files a save replaces are removed only once it has
+committed.
 
 A photo is embargoed until a published story uses it or an Editor releases it (stories decide
 which, stories/embargo.py): its copies are then kept in private storage, with no public URL, and
@@ -11,20 +13,19 @@ that changes, and takes them back out again.
 """
 
 import hashlib
-from pathlib import PurePath
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 
-from newsroom.photos.imaging import PublicMetadata, UploadRefused, inspect_upload, make_public_files
+from newsroom.photos.imaging import UploadRefused, inspect_upload
 from newsroom.photos.metadata import PhotoMetadata, read_photo_metadata
-from newsroom.photos.models import PhotoAsset, copies_storage
+from newsroom.photos.models import Copies, PhotoAsset, copies_storage
+from newsroom.photos.renditions import PUBLIC_FIELDS, copy_names, write_public_files
+from newsroom.photos.tasks import queue_copies
 from newsroom.photos.virin import VirinError, normalise_virin
 
-# The record every public copy carries: a change to any of these remakes the copies.
-PUBLIC_FIELDS = ("virin", "title", "caption", "photographer", "credit")
 # What readers read of a photo: checked on every save that writes them (a caption of nothing but
 # zero-width spaces is refused), whichever way the save came, as the admin's form checks them.
 READ_FIELDS = ("title", "caption", "alt_text", "photographer", "credit")
@@ -83,45 +84,12 @@ def sources_kept(photo: PhotoAsset, metadata: PhotoMetadata) -> dict:
     }
 
 
-def _folder(photo: PhotoAsset) -> str:
-    return f"photos/{photo.virin[:2]}/{photo.virin.lower()}"
-
-
-def _write_public_files(photo: PhotoAsset, source, written: list, *, overwrite=False) -> dict:
-    """Make every public copy and store it under a name that carries its content hash, in public
-    storage if readers may see the photo, else in private storage (an embargoed photo).
-
-    A file already stored under its name is taken to be the same copy, unless `overwrite`:
-    a repair must not trust what is on disk.
-    """
-    storage = copies_storage(photo.copies_public)
-    metadata = PublicMetadata(
-        virin=photo.virin,
-        title=photo.title,
-        caption=photo.caption,
-        photographer=photo.photographer,
-        credit=photo.credit,
-    )
-    manifest = {}
-    for made in make_public_files(source, metadata=metadata):
-        stem, extension = PurePath(made.name).stem, PurePath(made.name).suffix
-        name = f"{_folder(photo)}/{stem}.{hashlib.sha256(made.content).hexdigest()[:10]}{extension}"
-        if overwrite or not storage.exists(name):
-            storage.delete(name)
-            name = storage.save(name, ContentFile(made.content))
-            written.append(name)
-        key = "full" if made.spec == "full" else made.name
-        manifest[key] = {"name": name, "width": made.width, "height": made.height, "bytes": len(made.content)}
-    return manifest
-
-
-def _names(renditions: dict) -> set:
-    return {entry["name"] for entry in renditions.values()}
-
-
 @transaction.atomic
-def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> PhotoAsset:
-    """Save a photo's record; make its public copies whenever the file or its credited record changes.
+def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False, copies_now=False) -> PhotoAsset:
+    """Save a photo's record; its public copies are remade whenever the file or its credited record
+    changes: by the worker once this commits, or here and now with `copies_now` (an operator's
+    command, the demo loader). Until the worker has made them a new file has none (readers get the
+    alt text) and a changed record keeps its old ones.
 
     `facts` is the ImageFacts of a new upload that the caller already inspected.
     """
@@ -154,18 +122,24 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> P
         or new_original
         or not photo.renditions
         or before is None
+        or before.copies == Copies.FAILED  # saving again is the editor's way to try again
         or any(getattr(before, field) != getattr(photo, field) for field in PUBLIC_FIELDS)
     )
     written = []
     try:
-        if remake:
+        if remake and copies_now:
             if new_original:
-                photo.renditions = _write_public_files(photo, photo.original.file, written)
+                photo.renditions = write_public_files(photo, photo.original.file, written)
             else:
                 with photo.original.open("rb") as source:
-                    photo.renditions = _write_public_files(photo, source, written, overwrite=remake_copies)
+                    photo.renditions = write_public_files(photo, source, written, overwrite=remake_copies)
+            photo.copies, photo.copies_error = Copies.MADE, ""
+        elif remake:
+            if new_original:
+                photo.renditions = {}  # the replaced picture's copies go once this commits
+            photo.copies, photo.copies_error = Copies.MAKING, ""
         elif not photo.original:
-            photo.renditions = {}
+            photo.renditions, photo.copies, photo.copies_error = {}, Copies.MADE, ""
         photo.save()
     except BaseException:
         for name in written:
@@ -174,8 +148,10 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False) -> P
             photo.original.storage.delete(photo.original.name)
         raise
 
+    if remake and not copies_now:
+        transaction.on_commit(partial(queue_copies, photo.pk))
     if before is not None:
-        stale = _names(before.renditions) - _names(photo.renditions)
+        stale = copy_names(before.renditions) - copy_names(photo.renditions)
         old_original = before.original.name if before.original.name != photo.original.name else None
         storage = copies_storage(photo.copies_public)
         transaction.on_commit(lambda: _delete_files(before.original.storage, old_original, stale, storage))
@@ -197,7 +173,7 @@ def photo_move_copies(photo: PhotoAsset, *, public: bool, written: list | None =
             photo.copies_public = public
             return False
         source, target = copies_storage(stored.copies_public), copies_storage(public)
-        names = sorted(_names(stored.renditions))
+        names = sorted(copy_names(stored.renditions))
         copied = []
         try:
             for name in names:
@@ -223,7 +199,8 @@ def photo_move_copies(photo: PhotoAsset, *, public: bool, written: list | None =
 
 @transaction.atomic
 def photos_update_credit(*, photos, user, photographer="", credit="", add_keywords=""):
-    """Set credit and add keywords on many photos; each save remakes its public copies."""
+    """Set credit and add keywords on many photos; the worker remakes each one's public copies
+    (a task a photo, so both cores share a large batch), and the editor need not wait."""
     new_words = [word.strip() for word in add_keywords.split(",") if word.strip()]
     changed = 0
     for photo in photos:
@@ -248,7 +225,7 @@ def _delete_files(originals, original_name, public_names, copies):
 def delete_files_when_committed(sender, instance, **kwargs):
     """post_delete receiver: the files go with their row, but only if the delete commits."""
     original = instance.original.name
-    public = _names(instance.renditions)
+    public = copy_names(instance.renditions)
     copies = copies_storage(instance.copies_public)
     transaction.on_commit(lambda: _delete_files(instance.original.storage, original, public, copies))
 
@@ -258,7 +235,7 @@ def misplaced_copies(photo: PhotoAsset) -> list[str]:
     photo's copies still in MEDIA_ROOT (a site upgraded to the embargo, a move cut short), or a
     public photo's still in private storage."""
     here, other = copies_storage(photo.copies_public), copies_storage(not photo.copies_public)
-    return [name for name in sorted(_names(photo.renditions)) if not here.exists(name) and other.exists(name)]
+    return [name for name in sorted(copy_names(photo.renditions)) if not here.exists(name) and other.exists(name)]
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from newsroom.accounts.security_log import record as record_security_event
 from newsroom.core.visible import has_visible
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import Copies, PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories.body import body_text, clean_body, linked_story_ids, photo_blocks, with_keys
 from newsroom.stories.checks import draft_checks, story_checks
@@ -114,6 +114,15 @@ def story_publication_problems(story: Story, *, needs_byline: bool = True, photo
             problems.append(f"Photo {photo.virin} has no alt text")
         if not photo.is_credited:
             problems.append(f"Photo {photo.virin} needs a photographer and a credit organization")
+        # Readers must get the whole set: the worker makes it a few seconds after the photo's save.
+        if photo.copies == Copies.MAKING:
+            problems.append(
+                f"Photo {photo.virin}'s public copies are still being made: wait a moment and publish again"
+            )
+        elif photo.copies == Copies.FAILED:
+            problems.append(
+                f"Photo {photo.virin}'s public copies could not be made: replace its image in the photo library"
+            )
         try:
             parse_virin(photo.virin)
         except VirinError as error:

@@ -13,7 +13,7 @@ from newsroom.archive.models import Collection
 from newsroom.core.apstyle import ap_date
 from newsroom.demo.content import DEMO, DRAFT, PUBLISHED, SCHEDULED, STORY_LINK, PhotoUse, eastern
 from newsroom.demo.images import make_demo_jpeg
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import Copies, PhotoAsset
 from newsroom.photos.virin import parse_virin
 from newsroom.stories.body import clean_body, linked_story_ids, photo_blocks, prose_blocks
 from newsroom.stories.models import ArchiveStatus, Label, PhotoPlacement, Status, Story, Tag
@@ -193,6 +193,8 @@ def test_load_demo_fills_the_newsroom(media):
         assert parse_virin(photo.virin).date_shot == photo.date_taken
         assert photo.caption.endswith(f", {ap_date(photo.date_taken)}.")
         assert photo.is_credited and photo.alt_text
+        # Made by the loader itself: the demo is whole before any task worker has started.
+        assert photo.copies == Copies.MADE and len(photo.renditions) == 12
 
     pages = {page.url: page for page in FlatPage.objects.all()}
     assert {url: pages[url].title for url in PAGE_URLS} == PAGE_URLS

@@ -3,10 +3,10 @@ run it: a step queues its mail in the database, the worker takes it from there a
 SMTP. Transactional, so the step commits for real and the worker reconnects as it does in service."""
 
 import pytest
-from django.core.management import call_command
 
 from newsroom.desk.models import Notification
 from newsroom.stories.models import Status
+from tests.conftest import run_worker
 from tests.desk.test_notifications import SmtpServer, draft_by, person, smtp_port  # noqa: F401
 from tests.stories.test_workflow import change_url, edit
 
@@ -22,7 +22,7 @@ def test_the_worker_command_sends_the_mail_the_request_queued(smtp_port, client,
     with SmtpServer(smtp_port) as server:
         assert client.post(change_url(story), {**edit(story), "_publish": "1"}).status_code == 302
         assert server.messages == [] and Notification.objects.get(recipient=jordan).sent_at is None
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+        run_worker()
 
     [message] = server.messages
     assert message["To"] == jordan.email and message["Subject"] == "Published: Seawall Finished"

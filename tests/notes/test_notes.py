@@ -31,8 +31,10 @@ def story_url(story):
 
 
 @pytest.fixture
-def story(create_story, committed):
-    return committed(create_story, headline="Levee Holds as River Crests", body=BODY)
+def story(create_story, committed, run_tasks):
+    made = committed(create_story, headline="Levee Holds as River Crests", body=BODY)
+    run_tasks()  # its search document (PostgreSQL), made by the worker
+    return made
 
 
 @pytest.fixture

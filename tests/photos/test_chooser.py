@@ -128,7 +128,7 @@ def test_chooser_answers_staff_who_may_view_photos_and_is_never_cached(editor_cl
 
 
 def test_upload_in_place_fills_the_values_first_then_saves_with_the_alt_text_written(
-    editor, editor_client, django_capture_on_commit_callbacks
+    editor, editor_client, django_capture_on_commit_callbacks, run_tasks
 ):
     first = editor_client.post(UPLOAD, {"original": sample("210614-A-KX193-1002.jpg")})
 
@@ -155,7 +155,12 @@ def test_upload_in_place_fills_the_values_first_then_saves_with_the_alt_text_wri
 
     assert second.status_code == 201, second.content
     photo = PhotoAsset.objects.get()
-    assert second.json()["photo"]["id"] == photo.pk and second.json()["photo"]["ready"] is True
+    item = second.json()["photo"]
+    assert item["id"] == photo.pk and item["copies_status"] == "Copies being made" and item["thumbnail"] is None
+    assert item["ready"] is False, "no story can be published with it before its copies are made"
+    assert run_tasks() == 1
+    details = editor_client.get(f"/admin/photos/photoasset/chooser/details/?id={photo.pk}").json()["photos"][0]
+    assert details["ready"] is True and details["copies_status"] == "" and details["thumbnail"]["url"]
     assert photo.alt_text == values["alt_text"]
     assert photo.uploaded_by == editor
     assert originals_storage().exists(photo.original.name)

@@ -83,7 +83,7 @@ def test_the_home_page_strip_of_pictures_leaves_it_out(client, make_story, make_
 
 
 def test_its_edit_page_opens_says_the_image_is_missing_and_takes_a_file(
-    editor_client, without_file, private_root, media_root, django_capture_on_commit_callbacks
+    editor_client, without_file, private_root, media_root, django_capture_on_commit_callbacks, run_tasks
 ):
     change = f"/admin/photos/photoasset/{without_file.pk}/change/"
     response = editor_client.get(change)
@@ -112,6 +112,8 @@ def test_its_edit_page_opens_says_the_image_is_missing_and_takes_a_file(
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(change, values | {"original": jpeg_upload("found.jpg", size=(900, 600))})
     assert response.status_code == 302
+    assert "Copies being made" in editor_client.get(change).content.decode()
+    run_tasks()
     photo = PhotoAsset.objects.get()
     assert photo.has_image and (private_root / photo.original.name).exists()
     assert (copies_root(photo) / photo.renditions["w480.jpg"]["name"]).exists()

@@ -103,13 +103,17 @@ def test_saving_metadata_keeps_the_file_and_its_public_copies(
 
 
 def test_a_new_credit_remakes_the_public_copies_but_keeps_the_original(
-    editor_client, make_photo, private_root, media_root, django_capture_on_commit_callbacks
+    editor_client, make_photo, private_root, media_root, django_capture_on_commit_callbacks, run_tasks
 ):
     photo = make_photo(credit="Navy")
     old_full = photo.full_size["name"]
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(change_url(photo), saved_values(photo, credit="Marine Corps"))
     assert response.status_code == 302
+    # Until the worker has run, the old set stays whole (readers are shown it) and the editor is told.
+    assert PhotoAsset.objects.get().full_size["name"] == old_full and (copies_root(photo) / old_full).exists()
+    assert "Copies being made" in editor_client.get(change_url(photo)).content.decode()
+    run_tasks()
     saved = PhotoAsset.objects.get()
     assert saved.original.name == photo.original.name and (private_root / saved.original.name).exists()
     assert saved.full_size["name"] != old_full and not (copies_root(saved) / old_full).exists()
@@ -118,7 +122,7 @@ def test_a_new_credit_remakes_the_public_copies_but_keeps_the_original(
 
 
 def test_replacing_the_image_is_its_own_choice_and_removes_the_old_files(
-    editor_client, make_photo, private_root, media_root, django_capture_on_commit_callbacks
+    editor_client, make_photo, private_root, media_root, django_capture_on_commit_callbacks, run_tasks
 ):
     photo = make_photo()
     old_original, old_full = private_root / photo.original.name, copies_root(photo) / photo.full_size["name"]
@@ -128,6 +132,9 @@ def test_replacing_the_image_is_its_own_choice_and_removes_the_old_files(
         response = editor_client.post(change_url(photo), saved_values(photo, original=replacement))
 
     assert response.status_code == 302, page_text(response)[:2000]
+    # The old picture is gone at once (readers get the alt text until the new copies are made).
+    assert not old_full.exists() and PhotoAsset.objects.get().renditions == {}
+    run_tasks()
     saved = PhotoAsset.objects.get()
     assert (saved.width, saved.height) == (500, 300) and saved.file_hash != photo.file_hash
     assert not old_original.exists() and not old_full.exists()

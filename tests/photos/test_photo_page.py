@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from newsroom.photos.models import PhotoAsset
 from tests.conftest import assert_in_order, page_text
@@ -99,7 +100,7 @@ def test_photo_library_search_filters_and_used_in(editor_client, used_photo, mak
 
 
 def test_bulk_edit_sets_credit_and_adds_keywords_and_remakes_copies(
-    editor_client, make_photo, django_capture_on_commit_callbacks
+    editor_client, make_photo, django_capture_on_commit_callbacks, run_tasks
 ):
     first = make_photo(keywords="levee")
     second = make_photo(keywords="")
@@ -117,11 +118,20 @@ def test_bulk_edit_sets_credit_and_adds_keywords_and_remakes_copies(
             },
             follow=True,
         )
-    assert "Updated 2 photos." in response.content.decode()
+    page = response.content.decode()
+    assert "Updated 2 photos. Their public copies are being remade in the background" in page
+    # The request made no copy: the list says so for each, and the worker makes them, a task a photo.
+    assert page.count("Copies being made") == 2
     first.refresh_from_db(), second.refresh_from_db()
     assert first.credit == second.credit == "Louisiana National Guard"
     assert first.keywords == "levee, flood" and second.keywords == "flood, levee"
+    assert first.full_size["name"] == old_full
+    # A task a photo (PostgreSQL queues their stories' search refreshes beside them).
+    assert DBTaskResult.objects.filter(task_path="newsroom.photos.tasks.make_photo_copies").count() == 2
+    run_tasks()
+    first.refresh_from_db()
     assert first.full_size["name"] != old_full
+    assert "Copies being made" not in editor_client.get("/admin/photos/photoasset/").content.decode()
 
 
 def test_bulk_edit_asks_first(editor_client, make_photo):

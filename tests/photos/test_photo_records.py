@@ -55,13 +55,14 @@ def test_deleting_a_photo_removes_original_and_public_copies_once_committed(
 
 
 def test_replacing_the_file_removes_the_old_files_and_records_the_new(
-    make_photo, media_root, private_root, django_capture_on_commit_callbacks
+    make_photo, media_root, private_root, django_capture_on_commit_callbacks, run_tasks
 ):
     photo = make_photo()
     old_paths, old_hash = public_paths(photo), photo.file_hash
     photo.original = jpeg_upload("replacement.jpg", size=(300, 200), color=(200, 10, 10))
     with django_capture_on_commit_callbacks(execute=True):
         photo_save(photo=photo, user=None)
+    run_tasks()
     photo.refresh_from_db()
     assert not [path for path in old_paths if path.exists()]
     assert all(path.exists() for path in public_paths(photo))
@@ -69,7 +70,9 @@ def test_replacing_the_file_removes_the_old_files_and_records_the_new(
     assert photo.full_size["width"] == 300
 
 
-def test_a_new_credit_remakes_the_public_copies_with_it(make_photo, media_root, django_capture_on_commit_callbacks):
+def test_a_new_credit_remakes_the_public_copies_with_it(
+    make_photo, media_root, django_capture_on_commit_callbacks, run_tasks
+):
     from PIL import Image
 
     photo = make_photo(credit="Navy")
@@ -77,6 +80,8 @@ def test_a_new_credit_remakes_the_public_copies_with_it(make_photo, media_root, 
     photo.credit = "Marine Corps"
     with django_capture_on_commit_callbacks(execute=True):
         photo_save(photo=photo, user=None)
+    run_tasks()
+    photo.refresh_from_db()
     new_full = copies_root(photo) / photo.full_size["name"]
     assert new_full != old_full and not old_full.exists()
     with Image.open(new_full) as image:
@@ -90,7 +95,7 @@ def test_a_failed_save_leaves_no_files(make_photo, media_root, private_root):
         p for p in private_root.rglob("*") if p.is_file()
     )
     with pytest.raises(IntegrityError), transaction.atomic():
-        photo_save(photo=duplicate, user=None)
+        photo_save(photo=duplicate, user=None, copies_now=True)
     after = sorted(p for p in media_root.rglob("*") if p.is_file()) + sorted(
         p for p in private_root.rglob("*") if p.is_file()
     )

@@ -78,3 +78,23 @@ def test_a_photo_whose_original_is_gone_fails_alone_and_says_what_to_do(make_pho
     assert "210614-A-KX193-1002: copies not remade: its original is missing. Restore the original" in output
     assert "2 photos with problems; remade 1; deleted 0 unused public files. 1 could not be remade" in output
     assert (media_root / fine.renditions["w480.webp"]["name"]).exists()
+
+
+def test_a_photo_whose_copies_task_was_lost_is_made_here_with_no_worker(make_photo, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from newsroom.photos.models import Copies
+    from newsroom.photos.services import photo_save
+
+    photo = make_photo()
+    photo.credit = "Marine Corps"
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_save(photo=photo, user=None)
+    DBTaskResult.objects.all().delete()  # the queue lost (cleared, or the server died before queueing)
+
+    assert run("--dry-run")[1].startswith(f"{photo.virin}: copies not made yet (queued for the task worker)")
+    status, output = run()
+    assert status == 0 and "1 photos with problems; remade 1" in output
+    photo.refresh_from_db()
+    assert photo.copies == Copies.MADE and photo.has_image
+    assert run("--dry-run")[0] == 0

@@ -30,6 +30,19 @@ on_postgresql = connection.vendor == "postgresql"
 
 
 @pytest.fixture
+def committed(committed, run_tasks):
+    """A change, what its commit runs, then the worker: it refreshes the search documents the commit
+    queued (search/tasks.py), so a search right after finds what the change wrote."""
+
+    def run(change, *args, **kwargs):
+        done = committed(change, *args, **kwargs)
+        run_tasks()
+        return done
+
+    return run
+
+
+@pytest.fixture
 def story(create_story, committed):
     def make(**fields):
         return committed(create_story, **fields)
@@ -285,6 +298,20 @@ def test_the_index_follows_edits_to_stories_photos_and_placements(client, story,
         write_parts=lambda story: story.placements.get().delete(),
     )
     assert headlines(search(client, "hesco")) == []
+
+
+@pytest.mark.skipif(not on_postgresql, reason="only PostgreSQL keeps search documents; SQLite search reads the stories")
+def test_the_worker_refreshes_the_document_after_the_save_not_the_request(
+    client, story, django_capture_on_commit_callbacks, run_tasks
+):
+    found = story(headline="Levee Holds")
+    with django_capture_on_commit_callbacks(execute=True):
+        story_update(story=found, changes={"headline": "Floodwall Holds"}, user=None, expected_version=None)
+    assert headlines(search(client, "floodwall")) == [], "the save queued the refresh; the worker has not run"
+
+    assert run_tasks() == 1
+    assert headlines(search(client, "floodwall")) == ["Floodwall Holds"]
+    assert headlines(search(client, "levee")) == []
 
 
 @pytest.mark.skipif(not on_postgresql, reason="only PostgreSQL keeps search documents; SQLite search reads the stories")

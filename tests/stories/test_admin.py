@@ -75,10 +75,14 @@ def with_placements(data, *placements):
     return data
 
 
-def test_editor_uploads_two_photos_places_them_publishes_and_readers_see_the_story(editor_client, client, private_root):
+def test_editor_uploads_two_photos_places_them_publishes_and_readers_see_the_story(
+    editor_client, client, private_root, django_capture_on_commit_callbacks, run_tasks
+):
     for virin in ("260303-N-TV418-1107", "260304-N-TV418-1108"):
-        response = upload_photo(editor_client, virin)
+        with django_capture_on_commit_callbacks(execute=True):  # each upload queues its copies
+            response = upload_photo(editor_client, virin)
         assert response.status_code == 302, response.content.decode()
+    assert run_tasks() == 2, "the task worker makes both photos' copies"
     first, second = PhotoAsset.objects.order_by("virin")
     assert (first.width, first.height) == (800, 533)
     assert first.file_size == (private_root / first.original.name).stat().st_size

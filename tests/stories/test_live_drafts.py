@@ -36,8 +36,8 @@ def reader():
 
 
 @pytest.fixture
-def live_story(create_story, committed):
-    return committed(
+def live_story(create_story, committed, run_tasks):
+    story = committed(
         create_story,
         headline=LIVE,
         slug="levee-holds",
@@ -45,16 +45,21 @@ def live_story(create_story, committed):
         # An hour ago, whatever other tests ran first: inside the news sitemap's two days.
         published_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1),
     )
+    run_tasks()  # its search document (PostgreSQL), made by the worker
+    return story
 
 
 @pytest.fixture
-def posted(django_capture_on_commit_callbacks):
-    """Posts the story form as an editor or writer would, and runs what the commit runs (search)."""
+def posted(django_capture_on_commit_callbacks, run_tasks):
+    """Posts the story form as an editor or writer would, runs what the commit runs, then the task
+    worker (the search documents it queued)."""
 
     def post(client, story, **overrides):
         story.refresh_from_db()
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(change_url(story), edit(story, **overrides))
+            response = client.post(change_url(story), edit(story, **overrides))
+        run_tasks()
+        return response
 
     return post
 

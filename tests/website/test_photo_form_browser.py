@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from newsroom.photos.models import PhotoAsset
+from tests.conftest import run_worker
 from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_accessibility import AXE_SOURCE, WCAG_22_AA, describe
 
@@ -62,6 +63,13 @@ def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, 
     page.fill("#id_alt_text", "A soldier in a hard hat signals to an excavator on a grassy levee.")
     page.click("input[name=_continue]")
     assert "was added successfully" in page.inner_text(".messagelist")
+    # The copies are the task worker's: a clear word where the picture will be, never a broken one.
+    assert page.locator("#photo-preview img").count() == 0
+    assert page.inner_text("#photo-preview figcaption").startswith("Copies being made")
+    page.screenshot(path=ARTIFACTS / "photo-form-copies-being-made.png", full_page=True)
+    assert axe_violations(page) == ""
+    run_worker()
+    page.reload()
     photo = PhotoAsset.objects.get()
     assert page.locator("#photo-preview img").get_attribute("src") == photo.public_url("w480.jpg")
     # Embargoed until a published story uses it: the copy comes through the view that checks who asks.

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 
 from newsroom.stories.models import Story
+from tests.conftest import run_worker
 from tests.website.conftest import ARTIFACTS, close_quietly
 from tests.website.test_accessibility import AXE_SOURCE, WCAG_22_AA, describe
 
@@ -174,7 +175,9 @@ def test_an_editor_writes_a_structured_body_and_the_form_posts_docs_story_body_h
     assert page.evaluate("document.querySelector('.ProseMirror').editor.getHTML()") == posted, "read back as written"
     assert page.console_errors == [], "the page logged errors (a CSP refusal shows here)"
 
-    # The draft's preview, opened from the change form, shows readers' markup for every block.
+    # The task worker makes the uploaded photo's copies; then the draft's preview, opened from the
+    # change form, shows readers' markup for every block.
+    run_worker()
     preview = page.get_by_role("link", name="View on site").get_attribute("href")
     assert preview.endswith(f"/preview/{story.pk}/")
     page.goto(site_url + preview)

@@ -73,9 +73,14 @@ const needs = (photo) =>
   [
     !photo.alt_text && "No alt text yet",
     !(photo.photographer && photo.credit) && "No photographer or credit yet",
+    photo.copies_status,
   ].filter(Boolean)
 
 function pictureOf(photo) {
+  if (photo.copies_status) {
+    // The worker makes a new photo's copies in a few seconds: say so, never a broken picture.
+    return element("span", { class: "story-block__no-image", role: "status" }, [photo.copies_status])
+  }
   if (photo.thumbnail) {
     const { url, width, height } = photo.thumbnail
     // alt="": the title, VIRIN and caption beside it say what it is.

@@ -285,7 +285,8 @@ Examples:
             try:
                 # The VIRIN was checked leniently by the parser: legacy forms are kept, with notes.
                 photo.full_clean(exclude=["virin", "original"])
-                photo = photo_save(photo=photo, user=None)
+                # At once, in the import's transaction: the stories it publishes show them.
+                photo = photo_save(photo=photo, user=None, copies_now=True)
             except ValidationError as error:
                 raise FileFailed(
                     f"Photo {parsed_photo.virin} (line {parsed_photo.line_number}): {' '.join(error.messages)}"

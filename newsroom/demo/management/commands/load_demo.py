@@ -103,7 +103,7 @@ Examples:
             return photo
         photo = PhotoAsset(**spec.record(), original=ContentFile(make_demo_jpeg(spec), name=spec.file_name))
         photo.full_clean()
-        photo_save(photo=photo, user=None)
+        photo_save(photo=photo, user=None, copies_now=True)  # every demo photo whole, worker or none
         self.written_files.append((photo.original.storage, photo.original.name))
         self.written_files.extend(
             (copies_storage(photo.copies_public), entry["name"]) for entry in photo.renditions.values()

@@ -40,6 +40,11 @@ found in the wrong place are moved (after upgrading to the embargo, run this onc
 copies of photos no published story uses out of MEDIA_ROOT), and a file in MEDIA_ROOT that no
 public photo uses is deleted, an embargoed photo's copy included.
 
+Copies are made here and now, not queued for the task worker: the command is the repair for
+a photo whose task was lost (a queue cleared, a crash between the save and the queueing) or
+failed for good ("copies not made yet", "the task worker could not make the copies"), and it
+works with no worker running.
+
 --dry-run only reports: remaking a copy rewrites files readers are being served, which a
 rollback could not restore. Exit status: 0 done (or nothing wrong), 1 a dry run found
 problems or a photo could not be remade, 2 bad usage.
@@ -93,7 +98,7 @@ Examples:
             if (problems or all) and not dry_run and photo.original:
                 try:
                     with transaction.atomic():  # one photo at a time: an interruption loses nothing
-                        photo_save(photo=photo, user=None, remake_copies=True)
+                        photo_save(photo=photo, user=None, remake_copies=True, copies_now=True)
                 except DiskFull as full:
                     # Every photo after it would fail the same way. Its copies stay as they were.
                     raise CommandError(
