@@ -37,7 +37,6 @@ class StaticFilesConfig(BaseStaticFilesConfig):
         "material-icons",
         "material-icons-deprecated",
         "uswds-icons",
-        "uswds.css",
         "uswds.js",
         "uswds-init.js",
     ]
