@@ -93,6 +93,9 @@ MIDDLEWARE = [
     # answers here, before any of them, and without the session, CSRF, authentication and
     # messages work a cached page never needs.
     "newsroom.website.caching.PageCacheMiddleware",
+    # Readers' pages gzip-compressed for browsers that ask, stored compressed by the page cache
+    # above; never a page with a secret in it (BREACH: newsroom/website/compression.py).
+    "newsroom.website.compression.ReadersPagesGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy and Cross-Origin-Resource-Policy, on static files too.
     "newsroom.website.hardening.PolicyHeadersMiddleware",
