@@ -3,6 +3,7 @@
     .venv/bin/python bench/lighthouse.py                  # from the project folder; about 3 minutes
     .venv/bin/python bench/lighthouse.py --runs 1         # one Lighthouse run a page, not the median of 3
     .venv/bin/python bench/lighthouse.py --no-record      # print only
+    .venv/bin/python bench/lighthouse.py --against 4a71587  # and that revision, page by page in turn
 
 Serves this tree the way production does: gunicorn with `config/gunicorn.conf.py`, `DEBUG=false`,
 static files collected by whitenoise's manifest storage (hashed, compressed), the page cache on.
@@ -14,6 +15,11 @@ search with results, each with its default mobile settings (Moto G Power screen,
 4G and a 4x slower CPU) in Debian's Chromium, headless. It prints, for each page, the median
 score of each category over --runs runs, the performance metrics and what the performance
 audits still find, and rewrites the "Lighthouse" section of bench/RESULTS.md.
+
+With --against REV it also serves the site as it is at that git revision (exported with
+`git archive` into bench/.cache/lighthouse/, sharing this tree's node_modules and building its
+USWDS stylesheet if it has one to build) from the same data, and scores the two in turn, page
+by page, so that both meet the same load on the machine; both are printed and recorded.
 Every server it starts is stopped when it ends, whatever happens.
 """
 
@@ -74,7 +80,7 @@ def preflight() -> None:
 SECRET_KEY = secrets.token_urlsafe(50)
 
 
-def site_env() -> dict:
+def site_env(static_root: Path = HERE / "static") -> dict:
     """Production settings on loopback: no HTTPS there, so no redirect to it."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(
@@ -84,7 +90,7 @@ def site_env() -> dict:
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"sqlite:///{HERE / 'db.sqlite3'}",
         CACHE_URL="locmemcache://lighthouse",
-        STATIC_ROOT=str(HERE / "static"),
+        STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(HERE / "media"),
         PRIVATE_MEDIA_ROOT=str(HERE / "private"),
         SERVE_MEDIA="true",
@@ -94,9 +100,9 @@ def site_env() -> dict:
     return env
 
 
-def manage(*args: str) -> str:
+def manage(*args: str, root: Path = ROOT, static_root: Path = HERE / "static") -> str:
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=site_env(), stdout=subprocess.PIPE, text=True
+        [sys.executable, "manage.py", *args], cwd=root, env=site_env(static_root), stdout=subprocess.PIPE, text=True
     )
     if done.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed (status {done.returncode})")
@@ -110,7 +116,6 @@ def prepare() -> dict:
     print("Migrating, loading the demo content and collecting static files ...", flush=True)
     manage("migrate", "--no-input", "--verbosity", "0")
     manage("load_demo", "--verbosity", "0")
-    manage("collectstatic", "--no-input", "--clear", "--verbosity", "0")
     script = (
         "import json, re\n"
         "from newsroom.archive.models import Collection\n"
@@ -138,17 +143,41 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def export_tree(revision: str) -> Path:
+    """The project at a git revision, in bench/.cache/lighthouse/ with this tree's node_modules,
+    its USWDS stylesheet built if it builds one (made once per commit)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True
+    )
+    if commit.returncode:
+        sys.exit(f"--against: {revision!r} is not a git revision here ({commit.stderr.strip()})")
+    tree = HERE / f"tree-{commit.stdout.strip()[:12]}"
+    if not (tree / "manage.py").exists():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.Popen(["git", "archive", commit.stdout.strip()], cwd=ROOT, stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
+        if archive.wait():
+            sys.exit(f"git archive {revision} failed")
+        (tree / "node_modules").symlink_to(ROOT / "node_modules")
+        if '"build:css"' in (tree / "package.json").read_text():
+            subprocess.run(["npm", "run", "--silent", "build:css"], cwd=tree, check=True)
+    return tree
+
+
 @contextlib.contextmanager
-def serving():
-    """gunicorn (2 workers, production settings) in its own process group, stopped however the run ends."""
+def serving(root: Path = ROOT, label: str = "this tree"):
+    """gunicorn (2 workers, production settings) in its own process group, stopped however the run ends;
+    the static files of the tree at `root` collected first."""
+    static_root = HERE / ("static" if root == ROOT else f"static-{root.name}")
+    manage("collectstatic", "--no-input", "--clear", "--verbosity", "0", root=root, static_root=static_root)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = open(HERE / "gunicorn.log", "w")  # noqa: SIM115 (open while the server runs)
+    log = open(HERE / f"gunicorn-{root.name}.log", "w")  # noqa: SIM115 (open while the server runs)
     process = subprocess.Popen(
         [str(GUNICORN), "--config", "config/gunicorn.conf.py", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
         + ["--workers", "2"],
-        cwd=ROOT,
-        env=site_env(),
+        cwd=root,
+        env=site_env(static_root),
         start_new_session=True,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -258,18 +287,8 @@ def versions(result: dict) -> dict:
     }
 
 
-def report_text(rows: dict, info: dict, runs: int, commit: str) -> str:
-    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def table(rows: dict) -> list[str]:
     lines = [
-        "## Lighthouse (readers' pages, mobile)",
-        "",
-        f"`bench/lighthouse.py` at {commit}, {when}: Lighthouse {info['lighthouse']}, Chromium {info['chromium']}"
-        f" (headless), Django {info['django']}, gunicorn {info['gunicorn']} (2 workers, DEBUG off), Python"
-        f" {info['python']}; {cpu_model()}, {usable_cores()} cores, load average"
-        f" {' '.join(f'{x:.2f}' for x in os.getloadavg())}. Demo content on SQLite, page cache on (each page"
-        f" requested before it is scored). Mobile defaults: simulated slow 4G, 4x CPU slowdown. Median of {runs}"
-        f" run(s) a page; target {TARGET} on performance for every page.",
-        "",
         "| page | performance (each run) | accessibility | best practices | SEO | metrics (median run) |",
         "|---|---:|---:|---:|---:|---|",
     ]
@@ -283,55 +302,83 @@ def report_text(rows: dict, info: dict, runs: int, commit: str) -> str:
     findings = {page: row["findings"] for page, row in rows.items() if row["findings"]}
     lines.append("")
     if findings:
-        lines.append("Performance audits not passed (median run):")
-        lines.append("")
+        lines += ["Performance audits not passed (median run):", ""]
         lines.extend(f"- {page}: {'; '.join(titles)}" for page, titles in findings.items())
     else:
         lines.append("Every performance audit passed on every page (median run).")
-    met = all(row["scores"]["performance"] >= TARGET for row in rows.values())
-    lines += ["", f"Target met (performance {TARGET} on every page): {'yes' if met else 'no'}."]
+    return lines
+
+
+def met(rows: dict) -> bool:
+    return all(row["scores"]["performance"] >= TARGET for row in rows.values())
+
+
+def report_text(results: dict, info: dict, runs: int, load: str) -> str:
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "## Lighthouse: `bench/lighthouse.py`",
+        "",
+        f"{when}: Lighthouse {info['lighthouse']}, Chromium {info['chromium']} (headless), Django"
+        f" {info['django']}, gunicorn {info['gunicorn']} (2 workers, DEBUG off), Python {info['python']};"
+        f" {cpu_model()}, {usable_cores()} cores, load average {load}. Demo content on SQLite, page cache on"
+        " (each page requested before it is scored). Mobile defaults: simulated slow 4G, 4x CPU slowdown."
+        f" Median of {runs} run(s) a page; target {TARGET} on performance for every page type.",
+    ]
+    for label, rows in results.items():
+        lines += ["", f"### {label}", "", *table(rows), "", f"Target met: {'yes' if met(rows) else 'no'}."]
     return "\n".join(lines)
+
+
+def describe(root: Path) -> str:
+    done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
+    return f"this tree ({done.stdout.strip()})" if root == ROOT else f"{root.name.removeprefix('tree-')}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs a page (the median is kept)")
     parser.add_argument("--pages", default="", help="comma-separated page types (default all)")
+    parser.add_argument("--against", default="", help="a git revision to score as well, in turn with this tree")
     parser.add_argument("--no-record", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
     preflight()
     pages = prepare()
     if args.pages:
         pages = {name: pages[name] for name in args.pages.split(",")}
-    rows = {}
+    roots = [ROOT] + ([export_tree(args.against)] if args.against else [])
+    results = {describe(root): {} for root in roots}
     last = None
-    with serving() as base:
+    loads = []
+    with contextlib.ExitStack() as stack:
+        bases = {describe(root): stack.enter_context(serving(root)) for root in roots}
         for name, path in pages.items():
-            warm(base, path)
-            runs = []
-            for run in range(args.runs):
-                last = lighthouse(base + path, HERE / f"{name}-{run + 1}.report.json")
-                runs.append(summary(last))
-            rows[name] = {**median_run(runs), "path": path}
-            row = rows[name]
-            print(
-                f"{name:8} performance {row['scores']['performance']:3} ({'/'.join(map(str, row['performance_runs']))})"
-                f"  accessibility {row['scores']['accessibility']:3}  best practices {row['scores']['best-practices']:3}"
-                f"  SEO {row['scores']['seo']:3}  {format_metrics(row['metrics'])}",
-                flush=True,
-            )
-            for title in row["findings"]:
-                print(f"           - {title}")
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    text = report_text(rows, versions(last), args.runs, commit)
+            for label, base in bases.items():
+                warm(base, path)
+                runs = []
+                for run in range(args.runs):
+                    loads.append(os.getloadavg()[0])
+                    last = lighthouse(
+                        base + path, HERE / f"{name}-site{list(bases).index(label) + 1}-run{run + 1}.report.json"
+                    )
+                    runs.append(summary(last))
+                row = results[label][name] = {**median_run(runs), "path": path}
+                print(
+                    f"{name:8} {label[:24]:24} performance {row['scores']['performance']:3}"
+                    f" ({'/'.join(map(str, row['performance_runs']))})  accessibility {row['scores']['accessibility']:3}"
+                    f"  best practices {row['scores']['best-practices']:3}  SEO {row['scores']['seo']:3}"
+                    f"  {format_metrics(row['metrics'])}",
+                    flush=True,
+                )
+                for title in row["findings"]:
+                    print(f"{'':34}- {title}")
+    load = f"{min(loads):.1f} to {max(loads):.1f} (1-minute, while scoring)"
+    text = report_text(results, versions(last), args.runs, load)
     print(f"\nReports: {HERE.relative_to(ROOT)}/*.report.json")
     if not args.no_record:
         write_section(SECTION_START, SECTION_END, text)
         print("Recorded in bench/RESULTS.md")
-    if not all(row["scores"]["performance"] >= TARGET for row in rows.values()):
-        print(f"Target not met: performance {TARGET} on every page.")
+    for label, rows in results.items():
+        print(f"{label}: target {'met' if met(rows) else 'not met'} (performance {TARGET} on every page type)")
 
 
 if __name__ == "__main__":
