@@ -49,3 +49,21 @@ def test_every_uswds_class_the_pages_use_is_in_the_built_stylesheet(built):
 
 def test_the_built_stylesheet_is_a_fraction_of_the_full_one():
     assert BUILT.stat().st_size < FULL.stat().st_size / 3
+
+
+def test_check_deploy_refuses_a_release_whose_stylesheet_was_never_built(settings, tmp_path):
+    from newsroom.website.checks import uswds_stylesheet_built
+
+    assert uswds_stylesheet_built(None) == []
+    settings.STATICFILES_DIRS = [ROOT / "static"]
+    settings.STATIC_ROOT = tmp_path
+    from django.contrib.staticfiles import finders
+
+    finders.get_finder.cache_clear()
+    try:
+        assert [error.id for error in uswds_stylesheet_built(None)] == ["newsroom.E012"]
+        (tmp_path / "uswds" / "css").mkdir(parents=True)
+        (tmp_path / "uswds" / "css" / "newsroom-uswds.0123456789ab.css").write_text("")
+        assert uswds_stylesheet_built(None) == []  # collected on a release that has no build/ folder
+    finally:
+        finders.get_finder.cache_clear()
