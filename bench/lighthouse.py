@@ -17,7 +17,7 @@ score of each category over --runs runs, the performance metrics and what the pe
 audits still find, and rewrites the "Lighthouse" section of bench/RESULTS.md.
 
 With --against REV it also serves the site as it is at that git revision (exported with
-`git archive` into bench/.cache/lighthouse/, sharing this tree's node_modules and building its
+`git archive` into bench/.cache/against/, as bench/web.py does, sharing this tree's node_modules and building its
 USWDS stylesheet if it has one to build) from the same data, and scores the two in turn, page
 by page, so that both meet the same load on the machine; both are printed and recorded.
 Every server it starts is stopped when it ends, whatever happens.
@@ -31,25 +31,21 @@ import datetime
 import json
 import os
 import platform
-import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import web
 from machine import cpu_model, usable_cores, write_section
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 HERE = BENCH / ".cache" / "lighthouse"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -71,38 +67,33 @@ def preflight() -> None:
         problems.append(f"{LIGHTHOUSE.relative_to(ROOT)} is missing (run npm ci, or bin/dev --setup-only)")
     if not Path(CHROMIUM).exists():
         problems.append(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set CHROME_PATH)")
-    if not GUNICORN.exists():
-        problems.append(f"gunicorn is not in {GUNICORN.parent} (install requirements.txt into .venv)")
+    if not web.GUNICORN.exists():
+        problems.append(f"gunicorn is not in {web.GUNICORN.parent} (install requirements.txt into .venv)")
     if problems:
         sys.exit("Cannot run Lighthouse:\n  " + "\n  ".join(problems))
 
 
-SECRET_KEY = secrets.token_urlsafe(50)
-
-
-def site_env(static_root: Path = HERE / "static") -> dict:
-    """Production settings on loopback: no HTTPS there, so no redirect to it."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(
-        DEBUG="false",
-        SECRET_KEY=SECRET_KEY,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"sqlite:///{HERE / 'db.sqlite3'}",
-        CACHE_URL="locmemcache://lighthouse",
-        STATIC_ROOT=str(static_root),
-        MEDIA_ROOT=str(HERE / "media"),
-        PRIVATE_MEDIA_ROOT=str(HERE / "private"),
-        SERVE_MEDIA="true",
-        TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend",
-        LOG_LEVEL="WARNING",
-    )
-    return env
+def settings_for(static_root: Path = HERE / "static") -> dict:
+    """What differs from bench/web.py's production settings on loopback: the demo data on SQLite,
+    the cache in memory, photos served by Django, tasks run at once."""
+    return {
+        "DATABASE_URL": f"sqlite:///{HERE / 'db.sqlite3'}",
+        "CACHE_URL": "locmemcache://lighthouse",
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(HERE / "media"),
+        "PRIVATE_MEDIA_ROOT": str(HERE / "private"),
+        "SERVE_MEDIA": "true",
+        "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+    }
 
 
 def manage(*args: str, root: Path = ROOT, static_root: Path = HERE / "static") -> str:
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=root, env=site_env(static_root), stdout=subprocess.PIPE, text=True
+        [sys.executable, "manage.py", *args],
+        cwd=root,
+        env=web.site_env(**settings_for(static_root)),
+        stdout=subprocess.PIPE,
+        text=True,
     )
     if done.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed (status {done.returncode})")
@@ -137,73 +128,26 @@ def prepare() -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def export_tree(revision: str) -> Path:
-    """The project at a git revision, in bench/.cache/lighthouse/ with this tree's node_modules,
-    its USWDS stylesheet built if it builds one (made once per commit)."""
-    commit = subprocess.run(
-        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True
-    )
-    if commit.returncode:
-        sys.exit(f"--against: {revision!r} is not a git revision here ({commit.stderr.strip()})")
-    tree = HERE / f"tree-{commit.stdout.strip()[:12]}"
-    if not (tree / "manage.py").exists():
-        tree.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.Popen(["git", "archive", commit.stdout.strip()], cwd=ROOT, stdout=subprocess.PIPE)
-        subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
-        if archive.wait():
-            sys.exit(f"git archive {revision} failed")
+    """The project at a git revision (bench/web.py's export), with this tree's node_modules and
+    its USWDS stylesheet built if it builds one."""
+    tree = web.export_tree(revision)
+    if not (tree / "node_modules").exists():
         (tree / "node_modules").symlink_to(ROOT / "node_modules")
-        if '"build:css"' in (tree / "package.json").read_text():
-            subprocess.run(["npm", "run", "--silent", "build:css"], cwd=tree, check=True)
+    if '"build:css"' in (tree / "package.json").read_text():
+        subprocess.run(["npm", "run", "--silent", "build:css"], cwd=tree, check=True)
     return tree
 
 
 @contextlib.contextmanager
-def serving(root: Path = ROOT, label: str = "this tree"):
-    """gunicorn (2 workers, production settings) in its own process group, stopped however the run ends;
-    the static files of the tree at `root` collected first."""
+def serving(root: Path = ROOT):
+    """bench/web.py's gunicorn (2 workers, production settings, its own process group, stopped
+    however the run ends) for the tree at `root`, its static files collected first."""
     static_root = HERE / ("static" if root == ROOT else f"static-{root.name}")
     manage("collectstatic", "--no-input", "--clear", "--verbosity", "0", root=root, static_root=static_root)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = open(HERE / f"gunicorn-{root.name}.log", "w")  # noqa: SIM115 (open while the server runs)
-    process = subprocess.Popen(
-        [str(GUNICORN), "--config", "config/gunicorn.conf.py", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "2"],
-        cwd=root,
-        env=site_env(static_root),
-        start_new_session=True,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {log.name}")
-            with contextlib.suppress(OSError, urllib.error.URLError):
-                if urllib.request.urlopen(f"{base}/healthz", timeout=5).status == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer /healthz; see {log.name}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
+    site = web.Site(root.name, root=root)
+    with web.serving(f"lighthouse-{root.name}", 2, site, **settings_for(static_root)) as server:
+        yield server.base
 
 
 def warm(base: str, path: str) -> None:
@@ -331,7 +275,7 @@ def report_text(results: dict, info: dict, runs: int, load: str) -> str:
 
 def describe(root: Path) -> str:
     done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
-    return f"this tree ({done.stdout.strip()})" if root == ROOT else f"{root.name.removeprefix('tree-')}"
+    return f"this tree ({done.stdout.strip()})" if root == ROOT else root.name
 
 
 def main() -> None:
