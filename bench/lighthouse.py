@@ -1,6 +1,6 @@
 """Benchmark: Lighthouse's scores for each type of reader page, on mobile, from a production-mode server.
 
-    .venv/bin/python bench/lighthouse.py                  # from the project folder; about 3 minutes
+    .venv/bin/python bench/lighthouse.py                  # from the project folder; about 10 minutes
     .venv/bin/python bench/lighthouse.py --runs 1         # one Lighthouse run a page, not the median of 3
     .venv/bin/python bench/lighthouse.py --no-record      # print only
     .venv/bin/python bench/lighthouse.py --against 4a71587  # and that revision, page by page in turn
