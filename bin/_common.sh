@@ -59,4 +59,16 @@ ensure_node_modules() {
   fi
 }
 
+# The USWDS stylesheet readers' pages load: only the packages assets/uswds.scss names, compiled
+# from @uswds/uswds's Sass with the pinned `sass` (package.json's build:css) into build/static/,
+# which settings.STATICFILES_DIRS serves. Built again when the Sass or package-lock.json changes.
+ensure_uswds_css() {
+  local want; want=$(stamp_of package-lock.json assets/*.scss)
+  if [ ! -s build/static/uswds/css/newsroom-uswds.css ] || [ "$(cat build/.uswds-stamp 2>/dev/null)" != "$want" ]; then
+    say "Building the USWDS stylesheet from its Sass packages (npm run build:css)"
+    npm run --silent build:css
+    echo "$want" > build/.uswds-stamp
+  fi
+}
+
 manage() { .venv/bin/python manage.py "$@"; }

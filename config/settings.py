@@ -93,6 +93,9 @@ MIDDLEWARE = [
     # answers here, before any of them, and without the session, CSRF, authentication and
     # messages work a cached page never needs.
     "newsroom.website.caching.PageCacheMiddleware",
+    # Readers' pages gzip-compressed for browsers that ask, stored compressed by the page cache
+    # above; never a page with a secret in it (BREACH: newsroom/website/compression.py).
+    "newsroom.website.compression.ReadersPagesGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy and Cross-Origin-Resource-Policy, on static files too.
     "newsroom.website.hardening.PolicyHeadersMiddleware",
@@ -201,13 +204,15 @@ USE_TZ = True
 # The admin shows moments AP style with their zone (config/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["config.formats"]
 
-# Static files: our own under static/, USWDS straight from the npm package's dist/.
+# Static files: our own under static/; USWDS's scripts, images and fonts straight from the npm
+# package's dist/, and its stylesheet built from the package's Sass with only the components
+# readers' pages use (assets/uswds.scss; bin/dev and bin/test build it into build/static/).
 STATIC_URL = env.str("STATIC_URL", default="/static/")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 USWDS_DIST = BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"
 # Only the compiled assets: the package's Sass sources and component docs stay out.
-STATICFILES_DIRS = [BASE_DIR / "static"] + [
-    (f"uswds/{part}", USWDS_DIST / part) for part in ("css", "js", "img", "fonts")
+STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "static"] + [
+    (f"uswds/{part}", USWDS_DIST / part) for part in ("js", "img", "fonts")
 ]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

@@ -18,6 +18,7 @@ class WebsiteConfig(AppConfig):
         from newsroom.archive.models import Collection
         from newsroom.photos.models import PhotoAsset
         from newsroom.stories.models import Correction, PhotoPlacement, Story, Tag
+        from newsroom.website import checks  # noqa: F401
         from newsroom.website.caching import content_changed
 
         # Everything a reader's page is made from: a change to any of it retires cached pages.
@@ -37,7 +38,6 @@ class StaticFilesConfig(BaseStaticFilesConfig):
         "material-icons",
         "material-icons-deprecated",
         "uswds-icons",
-        "uswds.css",
         "uswds.js",
         "uswds-init.js",
     ]

@@ -33,6 +33,7 @@ from django.utils.cache import (
 
 from newsroom.core.cache import GENERATION_KEY, NEXT_CHANGE_KEY
 from newsroom.stories.selectors import next_scheduled_change
+from newsroom.website.compression import accepts_gzip
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,9 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ["Cookie"])
             return response
 
-        key = f"newsroom:page:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
+        # Stored as the compression middleware below made it: gzip for browsers that ask, plain for the rest.
+        encoding = "gzip" if accepts_gzip(request) else "identity"
+        key = f"newsroom:page:{request.scheme}:{encoding}:{request.get_host()}:{request.get_full_path()}"
         now = time.time()
         generation, next_change, stored = local_pages.lookup(key, now)
         from_shared_cache = stored is None

@@ -162,9 +162,12 @@ def test_a_stored_body_is_cleaned_again_when_readers_see_it(client, make_story):
     assert "alert(" not in html and "onerror" not in html and "onclick" not in html and "evil.example" not in html
 
 
-def figure_as_the_macro_draws_it(placement) -> str:
-    template = engines["jinja2"].env.from_string('{% from "includes/figure.html" import figure %}{{ figure(p) }}')
-    return template.render(p=placement).strip()
+def figure_as_the_macro_draws_it(placement, eager=True) -> str:
+    """As the figure macro draws a placement: the story's first photo (eager) is fetched at once."""
+    template = engines["jinja2"].env.from_string(
+        '{% from "includes/figure.html" import figure %}{{ figure(p, eager=eager) }}'
+    )
+    return template.render(p=placement, eager=eager).strip()
 
 
 def test_the_story_page_shows_every_kind_of_block(client, create_story, make_story, make_photo):

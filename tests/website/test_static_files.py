@@ -1,5 +1,7 @@
 """USWDS comes from the npm package, collected into hashed, compressed files whitenoise serves."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -20,9 +22,13 @@ def collected(tmp_path_factory):
 
 
 def test_uswds_assets_are_collected_hashed_and_compressed(collected):
-    css = list((collected / "uswds" / "css").glob("uswds.min.*.css"))
-    assert css, "uswds.min.css was not collected with a content hash"
+    css = list((collected / "uswds" / "css").glob("newsroom-uswds.*.css"))
+    assert css, "the USWDS stylesheet built from its Sass (npm run build:css) was not collected with a content hash"
     assert (css[0].with_name(css[0].name + ".gz")).exists()
+    # Its fonts and images are the package's own, at the hashed addresses the manifest gave them.
+    fonts = re.findall(r"url\(\"?\.\./fonts/([^\")]+)", css[0].read_text())
+    assert fonts and all((collected / "uswds" / "fonts" / name).exists() for name in fonts)
+    assert not list((collected / "uswds" / "css").glob("uswds.min.*")), "the full USWDS stylesheet is not served"
     for name in ("us_flag_small", "icon-dot-gov", "icon-https", "lock"):
         assert list((collected / "uswds" / "img").glob(f"{name}.*.*")), name
     assert list((collected / "uswds" / "js").glob("uswds.min.*.js"))
@@ -38,9 +44,7 @@ def test_pages_link_hashed_assets_that_whitenoise_serves(collected, settings):
     }
     client = Client()  # a new client builds the middleware, so whitenoise reads the new STATIC_ROOT
     html = client.get("/").content.decode()
-    import re
-
-    css_url = re.search(r'href="(/static/uswds/css/uswds\.min\.[0-9a-f]{12}\.css)"', html).group(1)
+    css_url = re.search(r'href="(/static/uswds/css/newsroom-uswds\.[0-9a-f]{12}\.css)"', html).group(1)
     response = client.get(css_url, HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
