@@ -22,35 +22,16 @@ PLACE_FIELDS = frozenset(
 )
 
 
-def story_key(pk) -> str:
-    return f"story:{pk}"
+def _keyed(kind):
+    return lambda pk: f"{kind}:{pk}"
 
 
-def photo_key(pk) -> str:
-    return f"photo:{pk}"
-
-
-def tag_key(pk) -> str:
-    """A tag's name and address, shown on its stories' pages."""
-    return f"tag:{pk}"
-
-
-def tagged_key(pk) -> str:
-    """The listing of a tag's stories: its page and its feeds."""
-    return f"tagged:{pk}"
-
-
-def label_key(label) -> str:
-    return f"label:{label}"
-
-
-def collection_key(pk) -> str:
-    return f"collection:{pk}"
-
-
-def photo_uses_key(pk) -> str:
-    """A photo's page, which lists the published stories that use it."""
-    return f"uses:{pk}"
+# story: a story, on its page and wherever it is listed or linked to; photo: a photo, wherever it
+# is shown; uses: a photo's page, which lists the published stories that use it; tag: a tag's name
+# and address, on its stories' pages; tagged: the listing of a tag's stories (its page and feeds).
+story_key, photo_key, photo_uses_key, tag_key, tagged_key, label_key, collection_key = map(
+    _keyed, ("story", "photo", "uses", "tag", "tagged", "label", "collection")
+)
 
 
 def story_page_shows(story: Story) -> set[str]:
