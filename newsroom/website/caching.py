@@ -217,6 +217,8 @@ class PageCacheMiddleware:
             local_pages.trust(generation, next_change, now)
         if stored is not None:
             local_pages.keep(key, stored, _lifetime(next_change, now), generation)
+        elif kept:
+            stored = local_pages.lookup(key, now)[2]  # still current here, though gone from the shared cache
         return generation, next_change, stored
 
     @staticmethod
