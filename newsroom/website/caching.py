@@ -422,9 +422,10 @@ def story_saved(sender, instance, created=False, using=DEFAULT_DB_ALIAS, update_
     keys = {shown.story_key(instance.pk)}
     if shown.where_listed(shown.story_state(instance), (), now=now):
         keys.add(shown.SITEMAPS)  # its date of change
-        if "body" in update_fields:  # photos placed or taken out: their pages list the story
+        if update_fields is None or "body" in update_fields:  # photos placed or taken out: their pages list it
             place = shown.placing([instance.pk], using=using).get(instance.pk)
-            keys.update(shown.photo_uses_key(photo) for photo in place["photos"] if place)
+            if place:
+                keys.update(shown.photo_uses_key(photo) for photo in place["photos"])
     retire_shown(keys, using=using)
 
 

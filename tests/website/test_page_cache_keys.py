@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from newsroom.stories.models import Label, Story, Tag
 from newsroom.stories.services import story_publish_now, story_update
+from tests.conftest import body_with_photos
 
 pytestmark = pytest.mark.django_db(transaction=True)
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
@@ -156,3 +157,11 @@ def test_a_tag_renamed_refreshes_its_pages(client, newsroom):
     assert "Flood Defenses" in client.get(edited.get_absolute_url()).text
     assert "Flood Defenses" in client.get(tag.get_absolute_url()).text
     served_from_the_cache(client, newsroom["unrelated"].get_absolute_url())
+
+
+def test_a_photo_placed_in_a_story_puts_the_story_on_the_photo_page(client, newsroom):
+    photo, unrelated = newsroom["photo"], newsroom["unrelated"]
+    assert "Rocket Lifts Off On Time" not in client.get(f"/photos/{photo.virin}/").text  # cached now
+    body = body_with_photos("<p>Liftoff.</p><p>Orbit.</p>", [photo])
+    story_update(story=unrelated, changes={"body": body}, user=None, expected_version=None)
+    assert "Rocket Lifts Off On Time" in client.get(f"/photos/{photo.virin}/").text
