@@ -29,12 +29,14 @@ Both print the two sets of figures and record nothing.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
 import json
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
@@ -56,6 +58,8 @@ ROOT = BENCH.parent
 CACHE = BENCH / ".cache"
 SECTION_START = "<!-- bench/web.py: start -->"
 SECTION_END = "<!-- bench/web.py: end -->"
+CHURN_START = "<!-- bench/web.py churn: start -->"
+CHURN_END = "<!-- bench/web.py churn: end -->"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 DATABASE = "newsroom_bench"  # --database
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
@@ -76,6 +80,11 @@ UNCACHED_SHARE = UNCACHED_RATE / 4100
 UNCACHED_P99_MS = 50
 STORY_QUERIES = 5
 WORKER_MB = 150
+# Issue 18: readers spread over the newest 2,000 stories, the newest most read, while the desk
+# edits one story every 5 seconds: the cached site keeps at least 85 % of its rate without edits.
+CHURN_STORIES = 2000
+CHURN_EDIT_SECONDS = 5
+CHURN_SHARE = 0.85
 
 
 # --- Services, data and servers ------------------------------------------------------------------
@@ -437,6 +446,157 @@ def top_up_to(server: Server, total: int, path: Path, args) -> None:
         wrk(server, path, min(30, max(2, args.seconds)), args.connections, args.threads)
 
 
+# --- Churn: readers while the desk edits (issue 18) ------------------------------------------------
+
+
+def newest_heavier(rank: int) -> int:
+    """How often a story of this rank (0 the newest) is asked for in the churn rotation: the
+    newest 100 eight times, the next 400 three times, the rest once."""
+    return 8 if rank < 100 else 3 if rank < 500 else 1
+
+
+def churn_rotation(database: str = "") -> tuple[Path, Path]:
+    """The newest CHURN_STORIES current stories: a rotation file of their pages, each as often as
+    newest_heavier says, shuffled; and the stories' ids with the same weights, for the editor."""
+    database = database or DATABASE
+    script = (
+        "import json\n"
+        "from newsroom.stories.selectors import current_news\n"
+        f"print(json.dumps(list(current_news().values_list('pk', 'slug')[:{CHURN_STORIES}])))\n"
+    )
+    found = json.loads(
+        manage("shell", "--verbosity", "0", "-c", script, DATABASE_URL=f"{POSTGRES}/{database}")
+        .strip()
+        .splitlines()[-1]
+    )
+    paths = [f"/news/{slug}/" for rank, (_, slug) in enumerate(found) for _ in range(newest_heavier(rank))]
+    random.Random(18).shuffle(paths)
+    rotation, edited = CACHE / f"churn-rotation-{database}.txt", CACHE / f"churn-edits-{database}.json"
+    rotation.write_text("".join(f"{path}\n" for path in paths))
+    edited.write_text(json.dumps([[pk, newest_heavier(rank)] for rank, (pk, _) in enumerate(found)]))
+    return rotation, edited
+
+
+# The desk: every few seconds one story, newest most often, gets a new summary through the
+# project's own write path (story_update), as an editor's save would; its commit retires pages.
+EDITOR = """
+import json, os, random, time
+from newsroom.stories.models import Story
+from newsroom.stories.services import story_update
+stories = json.load(open(os.environ["CHURN_STORIES"]))
+every = float(os.environ["CHURN_EVERY"])
+chance = random.Random(18)
+print("ready", flush=True)
+number = 0
+while True:
+    time.sleep(every)
+    number += 1
+    pk = chance.choices([pk for pk, _ in stories], weights=[weight for _, weight in stories])[0]
+    story = Story.objects.get(pk=pk)
+    summary = story.summary.split(" [edit ")[0][:500] + f" [edit {number}]"
+    story_update(story=story, changes={"summary": summary}, user=None, expected_version=None)
+    print("edited", pk, flush=True)
+"""
+
+
+@contextlib.contextmanager
+def editing(stories: Path, every: float):
+    """The desk editing stories while the block runs; yields a dict that holds the edits made once it ends."""
+    script = CACHE / "churn_editor.py"
+    script.write_text(EDITOR)
+    editor = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", f"exec(open({str(script)!r}).read())"],
+        cwd=ROOT,
+        # manage.py shell -c leaves sys.argv as Django's: the stories and the pace go in the environment.
+        env=site_env(CHURN_STORIES=str(stories), CHURN_EVERY=str(every)),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    made = {"edits": 0}
+    try:
+        if editor.stdout.readline().strip() != "ready":
+            raise RuntimeError("the churn editor did not start")
+        yield made
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(editor.pid, signal.SIGTERM)
+        output, _ = editor.communicate(timeout=30)
+        made["edits"] = output.count("edited ")
+
+
+def measure_churn(server: Server, args) -> dict:
+    """The churn rotation on a cached server, in turn without and with the desk's edits, --churn-rounds
+    times (without first in odd rounds, with first in even ones), each run from a fully cached site."""
+    rotation, stories = churn_rotation()
+    pages = sorted(set(rotation.read_text().split()))
+    rates = {"without": [], "with": []}
+    edits = []
+    for number in range(1, args.churn_rounds + 1):
+        for with_edits in (False, True) if number % 2 else (True, False):
+            # Every run starts from every page cached: what a run with edits retired is made again
+            # first, so that it does not weigh on the next run without edits.
+            with concurrent.futures.ThreadPoolExecutor(args.connections) as pool:
+                list(pool.map(lambda path: warm(server, [path]), pages))
+            wrk(server, rotation, 2, args.connections, args.threads)  # warm-up, not recorded
+            with editing(stories, CHURN_EDIT_SECONDS) if with_edits else contextlib.nullcontext() as made:
+                result = wrk(server, rotation, args.churn_seconds, args.connections, args.threads)
+            rates["with" if with_edits else "without"].append(result["rate"])
+            if with_edits:
+                edits.append(made["edits"])
+            print(
+                f"  round {number}, {'one edit every 5 s' if with_edits else 'no edits'}: "
+                f"{result['rate']:8.0f} req/s  p99 {result['p99_us'] / 1000:6.2f} ms"
+                + (f"  ({made['edits']} edits)" if with_edits else ""),
+                flush=True,
+            )
+    # Each round's two runs are minutes apart at most: their ratio holds when the machine's speed drifts.
+    shares = [with_edits / without for with_edits, without in zip(rates["with"], rates["without"], strict=True)]
+    return {
+        "rates": rates,
+        "edits": edits,
+        "shares": shares,
+        "share": statistics.median(shares),
+        "of_medians": statistics.median(rates["with"]) / statistics.median(rates["without"]),
+        "pages": len(set(rotation.read_text().split())),
+    }
+
+
+def churn_report(info, args, measured) -> str:
+    churn = measured[0][1]
+    rows = []
+    for name, each in measured:
+        rates = each["rates"]
+        rows += [
+            f"| {name} | no edits | {statistics.median(rates['without']):.0f} | "
+            f"{' / '.join(f'{r:.0f}' for r in rates['without'])} | |",
+            f"| {name} | one edit every {CHURN_EDIT_SECONDS} s | {statistics.median(rates['with']):.0f} | "
+            f"{' / '.join(f'{r:.0f}' for r in rates['with'])} (edits: {' / '.join(map(str, each['edits']))}) | "
+            f"{each['share']:.0%} ({' / '.join(f'{share:.0%}' for share in each['shares'])}; "
+            f"of the medians {each['of_medians']:.0%}) |",
+        ]
+    return "\n".join(
+        [
+            "## Churn: `bench/web.py`, readers while the desk edits (issue 18)",
+            "",
+            f"Run {info['date']} on {info['cpu']}, `nproc` {info['nproc']}; load average {info['load']:.2f} when it "
+            f"started. {args.stories:,} stories; one gunicorn (2 workers, production settings, Redis cache), wrk "
+            f"({args.threads} thread(s), {args.connections} connections) over the newest {churn['pages']:,} story "
+            "pages, the newest 100 asked for eight times as often as the oldest 1,500 and the next 400 three times, "
+            f"all cached beforehand; {args.churn_seconds} s a run, without and with one edit every "
+            f"{CHURN_EDIT_SECONDS} s (a new summary through `stories.services.story_update`, newest stories edited "
+            f"most), {args.churn_rounds} rounds taken in turn.",
+            "",
+            "| site | | requests/s (median) | each run | share of no edits: median of the rounds' (each round's) |",
+            "|---|---|---:|---|---:|",
+            *rows,
+            "",
+            f"- with edits at least {CHURN_SHARE:.0%} of the rate without, in the same round: {churn['share']:.0%}: "
+            f"**{'met' if churn['share'] >= CHURN_SHARE else 'not met'}**",
+        ]
+    )
+
+
 # --- Machine and report --------------------------------------------------------------------------
 
 
@@ -546,6 +706,26 @@ def report(info, args, pages, cached_rows, uncached_rows, queries, memory, memor
     return "\n".join(lines)
 
 
+def run_churn(info, args) -> None:
+    """The churn scenario on this tree and, with --against, on that revision too (its servers
+    then meet the same edits, made by this tree's write path)."""
+    sites = [THIS_TREE]
+    if args.against:
+        sites.append(Site(args.against, root=export_tree(args.against)))
+    measured = []
+    for site in sites:
+        print(f"Churn, {site.name} (page cache on, without and with edits):", flush=True)
+        flush_cache_db()
+        with serving("churn", site=site) as server:
+            measured.append((site.name, measure_churn(server, args)))
+    flush_cache_db()
+    section = churn_report(info, args, measured)
+    print()
+    print(section.split("\n", 1)[1])
+    if not args.no_record:
+        write_section(CHURN_START, CHURN_END, section)
+
+
 def use(*, database: str, cache_url: str, port: int) -> None:
     """The database, Redis database and ports every function here then uses."""
     global DATABASE, REDIS, FIRST_PORT
@@ -597,6 +777,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--rebuild", action="store_true", help="make the data set again")
+    parser.add_argument("--churn-only", action="store_true", help="only the churn scenario (issue 18)")
+    parser.add_argument("--churn-seconds", type=int, default=20, help="length of each churn run (default 20)")
+    parser.add_argument("--churn-rounds", type=int, default=3, help="churn runs without and with edits (default 3)")
     parser.add_argument("--no-record", action="store_true", help="print only; leave RESULTS.md alone")
     parser.add_argument("--database", default=DATABASE, help=f"the PostgreSQL database to use (default {DATABASE})")
     parser.add_argument(
@@ -657,6 +840,9 @@ def main() -> None:
     ]
     keys = ["static", "story", "rotation", "listing", "tag", "search", "feed"]
     cases = [(label, pages[key]) for label, key in zip(labels, keys, strict=True)]
+    if args.churn_only:  # with --against, that revision's too
+        run_churn(info, args)
+        return
     if args.against or args.without:
         wanted = {"static", *args.pages.split(",")}
         if wanted - set(PAGES) - {"static"}:
@@ -694,6 +880,7 @@ def main() -> None:
         uncached_rows = [measure(server, label, path, args) for label, path in cases[1:]]
         results["story uncached"] = uncached_rows[0]
     flush_cache_db()
+    run_churn(info, args)
 
     checks = verdicts(results, queries, memory)
     section = report(info, args, pages, cached_rows, uncached_rows, queries, memory, memory_requests, checks)

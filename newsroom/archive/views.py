@@ -10,7 +10,9 @@ from newsroom.archive.selectors import (
     archived_years,
     collections_with_public_counts,
 )
+from newsroom.core.cache import page_shows
 from newsroom.core.pagination import ListingView
+from newsroom.stories import shown
 
 
 class ArchiveView(ListingView):
@@ -45,7 +47,7 @@ class ArchiveView(ListingView):
         return archived_stories(period=self.period)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             collection=self.collection,
             collections=collections_with_public_counts(),
             period=self.period,
@@ -53,3 +55,6 @@ class ArchiveView(ListingView):
             months=self.months,
             **kwargs,
         )
+        # Every archive page shows each collection's count: they all change together.
+        page_shows(self.request, {shown.ARCHIVE, *shown.listed(context["stories"])})
+        return context

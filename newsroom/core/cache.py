@@ -1,8 +1,12 @@
-"""The page cache's shared state: its generation and the time of the next scheduled change.
+"""The page cache's shared state: what each cached page shows, and when each of those things last changed.
 
-Any change to what readers' pages show bumps the generation (newsroom/website/caching.py does,
-on every save of the content pages are made from); pages and values kept under an older one are
-never served again. The next scheduled publication or expiry bounds how long anything is kept.
+Every cached page is stored with the keys of what it shows ("story:42", "photo:7", "tag:3",
+"news" for the news listings ...; SITE for what every page shows) and with the content
+generation read before it was made. A change retires the keys of what it changed (`retire`):
+the generation moves on and each key records the generation it changed at. A page is served
+only while none of its keys changed after it was made, so an edit retires the pages that show
+what changed and leaves the rest cached. The next scheduled publication or expiry is kept beside
+them (newsroom/website/caching.py retires what it changes when its moment comes).
 """
 
 import hashlib
@@ -14,6 +18,56 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "newsroom:pages:generation"
 NEXT_CHANGE_KEY = "newsroom:pages:next-change"
+# Every page shows it (the shell); retired by bulk loads, which send no signals.
+SITE = "site"
+# Shown by the pages whose views do not say what they show (flat pages, robots.txt): any change
+# retires them, as every change retired every page before pages said what they show.
+UNLISTED = "unlisted"
+# A key's change is remembered this long: longer than any page is kept (PAGE_CACHE_SECONDS), and a
+# key that is gone makes the pages that show it count as changed, never as current.
+SHOWN_SECONDS = 24 * 3600
+
+
+def shown_key(key: str) -> str:
+    """Where the generation at which `key` last changed is kept."""
+    return f"newsroom:pages:shows:{key}"
+
+
+def page_shows(request, keys) -> None:
+    """Note what the page made for `request` shows, so the page cache retires it when any of it changes."""
+    if not hasattr(request, "page_shows"):
+        request.page_shows = set()
+    request.page_shows.update(keys)
+
+
+def next_generation() -> int:
+    try:
+        return cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Started from the clock, so a counter lost to a Redis restart or eviction never comes
+        # back to a number that pages still stored were made under.
+        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+        return cache.incr(GENERATION_KEY)
+
+
+def retire(keys) -> None:
+    """Pages made before now that show any of `keys` (or say nothing of what they show) are never served again."""
+    changed_at = next_generation()
+    cache.set_many({shown_key(key): changed_at for key in {*keys, UNLISTED}}, timeout=SHOWN_SECONDS)
+    # Moved on once more only now, so a process that reads this generation reads the keys above
+    # too (one MGET) and never trusts a page the first step has retired.
+    next_generation()
+
+
+def is_current(stored, values) -> bool:
+    """Whether a stored page (its generation, then the keys it shows) is still what its keys say:
+    `values` maps shown_key(key) to the generation of its last change; a key missing counts as changed."""
+    made_under, keys = stored[0], stored[1]
+    for key in keys:
+        changed_at = values.get(shown_key(key))
+        if changed_at is None or changed_at > made_under:
+            return False
+    return True
 
 
 def cached_by_generation(key: str, compute):
@@ -45,9 +99,10 @@ def cached_by_generation(key: str, compute):
 
 def retire_pages():
     """Whatever was kept for readers is never served again: for writes that send no signals (bulk
-    loads, imports). With both keys gone, the next reader's request starts a new generation from
-    the clock and works out the next scheduled change afresh (newsroom/website/caching.py)."""
+    loads, imports). The next reader's request also works out the next scheduled change afresh
+    (newsroom/website/caching.py)."""
     try:
-        cache.delete_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+        retire([SITE])
+        cache.delete(NEXT_CHANGE_KEY)
     except Exception:
         logger.warning("Page cache unavailable; pages not retired", exc_info=True)

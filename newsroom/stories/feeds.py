@@ -24,7 +24,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from newsroom.core.cache import page_shows
 from newsroom.photos.models import PhotoAsset
+from newsroom.stories import shown
 from newsroom.stories.models import Story, Tag
 from newsroom.stories.selectors import current_news
 
@@ -204,13 +206,16 @@ class LatestNewsFeed(Feed):
         stories = current_news()
         if scope.tag:
             stories = stories.filter(tags=scope.tag)
+        stories = list(stories.order_by("-published_at", "-id")[:FEED_LENGTH])
+        listing = {shown.tag_key(scope.tag.pk), shown.tagged_key(scope.tag.pk)} if scope.tag else {shown.NEWS}
+        page_shows(scope.request, listing | shown.listed(stories))
         return [
             FeedEntry(
                 story=story,
                 link=scope.request.build_absolute_uri(story.get_absolute_url()),
                 photo=feed_photo(story, scope.request),
             )
-            for story in stories.order_by("-published_at", "-id")[:FEED_LENGTH]
+            for story in stories
         ]
 
     def item_title(self, entry):

@@ -114,6 +114,13 @@ def next_scheduled_change(*, now: datetime.datetime) -> datetime.datetime | None
     return min((moment for moment in (publication.first(), expiry.first()) if moment), default=None)
 
 
+def scheduled_between(since: datetime.datetime, until: datetime.datetime) -> list[int]:
+    """The published stories whose publication or expiry time falls from `since` to `until`: what
+    readers' pages gained or lost in that time with no one saving anything."""
+    came = Q(published_at__gte=since, published_at__lte=until) | Q(expires_at__gte=since, expires_at__lte=until)
+    return list(Story.objects.filter(came, status=Status.PUBLISHED).order_by().values_list("pk", flat=True))
+
+
 def _related_and_linked(story: Story, linked: set[int], now) -> list[Story]:
     """The story's published related stories; the published stories its body links to are read in
     the same query, their addresses kept on the story (`linked_story_urls`)."""

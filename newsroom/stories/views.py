@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from newsroom.accounts.second_factor import staff_with_second_factor
+from newsroom.core.cache import page_shows
 from newsroom.core.pagination import ListingView
 from newsroom.photos.models import PhotoAsset, embargoed_storage
 from newsroom.photos.virin import VirinError, parse_virin
-from newsroom.stories import embargo, preview
+from newsroom.stories import embargo, preview, shown
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import Label, Story, Tag
 from newsroom.stories.selectors import (
@@ -64,6 +65,7 @@ class NewsListView(ListingView):
     def get_queryset(self):
         stories = current_news()
         self.count_key = "news"
+        self.shows = {shown.NEWS}
         self.heading = "News Stories"
         self.description = f"The latest news stories from {settings.SITE_NAME}, newest first."
         if "slug" in self.kwargs:
@@ -72,6 +74,7 @@ class NewsListView(ListingView):
             self.description = f"News stories about {self.tag.name} from {settings.SITE_NAME}, newest first."
             stories = stories.filter(tags=self.tag)
             self.count_key = f"news:tag:{self.tag.pk}"
+            self.shows = {shown.tag_key(self.tag.pk), shown.tagged_key(self.tag.pk)}
             self.small_set_ordering = SORTED_AFTER_MATCHING
         elif "label" in self.kwargs:
             if self.kwargs["label"] not in Label.values:
@@ -81,6 +84,7 @@ class NewsListView(ListingView):
             self.description = f"{label.label} stories from {settings.SITE_NAME}, newest first."
             stories = stories.filter(label=label)
             self.count_key = f"news:label:{label}"
+            self.shows = {shown.label_key(label)}
         elif "byline" in self.kwargs:
             # A byline is free text ("Staff Sgt. Maria Delgado, Army"); its address is the
             # slug of the name (models.byline_slug), matched word by word whatever the
@@ -94,6 +98,7 @@ class NewsListView(ListingView):
             by_writer = Story.objects.alias(byline_upper=Upper("byline")).filter(byline_upper__regex=pattern)
             stories = stories.filter(pk__in=by_writer.values("pk"))
             self.count_key = f"news:byline:{self.kwargs['byline']}"
+            self.shows = {shown.BYLINES}
             self.small_set_ordering = SORTED_AFTER_MATCHING
             first = stories.first()
             if first is None:
@@ -104,11 +109,15 @@ class NewsListView(ListingView):
         return stories
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, heading=self.heading, description=self.description, **kwargs)
+        context = super().get_context_data(tag=self.tag, heading=self.heading, description=self.description, **kwargs)
+        page_shows(self.request, self.shows | shown.listed(context["stories"]))
+        return context
 
 
 def story_detail(request, slug):
-    return _render_story(request, story_for_reader(slug))
+    story = story_for_reader(slug)
+    page_shows(request, shown.story_page_shows(story))
+    return _render_story(request, story)
 
 
 def _render_story(request, story, *, preview_mode=False, notice=None):
@@ -216,6 +225,9 @@ def photo_detail(request, virin):
         if not staff_with_second_factor(request.user):
             raise Http404("No published story uses this photo.")
         return never_cache(_render)(request, photo, stories, preview=True)
+    stories = list(stories)
+    keys = {shown.photo_key(photo.pk), shown.photo_uses_key(photo.pk)}
+    page_shows(request, keys | {shown.story_key(story.pk) for story in stories})
     return _render(request, photo, stories)
 
 

@@ -13,20 +13,25 @@ class WebsiteConfig(AppConfig):
     def ready(self):
         from django.contrib.flatpages.models import FlatPage
         from django.contrib.redirects.models import Redirect
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
         from newsroom.archive.models import Collection
         from newsroom.photos.models import PhotoAsset
         from newsroom.stories.models import Correction, PhotoPlacement, Story, Tag
-        from newsroom.website import checks  # noqa: F401
-        from newsroom.website.caching import content_changed
+        from newsroom.website import caching, checks  # noqa: F401
 
-        # Everything a reader's page is made from: a change to any of it retires cached pages.
-        for model in (Story, PhotoAsset, PhotoPlacement, Correction, Tag, Collection, FlatPage, Redirect):
-            post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
-            post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-delete")
-        for through in (Story.tags.through, Story.related_stories.through):
-            m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"pages-{through.__name__}")
+        # Everything a reader's page is made from: a change to any of it retires the pages that show it.
+        pre_save.connect(caching.story_will_change, sender=Story, dispatch_uid="pages-Story-before-save")
+        pre_delete.connect(caching.story_will_change, sender=Story, dispatch_uid="pages-Story-before-delete")
+        post_save.connect(caching.story_saved, sender=Story, dispatch_uid="pages-Story-save")
+        post_delete.connect(caching.story_deleted, sender=Story, dispatch_uid="pages-Story-delete")
+        for model in (PhotoAsset, PhotoPlacement, Correction, Tag, Collection, FlatPage, Redirect):
+            post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
+            post_delete.connect(caching.content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-delete")
+        m2m_changed.connect(caching.story_tags_changed, sender=Story.tags.through, dispatch_uid="pages-story-tags")
+        m2m_changed.connect(
+            caching.related_changed, sender=Story.related_stories.through, dispatch_uid="pages-related-stories"
+        )
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):

@@ -1,18 +1,23 @@
 """Full-page caching for readers, in the configured cache (Redis in production, shared by every server).
 
-A cached page is keyed by the site's content generation: any change to what pages show bumps
-it, so no page outlives the content it was made from. Entries also never outlive the next
-scheduled publication or expiry, so a story scheduled for 09:00 appears at 09:00 with no job
-to run. Readers with a session cookie (staff) are never served or stored, and neither is any
-page whose view says it must not be kept (Cache-Control private or no-store: the admin, previews,
-search, /healthz), just as a CDN in front would not keep it.
+A cached page is kept with what it shows (its keys: "story:42", "photo:7", "news" ...; its view
+says, newsroom/stories/shown.py names them) and the content generation read before it was made
+(newsroom/core/cache.py). A change retires the keys of what it changed, once its transaction
+commits, so an edit to one story retires the pages that show that story and leaves the others
+cached. When a scheduled publication or expiry comes, the first request after its second retires
+what it changes, so a story scheduled for 09:00 appears at 09:00 with no job to run; no page is
+sent with a max-age past that moment either. Readers with a session cookie (staff) are never
+served or stored, and neither is any page whose view says it must not be kept (Cache-Control
+private or no-store: the admin, previews, search, /healthz), just as a CDN in front would not keep it.
 
 Each server process also keeps the pages it served lately in its own memory, so a popular page
 costs no round trip to Redis. It trusts the generation it last read for LOCAL_RECHECK_SECONDS:
 a change made through another server reaches this one's readers within that time, and a change
-made through this process at once.
+made through this process at once. When the generation has moved on, the process reads the keys
+of the pages it keeps (one MGET) and drops only those that show what changed.
 """
 
+import datetime
 import logging
 import math
 import threading
@@ -31,8 +36,18 @@ from django.utils.cache import (
     set_response_etag,
 )
 
-from newsroom.core.cache import GENERATION_KEY, NEXT_CHANGE_KEY
-from newsroom.stories.selectors import next_scheduled_change
+from newsroom.core.cache import (
+    GENERATION_KEY,
+    NEXT_CHANGE_KEY,
+    SHOWN_SECONDS,
+    SITE,
+    UNLISTED,
+    is_current,
+    retire,
+    shown_key,
+)
+from newsroom.stories import shown
+from newsroom.stories.selectors import next_scheduled_change, scheduled_between
 from newsroom.website.compression import accepts_gzip
 
 logger = logging.getLogger(__name__)
@@ -44,70 +59,87 @@ def _next_scheduled_change() -> float:
     return moment.timestamp() if moment else time.time() + 365 * 24 * 3600
 
 
-# The database connections (by alias) of this thread whose open transaction changed what pages
-# show, and whose commit has not yet retired the cached pages. Connections belong to a thread.
+# Per database connection (by alias) of this thread: the keys its open transaction changed, and
+# the stories whose listings must be read again once it commits. Connections belong to a thread.
 _changed = threading.local()
 
 
-def content_changed(*, using=DEFAULT_DB_ALIAS, **kwargs):
-    """Signal receiver: pages made before this change must not be served again.
+def _pending(using):
+    if not hasattr(_changed, "keys"):
+        _changed.keys, _changed.placed = {}, {}
+    return _changed.keys.setdefault(using, set()), _changed.placed.setdefault(using, set())
 
-    However many rows a transaction saves, its commit retires the cached pages and looks up the
-    next scheduled change once: a page another connection cached before the commit was made from
-    the old rows, so only a bump after the commit retires it. Until then, each change also moves
-    the generation on at once (a Redis INCR), for pages made on this very connection, which
-    already sees the change (a view inside the transaction, the tests).
+
+def retire_shown(keys, *, using=DEFAULT_DB_ALIAS, placed=()):
+    """Pages showing any of `keys` must not be served again once this change commits; `placed`
+    names stories whose listings are read again then (their photos and tags may come after the row).
+
+    However many rows a transaction saves, its commit retires their keys and looks up the next
+    scheduled change once: a page another connection cached before the commit was made from the
+    old rows, so only a retirement after the commit retires it. Until then, each change also
+    retires its keys at once, for pages made on this very connection, which already sees the
+    change (a view inside the transaction, the tests).
     """
-    local_pages.forget()
+    local_pages.recheck_soon()
     if not transaction.get_autocommit(using):
-        _safely(_retire_pages)
-    if not hasattr(_changed, "aliases"):
-        _changed.aliases = set()
-    _changed.aliases.add(using)
+        _safely(lambda: retire(keys))
+    pending_keys, pending_stories = _pending(using)
+    pending_keys.update(keys)
+    pending_stories.update(placed)
     # One callback per change, each cheap: a callback registered only once would be lost with a
     # savepoint rolled back after it, while later changes in the same transaction still commit.
     transaction.on_commit(lambda: _committed(using), using=using)
 
 
 def _committed(using):
-    if using not in _changed.aliases:
+    keys, placed = _pending(using)
+    if not keys and not placed:
         return  # this commit's pages are already retired, by an earlier callback of the same transaction
-    _changed.aliases.discard(using)
-    local_pages.forget()
-    _safely(_bump)
+    del _changed.keys[using], _changed.placed[using]
+    local_pages.recheck_soon()
+
+    def settle():
+        now = timezone.now()
+        for pk, place in shown.placing(placed, using=using).items():
+            keys.update(shown.moved(pk, None, place, now=now))
+        retire(keys)
+        previous = cache.get(NEXT_CHANGE_KEY)
+        if previous is None or previous <= now.timestamp():
+            _scheduled_moment_came(previous)
+        else:
+            cache.set(NEXT_CHANGE_KEY, _next_scheduled_change(), timeout=None)
+
+    _safely(settle)
 
 
-def _safely(retire):
+def _safely(retire_pages):
     # An editor's save must not fail because the cache is down; pages are not served from it then.
     try:
-        retire()
+        retire_pages()
     except Exception:
-        logger.warning("Page cache unavailable; generation not bumped", exc_info=True)
+        logger.warning("Page cache unavailable; pages not retired", exc_info=True)
 
 
-def _retire_pages():
-    """Pages kept under the current generation are never served again (if there is one yet: a
-    reader's next request starts one from the clock)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        pass
-
-
-def _bump():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        # Started from the clock, so a counter lost to a Redis restart or eviction never comes
-        # back to a number that pages still stored were made under.
-        cache.set(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+def _scheduled_moment_came(previous):
+    """A scheduled publication or expiry has come (at `previous`, seconds since the epoch): the
+    pages of the stories whose moment has passed since are retired, and the next moment is read.
+    With no moment known (the first request, or the cache emptied), every page is retired."""
+    if previous is None:
+        retire([SITE])
+    else:
+        # A second early: a moment kept as a float may come back a microsecond late.
+        since = datetime.datetime.fromtimestamp(previous - 1, tz=datetime.UTC)
+        keys = set()
+        for pk, place in shown.placing(scheduled_between(since, timezone.now()), using=DEFAULT_DB_ALIAS).items():
+            keys |= shown.moved(pk, place, place, now=None)
+        retire(keys)
     cache.set(NEXT_CHANGE_KEY, _next_scheduled_change(), timeout=None)
 
 
 class PageCacheMiddleware:
     """Serves readers' pages from this process's memory or, failing that, from the cache with one
-    round trip to it: the generation, the next scheduled change and the page are fetched
-    together, and a page stored under an older generation is a miss.
+    round trip to it: the generation, the next scheduled change, the page and the keys it showed
+    last time are fetched together, and a page whose keys changed after it was made is a miss.
 
     It is the outermost middleware but the request guard (hardening.py: hostile addresses,
     methods, a HEAD's body), and stores each page with its final headers (security, CSP,
@@ -133,27 +165,16 @@ class PageCacheMiddleware:
         key = f"newsroom:page:{request.scheme}:{encoding}:{request.get_host()}:{request.get_full_path()}"
         now = time.time()
         generation, next_change, stored = local_pages.lookup(key, now)
-        from_shared_cache = stored is None
-        if from_shared_cache:
+        if stored is None:
             try:
-                found = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, key])
-                generation, next_change = found.get(GENERATION_KEY), found.get(NEXT_CHANGE_KEY)
-                if generation is None or next_change is None or now >= next_change:
-                    # First request, or a scheduled publication or expiry has come: pages made before are stale.
-                    _bump()
-                    found = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
-                    generation, next_change = found.get(GENERATION_KEY), found.get(NEXT_CHANGE_KEY)
-                stored = found.get(key)
+                generation, next_change, stored = self._from_shared_cache(key, now)
             except Exception:  # the cache is down: readers still get pages, just not cached ones
                 logger.warning("Page cache unavailable; serving uncached", exc_info=True)
                 return self.get_response(request)
-            local_pages.trust(generation, next_change)
         lifetime = _lifetime(next_change, now)
 
-        if stored is not None and stored[0] == generation:
-            if from_shared_cache:
-                local_pages.keep(key, stored, lifetime)
-            _, status, headers, content = stored
+        if stored is not None:
+            status, headers, content = stored[2:]
             response = HttpResponse(content, status=status, headers=headers)
             response = get_conditional_response(request, etag=headers.get("ETag"), response=response)
             if response.status_code == 304:  # with the headers the middleware below would add to it
@@ -163,26 +184,69 @@ class PageCacheMiddleware:
         else:
             response = self.get_response(request)
             if self._cacheable_response(response):
-                self._store(key, generation, response, lifetime)
+                # What the view said its page shows; a page that says nothing goes with any change.
+                keys = getattr(request, "page_shows", None) or {UNLISTED}
+                self._store(key, generation, frozenset({SITE, *keys}), response, lifetime)
         if self._cacheable_response(response) or response.status_code == 304:
             patch_cache_control(response, public=True, max_age=min(lifetime, settings.PAGE_MAX_AGE))
         return response
 
     @staticmethod
-    def _store(key, generation, response, lifetime):
+    def _from_shared_cache(key, now):
+        """(generation, next change, the page if it is current), in one round trip to the cache
+        once this process has seen the page: its keys are asked for with it."""
+        names = [GENERATION_KEY, NEXT_CHANGE_KEY, key, *(shown_key(shows) for shows in local_pages.keys_of(key))]
+        found = cache.get_many(names)
+        generation, next_change = found.get(GENERATION_KEY), found.get(NEXT_CHANGE_KEY)
+        if generation is None or next_change is None or now >= next_change:
+            # First request, or a scheduled publication or expiry has come: retire what it changes.
+            _scheduled_moment_came(next_change)
+            found = cache.get_many(names)
+            generation, next_change = found.get(GENERATION_KEY), found.get(NEXT_CHANGE_KEY)
+        stored = found.get(key)
+        if stored is not None:
+            local_pages.remember(key, stored[1])
+            asked = set(names)
+            unasked = [shown_key(shows) for shows in stored[1] if shown_key(shows) not in asked]
+            if unasked:
+                found.update(cache.get_many(unasked))
+            if not is_current(stored, found):
+                stored = None
+        kept = local_pages.keys_shown() if generation != local_pages.generation else []
+        if kept:
+            # Something changed since: this process keeps the pages in its memory that it did not touch.
+            local_pages.recheck(cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, *kept]), now)
+        else:
+            local_pages.trust(generation, next_change, now)
+        if stored is not None:
+            local_pages.keep(key, stored, _lifetime(next_change, now), generation)
+        elif kept:
+            stored = local_pages.lookup(key, now)[2]  # still current here, though gone from the shared cache
+        return generation, next_change, stored
+
+    @staticmethod
+    def _store(key, generation, keys, response, lifetime):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         if not response.has_header("ETag"):
             set_response_etag(response)
         patch_vary_headers(response, ["Cookie"])
         # The page as plain values: cheaper to store and to rebuild than a pickled response.
-        stored = (generation, response.status_code, dict(response.headers), response.content)
+        stored = (generation, keys, response.status_code, dict(response.headers), response.content)
         try:
-            cache.set(key, stored, timeout=lifetime)
+            names = [shown_key(shows) for shows in keys]
+            found = cache.get_many([GENERATION_KEY, *names])
+            for name in names:
+                if name not in found:
+                    # A key never changed (or forgotten): it counts from now, which is no later than
+                    # this page's making only if nothing changed meanwhile.
+                    cache.add(name, found.get(GENERATION_KEY, generation), timeout=SHOWN_SECONDS)
+            cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("Page cache unavailable; page not stored", exc_info=True)
             return
-        local_pages.keep(key, stored, lifetime)
+        local_pages.remember(key, keys)
+        local_pages.keep(key, stored, lifetime, generation)
 
     @staticmethod
     def _cacheable_request(request):
@@ -224,27 +288,65 @@ LOCAL_RECHECK_SECONDS = 0.5
 class LocalPages:
     """The pages this process served lately, newest last, up to settings.PAGE_CACHE_LOCAL_BYTES.
 
-    Each is kept with the generation it was made under and the time its entry in the shared
-    cache runs out; the generation itself is trusted for LOCAL_RECHECK_SECONDS after it was
-    read, and never past the next scheduled change. A lock keeps it whole under a threaded server.
+    Each is kept as stored (the generation it was made under, the keys it shows ...) with the time
+    its entry in the shared cache runs out. All are current as of the generation last read, which
+    is trusted for LOCAL_RECHECK_SECONDS after it was read, and never past the next scheduled
+    change. It also remembers the keys of pages it has seen, so that the shared cache is asked for
+    a page and its keys at once. A lock keeps it whole under a threaded server.
     """
+
+    # Pages whose keys are remembered; past this many, the oldest are forgotten.
+    REMEMBERED = 50_000
+    # Past this many keys to read again after a change, forgetting every page costs less.
+    RECHECKED_KEYS = 20_000
 
     def __init__(self):
         self._lock = threading.Lock()
+        self._keys_of = OrderedDict()
         self.forget()
 
     def forget(self):
         with self._lock:
+            self._keys_of.clear()
             self._pages = OrderedDict()
             self._bytes = 0
-            self._generation, self._next_change, self._read_at = None, 0.0, -math.inf
+            self.generation, self._next_change, self._read_at = None, 0.0, -math.inf
 
-    def trust(self, generation, next_change):
+    def recheck_soon(self):
+        """Ask the shared cache at the next request: this process has just changed something."""
         with self._lock:
-            if generation != self._generation:
-                self._pages.clear()
-                self._bytes = 0
-            self._generation, self._next_change, self._read_at = generation, next_change, time.time()
+            self._read_at = -math.inf
+
+    def trust(self, generation, next_change, now):
+        with self._lock:
+            if generation != self.generation:
+                self._drop_all()
+            self.generation, self._next_change, self._read_at = generation, next_change, now
+
+    def keys_shown(self):
+        """The shared cache's names of every key the kept pages show."""
+        with self._lock:
+            keys = {key for _, stored in self._pages.values() for key in stored[1]}
+        return [shown_key(key) for key in keys] if len(keys) <= self.RECHECKED_KEYS else []
+
+    def recheck(self, values, now):
+        """Keeps the pages `values` (the generation, the next change and the keys of every kept
+        page, read together) say are current, and trusts that generation."""
+        with self._lock:
+            if values.get(GENERATION_KEY) is None:
+                self._drop_all()
+                self.generation = None
+                return
+            for key, (_, stored) in list(self._pages.items()):
+                if not is_current(stored, values):
+                    del self._pages[key]
+                    self._bytes -= len(stored[4])
+            self.generation, self._next_change = values[GENERATION_KEY], values.get(NEXT_CHANGE_KEY, 0.0)
+            self._read_at = now
+
+    def _drop_all(self):
+        self._pages.clear()
+        self._bytes = 0
 
     def lookup(self, key, now):
         """(generation, next change, stored page), or Nones when the shared cache must be asked."""
@@ -256,30 +358,130 @@ class LocalPages:
             if entry is None or now >= entry[0]:
                 return None, None, None
             self._pages.move_to_end(key)
-            return self._generation, self._next_change, entry[1]
+            return self.generation, self._next_change, entry[1]
+
+    def keys_of(self, key):
+        with self._lock:
+            return self._keys_of.get(key, ())
+
+    def remember(self, key, keys):
+        with self._lock:
+            self._keys_of[key] = keys
+            self._keys_of.move_to_end(key)
+            while len(self._keys_of) > self.REMEMBERED:
+                self._keys_of.popitem(last=False)
 
     def holding(self):
         """(pages, bytes of content) kept now."""
         with self._lock:
             return len(self._pages), self._bytes
 
-    def keep(self, key, stored, lifetime):
-        size = len(stored[3])
+    def keep(self, key, stored, lifetime, generation):
+        """Keeps a page found current (or made) under `generation`, if that is the one trusted."""
+        size = len(stored[4])
         limit = settings.PAGE_CACHE_LOCAL_BYTES
         if size > limit // 8:  # a few huge pages would push out hundreds of stories
             return
         expires = time.time() + lifetime
         with self._lock:
-            if stored[0] != self._generation:
+            if generation != self.generation:
                 return
             old = self._pages.pop(key, None)
             if old is not None:
-                self._bytes -= len(old[1][3])
+                self._bytes -= len(old[1][4])
             self._pages[key] = (expires, stored)
             self._bytes += size
             while self._bytes > limit:
                 _, (_, dropped) = self._pages.popitem(last=False)
-                self._bytes -= len(dropped[3])
+                self._bytes -= len(dropped[4])
 
 
 local_pages = LocalPages()
+
+
+# --- What each change retires (the receivers website/apps.py connects) ----------------------------
+
+
+def story_will_change(sender, instance, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs):
+    """Before a story's row is saved or deleted: where it is listed now, when that may change."""
+    if instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not (set(update_fields) & shown.PLACE_FIELDS):
+        return
+    instance._listed_before = shown.placing([instance.pk], using=using).get(instance.pk)
+
+
+def story_saved(sender, instance, created=False, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs):
+    now = timezone.now()
+    before = instance.__dict__.pop("_listed_before", None)
+    if created or before is not None:
+        # Where it is listed may have changed: the listings it left and those it joined. A new
+        # story's tags and photos come after its row: its listings are read again at the commit.
+        after = {"tags": (), "photos": (), "relating": (), **(before or {}), "state": shown.story_state(instance)}
+        retire_shown(
+            shown.moved(instance.pk, before, after, now=now), using=using, placed=[instance.pk] if created else ()
+        )
+        return
+    keys = {shown.story_key(instance.pk)}
+    if shown.where_listed(shown.story_state(instance), (), now=now):
+        keys.add(shown.SITEMAPS)  # its date of change
+        if update_fields is None or "body" in update_fields:  # photos placed or taken out: their pages list it
+            place = shown.placing([instance.pk], using=using).get(instance.pk)
+            if place:
+                keys.update(shown.photo_uses_key(photo) for photo in place["photos"])
+    retire_shown(keys, using=using)
+
+
+def story_deleted(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    before = instance.__dict__.pop("_listed_before", None)
+    retire_shown(shown.moved(instance.pk, before, None, now=timezone.now()), using=using)
+
+
+def story_tags_changed(sender, instance, action, reverse, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if action == "pre_clear":
+        column = "tag_id" if reverse else "story_id"
+        other = "story_id" if reverse else "tag_id"
+        pk_set = set(sender.objects.using(using).filter(**{column: instance.pk}).values_list(other, flat=True))
+    stories, tags = (pk_set, {instance.pk}) if reverse else ({instance.pk}, pk_set)
+    keys = {shown.SITEMAPS, *map(shown.story_key, stories), *map(shown.tagged_key, tags)}
+    retire_shown(keys, using=using)
+
+
+def related_changed(sender, instance, action, reverse, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
+    """A story's related stories are shown on its page only."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        keys = {shown.story_key(instance.pk)}
+    elif action == "pre_clear":
+        relating = sender.objects.using(using).filter(to_story_id=instance.pk).values_list("from_story_id", flat=True)
+        keys = set(map(shown.story_key, relating))
+    else:
+        keys = set(map(shown.story_key, pk_set))
+    retire_shown(keys, using=using)
+
+
+def _shown_by(instance) -> set[str]:
+    """The keys of what a change to a story's part, a photo, a tag, a collection or a flat page changes."""
+    name = type(instance).__name__
+    if name == "PhotoPlacement":
+        return {shown.story_key(instance.story_id), shown.photo_uses_key(instance.photo_id), shown.SITEMAPS}
+    if name == "Correction":
+        return {shown.story_key(instance.story_id)}
+    if name == "PhotoAsset":
+        return {shown.photo_key(instance.pk), shown.photo_uses_key(instance.pk), shown.SITEMAPS}
+    if name == "Tag":
+        return {shown.tag_key(instance.pk), shown.SITEMAPS}
+    if name == "Collection":
+        return {shown.collection_key(instance.pk), shown.ARCHIVE, shown.SITEMAPS}
+    if name == "FlatPage":
+        return {shown.SITEMAPS}  # and its own page, which like every page that says nothing goes with any change
+    # A redirect answers only where there would be a 404, and no 404 is kept: nothing shows it.
+    return set()
+
+
+def content_changed(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Signal receiver for the other things readers' pages are made from."""
+    retire_shown(_shown_by(instance), using=using)

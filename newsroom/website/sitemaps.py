@@ -30,7 +30,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.archive.models import Collection
+from newsroom.core.cache import page_shows
 from newsroom.photos.models import PhotoAsset
+from newsroom.stories import shown
 from newsroom.stories.models import PhotoPlacement, Story, Tag
 
 # Google News lists articles from the last two days, at most 1,000 in one sitemap.
@@ -186,6 +188,7 @@ class NewsSitemap(NewsroomSitemap):
 @sitemap_views.x_robots_tag
 def index(request):
     """The sitemap index: each section's sitemap, and its further pages past 50,000 addresses."""
+    page_shows(request, {shown.SITEMAPS})
     entries = []
     for section, sitemap_class in SECTIONS.items():
         sitemap = sitemap_class(request)
@@ -200,8 +203,10 @@ def index(request):
 def section(request, section):
     if section not in SECTIONS:
         raise Http404(f"No sitemap for “{section}”.")
+    page_shows(request, {shown.SITEMAPS})
     return sitemap_views.sitemap(request, {section: SECTIONS[section](request)}, section=section)
 
 
 def news(request):
+    page_shows(request, {shown.SITEMAPS})
     return sitemap_views.sitemap(request, {"news": NewsSitemap(request)}, template_name="sitemap_news.xml")

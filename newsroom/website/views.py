@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
+from newsroom.core.cache import page_shows
+from newsroom.stories import shown
 from newsroom.stories.selectors import current_news
 from newsroom.website.context_processors import site
 
@@ -27,6 +29,7 @@ def home(request):
     photos = list(
         {p.photo_id: p.photo for story in stories for p in story.placements.all() if p.photo.renditions}.values()
     )
+    page_shows(request, {shown.NEWS, *shown.listed(stories), *(shown.photo_key(photo.pk) for photo in photos)})
     context = {"lead": stories[0] if stories else None, "latest": stories[1:], "photos": photos[:RECENT_PHOTOS]}
     return render(request, "website/home.html", context)
 

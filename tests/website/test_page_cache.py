@@ -13,8 +13,8 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from newsroom.core.cache import GENERATION_KEY
-from newsroom.stories import preview
+from newsroom.core.cache import retire
+from newsroom.stories import preview, shown
 from newsroom.stories.models import Correction, Story, Tag
 from newsroom.stories.services import story_publish, story_withdraw
 from newsroom.website.caching import local_pages
@@ -274,9 +274,9 @@ def test_an_edit_made_through_another_server_reaches_this_one_within_half_a_seco
     story = make_story(headline="The Old Headline", published_at=start - datetime.timedelta(days=1))
     with time_machine.travel(start, tick=False):
         client.get(story.get_absolute_url())  # made, and kept in this process's memory
-        # Another server's edit: the row changes and the shared generation moves on; no signal here.
+        # Another server's edit: the row changes and the story's key is retired; no signal here.
         Story.objects.filter(pk=story.pk).update(headline="The New Headline")
-        cache.incr(GENERATION_KEY)
+        retire([shown.story_key(story.pk)])
     with time_machine.travel(start + datetime.timedelta(seconds=0.4), tick=False):
         assert b"The Old Headline" in client.get(story.get_absolute_url()).content
     with time_machine.travel(start + datetime.timedelta(seconds=0.6), tick=False):
@@ -298,3 +298,22 @@ def test_each_process_keeps_no_more_pages_in_memory_than_it_is_allowed(client, m
     settings.PAGE_CACHE_LOCAL_BYTES = page_size * 4
     assert client.get(stories[1].get_absolute_url()).status_code == 200
     assert local_pages.holding() == (0, 0), "a page over an eighth of the room is served but not kept"
+
+
+def test_a_change_through_another_server_leaves_the_other_pages_in_this_process_memory(
+    client, make_story, django_assert_num_queries
+):
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=EASTERN)
+    edited = make_story(headline="The Old Headline", published_at=start - datetime.timedelta(days=1))
+    untouched = make_story(headline="Kept In Memory", published_at=start - datetime.timedelta(days=2))
+    with time_machine.travel(start, tick=False):
+        for story in (edited, untouched):
+            client.get(story.get_absolute_url())  # made, and kept in this process's memory
+        Story.objects.filter(pk=edited.pk).update(headline="The New Headline")
+        retire([shown.story_key(edited.pk)])  # another server's edit
+        # Now only this process's memory holds the untouched page.
+        cache.delete(f"newsroom:page:http:testserver:{untouched.get_absolute_url()}")
+    with time_machine.travel(start + datetime.timedelta(seconds=0.6), tick=False):
+        assert b"The New Headline" in client.get(edited.get_absolute_url()).content
+        with django_assert_num_queries(0):
+            assert b"Kept In Memory" in client.get(untouched.get_absolute_url()).content
