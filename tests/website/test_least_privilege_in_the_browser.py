@@ -31,6 +31,7 @@ def test_a_writer_sees_a_live_storys_photo_read_only_with_whom_to_ask(browser, s
             credit="DOD",
         ),
         user=None,
+        copies_now=True,  # the page under test is the read-only form, not the copies task
     )
     fields = story_fields(headline="Honor Cordon Welcomes Minister")
     story = Story.objects.create(**{**fields, "body": body_with_photos(fields["body"], [photo])})
