@@ -6,6 +6,7 @@ import gzip
 import re
 
 import pytest
+from django.core.management import call_command
 
 from newsroom.stories.models import Tag
 
@@ -34,6 +35,8 @@ def stories_with_photos(make_story, make_photo):
         story = make_story(headline=f"Story {number}", photos=[make_photo(title=f"Photo {number}a"), make_photo()])
         story.tags.add(tag)
         made.append(story)
+    # The search documents, which the worker makes after a commit this test's transaction never has.
+    call_command("rebuild_search_index", verbosity=0)
     return made
 
 
