@@ -1,21 +1,13 @@
 """The desk's mail, sent by the task worker (`manage.py db_worker`), never in the request that took
 the step: a slow or dead mail server keeps nobody waiting, and a failed send is tried again later."""
 
-import datetime
-
 from django.tasks import task
-from django.utils import timezone
 
+from newsroom.core.tasks import next_try_at
 from newsroom.desk.services import send_unsent, unsent
 
 # The wait before trying a failed send again doubles, from a minute to an hour at most: the ten
 # tries (MAX_ATTEMPTS) span about four hours, long enough for a mail server's restart or outage.
-FIRST_WAIT = datetime.timedelta(minutes=1)
-LONGEST_WAIT = datetime.timedelta(hours=1)
-
-
-def wait_after(attempts: int) -> datetime.timedelta:
-    return min(FIRST_WAIT * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
 
 
 @task()
@@ -27,5 +19,5 @@ def send_step_mail(story_id: int, revision_numbers: list[int]) -> dict:
     waiting = unsent().filter(story_id=story_id, revision_number__in=revision_numbers)
     attempts = max(waiting.values_list("attempts", flat=True), default=None)
     if failed and attempts is not None:
-        send_step_mail.using(run_after=timezone.now() + wait_after(attempts)).enqueue(story_id, revision_numbers)
+        send_step_mail.using(run_after=next_try_at(attempts)).enqueue(story_id, revision_numbers)
     return {"sent": sent, "failed": failed}

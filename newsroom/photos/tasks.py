@@ -2,12 +2,11 @@
 wants them commits: the editor's upload or bulk credit edit returns at once, and a failed try (a
 full disk, an original briefly unreadable) is tried again later."""
 
-import datetime
 import logging
 
 from django.tasks import task
-from django.utils import timezone
 
+from newsroom.core.tasks import enqueue_or_log, next_try_at
 from newsroom.photos.renditions import photo_copies_failed, photo_make_copies
 
 logger = logging.getLogger(__name__)
@@ -16,11 +15,6 @@ logger = logging.getLogger(__name__)
 # to be freed or a storage mount to come back; after that the photo shows "Copies could not be
 # made" and the last try is Failed, with its error, under Background tasks.
 MAX_TRIES = 5
-FIRST_WAIT = datetime.timedelta(minutes=1)
-
-
-def wait_after(tries: int) -> datetime.timedelta:
-    return FIRST_WAIT * 2 ** max(tries - 1, 0)
 
 
 @task()
@@ -34,13 +28,11 @@ def make_photo_copies(photo_id: int, tries: int = 1) -> str:
         if tries >= MAX_TRIES:
             raise
         logger.warning("Copies of photo #%s not made (try %s of %s): %s", photo_id, tries, MAX_TRIES, error)
-        make_photo_copies.using(run_after=timezone.now() + wait_after(tries)).enqueue(photo_id, tries + 1)
+        make_photo_copies.using(run_after=next_try_at(tries)).enqueue(photo_id, tries + 1)
         return f"Try {tries} of {MAX_TRIES} failed ({type(error).__name__}: {error}); tried again later."
 
 
 def queue_copies(photo_id: int) -> None:
     """Queue the making of the photo's copies (called once its save commits)."""
-    try:
-        make_photo_copies.enqueue(photo_id)
-    except Exception:  # the photo is saved; rebuild_renditions makes copies no task was queued for
-        logger.exception("Could not queue the copies of photo #%s", photo_id)
+    # The photo is saved; rebuild_renditions makes copies no task was queued for.
+    enqueue_or_log(make_photo_copies, photo_id, what=f"the copies of photo #{photo_id}")
