@@ -1,9 +1,11 @@
 """What search shows readers: published stories only, current and archived, best match first."""
 
+import functools
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest, Left, Lower, NullIf, StrIndex, Substr
 
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
@@ -16,6 +18,13 @@ MAX_QUERY_LENGTH = 200
 # How many of the newest matching stories are ranked and paged through (PostgreSQL): ten
 # pages. Each one found costs a look at its search document, so this bounds a search's work.
 RANKED_MATCHES = 200
+# A snippet is cut from this many characters of a story's search document, starting SNIPPET_LEAD
+# before the first place a word of the query appears, looked for within the first SNIPPET_REACH:
+# ts_headline's work grows with the text it reads, and a search must cost the same whatever the
+# length of the stories it finds.
+SNIPPET_WINDOW = 800
+SNIPPET_LEAD = 120
+SNIPPET_REACH = 100_000
 # Without the index, each word is a scan of the stories table; a few are plenty.
 MAX_PLAIN_TERMS = 8
 
@@ -52,40 +61,95 @@ def search_stories(query: str):
     """Published stories matching `query`, best first.
 
     PostgreSQL: full-text search over the index, ranked by where the words are (headline
-    first, then summary, body, photo captions and VIRINs), with snippets cut by ts_headline.
+    first, then summary, body, photo captions and VIRINs), with snippets cut by ts_headline
+    (RankedMatches, which the paginator pages through).
     Elsewhere: every word must appear somewhere, headline matches first.
     """
     return _full_text(query) if index_in_use() else _plain(query)
 
 
-def _full_text(query: str):
-    search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-    # Ranked among the newest matches only: a common word matches hundreds of thousands of
-    # stories, and ranking them all would read every one. PostgreSQL finds the newest either by
-    # walking the date index (common words) or from the search index (rare ones).
-    newest_matches = (
-        Story.objects.published()
-        .filter(search_document__vector=search_query)
-        .order_by("-published_at", "-id")
-        .values("pk")[:RANKED_MATCHES]
-    )
-    return (
-        listed_stories()
-        .filter(pk__in=newest_matches)
-        .annotate(
-            rank=SearchRank(F("search_document__vector"), search_query),
-            marked_snippet=SearchHeadline(
-                "search_document__text",
-                search_query,
-                config=CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
+def _full_text(query: str) -> "RankedMatches":
+    return RankedMatches(query)
+
+
+class RankedMatches:
+    """A full-text search's matches, best first, as the paginator pages through them.
+
+    One query ranks the newest RANKED_MATCHES matches, reading only their ids and ranks (a
+    common word matches hundreds of thousands of stories, and ranking them all would read
+    every one; PostgreSQL finds the newest by walking the date index for common words or from
+    the search index for rare ones). Each page then loads its own stories and cuts their
+    snippets, from a window of each document: a story's length never sets a search's cost.
+    """
+
+    def __init__(self, query: str):
+        self.query = query
+        self.search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+
+    @functools.cached_property
+    def ranked_ids(self) -> list[int]:
+        newest = (
+            Story.objects.published()
+            .filter(search_document__vector=self.search_query)
+            .order_by("-published_at", "-id")
+            .annotate(rank=SearchRank(F("search_document__vector"), self.search_query))
+            .values_list("pk", "rank")[:RANKED_MATCHES]
         )
-        .order_by("-rank", "-published_at", "-id")
-    )
+        # Best rank first; among equal ranks the newer story, as the date order already has them.
+        ranked = sorted(enumerate(newest), key=lambda found: (-found[1][1], found[0]))
+        return [pk for _, (pk, _) in ranked]
+
+    def count(self) -> int:
+        return len(self.ranked_ids)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[Story]:
+        ids = self.ranked_ids[page]
+        if not ids:
+            return []
+        found = listed_stories().filter(pk__in=ids).annotate(marked_snippet=self._snippet())
+        by_id = {story.pk: story for story in found}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def _snippet(self) -> SearchHeadline:
+        return SearchHeadline(
+            snippet_source(query_terms(self.query)),
+            self.search_query,
+            config=CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+
+
+def snippet_source(terms: list[str]) -> Substr:
+    """The part of a story's search document its snippet is cut from: SNIPPET_WINDOW characters
+    from a little before the first place the most telling word of the query appears.
+
+    The words are looked for by their first letters ("ships" and "shipping" by "ship"), within
+    SNIPPET_REACH characters; PostgreSQL then marks the words as search matched them, stems and
+    all. A query whose words are not found that way gets the document's start.
+    """
+    text = F("search_document__text")
+    reach = Lower(Left(text, SNIPPET_REACH))
+    places = [NullIf(StrIndex(reach, Value(_stem_prefix(term))), 0) for term in _telling(terms)]
+    first = Coalesce(*places, Value(1)) if places else Value(1)
+    start = Greatest(first - Value(SNIPPET_LEAD), Value(1))
+    return Substr(text, start, SNIPPET_WINDOW)
+
+
+def _telling(terms: list[str]) -> list[str]:
+    """The query's longest words first (the most particular), up to three, skipping the tiny ones."""
+    words = dict.fromkeys(term.lower() for term in terms if len(term) > 2)
+    return sorted(words, key=len, reverse=True)[:3]
+
+
+def _stem_prefix(word: str) -> str:
+    """A word's first letters, as many as most of its forms share: "ship" of "ships", "train" of "training"."""
+    return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
 
 
 def query_terms(query: str) -> list[str]:

@@ -390,3 +390,84 @@ def test_a_capped_search_says_more_may_match_and_shows_the_newest(client, story,
     assert sorted(headlines(page)) == ["Levee Story 0", "Levee Story 1", "Levee Story 2"]
     monkeypatch.setattr(selectors, "RANKED_MATCHES", 200)
     assert "4 stories match." in page_text(search(client, "levee"))
+
+
+def ranked_as_before(query: str) -> list[int]:
+    """The order full-text search gave before issue 18, written out in one query as it then was:
+    the newest RANKED_MATCHES matches, ranked, ties to the newer story."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.db.models import F
+
+    from newsroom.search.selectors import RANKED_MATCHES
+    from newsroom.stories.models import Story
+
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    newest = (
+        Story.objects.published()
+        .filter(search_document__vector=search_query)
+        .order_by("-published_at", "-id")
+        .values("pk")[:RANKED_MATCHES]
+    )
+    ranked = Story.objects.published().filter(pk__in=newest)
+    ranked = ranked.annotate(rank=SearchRank(F("search_document__vector"), search_query))
+    return list(ranked.order_by("-rank", "-published_at", "-id").values_list("pk", flat=True))
+
+
+@pytest.mark.skipif(not on_postgresql, reason="the full-text index is PostgreSQL's")
+def test_full_text_search_finds_the_same_stories_in_the_same_order_as_before(client, story, monkeypatch):
+    from newsroom.search import selectors
+
+    words = ["levee", "river", "crest", "sandbag", "engineer"]
+    now = timezone.now()
+    for number in range(40):
+        # Each word somewhere different in each story, some in two places, some stories with
+        # the same words and so the same rank, published in an order unlike the ids'.
+        chosen = [word for index, word in enumerate(words) if (number + index) % 3]
+        story(
+            headline=f"{chosen[0].title()} Report {number}",
+            summary=" ".join(chosen[: number % 3]) or "No summary words.",
+            body="\n\n".join(f"Paragraph about the {word} and {word}s." for word in chosen[number % 2 :]),
+            published_at=now - datetime.timedelta(hours=(number * 7) % 40),
+        )
+    monkeypatch.setattr(selectors, "RANKED_MATCHES", 25)  # the newest-matches cap in play too
+
+    for query in ["levee", "river crest", "sandbags", '"levee report"', "crest -levee", "levee or crest"]:
+        before = ranked_as_before(query)
+        results = selectors.search_stories(query)
+        assert before, query
+        assert results.ranked_ids == before, query
+        pages = [story.pk for start in range(0, len(before), 20) for story in results[start : start + 20]]
+        assert pages == before, query
+
+
+@pytest.mark.skipif(not on_postgresql, reason="PostgreSQL cuts snippets from a window of the document")
+def test_a_long_story_is_found_and_its_snippet_marks_the_word_far_into_it(client, story):
+    filler = "\n\n".join(
+        f"Paragraph {number} of the field report, with nothing in it to find." for number in range(1000)
+    )
+    story(headline="The Long Report", body=f"{filler}\n\nAt last the levee held through the night.")
+
+    response = search(client, "levees")
+
+    assert headlines(response) == ["The Long Report"]
+    [snippet] = snippets(response)
+    assert "the <mark>levee</mark> held" in snippet
+
+
+@pytest.mark.skipif(not on_postgresql, reason="PostgreSQL cuts snippets from a window of the document")
+def test_a_snippet_reads_a_bounded_window_of_the_document_however_long_the_story(story):
+    from django.db.models.functions import Length
+
+    from newsroom.search.selectors import SNIPPET_REACH, SNIPPET_WINDOW, snippet_source
+    from newsroom.stories.models import Story
+
+    filler = "\n\n".join(
+        f"Paragraph {number} of the field report, with nothing in it to find." for number in range(6000)
+    )
+    long_story = story(headline="Levee Report", body=f"{filler}\n\nThe levee held.")
+    document = StorySearchDocument.objects.get(story=long_story).text
+    assert len(document) > 2 * SNIPPET_REACH
+
+    read = Story.objects.filter(pk=long_story.pk).annotate(read=Length(snippet_source(["levee"]))).get().read
+
+    assert read == SNIPPET_WINDOW
