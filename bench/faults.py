@@ -89,13 +89,21 @@ def wait_for_service(port: int, timeout=30) -> float:
     raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
 
 
+def distinct_searches(path: str) -> Path:
+    """A file of the search's address, each time with its own `n`: a repeated search is kept in
+    the server process's memory (newsroom/website/caching.py), and these must reach PostgreSQL."""
+    searches = web.CACHE / "distinct-searches.txt"
+    searches.write_text("".join(f"{path}&n={number}\n" for number in range(100_000)))
+    return searches
+
+
 def under_fault(server, pages, fault, port, args) -> dict:
     """Two wrk streams for args.seconds; the fault strikes after a third of it. What each stream got."""
     # Searches take a worker for far longer than a cached page: one connection, so the readers'
     # stream is not starved of the 2 workers.
     streams = {
         "cached story pages": (pages["rotation"], args.connections),
-        "search (needs the database)": (pages["search"], 1),
+        "search (needs the database)": (distinct_searches(pages["search"]), 1),
     }
     results, errors = {}, []
 

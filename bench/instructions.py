@@ -36,7 +36,8 @@ CASES = {
     "redis": ("story page, cached, from Redis", "story", {"PAGE_CACHE_LOCAL_MB": "0"}),
     "uncached": ("story page, made afresh", "story", {"PAGE_CACHE_SECONDS": "0"}),
     "listing": ("news listing, made afresh", "listing", {"PAGE_CACHE_SECONDS": "0"}),
-    "search": ("search", "search", {}),
+    "search": ("search, a repeated query (kept in the process's memory)", "search", {}),
+    "search-afresh": ("search, made afresh", "search", {"PAGE_CACHE_SECONDS": "0"}),
     "healthz": ("/healthz", "healthz", {}),
 }
 

@@ -692,7 +692,7 @@ def report(info, args, pages, cached_rows, uncached_rows, queries, memory, memor
         "",
         *table(cached_rows, static),
         "",
-        "Page cache off (`PAGE_CACHE_SECONDS=0`: every page made afresh; search is never cached):",
+        "Page cache off (`PAGE_CACHE_SECONDS=0`: every page made afresh, search too):",
         "",
         *table(uncached_rows, static),
         "",

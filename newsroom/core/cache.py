@@ -40,6 +40,13 @@ def page_shows(request, keys) -> None:
     request.page_shows.update(keys)
 
 
+def keep_here_only(request) -> None:
+    """Keep the page made for `request` in this server process's memory only, never in the shared
+    cache nor a CDN (its Cache-Control stays private): for pages any query makes, such as search
+    results, which no one must be able to push the site's pages out of the shared cache with."""
+    request.page_kept_here_only = True
+
+
 def next_generation() -> int:
     try:
         return cache.incr(GENERATION_KEY)

@@ -8,7 +8,11 @@ cached. When a scheduled publication or expiry comes, the first request after it
 what it changes, so a story scheduled for 09:00 appears at 09:00 with no job to run; no page is
 sent with a max-age past that moment either. Readers with a session cookie (staff) are never
 served or stored, and neither is any page whose view says it must not be kept (Cache-Control
-private or no-store: the admin, previews, search, /healthz), just as a CDN in front would not keep it.
+private or no-store: the admin, previews, /healthz), just as a CDN in front would not keep it.
+Search results are private to the shared cache and CDNs too (any query would be its own entry, and
+anyone could fill them with queries), but a view may ask for its page to be kept in this process's
+memory only (core.cache.keep_here_only): there a quarter of the local budget at most holds them,
+and any change retires them.
 
 Each server process also keeps the pages it served lately in its own memory, so a popular page
 costs no round trip to Redis. It trusts the generation it last read for LOCAL_RECHECK_SECONDS:
@@ -183,10 +187,11 @@ class PageCacheMiddleware:
                         response.headers[name] = value
         else:
             response = self.get_response(request)
-            if self._cacheable_response(response):
+            here_only = getattr(request, "page_kept_here_only", False)
+            if self._cacheable_response(response, private_ok=here_only):
                 # What the view said its page shows; a page that says nothing goes with any change.
                 keys = getattr(request, "page_shows", None) or {UNLISTED}
-                self._store(key, generation, frozenset({SITE, *keys}), response, lifetime)
+                self._store(key, generation, frozenset({SITE, *keys}), response, lifetime, shared=not here_only)
         if self._cacheable_response(response) or response.status_code == 304:
             patch_cache_control(response, public=True, max_age=min(lifetime, settings.PAGE_MAX_AGE))
         return response
@@ -220,12 +225,12 @@ class PageCacheMiddleware:
             local_pages.trust(generation, next_change, now)
         if stored is not None:
             local_pages.keep(key, stored, _lifetime(next_change, now), generation)
-        elif kept:
-            stored = local_pages.lookup(key, now)[2]  # still current here, though gone from the shared cache
+        else:  # still current here, though gone from the shared cache (or only ever kept here)
+            stored = local_pages.lookup(key, now)[2]
         return generation, next_change, stored
 
     @staticmethod
-    def _store(key, generation, keys, response, lifetime):
+    def _store(key, generation, keys, response, lifetime, *, shared=True):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         if not response.has_header("ETag"):
@@ -241,12 +246,13 @@ class PageCacheMiddleware:
                     # A key never changed (or forgotten): it counts from now, which is no later than
                     # this page's making only if nothing changed meanwhile.
                     cache.add(name, found.get(GENERATION_KEY, generation), timeout=SHOWN_SECONDS)
-            cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
+            if shared:
+                cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("Page cache unavailable; page not stored", exc_info=True)
             return
         local_pages.remember(key, keys)
-        local_pages.keep(key, stored, lifetime, generation)
+        local_pages.keep(key, stored, lifetime, generation, here_only=not shared)
 
     @staticmethod
     def _cacheable_request(request):
@@ -257,13 +263,14 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _cacheable_response(response):
-        # Each view decides, as it would for a CDN: `never_cache` or `cache_control(private=True)`.
+    def _cacheable_response(response, *, private_ok=False):
+        # Each view decides, as it would for a CDN: `never_cache` or `cache_control(private=True)`;
+        # a private page the view asked to keep here only (private_ok) is kept in this process.
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
             and not response.cookies
-            and "private" not in cache_control
+            and (private_ok or "private" not in cache_control)
             and "no-store" not in cache_control
             and not getattr(response, "streaming", False)
         )
@@ -297,6 +304,9 @@ class LocalPages:
 
     # Pages whose keys are remembered; past this many, the oldest are forgotten.
     REMEMBERED = 50_000
+    # Pages kept here only (searches) hold at most this share of the budget: a flood of queries
+    # pushes out older searches, never the story pages.
+    HERE_ONLY_SHARE = 0.25
     # Past this many keys to read again after a change, forgetting every page costs less.
     RECHECKED_KEYS = 20_000
 
@@ -310,6 +320,8 @@ class LocalPages:
             self._keys_of.clear()
             self._pages = OrderedDict()
             self._bytes = 0
+            self._here_only = OrderedDict()  # key: bytes, of the pages kept in this process only
+            self._here_only_bytes = 0
             self.generation, self._next_change, self._read_at = None, 0.0, -math.inf
 
     def recheck_soon(self):
@@ -339,14 +351,19 @@ class LocalPages:
                 return
             for key, (_, stored) in list(self._pages.items()):
                 if not is_current(stored, values):
-                    del self._pages[key]
-                    self._bytes -= len(stored[4])
+                    self._drop(key)
             self.generation, self._next_change = values[GENERATION_KEY], values.get(NEXT_CHANGE_KEY, 0.0)
             self._read_at = now
 
     def _drop_all(self):
         self._pages.clear()
-        self._bytes = 0
+        self._here_only.clear()
+        self._bytes = self._here_only_bytes = 0
+
+    def _drop(self, key):
+        _, stored = self._pages.pop(key)
+        self._bytes -= len(stored[4])
+        self._here_only_bytes -= self._here_only.pop(key, 0)
 
     def lookup(self, key, now):
         """(generation, next change, stored page), or Nones when the shared cache must be asked."""
@@ -371,13 +388,16 @@ class LocalPages:
             while len(self._keys_of) > self.REMEMBERED:
                 self._keys_of.popitem(last=False)
 
-    def holding(self):
-        """(pages, bytes of content) kept now."""
+    def holding(self, *, here_only=False):
+        """(pages, bytes of content) kept now; of the pages kept here only, with `here_only`."""
         with self._lock:
+            if here_only:
+                return len(self._here_only), self._here_only_bytes
             return len(self._pages), self._bytes
 
-    def keep(self, key, stored, lifetime, generation):
-        """Keeps a page found current (or made) under `generation`, if that is the one trusted."""
+    def keep(self, key, stored, lifetime, generation, *, here_only=False):
+        """Keeps a page found current (or made) under `generation`, if that is the one trusted;
+        `here_only` for a page the shared cache does not hold (a search), within its share."""
         size = len(stored[4])
         limit = settings.PAGE_CACHE_LOCAL_BYTES
         if size > limit // 8:  # a few huge pages would push out hundreds of stories
@@ -386,14 +406,17 @@ class LocalPages:
         with self._lock:
             if generation != self.generation:
                 return
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[1][4])
+            if key in self._pages:
+                self._drop(key)
             self._pages[key] = (expires, stored)
             self._bytes += size
+            if here_only:
+                self._here_only[key] = size
+                self._here_only_bytes += size
+                while self._here_only_bytes > limit * self.HERE_ONLY_SHARE:
+                    self._drop(next(iter(self._here_only)))
             while self._bytes > limit:
-                _, (_, dropped) = self._pages.popitem(last=False)
-                self._bytes -= len(dropped[4])
+                self._drop(next(iter(self._pages)))
 
 
 local_pages = LocalPages()

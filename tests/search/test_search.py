@@ -471,3 +471,56 @@ def test_a_snippet_reads_a_bounded_window_of_the_document_however_long_the_story
     read = Story.objects.filter(pk=long_story.pk).annotate(read=Length(snippet_source(["levee"]))).get().read
 
     assert read == SNIPPET_WINDOW
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    from newsroom.website.caching import local_pages
+
+    settings.PAGE_CACHE_SECONDS = 300
+    local_pages.forget()
+    yield local_pages
+    local_pages.forget()
+
+
+def shared_cache_has(path: str) -> bool:
+    from django.core.cache import cache
+
+    return cache.get(f"newsroom:page:http:identity:testserver:{path}") is not None
+
+
+def test_a_repeated_search_is_kept_in_this_process_only_and_any_change_retires_it(
+    client, story, page_cache_on, django_assert_num_queries
+):
+    first_story = story(headline="Levee Repairs Begin")
+    first = search(client, "levee")
+    assert headlines(first) == ["Levee Repairs Begin"]
+
+    with django_assert_num_queries(0):
+        again = search(client, "levee")
+    assert again.content == first.content
+    assert "private" in again["Cache-Control"] and "public" not in again["Cache-Control"], "no CDN keeps it"
+    assert page_cache_on.holding(here_only=True)[0] == 1
+    client.get(first_story.get_absolute_url())
+    assert shared_cache_has(first_story.get_absolute_url()), "a story page goes to the shared cache"
+    assert not shared_cache_has("/search/?q=levee"), "a search never does"
+
+    story(headline="Levee Gate Closes", summary="Nothing to do with the first story.")
+    assert sorted(headlines(search(client, "levee"))) == ["Levee Gate Closes", "Levee Repairs Begin"]
+
+
+def test_a_flood_of_different_searches_stays_within_its_share_and_keeps_the_story_pages(
+    client, story, page_cache_on, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_LOCAL_BYTES = 600_000
+    levee = story(headline="Levee Repairs Begin")
+    client.get(levee.get_absolute_url())
+
+    for number in range(60):
+        assert search(client, f"levee report{number}").status_code == 200
+
+    searches, held = page_cache_on.holding(here_only=True)
+    assert 0 < held <= settings.PAGE_CACHE_LOCAL_BYTES * page_cache_on.HERE_ONLY_SHARE
+    assert searches < 60, "the oldest searches were let go"
+    with django_assert_num_queries(0):
+        assert client.get(levee.get_absolute_url()).status_code == 200
