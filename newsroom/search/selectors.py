@@ -160,7 +160,7 @@ def _plain(query: str):
     terms = query_terms(query)
     if not terms:
         return Story.objects.none()
-    stories = listed_stories()
+    stories = listed_stories(every_photo=True)  # snippets may quote any photo's caption
     rank = Value(0)
     for term in terms:
         found = (

@@ -28,7 +28,7 @@ from newsroom.core.cache import page_shows
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories import shown
 from newsroom.stories.models import Story, Tag
-from newsroom.stories.selectors import current_news
+from newsroom.stories.selectors import current_news, lead_placement
 
 FEED_LENGTH = 20
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
@@ -68,7 +68,7 @@ class FeedScope:
 
 def feed_photo(story: Story, request: HttpRequest) -> FeedPhoto | None:
     """The story's lead photo, from the prefetched placements, with its caption in this story."""
-    placement = next(iter(story.placements.all()), None)
+    placement = lead_placement(story)
     if placement is None:
         return None
     photo: PhotoAsset = placement.photo

@@ -20,9 +20,21 @@ def _placements():
     return Prefetch("placements", queryset=PhotoPlacement.objects.select_related("photo"))
 
 
-def listed_stories():
-    """Published stories with what a listing shows: label, date, headline, summary, lead photo."""
-    return Story.objects.published().select_related("collection").prefetch_related(_placements())
+def _lead_placements():
+    """Each story's first placed photo (the lowest position, then the first placed), with its photo:
+    all a listing shows of a story's photos, so the others are not loaded for twenty stories."""
+    earlier = PhotoPlacement.objects.filter(story=OuterRef("story")).filter(
+        Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lt=OuterRef("pk"))
+    )
+    leads = PhotoPlacement.objects.filter(~Exists(earlier)).select_related("photo")
+    return Prefetch("placements", queryset=leads, to_attr="lead_placements")
+
+
+def listed_stories(*, every_photo=False):
+    """Published stories with what a listing shows: label, date, headline, summary, lead photo;
+    with `every_photo`, all their placed photos (the home page's strip, search's captions)."""
+    photos = _placements() if every_photo else _lead_placements()
+    return Story.objects.published().select_related("collection").prefetch_related(photos)
 
 
 def current_news():
@@ -171,10 +183,18 @@ def has_been_public(story: Story, *, now=None) -> bool:
     return False
 
 
+def lead_placement(story: Story) -> PhotoPlacement | None:
+    """The story's first placed photo, from what was prefetched: a listing's lead placements or
+    every placement (a story page, the home page)."""
+    placements = getattr(story, "lead_placements", None)
+    if placements is None:
+        placements = story.placements.all()
+    return next(iter(placements), None)
+
+
 def lead_photo(story: Story):
-    """The first placed photo, from the prefetched placements."""
-    placements = list(story.placements.all())
-    return placements[0].photo if placements else None
+    placement = lead_placement(story)
+    return placement.photo if placement else None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ date, collection) retires every page of the listings it leaves or joins.
 
 from newsroom.stories.body import linked_story_ids
 from newsroom.stories.models import ArchiveStatus, PhotoPlacement, Story
+from newsroom.stories.selectors import lead_placement
 
 NEWS = "news"  # the home page, the news listing and its feeds
 BYLINES = "bylines"  # a writer's page matches bylines by their first words: all of them
@@ -52,7 +53,7 @@ def listed(stories) -> set[str]:
     keys = set()
     for story in stories:
         keys.add(story_key(story.pk))
-        lead = next(iter(story.placements.all()), None)
+        lead = lead_placement(story)
         if lead is not None:
             keys.add(photo_key(lead.photo_id))
     return keys

@@ -8,7 +8,7 @@ from django.templatetags.static import static
 
 from newsroom.core.cache import page_shows
 from newsroom.stories import shown
-from newsroom.stories.selectors import current_news
+from newsroom.stories.selectors import listed_stories
 from newsroom.website.context_processors import site
 
 HOME_STORIES = 10
@@ -23,7 +23,7 @@ RECENT_PHOTOS = 6
 
 def home(request):
     """The lead story, the latest current news, and the photos those stories carry."""
-    stories = list(current_news()[:HOME_STORIES])
+    stories = list(listed_stories(every_photo=True).current()[:HOME_STORIES])
     # From the placements already fetched with the stories: no further query. A photo with no
     # public copy (a legacy import with no file) has no place in a strip of pictures.
     photos = list(

@@ -17,8 +17,8 @@ from django.utils import timezone
 from newsroom.core import pagination
 from newsroom.core.pagination import EstimatedCountPaginator, ListingPaginator
 from newsroom.demo.generate import Plan, generate
-from newsroom.stories.models import ArchiveStatus, Status, Story, Tag
-from newsroom.stories.selectors import current_news, next_scheduled_change
+from newsroom.stories.models import ArchiveStatus, PhotoPlacement, Status, Story, Tag
+from newsroom.stories.selectors import current_news, lead_photo, next_scheduled_change
 
 pytestmark = pytest.mark.django_db
 on_postgresql = connection.vendor == "postgresql"
@@ -189,7 +189,7 @@ def test_deep_pages_from_either_end_carry_their_photos(make_story, make_photo, m
         # the page's ids, its stories, their placements with photos
         with django_assert_num_queries(3):
             page = list(listing.page(number))
-            assert all(story.placements.all()[0].photo.virin for story in page)
+            assert all(lead_photo(story).virin for story in page)
     monkeypatch.setattr(pagination, "BOOKMARK_EVERY", 4)
     bookmarked = ListingPaginator(current_news(), 5, count_key="news-test")
     bookmarked.count  # noqa: B018
@@ -280,3 +280,27 @@ def test_photo_library_lists_each_credit_once(editor_client, make_photo):
     make_photo(credit="Navy")
     page = editor_client.get("/admin/photos/photoasset/").content.decode()
     assert page.count("?credit=Army") == 1 and page.count("?credit=Navy") == 1
+
+
+def test_a_listing_shows_each_storys_first_photo_and_loads_no_other(make_story, make_photo, client):
+    photos = [make_photo(caption=f"Photo {number}") for number in range(4)]
+    three = make_story(headline="Three Photos", photos=photos[:3])
+    make_story(headline="One Photo", photos=[photos[3]])
+    # Positions as an old import may have left them: not from 0, and two sharing the first.
+    PhotoPlacement.objects.filter(story=three, photo=photos[0]).update(order=5)
+    PhotoPlacement.objects.filter(story=three, photo=photos[2]).update(order=2)
+    PhotoPlacement.objects.filter(story=three, photo=photos[1]).update(order=2)
+    first_of_two = min(PhotoPlacement.objects.filter(story=three, order=2), key=lambda placement: placement.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/news/").content.decode()
+    stories = {story.headline: story for story in ListingPaginator(current_news(), 20).page(1)}
+
+    assert lead_photo(stories["Three Photos"]) == first_of_two.photo
+    assert len(stories["Three Photos"].lead_placements) == 1, "the other two photos are not loaded"
+    assert lead_photo(stories["One Photo"]) == photos[3]
+    assert first_of_two.photo.public_url("thumb.jpg") in page and photos[3].public_url("thumb.jpg") in page
+    others = [photo for photo in photos[:3] if photo != first_of_two.photo]
+    assert not any(photo.public_url("thumb.jpg") in page for photo in others)
+    placements_read = [query for query in queries.captured_queries if 'FROM "stories_photoplacement"' in query["sql"]]
+    assert len(placements_read) == 1
