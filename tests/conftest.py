@@ -154,19 +154,25 @@ def next_virin(day=datetime.date(2026, 3, 3), service="N") -> str:
     return f"{day:%y%m%d}-{service}-TV418-{1 + number // 999}{1 + number % 999:03}"
 
 
+def photo_record(**fields) -> dict:
+    """A complete photo record, as an editor fills it in, with a VIRIN not used before unless given."""
+    fields.setdefault("virin", next_virin())
+    fields.setdefault("title", "Community Clinic")
+    fields.setdefault("caption", "A nurse checks a patient's blood pressure, March 3, 2026.")
+    fields.setdefault("alt_text", "A nurse in blue scrubs checks a child's blood pressure.")
+    fields.setdefault("photographer", "Petty Officer 1st Class Tomas Varga")
+    fields.setdefault("credit", "Navy")
+    fields.setdefault("date_taken", datetime.date(2026, 3, 3))
+    return fields
+
+
 @pytest.fixture
 def make_photo(db, django_capture_on_commit_callbacks):
     """A photo with a real file. Embargoed, as a new photo is, unless `public=True`: then its copies
     are in MEDIA_ROOT as if a published story used it (moved, and the private ones removed)."""
 
     def make(*, public=False, **fields):
-        fields.setdefault("virin", next_virin())
-        fields.setdefault("title", "Community Clinic")
-        fields.setdefault("caption", "A nurse checks a patient's blood pressure, March 3, 2026.")
-        fields.setdefault("alt_text", "A nurse in blue scrubs checks a child's blood pressure.")
-        fields.setdefault("photographer", "Petty Officer 1st Class Tomas Varga")
-        fields.setdefault("credit", "Navy")
-        fields.setdefault("date_taken", datetime.date(2026, 3, 3))
+        fields = photo_record(**fields)
         original = fields.pop("original", None) or jpeg_upload(f"{fields['virin']}.jpg")
         # Copies made at once, as a photo is once the worker has run (tests/photos/test_copies_task.py).
         photo = photo_save(photo=PhotoAsset(original=original, **fields), user=None, copies_now=True)
