@@ -28,7 +28,7 @@ from newsroom.core.clock import start_of_day
 from newsroom.core.history import LIST_ACTION
 from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.photos.admin import PhotoAssetAdmin, YearFilter, thumbnail, virin_prefix
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import Copies, PhotoAsset
 from newsroom.stories import preview
 from newsroom.stories.admin_history import StoryHistoryMixin
 from newsroom.stories.body import reader_blocks
@@ -1223,6 +1223,13 @@ class PhotoLibraryAdmin(PhotoAssetAdmin):
         if photo.copies_public:
             return "Public: a published story uses it, so its copies are public."
         if not photo.has_image:
+            if photo.copies == Copies.MAKING:
+                return (
+                    "Nothing yet: its copies are being made. Readers see them once a published story uses "
+                    "the photo, or an Editor releases it."
+                )
+            if photo.copies == Copies.FAILED:
+                return "Nothing: its copies could not be made, so no story using it can be published."
             return "No image file, so nothing to show."
         return (
             "Embargoed: no published story uses it, so readers cannot reach its copies or its page; you see it "

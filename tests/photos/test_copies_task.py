@@ -63,6 +63,7 @@ def test_an_upload_returns_before_its_copies_are_made_and_the_worker_makes_them(
     assert not list(copies_root(photo).rglob("*.webp")), "no copy was made in the request"
     listing, form = (page_text(editor_client.get(url)) for url in (LIBRARY, photo_url(photo)))
     assert "Copies being made" in listing and "Copies being made" in form
+    assert "Nothing yet: its copies are being made." in form and "No image file" not in form
     assert 'src="/admin/photos/photoasset/' not in editor_client.get(photo_url(photo)).content.decode()
     [queued] = DBTaskResult.objects.all()
     assert queued.task_path == "newsroom.photos.tasks.make_photo_copies" and queued.args_kwargs["args"] == [photo.pk]
@@ -74,6 +75,7 @@ def test_an_upload_returns_before_its_copies_are_made_and_the_worker_makes_them(
     assert all((copies_root(photo) / entry["name"]).exists() for entry in photo.renditions.values())
     form = editor_client.get(photo_url(photo)).content.decode()
     assert "Copies being made" not in form and f'<img src="{photo.public_url("w480.jpg")}"' in form
+    assert "Embargoed: no published story uses it" in page_text(editor_client.get(photo_url(photo)))
     assert f'<img src="{photo.public_url("thumb.jpg")}"' in editor_client.get(LIBRARY).content.decode()
 
 
@@ -173,6 +175,7 @@ def test_a_copy_that_keeps_failing_is_tried_again_then_failed_with_its_error_for
     assert photo.copies == Copies.FAILED
     form = page_text(editor_client.get(photo_url(photo)))
     assert "Copies could not be made" in form and "Replace the image, or save the photo again" in form
+    assert "Nothing: its copies could not be made, so no story using it can be published." in form
     assert "Copies could not be made" in page_text(editor_client.get(LIBRARY))
     listing = page_text(admin_client.get(TASKS + "?status__exact=FAILED"))
     assert "Make photo copies" in listing and "UploadRefused" in listing
