@@ -46,6 +46,7 @@ def environment(**options) -> Environment:
         {
             "ap_date": ap_date,
             "date": date,
+            "iso": iso,
             "download_size": download_size,
             "lead_photo": lead_photo,
             "iso_8601": structured_data.iso_8601,
@@ -67,6 +68,12 @@ def url(name, *args, **kwargs) -> str:
 def date(value, format_string) -> str:
     """Django's `date` filter, a moment first put in the site's time zone as Django's engine does."""
     return defaultfilters.date(template_localtime(value), format_string)
+
+
+def iso(value) -> str:
+    """A moment in the site's time zone as ISO 8601, for a `<time datetime>`: what `date('c')`
+    gives, without Django's format machinery, which costs a listing of twenty a millisecond or two."""
+    return template_localtime(value).isoformat()
 
 
 def download_size(size_in_bytes) -> str:

@@ -33,3 +33,19 @@ def test_a_changed_setting_reaches_the_banner_header_and_footer(client, settings
     page = client.get("/").content.decode()
     assert page.count("Joint Task Force News") >= 3  # title, header, footer
     assert ".mil" in page.split('<section class="usa-banner"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_iso_filter_writes_what_djangos_date_c_writes_in_the_sites_time_zone(settings):
+    import datetime
+
+    from django.template import defaultfilters
+    from django.utils.timezone import template_localtime
+
+    from newsroom.website.jinja import iso
+
+    for moment in (
+        datetime.datetime(2026, 11, 2, 14, 5, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 7, 4, 3, 0, 0, 123456, tzinfo=datetime.UTC),  # summer time, microseconds
+    ):
+        assert iso(moment) == defaultfilters.date(template_localtime(moment), "c")
+    assert iso(datetime.datetime(2026, 11, 2, 14, 5, tzinfo=datetime.UTC)) == "2026-11-02T09:05:00-05:00"
