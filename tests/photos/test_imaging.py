@@ -422,6 +422,14 @@ def test_turned_photo_is_turned_in_its_pixels():
 
     assert distance(small, upright) < 3
     assert distance(small, wrong_way) > 4 * distance(small, upright) + 5
+    # The renditions come from a draft decode of their own, turned the same way.
+    for name in ("w480.jpg", "w800.webp", "thumb.jpg"):
+        with Image.open(io.BytesIO(files[name].content)) as rendition:
+            assert rendition.width < rendition.height or name.startswith("thumb"), name
+            if not name.startswith("thumb"):
+                turned = rendition.convert("RGB").resize((40, 60))
+                assert distance(turned, upright) < 3, name
+                assert distance(turned, wrong_way) > 4 * distance(turned, upright) + 5, name
 
 
 def test_full_size_jpeg_is_the_original_picture_without_re_encoding():
