@@ -109,7 +109,8 @@ class RankedMatches:
         ids = self.ranked_ids[page]
         if not ids:
             return []
-        found = listed_stories().filter(pk__in=ids).annotate(marked_snippet=self._snippet())
+        # The snippet stands for the body here, which is not read (it is most of a story's row).
+        found = listed_stories().filter(pk__in=ids).defer("body").annotate(marked_snippet=self._snippet())
         by_id = {story.pk: story for story in found}
         return [by_id[pk] for pk in ids if pk in by_id]
 
