@@ -65,11 +65,7 @@ def search_stories(query: str):
     (RankedMatches, which the paginator pages through).
     Elsewhere: every word must appear somewhere, headline matches first.
     """
-    return _full_text(query) if index_in_use() else _plain(query)
-
-
-def _full_text(query: str) -> "RankedMatches":
-    return RankedMatches(query)
+    return RankedMatches(query) if index_in_use() else _plain(query)
 
 
 class RankedMatches:
@@ -101,9 +97,6 @@ class RankedMatches:
 
     def count(self) -> int:
         return len(self.ranked_ids)
-
-    def __len__(self) -> int:
-        return self.count()
 
     def __getitem__(self, page: slice) -> list[Story]:
         ids = self.ranked_ids[page]

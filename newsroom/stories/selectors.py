@@ -20,14 +20,20 @@ def _placements():
     return Prefetch("placements", queryset=PhotoPlacement.objects.select_related("photo"))
 
 
-def _lead_placements():
-    """Each story's first placed photo (the lowest position, then the first placed), with its photo:
-    all a listing shows of a story's photos, so the others are not loaded for twenty stories."""
-    earlier = PhotoPlacement.objects.filter(story=OuterRef("story")).filter(
-        Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lt=OuterRef("pk"))
+# Each story's first placed photo (the lowest position, then the first placed), with its photo: all
+# a listing shows of a story's photos, so the others are not loaded for twenty stories. Built once,
+# not on every listing request; a Prefetch only ever filters a copy of it.
+_LEADS = PhotoPlacement.objects.filter(
+    ~Exists(
+        PhotoPlacement.objects.filter(story=OuterRef("story")).filter(
+            Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lt=OuterRef("pk"))
+        )
     )
-    leads = PhotoPlacement.objects.filter(~Exists(earlier)).select_related("photo")
-    return Prefetch("placements", queryset=leads, to_attr="lead_placements")
+).select_related("photo")
+
+
+def _lead_placements():
+    return Prefetch("placements", queryset=_LEADS, to_attr="lead_placements")
 
 
 def listed_stories(*, every_photo=False):
