@@ -137,5 +137,10 @@ class SessionLimitsMiddleware:
         if user.is_authenticated:  # staff, with the second factor still to pass
             said = "Finish signing in with your security key to go on."
         else:
-            said = why_signed_out(ended or request.session.get(ENDED))
-        return JsonResponse({"error": said, "signedOut": True, "login": reverse("admin:login")}, status=401)
+            ended = ended or request.session.get(ENDED)
+            said = why_signed_out(ended)
+        # "why" is null when this request came with a session already gone (a page's two requests
+        # crossing the one that ended it): the page's later requests say why, and it updates.
+        return JsonResponse(
+            {"error": said, "why": ended, "signedOut": True, "login": reverse("admin:login")}, status=401
+        )

@@ -149,9 +149,14 @@ function start(root) {
   })
   if (dataset.heartbeat) heartbeat()
 
+  let endedWords = null
   function sayEnded(said) {
     keepInBrowser()
-    if (signedOut) return
+    if (signedOut) {
+      // A request that crossed the one ending the session could not say why; this one can.
+      if (said.why && said.error) endedWords.textContent = said.error
+      return
+    }
     signedOut = true
     const back = `${said.login ?? dataset.login}?next=${encodeURIComponent(window.location.pathname + window.location.search)}`
     const signIn = make("a", { href: back, class: "button" }, ["Sign in again"])
@@ -161,7 +166,7 @@ function start(root) {
     })
     session.replaceChildren(
       make("div", { class: "working-together-notice working-together-signed-out" }, [
-        make("p", {}, [make("strong", {}, [said.error ?? "You are signed out."])]),
+        make("p", {}, [(endedWords = make("strong", {}, [said.error ?? "You are signed out."]))]),
         make("p", {}, [
           "Your session ended. What you type is kept in this browser, and what was kept before is in your working copy: sign in again and you will be offered it back on this page.",
         ]),

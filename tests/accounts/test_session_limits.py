@@ -99,11 +99,29 @@ def test_a_heartbeat_alone_does_not_keep_an_open_story_form_signed_in(clock, pat
     clock.shift(MINUTE)
     ended = ask(client, "heartbeat", story)
     assert ended.status_code == 401
-    assert ended.json() == {"error": IDLE, "signedOut": True, "login": "/admin/login/"}
+    assert ended.json() == {"error": IDLE, "why": "idle", "signedOut": True, "login": "/admin/login/"}
     again = ask(client, "autosave", story, {"headline": "Levee Repairs Finish"})
     assert again.status_code == 401 and again.json()["error"] == IDLE, "the page's next requests say why too"
     never = Client().post(reverse("editing:heartbeat", args=[story.pk]), HTTP_ACCEPT="application/json")
     assert never.json()["error"] == "You are signed out.", "a browser never signed in"
+
+
+def test_a_request_that_crossed_the_one_ending_the_session_says_it_cannot_tell_why(clock, pat, story):
+    # The page's heartbeat and autosave can leave together with the old session cookie: the first to
+    # arrive ends the session, the other finds it gone. It says "why": null, so the page keeps
+    # listening; its next request carries the new cookie and says why.
+    client = signed_in(pat)
+    client.get(story_form(story))
+    old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    clock.shift(31 * MINUTE)
+    assert ask(client, "heartbeat", story).json()["why"] == "idle"
+    crossed = Client()
+    crossed.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    crossed.cookies["csrftoken"] = client.cookies["csrftoken"].value
+    late = ask(crossed, "autosave", story, {"headline": "Levee Repairs Finish"})
+    assert late.status_code == 401
+    assert late.json()["why"] is None and late.json()["error"] == "You are signed out."
+    assert ask(client, "heartbeat", story).json()["error"] == IDLE
 
 
 def test_autosave_of_typed_text_keeps_the_session_alive(clock, pat, story):
@@ -140,7 +158,7 @@ def test_autosave_after_the_session_ended_answers_401_with_words_to_show(clock, 
     clock.shift(45 * MINUTE)
     ended = ask(client, "autosave", story, {"headline": "Levee Repairs Finish Early", "body": "<p>Crews began.</p>"})
     assert ended.status_code == 401
-    assert ended.json() == {"error": IDLE, "signedOut": True, "login": "/admin/login/"}
+    assert ended.json() == {"error": IDLE, "why": "idle", "signedOut": True, "login": "/admin/login/"}
     assert WorkingCopy.objects.get().headline == "Levee Repairs Finish", "what was kept before is kept"
     # The login page the person opens next says why they are there.
     assert f"{IDLE} Sign in to go on." in page_text(client.get("/admin/login/"))
@@ -215,6 +233,7 @@ def test_a_staff_session_with_the_security_key_still_to_pass_is_told_to_finish_s
     assert refused.status_code == 401
     assert refused.json() == {
         "error": "Finish signing in with your security key to go on.",
+        "why": None,
         "signedOut": True,
         "login": "/admin/login/",
     }
