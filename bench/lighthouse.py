@@ -159,8 +159,20 @@ def warm(base: str, path: str) -> None:
                 raise RuntimeError(f"{path} answered {response.status}")
 
 
-def lighthouse(url: str, report: Path) -> dict:
-    """One Lighthouse run with its default (mobile) settings; the JSON report as a dict."""
+def lighthouse(url: str, report: Path, *, tries: int = 3) -> dict:
+    """One Lighthouse run with its default (mobile) settings; the JSON report as a dict. Lighthouse
+    now and then loses the trace of a load (NO_NAVSTART) on a busy machine: that run is made again."""
+    for tried in range(1, tries + 1):
+        try:
+            return _lighthouse(url, report)
+        except RuntimeError as failed:
+            if "NO_NAVSTART" not in str(failed) or tried == tries:
+                raise
+            print(f"  (Lighthouse lost the trace of {url}; running it again)", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def _lighthouse(url: str, report: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="lighthouse-profile-") as profile:
         command = [
             str(LIGHTHOUSE),

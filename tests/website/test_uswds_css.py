@@ -51,6 +51,14 @@ def test_the_built_stylesheet_is_a_fraction_of_the_full_one():
     assert BUILT.stat().st_size < FULL.stat().st_size / 3
 
 
+def test_the_serif_is_the_systems_georgia_not_a_webfont_to_wait_for():
+    # The Merriweather webfont was one more download before a story's first paint (its summary is
+    # serif): Lighthouse scored the story and archive pages 99 until the serif became Georgia.
+    css = BUILT.read_text() + (ROOT / "static" / "css" / "newsroom.css").read_text()
+    assert "merriweather" not in css.lower()
+    assert ".usa-intro{font-family:Georgia" in BUILT.read_text()
+
+
 def test_check_deploy_refuses_a_release_whose_stylesheet_was_never_built(settings, tmp_path):
     from newsroom.website.checks import uswds_stylesheet_built
 
