@@ -77,13 +77,30 @@ def is_current(stored, values) -> bool:
     return True
 
 
+# What to do when the next scheduled change is not known or has come: retire what it changed and
+# learn the next (website/caching.py sets it, as it does on a reader's first request). Without it
+# a site with its page cache off, whose cache was emptied, would recount on every request until
+# someone next saved a story.
+_learn_next_change = None
+
+
+def when_next_change_unknown(learn) -> None:
+    """`learn(next_change or None)` is called when the generation or the next change is missing or past."""
+    global _learn_next_change
+    _learn_next_change = learn
+
+
 def cached_by_generation(key: str, compute):
     """compute(), kept in the cache until the content next changes (or a scheduled moment passes).
 
-    Without a cache, or when its generation is unknown or out of date, computes every time.
+    Without a cache, or when its generation is still unknown or out of date, computes every time.
     """
     try:
         values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+        generation, next_change = values.get(GENERATION_KEY), values.get(NEXT_CHANGE_KEY)
+        if (generation is None or next_change is None or time.time() >= next_change) and _learn_next_change:
+            _learn_next_change(next_change)
+            values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
     except Exception:  # the cache is down: readers still get their page
         logger.warning("Cache unavailable; counting uncached", exc_info=True)
         return compute()

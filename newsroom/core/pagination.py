@@ -35,6 +35,11 @@ NEWEST_FIRST = ["-published_at", "-id"]
 SMALL_SET = 5000
 
 
+def kept_count(count_key: str, stories) -> int:
+    """The count of the listing named `count_key`, kept until the content changes."""
+    return cached_by_generation(f"count:{count_key}", stories.count)
+
+
 class ListingPaginator(Paginator):
     """A readers' listing ordered by a unique key (newest first, ties by id).
 
@@ -42,28 +47,38 @@ class ListingPaginator(Paginator):
     content generation. Without one, the count is made on every request.
     """
 
-    def __init__(self, object_list, per_page, *, count_key=None, small_set_ordering=None, **kwargs):
+    def __init__(self, object_list, per_page, *, count_key=None, small_set_ordering=None, whole_count=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
         self.small_set_ordering = small_set_ordering
+        # How many stories the listing this one is part of holds (all current news for a tag's).
+        self.whole_count = whole_count
 
     @cached_property
     def count(self):
         if self.count_key is None:
             return self.object_list.count()
-        return cached_by_generation(f"count:{self.count_key}", self.object_list.count)
+        return kept_count(self.count_key, self.object_list)
 
     def page(self, number):
         number = self.validate_number(number)
-        if self.small_set_ordering and self.count <= SMALL_SET:
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if self.small_set_ordering and self._sorting_pays(bottom + self.per_page):
             # A few thousand stories among a million (a small tag's): found through their own
             # index and sorted, rather than by walking the date index until twenty turn up.
             self.object_list = self.object_list.order_by(*self.small_set_ordering)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
         if bottom <= SHALLOW_OFFSET or not hasattr(self.object_list, "values_list"):
             return self._get_page(self.object_list[bottom:top], number, self)
         return self._get_page(self._deep_page(bottom, top), number, self)
+
+    def _sorting_pays(self, through: int) -> bool:
+        """Whether sorting all of this listing's stories reads fewer than walking the whole's date
+        index until `through` of them turn up (about through * whole / count entries): so for a
+        small tag among a million stories, not for a tag on half of them."""
+        if self.count > SMALL_SET:
+            return False
+        return self.whole_count is None or self.count * self.count < through * self.whole_count()
 
     def _deep_page(self, bottom, top):
         """The stories from `bottom` to `top`: their ids from an index-only walk, then their rows.
@@ -171,6 +186,7 @@ class ListingView(ListView):
 
     count_key = None
     small_set_ordering = None
+    whole_count = None  # a callable: the count of the listing this one is part of, kept like its own
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return ListingPaginator(
@@ -180,5 +196,6 @@ class ListingView(ListView):
             allow_empty_first_page=allow_empty_first_page,
             count_key=self.count_key,
             small_set_ordering=self.small_set_ordering,
+            whole_count=self.whole_count,
             **kwargs,
         )

@@ -49,6 +49,7 @@ from newsroom.core.cache import (
     is_current,
     retire,
     shown_key,
+    when_next_change_unknown,
 )
 from newsroom.stories import shown
 from newsroom.stories.selectors import next_scheduled_change, scheduled_between
@@ -138,6 +139,10 @@ def _scheduled_moment_came(previous):
             keys |= shown.moved(pk, place, place, now=None)
         retire(keys)
     cache.set(NEXT_CHANGE_KEY, _next_scheduled_change(), timeout=None)
+
+
+# Kept counts (core.cache.cached_by_generation) learn the moment too when no page did first.
+when_next_change_unknown(_scheduled_moment_came)
 
 
 class PageCacheMiddleware:

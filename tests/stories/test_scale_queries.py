@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -214,6 +215,48 @@ def test_a_listing_count_is_kept_until_the_content_changes(
     with django_assert_num_queries(3):
         response = client.get("/news/?a=3")
     assert response.content.decode().count('<li class="newsroom-listing__item">') == 2
+
+
+def test_a_listing_count_is_kept_with_the_page_cache_off_and_an_emptied_cache(
+    settings, make_story, client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # Nothing has set up the content generation (no page cache, no save since the cache was emptied):
+    # the first count learns the next scheduled change, and the count is kept from then on.
+    settings.PAGE_CACHE_SECONDS = 0
+    make_story()
+    cache.clear()
+    client.get("/news/")
+    with django_assert_num_queries(2):  # stories and their photos; no count
+        client.get("/news/")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_story()
+    with django_assert_num_queries(3):
+        response = client.get("/news/")
+    assert response.content.decode().count('<li class="newsroom-listing__item">') == 2
+
+
+def test_a_tag_on_a_big_share_of_the_news_walks_the_date_index_and_a_small_one_is_sorted(make_story, client):
+    # A tag's stories are either sorted after they are found (a small tag among many stories) or
+    # met walking all current news newest first until a page of them turns up (a tag on most of
+    # them): whichever reads fewer rows, judged by the two kept counts.
+    big, small = Tag.objects.create(name="Readiness", slug="readiness"), Tag.objects.create(name="Levee", slug="levee")
+    for number in range(30):
+        story = make_story(headline=f"Story {number}", slug=f"story-{number}")
+        story.tags.add(*([big] if number < 25 else []), *([small] if number < 2 else []))
+
+    def story_query(path):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        return next(q["sql"] for q in captured.captured_queries if '"stories_story"."headline"' in q["sql"])
+
+    # 25 stories of 30: sorting would read all 25; walking reads about 20 * 30 / 25 = 24.
+    assert "NULLS LAST" not in story_query("/news/tag/readiness/")
+    assert "NULLS LAST" in story_query("/news/tag/levee/")
+    # Either way, the same stories newest first.
+    walked = re.findall(r">(Story \d+)<", client.get("/news/tag/readiness/?page=2").content.decode())
+    assert walked == ["Story 20", "Story 21", "Story 22", "Story 23", "Story 24"]
+    assert re.findall(r">(Story \d+)<", client.get("/news/tag/levee/").content.decode()) == ["Story 0", "Story 1"]
 
 
 # ------------------------------------------------------------------ the admin's counts
