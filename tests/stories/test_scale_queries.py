@@ -19,7 +19,7 @@ from newsroom.core import pagination
 from newsroom.core.pagination import EstimatedCountPaginator, ListingPaginator
 from newsroom.demo.generate import Plan, generate
 from newsroom.stories.models import ArchiveStatus, PhotoPlacement, Status, Story, Tag
-from newsroom.stories.selectors import current_news, lead_photo, next_scheduled_change
+from newsroom.stories.selectors import LEAD_SLOTS, current_news, lead_photo, listed_stories, next_scheduled_change
 
 pytestmark = pytest.mark.django_db
 on_postgresql = connection.vendor == "postgresql"
@@ -323,6 +323,22 @@ def test_photo_library_lists_each_credit_once(editor_client, make_photo):
     make_photo(credit="Navy")
     page = editor_client.get("/admin/photos/photoasset/").content.decode()
     assert page.count("?credit=Army") == 1 and page.count("?credit=Navy") == 1
+
+
+def test_lead_photos_come_for_more_stories_than_one_query_holds(make_story, make_photo, django_assert_num_queries):
+    # The compiled lead query has LEAD_SLOTS places; a longer list is asked for in parts, a shorter
+    # one fills its places with its last story again.
+    photos = [make_photo(caption=f"Photo {number}") for number in range(LEAD_SLOTS + 5)]
+    for number, photo in enumerate(photos):
+        make_story(headline=f"Story {number}", photos=[photo, make_photo()] if number % 2 else [photo])
+    make_story(headline="No Photo")
+    with django_assert_num_queries(3):  # the stories, then two parts of their lead photos
+        stories = list(listed_stories().order_by("pk"))
+    assert [lead_photo(story) for story in stories] == [*photos, None]
+    assert all(placement.story is story for story in stories for placement in story.lead_placements)
+    with django_assert_num_queries(2):
+        few = list(listed_stories().order_by("pk")[:3])
+    assert [lead_photo(story) for story in few] == photos[:3]
 
 
 def test_a_listing_shows_each_storys_first_photo_and_loads_no_other(make_story, make_photo, client):
