@@ -28,7 +28,7 @@ from newsroom.core.cache import page_shows
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories import shown
 from newsroom.stories.models import Story, Tag
-from newsroom.stories.selectors import current_news, lead_placement
+from newsroom.stories.selectors import lead_placement, newest_current_news
 
 FEED_LENGTH = 20
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
@@ -203,10 +203,7 @@ class LatestNewsFeed(Feed):
         # The same "current and published" as the listings: scheduled, expired, withdrawn,
         # drafts and archived stay out. Placements and photos come prefetched: two queries
         # for a feed of any length.
-        stories = current_news()
-        if scope.tag:
-            stories = stories.filter(tags=scope.tag)
-        stories = list(stories.order_by("-published_at", "-id")[:FEED_LENGTH])
+        stories = newest_current_news(FEED_LENGTH, tag_id=scope.tag.pk if scope.tag else None)
         listing = {shown.tag_key(scope.tag.pk), shown.tagged_key(scope.tag.pk)} if scope.tag else {shown.NEWS}
         page_shows(scope.request, listing | shown.listed(stories))
         return [

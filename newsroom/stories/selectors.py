@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from operator import attrgetter
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -78,6 +78,27 @@ def listed_stories(*, every_photo=False):
 
 def current_news():
     return listed_stories().current()
+
+
+# The newest current stories (all, or one tag's), as feeds list them: compiled once per process
+# for each length, as the story page's queries are; the lead placements come as listings get them.
+_NEWEST_CURRENT = {}
+
+
+def newest_current_news(count: int, *, tag_id: int | None = None) -> list[Story]:
+    tagged = tag_id is not None
+    if (count, tagged) not in _NEWEST_CURRENT:
+
+        def make(now, tag=None):
+            stories = Story.objects.published(now=now).current().select_related("collection")
+            return (stories.filter(tags=tag) if tagged else stories).order_by("-published_at", "-id")[:count]
+
+        values = {"now": _NOW, **({"tag": (Tag._meta.pk, 1, 2)} if tagged else {})}
+        _NEWEST_CURRENT[(count, tagged)] = CompiledQuery(make, **values)
+    values = {"now": timezone.now(), **({"tag": tag_id} if tagged else {})}
+    stories = _NEWEST_CURRENT[(count, tagged)].objects(**values)
+    prefetch_related_objects(stories, _lead_placements())
+    return stories
 
 
 def _with_everything_shown(stories):
