@@ -105,6 +105,14 @@ def test_a_writer_sees_their_drafts_what_was_returned_and_why_and_what_waits_for
 
 
 @time_machine.travel(NOW, tick=False)
+def test_an_apps_own_page_lists_its_models_without_the_homes_lists(client, desk):
+    client.force_login(desk["writer"])
+    assert "<caption>My drafts" in client.get("/admin/").content.decode()
+    stories = client.get("/admin/stories/").content.decode()
+    assert "<caption>My drafts" not in stories and "Waiting for review" not in stories
+    assert 'href="/admin/stories/story/"' in stories and 'href="/admin/photos/' not in stories
+
+
 def test_a_returned_story_stays_returned_while_the_writer_works_on_it_until_it_is_submitted_again(client, desk):
     from newsroom.stories.services import story_update
 
