@@ -78,17 +78,18 @@ class CompiledQuery:
 
 def _shape(klass_info, select):
     """Which columns make which model, and the select_related objects set on it."""
-    names = [select[index][0].target.attname for index in klass_info["select_fields"]]
+    model, columns = klass_info["model"], klass_info["select_fields"]
+    names = [select[index][0].target.attname for index in columns]
     related = [(info["field"].name, _shape(info, select)) for info in klass_info.get("related_klass_infos", [])]
-    return klass_info["model"], klass_info["select_fields"], names, related
+    return model, columns, names, related, columns[names.index(model._meta.pk.attname)]
 
 
 def _instance(db, shape, row):
-    model, columns, names, related = shape
+    model, columns, names, related, _ = shape
     values = [row[column] for column in columns]
     obj = model.from_db(db, names, values)
     for field_name, related_shape in related:
-        related_obj = _instance(db, related_shape, row)
-        # A null foreign key (a story in no collection) comes back as a row of NULLs.
-        setattr(obj, field_name, related_obj if related_obj.pk is not None else None)
+        # A null foreign key (a story in no collection) comes back as a row of NULLs: no object is made.
+        related_pk_column = related_shape[-1]
+        setattr(obj, field_name, None if row[related_pk_column] is None else _instance(db, related_shape, row))
     return obj

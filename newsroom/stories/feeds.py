@@ -12,7 +12,9 @@ RSS's item description is HTML by its specification, so the summary goes in esca
 elements are plain text by the RSS Advisory Board's reading.
 """
 
+import contextlib
 import html
+import io
 import re
 from dataclasses import dataclass
 
@@ -66,6 +68,18 @@ class FeedScope:
     tag: Tag | None = None
 
 
+# An address of the site's own that quoting would leave as it is.
+_PLAIN_PATH = re.compile(r"/[\w./~-]*", re.ASCII)
+
+
+def absolute(request: HttpRequest, address: str) -> str:
+    """request.build_absolute_uri(address), without quoting the site's own plain paths again: a
+    feed has forty addresses, and Django quotes each of them again."""
+    if _PLAIN_PATH.fullmatch(address) and not address.startswith("//"):
+        return f"{request.scheme}://{request.get_host()}{address}"
+    return request.build_absolute_uri(address)
+
+
 def feed_photo(story: Story, request: HttpRequest) -> FeedPhoto | None:
     """The story's lead photo, from the prefetched placements, with its caption in this story."""
     placement = lead_placement(story)
@@ -77,7 +91,7 @@ def feed_photo(story: Story, request: HttpRequest) -> FeedPhoto | None:
         return None
     copy = photo.renditions[key]
     return FeedPhoto(
-        url=request.build_absolute_uri(photo.public_url(key)),
+        url=absolute(request, photo.public_url(key)),
         width=copy["width"],
         height=copy["height"],
         size=copy["bytes"],
@@ -132,18 +146,27 @@ class FeedWriter(SimplerXMLGenerator):
         super().addQuickElement(name, contents, attrs)
 
 
+@contextlib.contextmanager
+def feed_writer(outfile, encoding, **options):
+    """A FeedWriter writing to memory; what it wrote goes to `outfile` (the response) in one piece
+    at the end, rather than as the several hundred small writes a feed is made of."""
+    written = io.BytesIO()
+    yield FeedWriter(written, encoding, **options)
+    outfile.write(written.getvalue())
+
+
 class MediaRssFeed(Rss201rev2Feed):
     def write(self, outfile, encoding):
         # Django's RssFeed.write, with the feed's own writer.
-        handler = FeedWriter(outfile, encoding)
-        handler.startDocument()
-        self.add_stylesheets(handler)
-        handler.startElement("rss", self.rss_attributes())
-        handler.startElement("channel", self.root_attributes())
-        self.add_root_elements(handler)
-        self.write_items(handler)
-        self.endChannelElement(handler)
-        handler.endElement("rss")
+        with feed_writer(outfile, encoding) as handler:
+            handler.startDocument()
+            self.add_stylesheets(handler)
+            handler.startElement("rss", self.rss_attributes())
+            handler.startElement("channel", self.root_attributes())
+            self.add_root_elements(handler)
+            self.write_items(handler)
+            self.endChannelElement(handler)
+            handler.endElement("rss")
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
@@ -158,12 +181,12 @@ class MediaRssFeed(Rss201rev2Feed):
 class MediaAtomFeed(Atom1Feed):
     def write(self, outfile, encoding):
         # Django's Atom1Feed.write, with the feed's own writer.
-        handler = FeedWriter(outfile, encoding, text_constructs={"title", "subtitle", "summary", "rights"})
-        handler.startDocument()
-        handler.startElement("feed", self.root_attributes())
-        self.add_root_elements(handler)
-        self.write_items(handler)
-        handler.endElement("feed")
+        with feed_writer(outfile, encoding, text_constructs={"title", "subtitle", "summary", "rights"}) as handler:
+            handler.startDocument()
+            handler.startElement("feed", self.root_attributes())
+            self.add_root_elements(handler)
+            self.write_items(handler)
+            handler.endElement("feed")
 
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
@@ -209,7 +232,7 @@ class LatestNewsFeed(Feed):
         return [
             FeedEntry(
                 story=story,
-                link=scope.request.build_absolute_uri(story.get_absolute_url()),
+                link=absolute(scope.request, story.get_absolute_url()),
                 photo=feed_photo(story, scope.request),
             )
             for story in stories

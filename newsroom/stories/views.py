@@ -103,17 +103,18 @@ class NewsListView(ListingView):
             self.count_key = f"news:byline:{self.kwargs['byline']}"
             self.shows = {shown.BYLINES}
             self.small_set_ordering = SORTED_AFTER_MATCHING
-            # The newest story's byline names the writer: read alone, without its row and photos.
-            byline = stories.values_list("byline", flat=True).first()
-            if byline is None:
-                raise Http404("No published story has that byline.")
-            writer = byline.split(",")[0]
-            self.heading = f"Stories by {writer}"
-            self.description = f"News stories by {writer}, newest first."
         return stories
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(tag=self.tag, heading=self.heading, description=self.description, **kwargs)
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        if "byline" in self.kwargs:
+            # The page's newest story names the writer: no query of its own.
+            if not context["stories"]:
+                raise Http404("No published story has that byline.")
+            writer = context["stories"][0].byline.split(",")[0]
+            self.heading = f"Stories by {writer}"
+            self.description = f"News stories by {writer}, newest first."
+        context.update(heading=self.heading, description=self.description)
         page_shows(self.request, self.shows | shown.listed(context["stories"]))
         return context
 
