@@ -54,7 +54,9 @@ def test_an_editor_sees_the_photo_while_writing_its_alt_text(browser, site_url, 
     page.click("input[name=_save]")
     assert "Newsroom filled in 8 fields" in page.inner_text(".photo-review")
     assert page.locator(".errornote").count() == 0
-    assert page.locator("#photo-preview img").evaluate(SHOWN), "the kept upload is shown on the second round"
+    # The kept upload is shown on the second round: it loads after the page does (on a busy
+    # machine, later than the form's own checks above), and a broken picture never passes this.
+    page.wait_for_function(SHOWN, arg=page.locator("#photo-preview img").element_handle())
     assert page.locator(".timezonewarning").count() == 0
     assert page.input_value("#id_date_taken") == "2021-06-14"
     page.screenshot(path=ARTIFACTS / "photo-form-second-round.png", full_page=True)
