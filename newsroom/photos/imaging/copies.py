@@ -85,7 +85,10 @@ def _encode(
             # fraction of the time and memory to encode and decode (progressive keeps every
             # coefficient of a 24 MP picture in memory, ~70 MB, at both ends).
             progressive=not full,
-            optimize=True,
+            # Huffman tables fitted to the picture: for a full-size copy (24 MP) that costs three
+            # times the encode itself (0.24 s against 0.08 s) for a file 5 % smaller; renditions
+            # are small enough for it to cost little.
+            optimize=not full,
             exif=record.exif,
             xmp=record.xmp,
             icc_profile=record.icc,
