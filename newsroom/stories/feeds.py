@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -30,7 +29,7 @@ from newsroom.core.cache import page_shows
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories import shown
 from newsroom.stories.models import Story, Tag
-from newsroom.stories.selectors import lead_placement, newest_current_news
+from newsroom.stories.selectors import lead_placement, newest_current_news, tag_for_reader
 
 FEED_LENGTH = 20
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
@@ -202,7 +201,7 @@ class LatestNewsFeed(Feed):
     feed_type = MediaRssFeed
 
     def get_object(self, request, slug=None):
-        return FeedScope(request=request, tag=get_object_or_404(Tag, slug=slug) if slug else None)
+        return FeedScope(request=request, tag=tag_for_reader(slug) if slug else None)
 
     def title(self, scope):
         return f"{settings.SITE_NAME}: {scope.tag.name} News" if scope.tag else f"{settings.SITE_NAME}: News"

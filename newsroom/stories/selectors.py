@@ -80,6 +80,19 @@ def current_news():
     return listed_stories().current()
 
 
+_TAG_BY_SLUG = CompiledQuery(
+    lambda slug: Tag.objects.filter(slug=slug)[:1], slug=(Tag._meta.get_field("slug"), "a", "b")
+)
+
+
+def tag_for_reader(slug: str) -> Tag:
+    """The tag a tag page or feed names, or 404 (compiled once per process, as a listing asks it each time)."""
+    found = _TAG_BY_SLUG.objects(slug=slug)
+    if not found:
+        raise Http404("No tag has that address.")
+    return found[0]
+
+
 # The newest current stories (all, or one tag's), as feeds list them: compiled once per process
 # for each length, as the story page's queries are; the lead placements come as listings get them.
 _NEWEST_CURRENT = {}

@@ -20,13 +20,14 @@ from newsroom.photos.models import PhotoAsset, embargoed_storage
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories import embargo, preview, shown
 from newsroom.stories.body import reader_blocks
-from newsroom.stories.models import Label, Story, Tag
+from newsroom.stories.models import Label, Story
 from newsroom.stories.selectors import (
     current_news,
     story_for_preview,
     story_for_reader,
     story_links,
     story_with_changes,
+    tag_for_reader,
 )
 
 # Newest first, written so that no index provides the order: for a few thousand stories among
@@ -72,7 +73,7 @@ class NewsListView(ListingView):
         self.heading = "News Stories"
         self.description = f"The latest news stories from {settings.SITE_NAME}, newest first."
         if "slug" in self.kwargs:
-            self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+            self.tag = tag_for_reader(self.kwargs["slug"])
             self.heading = f"News Stories: {self.tag.name}"
             self.description = f"News stories about {self.tag.name} from {settings.SITE_NAME}, newest first."
             stories = stories.filter(tags=self.tag)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from newsroom.stories.models import Tag
 from tests.conftest import page_text
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,12 @@ def test_a_byline_address_names_one_writer_not_another_who_shares_the_letters(cl
     text = page_text(client.get("/news/by/jose-nunez/"))
     assert "Nunez Story" in text and "Núñez Story" not in text
     assert client.get("/news/by/---/").status_code == 404
+
+
+def test_a_tag_page_opens_by_its_address_and_an_unknown_tag_is_not_found(client, make_story):
+    story = make_story(headline="Levee Story")
+    story.tags.add(Tag.objects.create(name="Flood Control", slug="flood-control"))
+    text = page_text(client.get("/news/tag/flood-control/"))
+    assert "News Stories: Flood Control" in text and "Levee Story" in text
+    assert client.get("/news/tag/flood-controls/").status_code == 404
+    assert client.get("/news/tag/FLOOD-CONTROL/").status_code == 404, "addresses are lower case, as Django's slugs"
