@@ -69,11 +69,11 @@ def _lead_placements():
     return Prefetch("lead_placement_rows", to_attr="lead_placements")
 
 
-def listed_stories(*, every_photo=False):
+def listed_stories(*, every_photo=False, now=None):
     """Published stories with what a listing shows: label, date, headline, summary, lead photo;
     with `every_photo`, all their placed photos (the home page's strip, search's captions)."""
     photos = _placements() if every_photo else _lead_placements()
-    return Story.objects.published().select_related("collection").prefetch_related(photos)
+    return Story.objects.published(now=now).select_related("collection").prefetch_related(photos)
 
 
 def current_news():
@@ -102,8 +102,8 @@ def newest_current_news(count: int, *, tag_id: int | None = None) -> list[Story]
     tagged = tag_id is not None
     if (count, tagged) not in _NEWEST_CURRENT:
 
-        def make(now, tag=None):
-            stories = Story.objects.published(now=now).current().select_related("collection")
+        def make(now, tag=None):  # the SQL only: the lead photos come below
+            stories = listed_stories(now=now).current()
             return (stories.filter(tags=tag) if tagged else stories).order_by("-published_at", "-id")[:count]
 
         values = {"now": _NOW, **({"tag": (Tag._meta.pk, 1, 2)} if tagged else {})}

@@ -64,11 +64,11 @@ class NewsListView(ListingView):
     tag = None
 
     def get_queryset(self):
-        stories = current_news()
+        stories = news = current_news()
         self.count_key = "news"
         # A tag's or a writer's stories are part of all current news: its count, kept under the
         # news listing's own key, says whether sorting them beats walking the date index.
-        self.whole_count = lambda: kept_count("news", current_news())
+        self.whole_count = lambda: kept_count("news", news)
         self.shows = {shown.NEWS}
         self.heading = "News Stories"
         self.description = f"The latest news stories from {settings.SITE_NAME}, newest first."
