@@ -7,6 +7,7 @@ required, and HTTPS, HSTS and secure cookies are on.
 """
 
 import datetime
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -484,6 +485,28 @@ if not SECURITY_CONTACT.startswith(("mailto:", "https://", "tel:")):
     raise ImproperlyConfigured(
         f'SECURITY_CONTACT must be a mailto:, https:// or tel: URI (RFC 9116), not "{SECURITY_CONTACT}".'
     )
+# GSA's Digital Analytics Program (OMB M-23-22): with DAP_AGENCY set (the agency's abbreviation as
+# DAP registered it, e.g. DOD; DAP_SUBAGENCY optional, e.g. USAF), every public page carries DAP's
+# script tag (templates/readers/includes/analytics.html) and the Content-Security-Policy allows its
+# hosts and no others: the script from dap.digitalgov.gov, the GA4 library it loads from
+# www.googletagmanager.com, and the measurements it sends to Google Analytics (DAP's gov-wide-code
+# README, "Content Security Policy"). Unset, no page carries it and the policy allows none of them.
+DAP_AGENCY = env.str("DAP_AGENCY", default="")
+DAP_SUBAGENCY = env.str("DAP_SUBAGENCY", default="")
+for _name, _value in (("DAP_AGENCY", DAP_AGENCY), ("DAP_SUBAGENCY", DAP_SUBAGENCY)):
+    if _value and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", _value):
+        raise ImproperlyConfigured(
+            f'{_name} must be the abbreviation DAP registered, letters, digits, "-" or "_" only (for example DOD), not "{_value}".'
+        )
+if DAP_SUBAGENCY and not DAP_AGENCY:
+    raise ImproperlyConfigured("DAP_SUBAGENCY is set but DAP_AGENCY is not: DAP needs the agency as well.")
+DAP_CSP_SOURCES = {
+    "script-src": ["https://dap.digitalgov.gov", "https://www.googletagmanager.com"],
+    "connect-src": ["https://www.google-analytics.com", "https://*.google-analytics.com", "https://*.analytics.google.com"],
+}
+if DAP_AGENCY:
+    for _directive, _sources in DAP_CSP_SOURCES.items():
+        SECURE_CSP[_directive] = [*SECURE_CSP.get(_directive, [CSP.SELF]), *_sources]
 # After the password, staff confirm it is them with a security key or passkey (WebAuthn: phishing-
 # resistant, as OMB M-22-09 requires) or a one-time recovery code; an account without a key adds
 # one first (newsroom/accounts/second_factor.py). Off only on a development machine, so the demo

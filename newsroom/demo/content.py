@@ -959,8 +959,7 @@ PAGES = (
         "<h2>What such a page holds</h2>"
         "<ul><li>What is logged when you visit, and for how long it is kept</li>"
         "<li>Whether the site uses cookies, and which kind</li>"
-        "<li>How information you send, such as an email, is used and protected</li></ul>"
-        "<p>This demo sets no tracking cookies and uses no third-party analytics.</p>",
+        "<li>How information you send, such as an email, is used and protected</li></ul>",
     ),
     DemoPage(
         "/vulnerability-disclosure-policy/",

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 
 
@@ -7,4 +9,16 @@ def site(request=None):
         "site_name": settings.SITE_NAME,
         "banner_domain": settings.BANNER_DOMAIN,
         "inspector_general_url": settings.INSPECTOR_GENERAL_URL,
+        "dap_agency": settings.DAP_AGENCY,
+        "dap_query": dap_query(),
     }
+
+
+def dap_query() -> str:
+    """`agency=DOD&subagency=USAF`: the Digital Analytics Program's parameters, or "" without DAP."""
+    if not settings.DAP_AGENCY:
+        return ""
+    values = {"agency": settings.DAP_AGENCY}
+    if settings.DAP_SUBAGENCY:
+        values["subagency"] = settings.DAP_SUBAGENCY
+    return urlencode(values)
