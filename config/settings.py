@@ -502,7 +502,11 @@ if DAP_SUBAGENCY and not DAP_AGENCY:
     raise ImproperlyConfigured("DAP_SUBAGENCY is set but DAP_AGENCY is not: DAP needs the agency as well.")
 DAP_CSP_SOURCES = {
     "script-src": ["https://dap.digitalgov.gov", "https://www.googletagmanager.com"],
-    "connect-src": ["https://www.google-analytics.com", "https://*.google-analytics.com", "https://*.analytics.google.com"],
+    "connect-src": [
+        "https://www.google-analytics.com",
+        "https://*.google-analytics.com",
+        "https://*.analytics.google.com",
+    ],
 }
 if DAP_AGENCY:
     for _directive, _sources in DAP_CSP_SOURCES.items():

@@ -8,14 +8,16 @@ import re
 import pytest
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 
 from newsroom.stories import preview
 from newsroom.website.views import server_error
 from tests.website.test_production_settings import manage
 
 pytestmark = pytest.mark.django_db
-DAP_SCRIPT = re.compile(r'<script async src="https://dap\.digitalgov\.gov/Universal-Federated-Analytics-Min\.js\?([^"]*)" id="_fed_an_ua_tag"></script>')
+DAP_SCRIPT = re.compile(
+    r'<script async src="https://dap\.digitalgov\.gov/Universal-Federated-Analytics-Min\.js\?([^"]*)" id="_fed_an_ua_tag"></script>'
+)
 DAP_HOSTS = {
     "https://dap.digitalgov.gov",
     "https://www.googletagmanager.com",
@@ -93,22 +95,44 @@ def test_every_kind_of_public_page_carries_the_tag_with_the_agency(client, with_
     photo = make_photo(public=True)
     story = make_story(headline="Ships leave port", photos=[photo])
     tag = story.tags.create(name="Navy", slug="navy")
-    FlatPage.objects.create(url="/about/", title="About", content="<p>Who we are.</p>").sites.add(Site.objects.get_current())
-    pages = ["/", story.get_absolute_url(), "/news/", f"/news/tag/{tag.slug}/", "/news/label/news/",
-             photo.get_absolute_url(), "/search/?q=ships", "/archive/", "/about/"]
+    FlatPage.objects.create(url="/about/", title="About", content="<p>Who we are.</p>").sites.add(
+        Site.objects.get_current()
+    )
+    pages = [
+        "/",
+        story.get_absolute_url(),
+        "/news/",
+        f"/news/tag/{tag.slug}/",
+        "/news/label/news/",
+        photo.get_absolute_url(),
+        "/search/?q=ships",
+        "/archive/",
+        "/about/",
+    ]
     for path in pages:
         response = client.get(path)
         assert response.status_code == 200, path
         found = DAP_SCRIPT.findall(response.content.decode())
         assert found == ["agency=DOD&amp;subagency=USAF"], path
-        assert set(policy(response)["script-src"]) == {"'self'", "https://dap.digitalgov.gov", "https://www.googletagmanager.com"}
+        assert set(policy(response)["script-src"]) == {
+            "'self'",
+            "https://dap.digitalgov.gov",
+            "https://www.googletagmanager.com",
+        }
 
 
-def test_previews_reviewer_links_the_admin_and_error_pages_carry_none(client, editor_client, editor, with_dap, make_story, make_photo):
+def test_previews_reviewer_links_the_admin_and_error_pages_carry_none(
+    client, editor_client, editor, with_dap, make_story, make_photo
+):
     draft = make_story(headline="Not out yet", published=False)
     unused_photo = make_photo()
     link = preview.reviewer_link(draft)
-    staff_pages = [preview.staff_preview_url(draft), unused_photo.get_absolute_url(), "/admin/", "/admin/stories/story/"]
+    staff_pages = [
+        preview.staff_preview_url(draft),
+        unused_photo.get_absolute_url(),
+        "/admin/",
+        "/admin/stories/story/",
+    ]
     for path in staff_pages:
         response = editor_client.get(path)
         assert response.status_code == 200, path
