@@ -37,6 +37,7 @@ ACTIONS = {
     "deactivate": "an account deactivated",
     "publish": "a story published, scheduled, or its changes published",
     "withdraw": "a story withdrawn",
+    "retract": "a story retracted, its address left with the public notice",
     "archive": "a story moved into a historical collection",
     "delete": "a story moved to the trash, or deleted for good from it",
     "bundle-import": "a site bundle imported",

@@ -28,6 +28,7 @@ def what_happened(notification: Notification) -> str:
         if notification.scheduled_for
         else f"{who} scheduled {headline}.",
         Kind.WITHDRAWN: f"{who} withdrew {headline} from public view.",
+        Kind.RETRACTED: f"{who} retracted {headline}.",
     }[Kind(notification.kind)]
 
 
@@ -37,8 +38,9 @@ SUBJECTS = {
     Kind.PUBLISHED: "Published",
     Kind.SCHEDULED: "Scheduled",
     Kind.WITHDRAWN: "Withdrawn",
+    Kind.RETRACTED: "Retracted",
 }
-REASON_WORDS = {Kind.RETURNED: "What to do", Kind.WITHDRAWN: "Why"}
+REASON_WORDS = {Kind.RETURNED: "What to do", Kind.WITHDRAWN: "Why", Kind.RETRACTED: "Why"}
 
 
 def absolute(path: str) -> str:

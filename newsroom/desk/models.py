@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     PUBLISHED = "published", "Your story is published"
     SCHEDULED = "scheduled", "Your story is scheduled"
     WITHDRAWN = "withdrawn", "Your story is withdrawn, with the reason"
+    RETRACTED = "retracted", "Your story is retracted, with the reason"
 
 
 class Notification(models.Model):

@@ -28,6 +28,7 @@ KIND_OF_STEP = {
     Action.PUBLISHED: Kind.PUBLISHED,
     Action.SCHEDULED: Kind.SCHEDULED,
     Action.WITHDRAWN: Kind.WITHDRAWN,
+    Action.RETRACTED: Kind.RETRACTED,
     # A live story's changes: waiting for the Editors, then out to readers as any publication is.
     Action.CHANGES_SUBMITTED: Kind.SUBMITTED,
     Action.CHANGES_PUBLISHED: Kind.PUBLISHED,

@@ -40,6 +40,7 @@ from newsroom.stories.models import (
     Action,
     ArchiveStatus,
     Correction,
+    NoteKind,
     PhotoPlacement,
     RelatedHeadline,
     Status,
@@ -59,6 +60,7 @@ from newsroom.stories.services import (
     story_publish,
     story_publish_changes,
     story_publish_now,
+    story_retract,
     story_return_to_draft,
     story_revoke_preview_links,
     story_save_changes,
@@ -220,6 +222,11 @@ class NoteForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "kind" in self.fields and self.instance.kind != NoteKind.RETRACTION:
+            # A retraction note is written by the Retract step only, with the story's new state.
+            self.fields["kind"].choices = [
+                (value, label) for value, label in NoteKind.choices if value != NoteKind.RETRACTION
+            ]
         if self.is_public():
             for field in self.fields.values():
                 field.disabled = True
@@ -500,12 +507,15 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         withdraw = path(
             "<path:object_id>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="stories_story_withdraw"
         )
+        retract = path(
+            "<path:object_id>/retract/", self.admin_site.admin_view(self.retract_view), name="stories_story_retract"
+        )
         revoke = path(
             "<path:object_id>/revoke-previews/",
             self.admin_site.admin_view(self.revoke_previews_view),
             name="stories_story_revoke_previews",
         )
-        return [chooser, calendar, checks, withdraw, revoke, *super().get_urls()]
+        return [chooser, calendar, checks, withdraw, retract, revoke, *super().get_urls()]
 
     def publish_checks_view(self, request):
         """The checks before publishing on the story form's current, unsaved values (its summary and
@@ -657,6 +667,8 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status == Status.WITHDRAWN and not self.has_publish_permission(request):
             return False  # a writer sees a withdrawn story but cannot change it
+        if obj is not None and obj.status == Status.RETRACTED:
+            return False  # a retraction is final: the story stays as readers last saw it, for the record
         # A writer may prepare changes to a live story: they are kept unpublished (save_live_story).
         return super().has_change_permission(request, obj)
 
@@ -679,6 +691,15 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
         context["withdraw_url"] = (
             reverse("admin:stories_story_withdraw", args=[obj.pk])
             if obj is not None and can_publish and status == Status.PUBLISHED
+            else ""
+        )
+        # A story readers have seen is retracted from a confirmation page that asks for the public reason.
+        context["retract_url"] = (
+            reverse("admin:stories_story_retract", args=[obj.pk])
+            if obj is not None
+            and can_publish
+            and status in (Status.PUBLISHED, Status.WITHDRAWN)
+            and has_been_public(obj)
             else ""
         )
         pending = getattr(obj, "pending", None)
@@ -1087,6 +1108,41 @@ class StoryAdmin(StoryHistoryMixin, admin.ModelAdmin):
             self.log_change(request, story, _sentence(f"{Action.WITHDRAWN.label}: {reason}"))
             self.message_user(request, f"“{story}” is withdrawn: readers no longer see it.", messages.SUCCESS)
         return HttpResponseRedirect(change_url)
+
+    def retract_view(self, request, object_id):
+        """The story form's *Retract* button: a confirmation page that asks for the reason readers will read."""
+        story = self.get_object(request, object_id)
+        if story is None:
+            raise Http404(f"No story with ID “{object_id}”.")
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only editors can retract stories.")
+        change_url = reverse("admin:stories_story_change", args=[story.pk])
+        if story.status not in (Status.PUBLISHED, Status.WITHDRAWN) or not has_been_public(story):
+            self.message_user(request, f"“{story}” was never public, so there is nothing to retract.", messages.INFO)
+            return HttpResponseRedirect(change_url)
+        reason = " ".join(request.POST.get("reason", "").split())
+        error = ""
+        if request.method == "POST" and request.POST.get("post") == "yes":
+            try:
+                story_retract(story=story, user=request.user, reason=reason)
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
+            else:
+                self.log_change(request, story, _sentence(f"{Action.RETRACTED.label}: {reason}"))
+                self.message_user(
+                    request, f"“{story}” is retracted: its address now shows the retraction notice.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Retract this story?",
+            "story": story,
+            "error": error,
+            "reason": reason,
+            "back_url": change_url,
+        }
+        return TemplateResponse(request, "admin/stories/story/retract_confirmation.html", context)
 
     @staticmethod
     def _withdraw_reason(request):

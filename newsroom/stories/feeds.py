@@ -13,6 +13,7 @@ elements are plain text by the RSS Advisory Board's reading.
 """
 
 import contextlib
+import datetime
 import html
 import io
 import re
@@ -22,14 +23,15 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from newsroom.core.cache import page_shows
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories import shown
-from newsroom.stories.models import Story, Tag
-from newsroom.stories.selectors import lead_placement, newest_current_news, tag_for_reader
+from newsroom.stories.models import NoteKind, Story, Tag
+from newsroom.stories.selectors import lead_placement, newest_current_news, public_corrections, tag_for_reader
 
 FEED_LENGTH = 20
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
@@ -251,4 +253,64 @@ class LatestNewsFeed(Feed):
 
 
 class AtomLatestNewsFeed(LatestNewsFeed):
+    feed_type = MediaAtomFeed
+
+
+class CorrectionsFeed(Feed):
+    """RSS of the corrections page: each correction, newest first, linking to it on its story."""
+
+    feed_type = MediaRssFeed
+
+    def get_object(self, request):
+        return FeedScope(request=request)
+
+    def title(self, scope):
+        return f"{settings.SITE_NAME}: Corrections"
+
+    def link(self, scope):
+        return scope.request.build_absolute_uri(reverse("stories:corrections"))
+
+    def feed_url(self, scope):
+        return scope.request.build_absolute_uri(scope.request.path)
+
+    def description(self, scope):
+        return f"Corrections to stories published by {settings.SITE_NAME}, and its retractions, newest first."
+
+    def subtitle(self, scope):
+        return self.description(scope)
+
+    def items(self, scope):
+        notes = list(public_corrections()[:FEED_LENGTH])
+        page_shows(scope.request, {shown.CORRECTIONS} | {shown.story_key(note.story_id) for note in notes})
+        return [(scope.request, note) for note in notes]
+
+    def item_title(self, item):
+        return f"{item[1].get_kind_display()}: {item[1].story.headline}"
+
+    def item_link(self, item):
+        request, note = item
+        # A retraction's address is its story's, where the notice now stands.
+        anchor = f"#note-{note.pk}" if note.kind == NoteKind.CORRECTION else ""
+        return request.build_absolute_uri(note.story.get_absolute_url() + anchor)
+
+    def item_guid(self, item):
+        return (
+            self.item_link(item) if item[1].kind == NoteKind.CORRECTION else f"{self.item_link(item)}#note-{item[1].pk}"
+        )
+
+    def item_description(self, item):
+        return item[1].text
+
+    def item_pubdate(self, item):
+        # A correction is dated, not timed: the start of its day on the site's clock.
+        return timezone.make_aware(datetime.datetime.combine(item[1].noted_on, datetime.time()))
+
+    def item_updateddate(self, item):
+        return self.item_pubdate(item)
+
+    def item_extra_kwargs(self, item):
+        return {"photo": None}
+
+
+class AtomCorrectionsFeed(CorrectionsFeed):
     feed_type = MediaAtomFeed

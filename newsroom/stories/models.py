@@ -2,6 +2,7 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -42,6 +43,9 @@ class Status(models.TextChoices):
     IN_REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # Taken back for good, saying why: unlike a withdrawn story, its address still answers, with
+    # the retraction notice (410), and it never returns to any other state.
+    RETRACTED = "retracted", "Retracted"
 
 
 class ArchiveStatus(models.TextChoices):
@@ -87,6 +91,18 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(archive_status=ArchiveStatus.ARCHIVED)
 
 
+# Addresses under /news/ that are the site's own pages, not stories' (stories/urls.py lists them first).
+RESERVED_SLUGS = frozenset({"corrections", "feed", "preview"})
+
+
+def validate_story_slug_free(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            f"“{value}” is the address of one of the site's own pages under /news/; give the story another slug.",
+            code="reserved_slug",
+        )
+
+
 class Story(models.Model):
     headline = models.CharField(
         max_length=200,
@@ -94,7 +110,9 @@ class Story(models.Model):
         help_text="The story's one headline, for example “Hospital Ship Wraps Up Mission”.",
     )
     slug = VisibleSlugField(
-        max_length=200, help_text="The last part of the story's web address, made from the headline."
+        max_length=200,
+        validators=[validate_story_slug_free],
+        help_text="The last part of the story's web address, made from the headline.",
     )
     label = models.CharField(max_length=20, choices=Label, default=Label.NEWS)
     summary = models.TextField(
@@ -383,6 +401,7 @@ class Action(models.TextChoices):
     PUBLISHED = "published", "Published"
     SCHEDULED = "scheduled", "Scheduled"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    RETRACTED = "retracted", "Retracted"
     RETURNED = "returned", "Returned to draft"
     ARCHIVED = "archived", "Moved to a historical collection"
     UNARCHIVED = "unarchived", "Brought back from a historical collection"
@@ -471,6 +490,8 @@ class PendingChanges(models.Model):
 class NoteKind(models.TextChoices):
     CORRECTION = "correction", "Correction"
     UPDATE = "update", "Update"
+    # Written by the Retract step only (services.story_retract): the reason readers read.
+    RETRACTION = "retraction", "Retraction"
 
 
 class Correction(models.Model):

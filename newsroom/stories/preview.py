@@ -138,6 +138,7 @@ def notice(story, *, now=None) -> str:
         Status.DRAFT: "A draft: readers cannot see it yet.",
         Status.IN_REVIEW: "In review: readers cannot see it until an editor publishes it.",
         Status.WITHDRAWN: "Withdrawn: readers no longer see it.",
+        Status.RETRACTED: "Retracted: readers get the retraction notice at its address.",
     }[story.status]
 
 

@@ -13,7 +13,7 @@ from newsroom.core.addresses import address
 from newsroom.core.compiled_queries import CompiledQuery
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import linked_story_ids, photo_blocks
-from newsroom.stories.models import Correction, PendingChanges, PhotoPlacement, Status, Story, Tag
+from newsroom.stories.models import Correction, NoteKind, PendingChanges, PhotoPlacement, Status, Story, Tag
 from newsroom.stories.revisions import pending_story
 
 
@@ -78,6 +78,19 @@ def listed_stories(*, every_photo=False, now=None):
 
 def current_news():
     return listed_stories().current()
+
+
+def public_corrections():
+    """Every correction and retraction readers can see, newest first, with its story: the
+    corrections of published stories (current or archived), not those waiting with a live story's
+    unpublished changes, and the retractions. Updates are not corrections and stay on their stories."""
+    corrected = Q(kind=NoteKind.CORRECTION, story__in=Story.objects.published())
+    retracted = Q(kind=NoteKind.RETRACTION, story__status=Status.RETRACTED)
+    return (
+        Correction.objects.filter(corrected | retracted, pending=False)
+        .select_related("story")
+        .order_by("-noted_on", "-id")
+    )
 
 
 _TAG_BY_SLUG = CompiledQuery(
@@ -183,6 +196,16 @@ def story_for_reader(slug: str) -> Story:
     return story
 
 
+def retraction_for_reader(slug: str) -> tuple[Story, Correction] | None:
+    """The retracted story at this address with its retraction note, or None: what a reader gets
+    instead of the story (asked only once no published story answers)."""
+    story = Story.objects.filter(slug=slug, status=Status.RETRACTED).first()
+    if story is None:
+        return None
+    note = story.corrections.filter(kind=NoteKind.RETRACTION).order_by("-noted_on", "-id").first()
+    return story, note
+
+
 def next_scheduled_change(*, now: datetime.datetime) -> datetime.datetime | None:
     """The next moment after `now` at which what readers see changes with no one saving anything:
     a published story's publication time or expiry time still ahead. None when there is none.
@@ -241,7 +264,7 @@ def story_for_preview(pk: int) -> Story:
 def has_been_public(story: Story, *, now=None) -> bool:
     """Whether readers may ever have seen the story: then it stays on the record (withdrawn, never
     deleted). Each revision says how the story stood from its save until the next one: published
-    with its time come by then, or withdrawn, counts as seen."""
+    with its time come by then, withdrawn or retracted, counts as seen."""
     now = now or timezone.now()
     states = [
         (story.status, story.published_at.isoformat() if story.published_at else None, now),
@@ -249,7 +272,7 @@ def has_been_public(story: Story, *, now=None) -> bool:
     ]
     states.sort(key=lambda state: state[2])
     for (status, published_at, _), (_, _, until) in zip(states, [*states[1:], (None, None, now)], strict=True):
-        if status == Status.WITHDRAWN:
+        if status in (Status.WITHDRAWN, Status.RETRACTED):
             return True
         if status == Status.PUBLISHED and published_at and datetime.datetime.fromisoformat(published_at) <= until:
             return True

@@ -44,6 +44,7 @@ from newsroom.stories.models import (
     Action,
     ArchiveStatus,
     Correction,
+    NoteKind,
     PendingChanges,
     PhotoPlacement,
     RelatedHeadline,
@@ -82,6 +83,7 @@ _PUBLISHING = frozenset(
         Action.PUBLISHED,
         Action.SCHEDULED,
         Action.WITHDRAWN,
+        Action.RETRACTED,
         Action.RETURNED,
         Action.CHANGES_PUBLISHED,
         Action.CHANGES_SCHEDULED,
@@ -91,7 +93,7 @@ _ARCHIVING = frozenset({Action.ARCHIVED, Action.UNARCHIVED, Action.MARKED_NEVER_
 _TRASHING = frozenset({Action.TRASHED, Action.UNTRASHED})
 # How long a deleted draft waits in the trash, restorable, before `empty_trash` deletes it for good.
 TRASH_DAYS = 30
-_SEEN_BY_READERS = (Status.PUBLISHED, Status.WITHDRAWN)
+_SEEN_BY_READERS = (Status.PUBLISHED, Status.WITHDRAWN, Status.RETRACTED)
 
 
 def story_publication_problems(story: Story, *, needs_byline: bool = True, photos=None) -> list[str]:
@@ -175,7 +177,10 @@ def _require_permission(user, story: Story, action: Action, *, new: bool = False
         needs.append(("stories.delete_story", "only editors can delete stories or restore them from the trash"))
     elif action in _PUBLISHING:
         needs.append(
-            ("stories.publish_story", "only editors can publish, schedule, withdraw or return stories to draft")
+            (
+                "stories.publish_story",
+                "only editors can publish, schedule, withdraw, retract or return stories to draft",
+            )
         )
     elif story.status in _SEEN_BY_READERS:
         needs.append(("stories.publish_story", "readers have seen it, and only editors can change it then"))
@@ -191,6 +196,7 @@ SECURITY_EVENTS = {
     Action.SCHEDULED: "publish",
     Action.CHANGES_PUBLISHED: "publish",
     Action.WITHDRAWN: "withdraw",
+    Action.RETRACTED: "retract",
     Action.ARCHIVED: "archive",
     Action.TRASHED: "delete",
 }
@@ -349,7 +355,15 @@ def story_update(
 
 
 @transaction.atomic
-def story_step(*, story: Story, user, action: Action, changes: Mapping[str, Any], reason: str = "") -> Story:
+def story_step(
+    *,
+    story: Story,
+    user,
+    action: Action,
+    changes: Mapping[str, Any],
+    reason: str = "",
+    write_parts: WriteParts | None = None,
+) -> Story:
     """A workflow step (`action`: publish, withdraw, archive ...) setting the workflow fields in
     `changes`. Always a new version and a revision naming the step, even when no field changed:
     publishing again at the same time still records who did it and when, and `reason`, why.
@@ -359,7 +373,7 @@ def story_step(*, story: Story, user, action: Action, changes: Mapping[str, Any]
     """
     if action in (Action.SAVED, Action.RESTORED):
         raise ValueError(f"{action.label} is not a workflow step; use story_update or revision_restore.")
-    return _change(story, user=user, action=action, changes=changes, reason=reason)
+    return _change(story, user=user, action=action, changes=changes, reason=reason, write_parts=write_parts)
 
 
 def _move(
@@ -371,6 +385,7 @@ def _move(
     action: Action,
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
+    write_parts: WriteParts | None = None,
 ) -> Story:
     current = story_lock(story=story)
     _require_permission(user, current, action)
@@ -381,7 +396,14 @@ def _move(
             f"{action.label.lower()}.",
             code="wrong_state",
         )
-    return story_step(story=story, user=user, action=action, changes={"status": to, **(changes or {})}, reason=reason)
+    return story_step(
+        story=story,
+        user=user,
+        action=action,
+        changes={"status": to, **(changes or {})},
+        reason=reason,
+        write_parts=write_parts,
+    )
 
 
 @transaction.atomic
@@ -476,6 +498,7 @@ def story_schedule(*, story: Story, user, past_warnings: str = "") -> Story:
 # What a step that needs a reason says when it has none (the reason goes to the writer and the history).
 REASON_REQUIRED = {
     Action.WITHDRAWN: "Give a reason for withdrawing the story: the writer reads it, and the history keeps it.",
+    Action.RETRACTED: "Give the reason for the retraction: readers read it at the story's address, and the history keeps it.",
     Action.RETURNED: "Give a reason for returning the story to draft: the writer reads it.",
 }
 
@@ -497,6 +520,37 @@ def story_withdraw(*, story: Story, user, reason: str) -> Story:
         story, to=Status.WITHDRAWN, allowed_from=(Status.PUBLISHED,), user=user, action=Action.WITHDRAWN, reason=reason
     )
     return story_revoke_preview_links(story=story, user=user, step=Action.WITHDRAWN.label)
+
+
+@transaction.atomic
+def story_retract(*, story: Story, user, reason: str) -> Story:
+    """Retract a story readers have seen, for good, saying why. Unlike a withdrawal, its address
+    keeps answering, with a short public notice (headline, dates, the reason; 410 Gone); it leaves
+    the listings, search, feeds and sitemaps, and its photos' copies leave public view unless
+    another published story uses them. The reason is kept as the story's retraction note, which the
+    corrections page lists. Its reviewer links stop working."""
+    reason = _required_reason(Action.RETRACTED, reason)
+    current = story_lock(story=story)
+    _require_permission(user, current, Action.RETRACTED)
+    if current.status in (Status.PUBLISHED, Status.WITHDRAWN) and not has_been_public(current):
+        raise ValidationError(
+            f"“{current.headline}” was never public, so there is nothing to retract: return it to draft instead.",
+            code="never_public",
+        )
+
+    def write_note(retracted):
+        Correction.objects.create(story=retracted, kind=NoteKind.RETRACTION, text=reason)
+
+    _move(
+        story,
+        to=Status.RETRACTED,
+        allowed_from=(Status.PUBLISHED, Status.WITHDRAWN),
+        user=user,
+        action=Action.RETRACTED,
+        reason=reason,
+        write_parts=write_note,
+    )
+    return story_revoke_preview_links(story=story, user=user, step=Action.RETRACTED.label)
 
 
 @transaction.atomic

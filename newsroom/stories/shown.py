@@ -17,6 +17,7 @@ NEWS = "news"  # the home page, the news listing and its feeds
 BYLINES = "bylines"  # a writer's page matches bylines by their first words: all of them
 ARCHIVE = "archive"  # the archive's pages, each with every collection's count
 SITEMAPS = "sitemaps"
+CORRECTIONS = "corrections"  # the corrections page and its feeds: every public story's corrections
 # The fields that decide which listings show a story, and where.
 PLACE_FIELDS = frozenset(
     {"status", "published_at", "expires_at", "label", "byline", "archive_status", "collection", "trashed_at"}
@@ -66,8 +67,8 @@ def where_listed(state: dict, tags, *, now) -> set[str]:
     if not published or (now is not None and not _public_at(state, now)):
         return set()
     if state["archive_status"] == ArchiveStatus.ARCHIVED:
-        return {ARCHIVE, collection_key(state["collection_id"]), SITEMAPS}
-    return {NEWS, label_key(state["label"]), BYLINES, SITEMAPS, *(tagged_key(pk) for pk in tags)}
+        return {ARCHIVE, collection_key(state["collection_id"]), SITEMAPS, CORRECTIONS}
+    return {NEWS, label_key(state["label"]), BYLINES, SITEMAPS, CORRECTIONS, *(tagged_key(pk) for pk in tags)}
 
 
 def _public_at(state, now) -> bool:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from newsroom.stories.body import body_text
+from newsroom.stories.models import NoteKind
 from newsroom.stories.selectors import lead_photo
 
 # The public copies made for sharing (newsroom/photos/imaging/specs.py): share.jpg is always
@@ -92,6 +93,14 @@ def news_article(story, *, absolute_url) -> dict:
     authors = byline_authors(story.byline)
     if authors:
         article["author"] = authors
+    corrections = [
+        {"@type": "CorrectionComment", "datePublished": iso_8601(note.noted_on), "text": note.text}
+        for note in story.corrections.all()
+        if note.kind == NoteKind.CORRECTION
+    ]
+    if corrections:
+        # schema.org's `correction`: what was wrong and when it was put right, for machines as for readers.
+        article["correction"] = corrections
     photo = lead_photo(story)
     images = [photo.public_url(key) for key in (SHARE_IMAGE, LARGE_IMAGE)] if photo else []
     if any(images):

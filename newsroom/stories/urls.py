@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from newsroom.stories import views
-from newsroom.stories.feeds import AtomLatestNewsFeed, LatestNewsFeed
+from newsroom.stories.feeds import AtomCorrectionsFeed, AtomLatestNewsFeed, CorrectionsFeed, LatestNewsFeed
 
 app_name = "stories"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("label/<slug:label>/", views.NewsListView.as_view(), name="label"),
     # A writer's name keeps its accents (models.byline_slug): a slug of any letters, not ASCII only.
     re_path(r"^by/(?P<byline>[-\w]+)/\Z", views.NewsListView.as_view(), name="byline"),
+    # Before the stories' own addresses: no story may take these (models.RESERVED_SLUGS).
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("corrections/feed/", CorrectionsFeed(), name="corrections-feed"),
+    path("corrections/feed/atom/", AtomCorrectionsFeed(), name="corrections-feed-atom"),
     path("preview/<int:pk>/", views.story_preview, name="preview"),
     path("preview/link/<str:token>/", views.reviewer_preview, name="reviewer-preview"),
     path("preview/<int:pk>/changes/", views.changes_preview, name="preview-changes"),

@@ -12,6 +12,7 @@ from django.db.models.functions import Upper
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.generic import ListView
 
 from newsroom.accounts.second_factor import staff_with_second_factor
 from newsroom.core.cache import page_shows
@@ -23,6 +24,8 @@ from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import Label, Story
 from newsroom.stories.selectors import (
     current_news,
+    public_corrections,
+    retraction_for_reader,
     story_for_preview,
     story_for_reader,
     story_links,
@@ -85,7 +88,9 @@ class NewsListView(ListingView):
                 raise Http404("No such kind of story.")
             label = Label(self.kwargs["label"])
             self.heading = f"{label.label} Stories"
-            self.description = f"{label.label} stories from {settings.SITE_NAME}, newest first."
+            self.description = (
+                f"{label.label} stories from {settings.SITE_NAME}, newest first, each with its summary and photo."
+            )
             stories = stories.filter(label=label)
             self.count_key = f"news:label:{label}"
             self.shows = {shown.label_key(label)}
@@ -114,14 +119,40 @@ class NewsListView(ListingView):
                 raise Http404("No published story has that byline.")
             writer = context["stories"][0].byline.split(",")[0]
             self.heading = f"Stories by {writer}"
-            self.description = f"News stories by {writer}, newest first."
+            self.description = (
+                f"News stories by {writer} for {settings.SITE_NAME}, newest first, each with its summary and photo."
+            )
         context.update(heading=self.heading, description=self.description)
         page_shows(self.request, self.shows | shown.listed(context["stories"]))
         return context
 
 
+class CorrectionsView(ListView):
+    """Every correction to a public story, newest first: what the newsroom got wrong and put right."""
+
+    template_name = "stories/corrections.html"
+    context_object_name = "notes"
+    paginate_by = settings.NEWS_PER_PAGE
+
+    def get_queryset(self):
+        return public_corrections()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_shows(self.request, {shown.CORRECTIONS} | {shown.story_key(note.story_id) for note in context["notes"]})
+        return context
+
+
 def story_detail(request, slug):
-    story = story_for_reader(slug)
+    try:
+        story = story_for_reader(slug)
+    except Http404:
+        retracted = retraction_for_reader(slug)
+        if retracted is None:
+            raise
+        # Gone, and saying why: the retraction stays on the public record at the story's address.
+        story, note = retracted
+        return render(request, "stories/retracted.html", {"story": story, "note": note}, status=410)
     page_shows(request, shown.story_page_shows(story))
     return _render_story(request, story)
 

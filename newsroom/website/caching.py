@@ -497,7 +497,7 @@ def _shown_by(instance) -> set[str]:
     if name == "PhotoPlacement":
         return {shown.story_key(instance.story_id), shown.photo_uses_key(instance.photo_id), shown.SITEMAPS}
     if name == "Correction":
-        return {shown.story_key(instance.story_id)}
+        return {shown.story_key(instance.story_id), shown.CORRECTIONS}
     if name == "PhotoAsset":
         return {shown.photo_key(instance.pk), shown.photo_uses_key(instance.pk), shown.SITEMAPS}
     if name == "Tag":

@@ -207,7 +207,7 @@ def test_the_staffs_work_comes_back_when_the_newsroom_moves_with_its_staff(setti
     assert "Your inbox (" not in editor_home, "read stays read"
     assert "Jordan Lee submitted “Clinic Opens on Base” for review." in editor_home
     settings_page = jordan.get("/admin/desk/notification/settings/").content.decode()
-    assert settings_page.count('type="checkbox"') == 5 and settings_page.count("checked") == 4
+    assert settings_page.count('type="checkbox"') == 6 and settings_page.count("checked") == 5
 
     # The mail server here is up: still no old mail goes out, whoever sends.
     port = mail_by_smtp(settings, free_port())

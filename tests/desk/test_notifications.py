@@ -351,10 +351,11 @@ def test_each_person_can_turn_each_kind_off(as_user, jordan, alex, make_story, c
     settings_page = writer.get("/admin/desk/notification/settings/")
     assert settings_page.status_code == 200
     html = settings_page.content.decode()
-    assert "Your story is published" in html and html.count('type="checkbox"') == 5 and html.count("checked") == 5
-    kept = ["submitted", "returned", "scheduled", "withdrawn"]
+    assert "Your story is published" in html and html.count('type="checkbox"') == 6 and html.count("checked") == 6
+    assert "Your story is retracted, with the reason" in html
+    kept = ["submitted", "returned", "scheduled", "withdrawn", "retracted"]
     assert writer.post("/admin/desk/notification/settings/", {"kinds": kept}).status_code == 302
-    assert writer.get("/admin/desk/notification/settings/").content.decode().count("checked") == 4
+    assert writer.get("/admin/desk/notification/settings/").content.decode().count("checked") == 5
 
     published = draft_by(jordan, make_story, headline="Quiet Story", status=Status.IN_REVIEW)
     committed(as_user(alex).post, change_url(published), {**edit(published), "_publish": "1"})
