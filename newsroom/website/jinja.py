@@ -52,6 +52,8 @@ def environment(**options) -> Environment:
             "iso_8601": structured_data.iso_8601,
             "story_modified": structured_data.story_modified,
             "plain_text": seo.plain_text,
+            "fit_title": seo.fit_title,
+            "fit_description": seo.fit_description,
             "truncatechars": defaultfilters.truncatechars,
         }
     )

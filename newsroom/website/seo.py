@@ -8,8 +8,10 @@ leave those parts out.
 
 import html
 import json
+import re
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -47,9 +49,32 @@ def share_image(context, photo):
     return {"url": url, "width": entry["width"], "height": entry["height"], "alt": photo.alt_text}
 
 
+# What a search result shows of a page's title and description; longer ones are cut off there.
+TITLE_MAX = 70
+DESCRIPTION_MAX = 160
+# The ends of blocks, which stripping the tags would otherwise run together ("here.The next").
+_BLOCK_ENDS = re.compile(r"(</(?:p|h[1-6]|li|dd|dt|td|th|blockquote|figcaption|div)>|<br\s*/?>)", re.I)
+
+
+def fit_title(title):
+    """A page's title, without its " | site name" when with it the whole would run past TITLE_MAX:
+    the page's own words are what a search result must show."""
+    suffix = f" | {settings.SITE_NAME}"
+    if len(title) > TITLE_MAX and title.endswith(suffix):
+        return title[: -len(suffix)]
+    return title
+
+
+def fit_description(description):
+    """A meta description cut, at a word, to what a search result shows."""
+    if len(description) <= DESCRIPTION_MAX:
+        return description
+    return description[: DESCRIPTION_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def plain_text(value, length=200):
     """Markup to a one-line description: tags stripped, entities decoded, at most `length` characters."""
-    text = " ".join(html.unescape(strip_tags(str(value))).split())
+    text = " ".join(html.unescape(strip_tags(_BLOCK_ENDS.sub(r" \1", str(value)))).split())
     return Truncator(text).chars(int(length))
 
 
