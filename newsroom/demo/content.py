@@ -124,6 +124,8 @@ class DemoPage:
     url: str
     title: str
     content: str  # plain HTML
+    # Earlier starter versions of the content: a page still holding one, unedited, is brought up to date.
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -906,6 +908,16 @@ _DEMO_NOTE = (
     "describes what a real newsroom would publish here.</p>"
 )
 
+_PRIVACY_BEFORE_DAP = (
+    _DEMO_NOTE + "<p>A real Privacy Policy says what information the site collects from visitors and what "
+    "it does with it.</p>"
+    "<h2>What such a page holds</h2>"
+    "<ul><li>What is logged when you visit, and for how long it is kept</li>"
+    "<li>Whether the site uses cookies, and which kind</li>"
+    "<li>How information you send, such as an email, is used and protected</li></ul>"
+    "<p>This demo sets no tracking cookies and uses no third-party analytics.</p>"
+)
+
 PAGES = (
     DemoPage(
         "/about/",
@@ -960,6 +972,8 @@ PAGES = (
         "<ul><li>What is logged when you visit, and for how long it is kept</li>"
         "<li>Whether the site uses cookies, and which kind</li>"
         "<li>How information you send, such as an email, is used and protected</li></ul>",
+        # It said so whatever DAP_AGENCY says; the page's Web analytics section now tells the truth.
+        replaces=(_PRIVACY_BEFORE_DAP,),
     ),
     DemoPage(
         "/vulnerability-disclosure-policy/",

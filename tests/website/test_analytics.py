@@ -167,3 +167,21 @@ def test_the_privacy_policy_says_what_analytics_the_site_uses(client, settings, 
         assert "does not use web analytics" not in text
     else:
         assert "This site does not use web analytics and sets no analytics cookies" in text
+
+
+def test_load_demo_brings_an_unedited_privacy_page_of_the_old_starter_up_to_date(settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from newsroom.demo.content import _PRIVACY_BEFORE_DAP
+
+    settings.MEDIA_ROOT = tmp_path
+    site = Site.objects.get_current()
+    FlatPage.objects.create(url="/privacy/", title="Privacy Policy", content=_PRIVACY_BEFORE_DAP).sites.add(site)
+    FlatPage.objects.create(url="/about/", title="About", content="<p>Our own words.</p>").sites.add(site)
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert "no tracking cookies" not in FlatPage.objects.get(url="/privacy/").content
+    assert FlatPage.objects.get(url="/about/").content == "<p>Our own words.</p>"

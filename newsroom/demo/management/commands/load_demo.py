@@ -175,6 +175,11 @@ Examples:
 
     def load_page(self, spec) -> FlatPage:
         page = FlatPage.objects.filter(url=spec.url).first()
+        if page is not None and page.content in spec.replaces:
+            page.content = spec.content  # an older starter version nobody edited
+            page.save(update_fields=["content"])
+            self.note("page", False, f"{spec.url} (brought up to date)")
+            return page
         if page is not None:
             self.note("page", False, spec.url)
             return page
