@@ -30,7 +30,10 @@ PAGE_TYPES = [
     "search",
     "information-page",
     "not-found",
+    "corrections",
+    "retracted",
 ]
+STATUS = {"not-found": 404, "retracted": 410}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,8 @@ def pages(site_url, make_story, make_photo, collection):
     from django.contrib.sites.models import Site
 
     from newsroom.archive.services import story_archive
-    from newsroom.stories.models import Tag
+    from newsroom.stories.models import Correction, Tag
+    from newsroom.stories.services import story_retract
 
     # A transactional test flushes the tables, the Site row with them.
     site, _ = Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "Newsroom"})
@@ -70,6 +74,9 @@ def pages(site_url, make_story, make_photo, collection):
         content="<p>This newsroom publishes stories and photos about the agency’s work.</p>",
     )
     about.sites.add(site)
+    Correction.objects.create(story=story, text="An earlier version gave the wrong length of the breach.")
+    retracted = make_story(headline="Levee Test Results Announced")
+    story_retract(story=retracted, user=None, reason="The results came from a test the lab has since withdrawn.")
     return {
         "home": "/",
         "news-listing": "/news/",
@@ -82,6 +89,8 @@ def pages(site_url, make_story, make_photo, collection):
         "search": "/search/?q=levee",
         "information-page": "/about/",
         "not-found": "/no-such-page/",
+        "corrections": "/news/corrections/",
+        "retracted": retracted.get_absolute_url(),
     }
 
 
@@ -109,7 +118,7 @@ def test_page_has_no_wcag_22_aa_violations(browser, site_url, pages, axe_source,
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
         response = page.goto(address)
-        assert response.status == (404 if page_type == "not-found" else 200), f"{address}: {response.status}"
+        assert response.status == STATUS.get(page_type, 200), f"{address}: {response.status}"
         page.evaluate(axe_source)
         results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA)
         page.screenshot(path=ARTIFACTS / f"{page_type}-{viewport['width']}.png", full_page=True)
