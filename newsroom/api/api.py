@@ -22,7 +22,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError
-from ninja.responses import codes_4xx
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder, codes_4xx
 
 from newsroom.api import cursors, schemas
 from newsroom.archive.models import Collection
@@ -52,6 +53,20 @@ class BadRequest(Exception):
     """A question the API cannot answer as asked: the message says what to change."""
 
 
+class _Encoder(NinjaJSONEncoder):
+    def default(self, o):
+        # To the microsecond, as stored (Django's encoder stops at the millisecond): a time given
+        # back as published_after or published_before then finds the story it came from.
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+class _Renderer(JSONRenderer):
+    encoder_class = _Encoder
+    json_dumps_params = {"separators": (",", ":")}
+
+
 api = NinjaAPI(
     title=f"{settings.SITE_NAME} public API",
     version="1",
@@ -63,6 +78,7 @@ api = NinjaAPI(
         "Retry-After past it)."
     ),
     urls_namespace="api-v1",
+    renderer=_Renderer(),
 )
 
 
