@@ -38,6 +38,7 @@ from newsroom.stories.embargo import in_published_stories
 from newsroom.stories.models import Label, Story, Tag
 from newsroom.stories.selectors import (
     by_writer,
+    give_lead_photos,
     lead_placement,
     listed_stories,
     story_for_reader,
@@ -326,8 +327,12 @@ def list_stories(
         # where the date index's range starts, so the database reads only this page's entries.
         stories = stories.filter(published_at__lte=moment).exclude(published_at=moment, pk__gte=pk)
     rows, following = _keyset_page(
-        request, stories.order_by("-published_at", "-id"), limit, lambda story: (story.published_at, story.pk)
+        request,
+        stories.prefetch_related(None).order_by("-published_at", "-id"),
+        limit,
+        lambda story: (story.published_at, story.pk),
     )
+    give_lead_photos(rows)
     page_shows(request, shows | shown.listed(rows))
     return {"items": [_story_summary(request, story) for story in rows], "next": following}
 

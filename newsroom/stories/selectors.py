@@ -79,6 +79,13 @@ def listed_stories(*, every_photo=False, now=None):
     return Story.objects.published(now=now).select_related("collection").prefetch_related(photos)
 
 
+def give_lead_photos(stories: list[Story]) -> None:
+    """Gives stories read without their photos (a listing's queryset after prefetch_related(None))
+    their lead placements, as listed_stories() would: for a page read one story long, to learn
+    whether another page follows, whose extra story needs no photo."""
+    prefetch_related_objects(stories, _lead_placements())
+
+
 def current_news():
     return listed_stories().current()
 
