@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder, codes_4xx
+from ninja.responses import NinjaJSONEncoder
 
 from newsroom.api import cursors, schemas
 from newsroom.archive.models import Collection
@@ -48,6 +48,8 @@ from newsroom.stories.selectors import (
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# What can go wrong, as the description documents it: a bad query, nothing there, too many requests (edge.py).
+PROBLEMS = frozenset({400, 404, 429})
 
 
 class BadRequest(Exception):
@@ -226,7 +228,7 @@ def _keyset_page(request, rows, limit, key):
 # --------------------------------------------------------------------------- the endpoints
 
 
-@api.get("/", response=schemas.Index, url_name="index", operation_id="index", summary="What the API offers")
+@api.get("/", response={200: schemas.Index, PROBLEMS: schemas.Problem}, url_name="index", operation_id="index", summary="What the API offers")
 def index(request):
     _known_parameters(request)
     return {
@@ -245,7 +247,7 @@ def index(request):
 
 @api.get(
     "/stories",
-    response={200: schemas.StoryPage, codes_4xx: schemas.Problem},
+    response={200: schemas.StoryPage, PROBLEMS: schemas.Problem},
     url_name="stories",
     operation_id="listStories",
     summary="Published stories, newest first",
@@ -369,7 +371,7 @@ def _story(request, story) -> dict:
 
 @api.get(
     "/stories/{slug}",
-    response={200: schemas.Story, codes_4xx: schemas.Problem},
+    response={200: schemas.Story, PROBLEMS: schemas.Problem},
     url_name="story",
     operation_id="getStory",
     summary="A published story, by its slug",
@@ -383,7 +385,7 @@ def get_story(request, slug: str):
 
 @api.get(
     "/stories/id/{story_id}",
-    response={200: schemas.Story, codes_4xx: schemas.Problem},
+    response={200: schemas.Story, PROBLEMS: schemas.Problem},
     url_name="story-by-id",
     operation_id="getStoryById",
     summary="A published story, by its id",
@@ -398,7 +400,7 @@ def get_story_by_id(request, story_id: int):
 
 @api.get(
     "/photos",
-    response={200: schemas.PhotoPage, codes_4xx: schemas.Problem},
+    response={200: schemas.PhotoPage, PROBLEMS: schemas.Problem},
     url_name="photos",
     operation_id="listPhotos",
     summary="Photos in published stories, newest upload first",
@@ -429,7 +431,7 @@ def list_photos(
 
 @api.get(
     "/photos/{virin}",
-    response={200: schemas.Photo, codes_4xx: schemas.Problem},
+    response={200: schemas.Photo, PROBLEMS: schemas.Problem},
     url_name="photo",
     operation_id="getPhoto",
     summary="A photo in a published story, by its VIRIN",
@@ -466,7 +468,7 @@ def get_photo(request, virin: str):
 
 @api.get(
     "/tags",
-    response={200: schemas.TagPage, codes_4xx: schemas.Problem},
+    response={200: schemas.TagPage, PROBLEMS: schemas.Problem},
     url_name="tags",
     operation_id="listTags",
     summary="Tags, by name",
@@ -492,7 +494,7 @@ def list_tags(
 
 @api.get(
     "/tags/{slug}",
-    response={200: schemas.Tag, codes_4xx: schemas.Problem},
+    response={200: schemas.Tag, PROBLEMS: schemas.Problem},
     url_name="tag",
     operation_id="getTag",
     summary="A tag, by its slug",
@@ -506,7 +508,7 @@ def get_tag(request, slug: str):
 
 @api.get(
     "/collections",
-    response={200: list[schemas.Collection], codes_4xx: schemas.Problem},
+    response={200: list[schemas.Collection], PROBLEMS: schemas.Problem},
     url_name="collections",
     operation_id="listCollections",
     summary="Historical collections, with how many stories readers can see in each",
@@ -520,7 +522,7 @@ def list_collections(request):
 
 @api.get(
     "/collections/{slug}",
-    response={200: schemas.Collection, codes_4xx: schemas.Problem},
+    response={200: schemas.Collection, PROBLEMS: schemas.Problem},
     url_name="collection",
     operation_id="getCollection",
     summary="A historical collection, by its slug",
@@ -536,7 +538,7 @@ def get_collection(request, slug: str):
 
 @api.get(
     "/search",
-    response={200: schemas.SearchPage, codes_4xx: schemas.Problem},
+    response={200: schemas.SearchPage, PROBLEMS: schemas.Problem},
     url_name="search",
     operation_id="search",
     summary="Published stories matching words, best match first; a VIRIN names its photo",
