@@ -228,7 +228,13 @@ def _keyset_page(request, rows, limit, key):
 # --------------------------------------------------------------------------- the endpoints
 
 
-@api.get("/", response={200: schemas.Index, PROBLEMS: schemas.Problem}, url_name="index", operation_id="index", summary="What the API offers")
+@api.get(
+    "/",
+    response={200: schemas.Index, PROBLEMS: schemas.Problem},
+    url_name="index",
+    operation_id="index",
+    summary="What the API offers",
+)
 def index(request):
     _known_parameters(request)
     return {
