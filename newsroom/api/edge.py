@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 WINDOW_SECONDS = 60
 # Headers a reader's script may read, beyond the few every browser shows it.
-EXPOSED = "ETag, Retry-After, Link"
+EXPOSED = "ETag, Retry-After"
 
 
 def is_api_request(request) -> bool:
