@@ -107,8 +107,10 @@ def _not_found(request, exc):
 
 
 def _known_parameters(request, *names):
-    """A misspelt filter would otherwise be ignored, and the client would take all stories for the few it asked."""
-    unknown = sorted(set(request.GET) - set(names))
+    """A misspelt filter would otherwise be ignored, and the client would take all stories for the
+    few it asked. A name starting with "_" is a cache buster (`_=1700000000`, as some HTTP
+    libraries add), never a filter: it is let through."""
+    unknown = sorted(name for name in set(request.GET) - set(names) if not name.startswith("_"))
     if unknown:
         raise BadRequest(f"Unknown parameter {', '.join(unknown)}; this address takes {', '.join(names)}.")
 

@@ -224,3 +224,8 @@ def test_a_story_that_does_not_exist_is_404_in_json(client):
 def test_bad_input_is_a_400_that_says_what_to_fix(client, newsroom, query, says):
     answer = get_json(client, "/api/v1/stories", query, status=400)
     assert says in answer["detail"], answer
+
+
+def test_a_cache_buster_is_let_through(client, newsroom):
+    plain = get_json(client, "/api/v1/stories")
+    assert get_json(client, "/api/v1/stories", {"_": "1700000000"})["items"] == plain["items"]
