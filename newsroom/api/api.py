@@ -575,9 +575,14 @@ def search_stories(
             raise BadRequest("cursor is not one this API gave: take it from a page's `next`.") from None
     photo = search.photo_for_virin(query)
     matches = search.search_stories(query)
-    rows = search.with_snippets(matches[offset : offset + limit + 1], query)
-    more = len(rows) > limit
-    rows = rows[:limit]
+    if isinstance(matches, search.RankedMatches):
+        # The ranked ids are read whole (RANKED_MATCHES at most): they say whether more follow.
+        rows = search.with_snippets(matches[offset : offset + limit], query)
+        more = offset + limit < matches.count()
+    else:
+        rows = search.with_snippets(matches[offset : offset + limit + 1], query)
+        more = len(rows) > limit
+        rows = rows[:limit]
     return {
         "query": query,
         "photo": _photo_brief(request, photo) if photo else None,
