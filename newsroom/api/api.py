@@ -112,7 +112,8 @@ def _known_parameters(request, *names):
     libraries add), never a filter: it is let through."""
     unknown = sorted(name for name in set(request.GET) - set(names) if not name.startswith("_"))
     if unknown:
-        raise BadRequest(f"Unknown parameter {', '.join(unknown)}; this address takes {', '.join(names)}.")
+        takes = f"takes {', '.join(names)}" if names else "takes none"
+        raise BadRequest(f"Unknown parameter {', '.join(unknown)}; this address {takes}.")
 
 
 def _limit(limit: int) -> int:
@@ -127,11 +128,14 @@ def _moment(name: str, value: str | None) -> datetime.datetime | None:
         return None
     try:
         moment = datetime.datetime.fromisoformat(value)
-    except ValueError:
+        moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    except (ValueError, OverflowError):
+        moment = None
+    if moment is None or not cursors.storable(moment):
         raise BadRequest(
             f"{name} must be a date or a date and time in ISO 8601, e.g. 2025-05-01 or 2025-05-01T09:00:00Z."
-        ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        )
+    return moment
 
 
 def _after(request, cursor_value: str) -> str:

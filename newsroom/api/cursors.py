@@ -13,9 +13,22 @@ import binascii
 import datetime
 import json
 
+# What a database column holds: a bigint id, and an offset far past any search's matches.
+LARGEST_ID = 2**63 - 1
+LARGEST_OFFSET = 2**31 - 1
+
 
 class BadCursor(ValueError):
     pass
+
+
+def storable(moment: datetime.datetime) -> bool:
+    """Whether an aware time can be written as UTC, as the database is asked it: a year at either
+    end of the calendar (0001-01-01 east of Greenwich) cannot, and would fail the request."""
+    try:
+        return datetime.MINYEAR < moment.astimezone(datetime.UTC).year < datetime.MAXYEAR
+    except OverflowError:
+        return False
 
 
 def encode(*key) -> str:
@@ -42,7 +55,7 @@ def decode_moment(cursor: str) -> tuple[datetime.datetime, int]:
         moment = datetime.datetime.fromisoformat(moment)
     except ValueError:
         raise BadCursor from None
-    if moment.tzinfo is None:
+    if moment.tzinfo is None or not storable(moment) or not 0 <= pk <= LARGEST_ID:
         raise BadCursor
     return moment, pk
 
@@ -58,6 +71,6 @@ def decode_offset(cursor: str) -> int:
     """Search's cursor: a position among at most a few hundred ranked matches (search.selectors
     ranks the newest RANKED_MATCHES), where an offset costs nothing worth saving."""
     (offset,) = _values(cursor, (int,))
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= LARGEST_OFFSET:
         raise BadCursor
     return offset

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from newsroom.api.cursors import encode
 from newsroom.archive.services import story_archive
 from newsroom.stories.models import ArchiveStatus, Correction, Label, NoteKind, Tag
 from tests.api.conftest import every_item, get_json
@@ -229,3 +230,27 @@ def test_bad_input_is_a_400_that_says_what_to_fix(client, newsroom, query, says)
 def test_a_cache_buster_is_let_through(client, newsroom):
     plain = get_json(client, "/api/v1/stories")
     assert get_json(client, "/api/v1/stories", {"_": "1700000000"})["items"] == plain["items"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v1/stories/id/99999999999999999999999", 404),
+        ("/api/v1/stories/id/-1", 404),
+        ("/api/v1/stories/id/levee", 400),
+        ("/api/v1/stories?published_after=0001-01-01", 400),
+        ("/api/v1/stories?published_before=9999-12-31T23:59:59-12:00", 400),
+        ("/api/v1/stories?cursor=" + encode("2020-01-01T00:00:00+00:00", 10**30), 400),
+        ("/api/v1/stories?cursor=" + encode("0001-01-01T00:00:00+14:00", 5), 400),
+        ("/api/v1/stories?cursor=" + encode("2020-01-01T00:00:00", 5), 400),  # no zone: not one we gave
+        ("/api/v1/photos?cursor=" + encode("2020-01-01T00:00:00+00:00", -1), 400),
+        ("/api/v1/tags?cursor=" + encode(5), 400),
+        ("/api/v1/search?q=levee&cursor=" + encode(10**30), 400),
+        ("/api/v1/stories?limit=99999999999999999999999", 400),
+        ("/api/v1/collections?limit=5", 400),
+    ],
+)
+def test_values_at_the_ends_of_every_range_are_refused_not_failed(client, newsroom, url, status):
+    answer = client.get(url)
+    assert answer.status_code == status, answer.content
+    assert answer.json()["detail"]
