@@ -44,18 +44,20 @@ class ApiEdgeMiddleware:
     def __call__(self, request):
         if not is_api_request(request):
             return self.get_response(request)
+        head = request.method == "HEAD"
         wait = seconds_to_wait(request)
         if wait is not None:
             response = too_many_requests(wait)
-        elif request.method == "HEAD":
+        elif head:
             request.method = "GET"
             try:
                 response = self.get_response(request)
             finally:
                 request.method = "HEAD"
-            _drop_body(response)
         else:
             response = self.get_response(request)
+        if head:
+            _drop_body(response)
         add_cors_headers(request, response)
         return response
 

@@ -143,6 +143,8 @@ def test_each_client_is_limited_and_told_when_to_come_back(settings, make_story)
             refused["Access-Control-Allow-Origin"] == "*" and "Retry-After" in refused["Access-Control-Expose-Headers"]
         )
         assert "no-store" in refused["Cache-Control"]
+        head = reader.head("/api/v1/stories")
+        assert head.status_code == 429 and head.content == b"" and head["Retry-After"] == "45"
         assert other.get("/api/v1/stories").status_code == 200, "another client has its own count"
         assert reader.get("/news/").status_code == 200, "readers' pages are not the API's to limit"
     with time_machine.travel(moment + datetime.timedelta(seconds=45), tick=False):
@@ -175,3 +177,16 @@ def test_bad_input_is_never_kept(client):
         response = client.get("/api/v1/stories", {"limit": "1000"})
         assert response.status_code == 400 and "public" not in response.get("Cache-Control", "")
     assert re.fullmatch(r"application/json.*", response["Content-Type"])
+
+
+def test_a_photo_edit_retires_the_answers_that_show_the_photo(client, make_story, make_photo):
+    photo = make_photo(public=True, caption="The old caption, March 3, 2026.")
+    story = make_story(photos=[photo])
+    urls = ["/api/v1/stories", f"/api/v1/stories/{story.slug}", "/api/v1/photos", f"/api/v1/photos/{photo.virin}"]
+    for url in urls:
+        assert "The old caption" in client.get(url).content.decode()
+    photo.caption = "The new caption, March 3, 2026."
+    photo.save()
+    for url in urls:
+        said = client.get(url).content.decode()
+        assert "The new caption" in said and "The old caption" not in said, url
