@@ -254,3 +254,10 @@ def test_values_at_the_ends_of_every_range_are_refused_not_failed(client, newsro
     answer = client.get(url)
     assert answer.status_code == status, answer.content
     assert answer.json()["detail"]
+
+
+def test_a_writers_stories_page_by_cursor_too(client, newsroom):
+    assert headlines(every_item(client, "/api/v1/stories", {"byline": "maria-delgado", "limit": 1})) == [
+        "Levee Repairs Begin",
+        "Dredging Resumes",
+    ]
