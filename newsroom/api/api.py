@@ -601,3 +601,9 @@ def search_stories(
         # Full-text search ranks the newest RANKED_MATCHES matches only; there may be more.
         "capped": search.index_in_use() and matches.count() >= search.RANKED_MATCHES,
     }
+
+
+# Last, so that it matches only what nothing above does: a client's mistyped address gets JSON too.
+@api.get("/{path:rest}", include_in_schema=False, url_name="not-found")
+def not_found(request, rest: str):
+    raise Http404("Nothing is at that address: /api/v1/ lists what the API offers.")

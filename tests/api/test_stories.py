@@ -197,6 +197,13 @@ def test_an_archived_story_names_its_collection_and_notice(client, create_story,
     assert found["collection"] == {"slug": "2019-2021", "name": collection.name, "notice": collection.notice}
 
 
+def test_an_address_the_api_does_not_have_is_404_in_json(client):
+    for url in ("/api/v1/storeis", "/api/v1/stories/a/b/c", "/api/v1/photos/"):
+        assert get_json(client, url, status=404) == {
+            "detail": "Nothing is at that address: /api/v1/ lists what the API offers."
+        }, url
+
+
 def test_a_story_that_does_not_exist_is_404_in_json(client):
     assert get_json(client, "/api/v1/stories/no-such-story", status=404) == {
         "detail": "No published story has that address."

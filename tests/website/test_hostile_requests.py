@@ -114,6 +114,7 @@ def newsroom(make_story, make_photo, collection, settings):
         "api-v1:collections": "/api/v1/collections",
         "api-v1:collection": f"/api/v1/collections/{collection.slug}",
         "api-v1:search": "/api/v1/search?q=levee",
+        "api-v1:not-found": "/api/v1/no-such-thing/",
     }
 
 
