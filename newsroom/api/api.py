@@ -25,7 +25,7 @@ from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from newsroom.api import cursors, schemas
+from newsroom.api import answers, cursors, schemas
 from newsroom.archive.models import Collection
 from newsroom.archive.selectors import collections_with_public_counts
 from newsroom.core.cache import keep_here_only, page_shows
@@ -33,16 +33,13 @@ from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.search import selectors as search
 from newsroom.stories import shown
-from newsroom.stories.body import reader_blocks
 from newsroom.stories.embargo import in_published_stories
 from newsroom.stories.models import Label, Story, Tag
 from newsroom.stories.selectors import (
     by_writer,
     give_lead_photos,
-    lead_placement,
     listed_stories,
     story_for_reader,
-    story_links,
     tag_for_reader,
 )
 from newsroom.stories.views import SORTED_AFTER_MATCHING
@@ -146,84 +143,6 @@ def _after(request, cursor_value: str) -> str:
     return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
 
-def _absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
-
-
-def _copies(request, photo) -> list[dict]:
-    # The URLs of the public copies only: `original` is private and never named here.
-    return [
-        {
-            "name": key,
-            "url": _absolute(request, photo.public_url(key)),
-            "width": entry["width"],
-            "height": entry["height"],
-            "size": entry.get("bytes", 0),
-        }
-        for key, entry in sorted(photo.renditions.items(), key=lambda item: (item[0] != "full", item[0]))
-    ]
-
-
-def _photo_brief(request, photo) -> dict:
-    return {
-        "virin": photo.virin,
-        "title": photo.title,
-        "caption": photo.caption,
-        "alt_text": photo.alt_text,
-        "photographer": photo.photographer,
-        "credit": photo.credit,
-        "credit_line": photo.credit_line,
-        "date_taken": photo.date_taken,
-        "copies": _copies(request, photo),
-        "url": _absolute(request, photo.get_absolute_url()),
-        "api_url": _absolute(request, reverse("api-v1:photo", args=[photo.virin])),
-    }
-
-
-def _story_link(request, story) -> dict:
-    return {
-        "id": story.pk,
-        "slug": story.slug,
-        "headline": story.headline,
-        "url": _absolute(request, story.get_absolute_url()),
-        "api_url": _absolute(request, reverse("api-v1:story", args=[story.slug])),
-    }
-
-
-def _story_summary(request, story) -> dict:
-    lead = lead_placement(story)
-    return {
-        **_story_link(request, story),
-        "summary": story.summary,
-        "byline": story.byline,
-        "label": story.label,
-        "published_at": story.published_at,
-        "archived": story.is_archived,
-        "lead_photo": _photo_brief(request, lead.photo) if lead else None,
-    }
-
-
-def _tag(request, tag) -> dict:
-    return {
-        "slug": tag.slug,
-        "name": tag.name,
-        "url": _absolute(request, tag.get_absolute_url()),
-        "stories_url": _absolute(request, f"{reverse('api-v1:stories')}?{urlencode({'tag': tag.slug})}"),
-    }
-
-
-def _collection(request, collection) -> dict:
-    return {
-        "slug": collection.slug,
-        "name": collection.name,
-        "description": collection.description,
-        "notice": collection.notice,
-        "story_count": collection.public_count,
-        "url": _absolute(request, collection.get_absolute_url()),
-        "stories_url": _absolute(request, f"{reverse('api-v1:stories')}?{urlencode({'collection': collection.slug})}"),
-    }
-
-
 def _keyset_page(request, rows, limit, key):
     """The first `limit` of `rows` (read one more, to know whether a next page exists) and its address."""
     rows = list(rows[: limit + 1])
@@ -245,7 +164,7 @@ def _keyset_page(request, rows, limit, key):
 def index(request):
     _known_parameters(request)
     return {
-        name: _absolute(request, reverse(f"api-v1:{view}"))
+        name: answers.absolute(request, reverse(f"api-v1:{view}"))
         for name, view in (
             ("stories", "stories"),
             ("photos", "photos"),
@@ -354,37 +273,7 @@ def list_stories(
     )
     give_lead_photos(rows)
     page_shows(request, shows | shown.listed(rows))
-    return {"items": [_story_summary(request, story) for story in rows], "next": following}
-
-
-def _story(request, story) -> dict:
-    urls = {pk: _absolute(request, url) for pk, url in story_links(story).items()}
-    body = []
-    for block in reader_blocks(story.body, story.placements.all(), urls):
-        if block.placement is not None:
-            photo = block.placement.photo
-            body.append(
-                {"type": "photo", "caption": block.placement.shown_caption, "photo": _photo_brief(request, photo)}
-            )
-        elif block.video is not None:
-            video = block.video
-            body.append({"type": "video", "title": block.title, "url": video.page_url, "embed_url": video.embed_url})
-        elif block.html is not None:
-            body.append({"type": "text", "html": str(block.html)})
-    collection = story.collection if story.collection_id else None
-    return {
-        **_story_summary(request, story),
-        "updated_on": story.updated_on,
-        "body": body,
-        "tags": [_tag(request, tag) for tag in story.tags.all()],
-        "corrections": [
-            {"kind": note.kind, "date": note.noted_on, "text": note.text} for note in story.corrections.all()
-        ],
-        "related": [_story_link(request, other) for other in story.related_stories.all()],
-        "collection": (
-            {"slug": collection.slug, "name": collection.name, "notice": collection.notice} if collection else None
-        ),
-    }
+    return {"items": [answers.story_summary(request, story) for story in rows], "next": following}
 
 
 @api.get(
@@ -398,7 +287,7 @@ def get_story(request, slug: str):
     _known_parameters(request)
     story = story_for_reader(slug)
     page_shows(request, shown.story_page_shows(story))
-    return _story(request, story)
+    return answers.story(request, story)
 
 
 @api.get(
@@ -444,7 +333,7 @@ def list_photos(
     # SITEMAPS goes with every change to which photos published stories use (a story published,
     # withdrawn or moved, a photo placed or taken out); NEWS and ARCHIVE with a story's time coming.
     page_shows(request, {shown.SITEMAPS, shown.NEWS, shown.ARCHIVE, *(shown.photo_key(photo.pk) for photo in rows)})
-    return {"items": [_photo_brief(request, photo) for photo in rows], "next": following}
+    return {"items": [answers.photo_brief(request, photo) for photo in rows], "next": following}
 
 
 @api.get(
@@ -476,11 +365,11 @@ def get_photo(request, virin: str):
         {shown.photo_key(photo.pk), shown.photo_uses_key(photo.pk), *(shown.story_key(story.pk) for story in stories)},
     )
     return {
-        **_photo_brief(request, photo),
+        **answers.photo_brief(request, photo),
         "place": photo.place,
         "keywords": photo.keyword_list,
         "virin_says": says,
-        "stories": [_story_link(request, story) for story in stories],
+        "stories": [answers.story_link(request, story) for story in stories],
     }
 
 
@@ -507,7 +396,7 @@ def list_tags(
     rows, following = _keyset_page(request, tags, limit, lambda tag: (tag.name,))
     # A tag made, renamed or deleted retires SITEMAPS as well as its own key.
     page_shows(request, {shown.SITEMAPS, *(shown.tag_key(tag.pk) for tag in rows)})
-    return {"items": [_tag(request, tag) for tag in rows], "next": following}
+    return {"items": [answers.tag(request, tag) for tag in rows], "next": following}
 
 
 @api.get(
@@ -521,7 +410,7 @@ def get_tag(request, slug: str):
     _known_parameters(request)
     tag = tag_for_reader(slug)
     page_shows(request, {shown.tag_key(tag.pk)})
-    return _tag(request, tag)
+    return answers.tag(request, tag)
 
 
 @api.get(
@@ -535,7 +424,7 @@ def list_collections(request):
     _known_parameters(request)
     collections = collections_with_public_counts()
     page_shows(request, {shown.ARCHIVE, *(shown.collection_key(each.pk) for each in collections)})
-    return [_collection(request, each) for each in collections]
+    return [answers.collection(request, each) for each in collections]
 
 
 @api.get(
@@ -551,7 +440,7 @@ def get_collection(request, slug: str):
     if not found:
         raise Http404("No historical collection has that slug.")
     page_shows(request, {shown.ARCHIVE, shown.collection_key(found[0].pk)})
-    return _collection(request, found[0])
+    return answers.collection(request, found[0])
 
 
 @api.get(
@@ -595,8 +484,8 @@ def search_stories(
         rows = rows[:limit]
     return {
         "query": query,
-        "photo": _photo_brief(request, photo) if photo else None,
-        "items": [{**_story_summary(request, story), "snippet": str(story.snippet)} for story in rows],
+        "photo": answers.photo_brief(request, photo) if photo else None,
+        "items": [{**answers.story_summary(request, story), "snippet": str(story.snippet)} for story in rows],
         "next": _after(request, cursors.encode(offset + limit)) if more else None,
         # Full-text search ranks the newest RANKED_MATCHES matches only; there may be more.
         "capped": search.index_in_use() and matches.count() >= search.RANKED_MATCHES,
