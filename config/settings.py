@@ -92,7 +92,7 @@ MIDDLEWARE = [
     # request guard's answers and cached responses too: each client's requests counted in the
     # shared cache (429 with Retry-After past API_RATE_LIMIT), CORS for any origin, HEAD as GET.
     "newsroom.api.edge.ApiEdgeMiddleware",
-    # Outermost, so it holds for cached pages too: an address with a NUL or another control
+    # Outermost but the API's edge, so it holds for cached pages too: an address with a NUL or another control
     # character answers 400, readers' pages answer GET and HEAD only, a HEAD gets no body
     # (newsroom/website/hardening.py).
     "newsroom.website.hardening.RequestGuardMiddleware",
