@@ -1,4 +1,4 @@
-"""Benchmark: the public pages and the admin over a million stories (issue 7, "Scale").
+"""Benchmark: the public pages, the public API and the admin over a million stories (issue 7, "Scale").
 
     .venv/bin/python bench/scale.py              # from the project folder
     .venv/bin/python bench/scale.py --runs 40    # more timed requests per page
@@ -76,6 +76,8 @@ def configure(args):
             "SECRET_KEY": "bench-scale-only-" + "x" * 40,
             "ALLOWED_HOSTS": "testserver",
             "LOG_LEVEL": "ERROR",
+            # One client makes every request here: counted (the API's edge costs what it costs), never refused.
+            "API_RATE_LIMIT": "100000000",
         }
     )
     _create_database(args.database_url)
@@ -167,12 +169,46 @@ def pages() -> list[tuple[str, str, bool]]:
             Story.objects.published().order_by("published_at").first().get_absolute_url(),
             False,
         ),
+        *api_pages(story, virin, big_tag, small_tag, byline),
         ("Admin: story changelist", "/admin/stories/story/", True),
         ("Admin: story search by headline word", f"/admin/stories/story/?q={headline_word}", True),
         ("Admin: story search by VIRIN", f"/admin/stories/story/?q={virin}", True),
         ("Admin: story changelist, drafts", "/admin/stories/story/?status__exact=draft", True),
         ("Admin: photo library", "/admin/photos/photoasset/", True),
         ("Admin: photo search by VIRIN", f"/admin/photos/photoasset/?q={virin}", True),
+    ]
+
+
+def api_pages(story, virin, big_tag, small_tag, byline) -> list[tuple[str, str, bool]]:
+    """The public API's endpoints (newsroom/api/): its lists' first and last pages by cursor, each
+    filter, a story, a photo, tags, collections and search."""
+    from newsroom.api.cursors import encode
+    from newsroom.stories.selectors import current_news
+
+    # The last page of current news: its cursor is the story just newer than the oldest twenty.
+    oldest = list(current_news().order_by("published_at", "id").values_list("published_at", "pk")[:21])
+    last = f"/api/v1/stories?archived=false&cursor={encode(*oldest[-1])}"
+    writer = byline.rstrip("/").rsplit("/", 1)[-1]
+    return [
+        ("API: stories, page 1", "/api/v1/stories", False),
+        ("API: current stories, the last page (cursor)", last, False),
+        (f"API: stories, biggest tag ({big_tag[1]:,})", f"/api/v1/stories?tag={big_tag[0]}", False),
+        (f"API: stories, smallest tag ({small_tag[1]:,})", f"/api/v1/stories?tag={small_tag[0]}", False),
+        ("API: stories, label (speeches)", "/api/v1/stories?label=speech", False),
+        ("API: stories, byline", f"/api/v1/stories?byline={writer}", False),
+        ("API: stories, archived", "/api/v1/stories?archived=true", False),
+        (
+            "API: stories, published in 2020",
+            "/api/v1/stories?published_after=2020-01-01&published_before=2021-01-01",
+            False,
+        ),
+        ("API: a story", f"/api/v1/stories/{story.slug}", False),
+        ("API: a story by id", f"/api/v1/stories/id/{story.pk}", False),
+        ("API: photos, page 1", "/api/v1/photos", False),
+        ("API: a photo by VIRIN", f"/api/v1/photos/{virin}", False),
+        ("API: tags", "/api/v1/tags", False),
+        ("API: collections", "/api/v1/collections", False),
+        ("API: search, a common word (army)", "/api/v1/search?q=army", False),
     ]
 
 

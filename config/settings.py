@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "newsroom.demo",
     "newsroom.search",
     "newsroom.bundles",
+    # The public read API at /api/v1/ (newsroom/api/); "ninja" so its docs page's scripts are our static files, no CDN.
+    "newsroom.api",
+    "ninja",
     "newsroom.desk",
     "newsroom.editing",
     # Failed sign-ins and lockouts (django-axes), under a name Site administrators recognize.
@@ -86,7 +89,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so it holds for cached pages too: an address with a NUL or another control
+    # The public API's edge (newsroom/api/edge.py), outside everything so that it holds for the
+    # request guard's answers and cached responses too: each client's requests counted in the
+    # shared cache (429 with Retry-After past API_RATE_LIMIT), CORS for any origin, HEAD as GET.
+    "newsroom.api.edge.ApiEdgeMiddleware",
+    # Outermost but the API's edge, so it holds for cached pages too: an address with a NUL or another control
     # character answers 400, readers' pages answer GET and HEAD only, a HEAD gets no body
     # (newsroom/website/hardening.py).
     "newsroom.website.hardening.RequestGuardMiddleware",
@@ -544,6 +551,9 @@ PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 # Each server process also keeps the pages it served lately in its own memory, up to this size,
 # so a popular page costs no round trip to Redis (newsroom/website/caching.py).
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_MB", default=32) * 1024 * 1024
+# The public API (/api/v1/): requests each client address (an IPv6 client's /64) may make a
+# minute, counted in the shared cache across every server; past it, 429 with Retry-After. 0 turns it off.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=300)
 # How long a reviewer's preview link works.
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # The checks before publishing (newsroom/stories/checks.py): each check's id and "blocker" or

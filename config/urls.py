@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
 
+from newsroom.api.api import api
 from newsroom.website import health, sitemaps, wellknown
 from newsroom.website import views as website
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("photos/", include("newsroom.stories.photo_urls")),
     path("archive/", include("newsroom.archive.urls")),
     path("search/", include("newsroom.search.urls")),
+    path("api/v1/", api.urls),  # the public read API, its OpenAPI description and docs (newsroom/api/)
     path("admin/editing/", include("newsroom.editing.urls")),  # autosave and who is editing
     path("admin/security/", include("newsroom.accounts.urls")),  # security keys, recovery codes
     path("admin/", admin.site.urls),

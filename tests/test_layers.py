@@ -22,6 +22,7 @@ LAYERS = {
     "notes": 3,  # notes between writer and editor on a story
     "search": 4,  # the search index and its upkeep
     "bundles": 5,  # moving content in and out: site bundles, legacy text stories
+    "api": 5,  # the public read API at /api/v1/: what readers may see, as JSON
     "demo": 6,  # the demo content
     "website": 6,  # the site shell: home, sitemaps, health, well-known, Jinja, page cache, admin site
 }

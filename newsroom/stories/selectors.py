@@ -1,10 +1,13 @@
 """What readers see of stories. Every public page reads through here, so "public" has one meaning."""
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass
 from operator import attrgetter
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -76,6 +79,13 @@ def listed_stories(*, every_photo=False, now=None):
     return Story.objects.published(now=now).select_related("collection").prefetch_related(photos)
 
 
+def give_lead_photos(stories: list[Story]) -> None:
+    """Gives stories read without their photos (a listing's queryset after prefetch_related(None))
+    their lead placements, as listed_stories() would: for a page read one story long, to learn
+    whether another page follows, whose extra story needs no photo."""
+    prefetch_related_objects(stories, _lead_placements())
+
+
 def current_news():
     return listed_stories().current()
 
@@ -91,6 +101,35 @@ def public_corrections():
         .select_related("story")
         .order_by("-noted_on", "-id")
     )
+
+
+def by_writer(stories, byline: str):
+    """The stories among `stories` whose byline's address (models.byline_slug) is `byline`; None
+    when it holds no word. The news listing by writer and the API read writers' stories through it.
+
+    A byline is free text ("Staff Sgt. Maria Delgado, Army"); its address is the slug of the name,
+    matched word by word whatever the punctuation between. Matched in upper case, the form the
+    byline's trigram index holds, so PostgreSQL finds the writer's stories through it rather than
+    testing every story's byline.
+    """
+    words = [word for word in byline.split("-") if word]
+    if not words:
+        return None
+    pattern = r"^" + r"[^A-Z0-9]+".join(_upper_case_pattern(word) for word in words) + r"([^A-Z0-9]|$)"
+    matching = Story.objects.alias(byline_upper=Upper("byline")).filter(byline_upper__regex=pattern)
+    return stories.filter(pk__in=matching.values("pk"))
+
+
+def _upper_case_pattern(word: str) -> str:
+    """A word of a byline's address as a pattern for UPPER(byline). A letter outside ASCII is
+    either case (SQLite's UPPER, and PostgreSQL's under the C locale, change ASCII letters only),
+    composed or not ("é" or "e" and its combining accent, as some keyboards and pastes write it)."""
+    return "".join(char.upper() if char.isascii() else _letter_pattern(char) for char in word.lower())
+
+
+def _letter_pattern(char: str) -> str:
+    forms = {form for case in (char, char.upper()) for form in (case, unicodedata.normalize("NFD", case))}
+    return "(" + "|".join(sorted(re.escape(form) for form in forms)) + ")"
 
 
 _TAG_BY_SLUG = CompiledQuery(

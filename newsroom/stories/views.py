@@ -1,6 +1,4 @@
 import mimetypes
-import re
-import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
@@ -8,7 +6,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import F
-from django.db.models.functions import Upper
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -23,6 +20,7 @@ from newsroom.stories import embargo, preview, shown
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import Label, Story
 from newsroom.stories.selectors import (
+    by_writer,
     current_news,
     public_corrections,
     retraction_for_reader,
@@ -41,18 +39,6 @@ SORTED_AFTER_MATCHING = [F("published_at").desc(nulls_last=True), F("id").desc()
 # Staff previews, like the admin, open only once the session has passed the second factor too;
 # anyone else goes to the admin's login (which sends a signed-in editor on to their key).
 staff_member_required = user_passes_test(staff_with_second_factor, login_url="admin:login")
-
-
-def _upper_case_pattern(word: str) -> str:
-    """A word of a byline's address as a pattern for UPPER(byline). A letter outside ASCII is
-    either case (SQLite's UPPER, and PostgreSQL's under the C locale, change ASCII letters only),
-    composed or not ("é" or "e" and its combining accent, as some keyboards and pastes write it)."""
-    return "".join(char.upper() if char.isascii() else _letter_pattern(char) for char in word.lower())
-
-
-def _letter_pattern(char: str) -> str:
-    forms = {form for case in (char, char.upper()) for form in (case, unicodedata.normalize("NFD", case))}
-    return "(" + "|".join(sorted(re.escape(form) for form in forms)) + ")"
 
 
 class NewsListView(ListingView):
@@ -95,17 +81,9 @@ class NewsListView(ListingView):
             self.count_key = f"news:label:{label}"
             self.shows = {shown.label_key(label)}
         elif "byline" in self.kwargs:
-            # A byline is free text ("Staff Sgt. Maria Delgado, Army"); its address is the
-            # slug of the name (models.byline_slug), matched word by word whatever the
-            # punctuation between. Matched in upper case, the form the byline's trigram index
-            # holds, so PostgreSQL finds the writer's stories through it rather than testing
-            # every story's byline.
-            words = [word for word in self.kwargs["byline"].split("-") if word]
-            if not words:
+            stories = by_writer(stories, self.kwargs["byline"])
+            if stories is None:
                 raise Http404("No published story has that byline.")
-            pattern = r"^" + r"[^A-Z0-9]+".join(_upper_case_pattern(word) for word in words) + r"([^A-Z0-9]|$)"
-            by_writer = Story.objects.alias(byline_upper=Upper("byline")).filter(byline_upper__regex=pattern)
-            stories = stories.filter(pk__in=by_writer.values("pk"))
             self.count_key = f"news:byline:{self.kwargs['byline']}"
             self.shows = {shown.BYLINES}
             self.small_set_ordering = SORTED_AFTER_MATCHING

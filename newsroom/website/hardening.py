@@ -1,8 +1,8 @@
 """What every request and response meets, whatever view answers: hostile addresses refused,
 readers' pages read-only, HEAD without a body, and the policy headers.
 
-`RequestGuardMiddleware` stands outermost, before the page cache, so what it does holds for a
-cached page too:
+`RequestGuardMiddleware` stands outermost but the public API's edge (api/edge.py), before the page
+cache, so what it does holds for a cached page too:
 - an address or query string with a NUL or another control character answers 400. No link
   carries one; PostgreSQL cannot even compare a text with a NUL in it, so a view, the flat pages'
   or redirects' fallback, or an admin filter handed one would fail with a 500;

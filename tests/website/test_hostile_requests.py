@@ -35,6 +35,13 @@ pytestmark = pytest.mark.django_db
 ADMIN = "/admin/"
 
 
+@pytest.fixture(autouse=True)
+def no_api_rate_limit(settings):
+    # Hundreds of requests from one address: the API's rate limit (tests/api/test_http.py) would
+    # answer 429 long before the hostile values were tried.
+    settings.API_RATE_LIMIT = 0
+
+
 def readers_patterns(resolver=None, prefix="", namespace=""):
     """(name, route) of every URL pattern outside the admin, from the URLconf itself."""
     for entry in (resolver or get_resolver()).url_patterns:
@@ -95,6 +102,22 @@ def newsroom(make_story, make_photo, collection, settings):
         "sitemap-section": "/sitemap-stories.xml",
         "vulnerability-disclosure-policy": "/vulnerability-disclosure-policy",
         "flat page": "/vulnerability-disclosure-policy/",
+        # The public API (newsroom/api/); django-ninja's own root, shadowed by the API's index, too.
+        "api-v1:index": "/api/v1/",
+        "api-v1:api-root": "/api/v1/",
+        "api-v1:openapi-json": "/api/v1/openapi.json",
+        "api-v1:openapi-view": "/api/v1/docs",
+        "api-v1:stories": "/api/v1/stories?tag=disaster-response&label=news&published_after=2020-01-01",
+        "api-v1:story": f"/api/v1/stories/{story.slug}",
+        "api-v1:story-by-id": f"/api/v1/stories/id/{story.pk}",
+        "api-v1:photos": "/api/v1/photos?limit=5",
+        "api-v1:photo": f"/api/v1/photos/{photo.virin}",
+        "api-v1:tags": "/api/v1/tags",
+        "api-v1:tag": f"/api/v1/tags/{tag.slug}",
+        "api-v1:collections": "/api/v1/collections",
+        "api-v1:collection": f"/api/v1/collections/{collection.slug}",
+        "api-v1:search": "/api/v1/search?q=levee",
+        "api-v1:not-found": "/api/v1/no-such-thing/",
     }
 
 
