@@ -15,6 +15,7 @@ process only, as the search page is.
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
+from ninja.responses import Status as Answer
 
 from newsroom.api import answers, cursors, schemas
 from newsroom.archive.models import Collection
@@ -34,11 +36,12 @@ from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.search import selectors as search
 from newsroom.stories import shown
 from newsroom.stories.embargo import in_published_stories
-from newsroom.stories.models import Label, Story, Tag
+from newsroom.stories.models import Label, Status, Story, Tag
 from newsroom.stories.selectors import (
     by_writer,
     give_lead_photos,
     listed_stories,
+    retraction_for_reader,
     story_for_reader,
     tag_for_reader,
 )
@@ -278,28 +281,50 @@ def list_stories(
 
 @api.get(
     "/stories/{slug}",
-    response={200: schemas.Story, PROBLEMS: schemas.Problem},
+    response={200: schemas.Story, 410: schemas.Retraction, PROBLEMS: schemas.Problem},
     url_name="story",
     operation_id="getStory",
     summary="A published story, by its slug",
 )
 def get_story(request, slug: str):
     _known_parameters(request)
-    story = story_for_reader(slug)
+    try:
+        story = story_for_reader(slug)
+    except Http404:
+        retracted = retraction_for_reader(slug)
+        if retracted is None:
+            raise
+        return Answer(410, _retraction(request, *retracted))
     page_shows(request, shown.story_page_shows(story))
     return answers.story(request, story)
 
 
+def _retraction(request, story, note) -> dict:
+    """What a retracted story's address tells machines: gone, and why (the readers' notice, as data)."""
+    return {
+        "detail": "This story was retracted and is no longer published.",
+        "headline": story.headline,
+        "url": answers.absolute(request, story.get_absolute_url()),
+        "published_at": story.published_at,
+        "retracted_on": note.noted_on if note else None,
+        "reason": note.text if note else "",
+    }
+
+
 @api.get(
     "/stories/id/{story_id}",
-    response={200: schemas.Story, PROBLEMS: schemas.Problem},
+    response={200: schemas.Story, 410: schemas.Retraction, PROBLEMS: schemas.Problem},
     url_name="story-by-id",
     operation_id="getStoryById",
     summary="A published story, by its id",
 )
 def get_story_by_id(request, story_id: int):
     _known_parameters(request)
-    slug = Story.objects.published().filter(pk=story_id).values_list("slug", flat=True).first()
+    slug = (
+        Story.objects.filter(Q(pk__in=Story.objects.published()) | Q(status=Status.RETRACTED), pk=story_id)
+        .values_list("slug", flat=True)
+        .first()
+    )
     if slug is None:
         raise Http404("No published story has that id.")
     return get_story(request, slug)

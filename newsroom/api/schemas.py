@@ -11,6 +11,15 @@ class Problem(Schema):
     detail: str = Field(description="What was wrong, and how to put it right.")
 
 
+class Retraction(Schema):
+    detail: str = Field(description="That the story was retracted and is no longer published.")
+    headline: str
+    url: str = Field(description="The story's address, where readers get the retraction notice.")
+    published_at: datetime.datetime | None = Field(description="When it was first published.")
+    retracted_on: datetime.date | None
+    reason: str = Field(description="Why it was retracted, as the newsroom told readers.")
+
+
 class Copy(Schema):
     name: str = Field(description='Which copy: "full" (full size) or a width and format, e.g. "w800.webp".')
     url: str

@@ -268,3 +268,21 @@ def test_a_writers_stories_page_by_cursor_too(client, newsroom):
         "Levee Repairs Begin",
         "Dredging Resumes",
     ]
+
+
+def test_a_retracted_story_answers_410_with_the_reason_by_slug_and_by_id(client, make_story):
+    from newsroom.stories.services import story_retract
+
+    story = make_story(headline="Levee Test Results Announced", slug="levee-test-results")
+    story_retract(story=story, user=None, reason="The results came from a test the lab has since withdrawn.")
+
+    for path in ("/api/v1/stories/levee-test-results", f"/api/v1/stories/id/{story.pk}"):
+        response = client.get(path)
+        assert response.status_code == 410, path
+        answer = response.json()
+        assert answer["headline"] == "Levee Test Results Announced"
+        assert answer["reason"] == "The results came from a test the lab has since withdrawn."
+        assert answer["url"] == "http://testserver/news/levee-test-results/"
+        assert answer["retracted_on"]
+    listed = client.get("/api/v1/stories").json()["items"]
+    assert "levee-test-results" not in {item["slug"] for item in listed}
