@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "newsroom.bundles",
     "newsroom.desk",
     "newsroom.editing",
+    "newsroom.feedback",
     # Failed sign-ins and lockouts (django-axes), under a name Site administrators recognize.
     "newsroom.accounts.apps.LockoutConfig",
     # Django's Tasks kept in the database: the queue the worker (manage.py db_worker) takes work from.
@@ -314,6 +315,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# The one cookie a reader can get (from the accessibility feedback form, newsroom/feedback/) lasts until
+# the browser closes, as staff sessions do: the privacy policy says so.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_HTTPONLY = True
 # Staff sessions (newsroom/accounts/sessions.py): they end after this many minutes without a request
 # the person made (a story form's heartbeat does not count; its autosave of typed text does), after
@@ -517,6 +521,10 @@ PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 # Each server process also keeps the pages it served lately in its own memory, up to this size,
 # so a popular page costs no round trip to Redis (newsroom/website/caching.py).
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_MB", default=32) * 1024 * 1024
+# Readers' accessibility feedback (newsroom/feedback/): how many messages, and how many answers to a
+# story's "Was this page helpful?", one client address may send in an hour before getting a 429.
+FEEDBACK_MESSAGES_PER_HOUR = env.int("FEEDBACK_MESSAGES_PER_HOUR", default=10)
+HELPFUL_ANSWERS_PER_HOUR = env.int("HELPFUL_ANSWERS_PER_HOUR", default=30)
 # How long a reviewer's preview link works.
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # The checks before publishing (newsroom/stories/checks.py): each check's id and "blocker" or

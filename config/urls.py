@@ -16,6 +16,8 @@ urlpatterns = [
     path("photos/", include("newsroom.stories.photo_urls")),
     path("archive/", include("newsroom.archive.urls")),
     path("search/", include("newsroom.search.urls")),
+    # The accessibility statement, readers' feedback and the story page's "Was this page helpful?".
+    path("accessibility/", include("newsroom.feedback.urls")),
     path("admin/editing/", include("newsroom.editing.urls")),  # autosave and who is editing
     path("admin/security/", include("newsroom.accounts.urls")),  # security keys, recovery codes
     path("admin/", admin.site.urls),
