@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from newsroom.core.admin_lists import DateHierarchyAdmin
 from newsroom.core.apstyle import ap_datetime
 from newsroom.feedback.models import (
     STATEMENT_ID,
@@ -73,7 +74,7 @@ class AccessibilityStatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackMessage)
-class FeedbackMessageAdmin(admin.ModelAdmin):
+class FeedbackMessageAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     list_display = ["message", "page", "reply", "received", "status"]
     list_filter = ["status"]
     search_fields = ["problem", "page"]
