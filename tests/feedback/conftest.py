@@ -24,3 +24,10 @@ def administrator(db):
     from tests.conftest import make_account
 
     return make_account("site-admin", "administrator")
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache as production has it (the test settings turn it off)."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_MAX_AGE = 60

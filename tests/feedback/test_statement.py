@@ -73,9 +73,13 @@ def test_the_statement_is_in_the_sitemap(client):
     assert "<loc>http://testserver/accessibility/</loc>" in client.get("/sitemap-pages.xml").content.decode()
 
 
-def test_a_change_to_the_statement_reaches_readers_through_the_page_cache(client, administrator, committed):
+def test_a_change_to_the_statement_reaches_readers_through_the_page_cache(
+    client, administrator, committed, page_cache_on, django_assert_num_queries
+):
     statement()
     assert "Phone: 703-555-0100" in page_text(client.get("/accessibility/"))
+    with django_assert_num_queries(0):  # kept by the page cache
+        assert "Phone: 703-555-0100" in page_text(client.get("/accessibility/"))
     admin_client = Client()
     admin_client.force_login(administrator)
     form = statement_form(contact_phone="703-555-0199")
