@@ -20,9 +20,7 @@ def received(problem, *, page="", reply_to="", minutes_ago=0):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_editors_home_lists_new_messages_newest_first_and_the_stories_readers_answered(
-    client, editor, make_story
-):
+def test_the_editors_home_lists_new_messages_newest_first_and_the_stories_readers_answered(client, editor, make_story):
     client.force_login(editor)  # at NOW: signed in before it, the session would have ended
     older = received(
         "The table in the budget story has no headings.", page="http://testserver/news/budget/", minutes_ago=90
