@@ -39,7 +39,7 @@ def test_the_editors_home_lists_new_messages_newest_first_and_the_stories_reader
     text = page_text(response, after='id="content"')
     assert "Readers' messages, newest first (2 new)" in text
     assert text.index("Video has no captions.") < text.index("The table in the budget story has no headings.")
-    assert "http://testserver/news/budget/" in text and "No page given" in text
+    assert "Page: http://testserver/news/budget/" in text and "No page given" in text
     assert "Old problem, fixed." not in text
     html = response.content.decode()
     assert f'href="/admin/feedback/feedbackmessage/{newest.pk}/change/"' in html

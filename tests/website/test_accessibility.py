@@ -30,6 +30,10 @@ PAGE_TYPES = [
     "search",
     "information-page",
     "not-found",
+    "accessibility-statement",
+    "feedback-form",
+    "feedback-thanks",
+    "helpful-thanks",
 ]
 
 
@@ -82,6 +86,10 @@ def pages(site_url, make_story, make_photo, collection):
         "search": "/search/?q=levee",
         "information-page": "/about/",
         "not-found": "/no-such-page/",
+        "accessibility-statement": "/accessibility/",
+        "feedback-form": "/accessibility/feedback/",
+        "feedback-thanks": "/accessibility/feedback/thanks/?reply=1",
+        "helpful-thanks": f"/accessibility/helpful/thanks/?story={story.pk}&answer=no",
     }
 
 
