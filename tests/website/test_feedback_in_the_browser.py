@@ -23,7 +23,9 @@ def test_a_reader_without_javascript_answers_no_reports_the_problem_and_an_edito
     from newsroom.stories.models import Story
 
     ARTIFACTS.mkdir(exist_ok=True)
-    monkeypatch.setattr(protection, "QUICKEST_SECONDS", 1)  # the refusal of a too-quick form is tested in tests/feedback
+    monkeypatch.setattr(
+        protection, "QUICKEST_SECONDS", 1
+    )  # the refusal of a too-quick form is tested in tests/feedback
     story = Story.objects.create(**story_fields(headline="Engineers Close Final Levee Breach"))
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
