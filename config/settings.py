@@ -318,6 +318,9 @@ CSRF_COOKIE_SECURE = not DEBUG
 # The one cookie a reader can get (from the accessibility feedback form, newsroom/feedback/) lasts until
 # the browser closes, as staff sessions do: the privacy policy says so.
 CSRF_COOKIE_AGE = None
+# A reader's form sent without that cookie (a tab restored after the browser closed) gets a page saying
+# what to do, not Django's technical one.
+CSRF_FAILURE_VIEW = "newsroom.website.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 # Staff sessions (newsroom/accounts/sessions.py): they end after this many minutes without a request
 # the person made (a story form's heartbeat does not count; its autosave of typed text does), after

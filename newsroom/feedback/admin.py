@@ -5,12 +5,15 @@ them handled, with what was done). Writers see none of this: a message may carry
 address, which only the people who answer need (newsroom/accounts/roles.py).
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from newsroom.core.admin_lists import DateHierarchyAdmin
+from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE
 from newsroom.core.apstyle import ap_datetime
 from newsroom.feedback.models import (
     STATEMENT_ID,
@@ -26,6 +29,7 @@ from newsroom.feedback.services import message_set_status, messages_mark_handled
 class KnownLimitationInline(admin.StackedInline):
     model = KnownLimitation
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
     fields = ["description", "workaround", "order"]
     verbose_name_plural = "known limitations (readers see them in this order)"
 
@@ -35,6 +39,12 @@ class AccessibilityStatementAdmin(admin.ModelAdmin):
     """One statement: its list opens the statement itself (or the form to write it, the first time)."""
 
     inlines = [KnownLimitationInline]
+    formfield_overrides = {
+        **DAYS_WITHOUT_ZONE,  # the date reviewed is a day: the browser's date picker, no time-zone note
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 60})},
+        models.EmailField: {"widget": forms.EmailInput(attrs={"size": 60})},
+    }
     fieldsets = [
         (None, {"fields": ["standard", "conformance", "commitment"]}),
         ("Section 508 contact", {"fields": ["contact_name", "contact_email", "contact_phone", "reply_days"]}),

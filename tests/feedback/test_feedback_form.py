@@ -213,3 +213,16 @@ def test_other_readers_pages_still_refuse_a_post_and_the_forms_take_nothing_else
     # An address under a form's is no form: only the exact addresses take a POST.
     assert client.post(FORM + "extra/", sent()).status_code == 405
     assert not FeedbackMessage.objects.exists()
+
+
+def test_a_form_sent_without_its_csrf_cookie_says_what_to_do(client):
+    reader = Client(enforce_csrf_checks=True)  # a tab restored after the browser closed: no cookie
+    response = reader.post(FORM, sent())
+    assert response.status_code == 403 and "no-store" in response["Cache-Control"]
+    text = page_text(response)
+    assert "Your form could not be sent" in text and "reload the page and send the form again" in text
+    assert "An official website of the United States government" in text
+    # The admin keeps Django's own page.
+    staff = Client(enforce_csrf_checks=True)
+    response = staff.post("/admin/login/", {"username": "editor", "password": "x"})
+    assert response.status_code == 403 and "CSRF verification failed" in response.content.decode()
