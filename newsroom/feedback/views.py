@@ -51,14 +51,14 @@ def feedback(request):
     data = form.cleaned_data
     message_receive(page=data["page"], problem=data["problem"], reply_to=data["reply_to"])
     # POST/redirect/GET: reloading the thank-you page sends nothing twice.
-    return redirect(reverse("feedback:thanks") + ("?reply=1" if data["reply_to"] else ""), permanent=False)
+    return redirect(reverse("feedback:thanks") + ("?reply=1" if data["reply_to"] else ""))
 
 
 def _form_page(request, form):
     statement, _ = current_statement()
     # A fresh signed time on each showing, so a refused form can be sent again as it is.
-    form.data = form.data.copy() if form.is_bound else form.data
     if form.is_bound:
+        form.data = form.data.copy()
         form.data["served"] = served_token()
     else:
         form.initial["served"] = served_token()
