@@ -197,3 +197,20 @@ def test_only_site_administrators_may_change_the_statement(db):
     assert editor.has_perm("feedback.view_accessibilitystatement")
     assert not editor.has_perm("feedback.change_accessibilitystatement")
     assert not writer.has_perm("feedback.view_accessibilitystatement")
+
+
+def test_the_demo_loads_a_structured_statement_and_no_flat_page_at_its_address(client):
+    from tests.conftest import command_output
+
+    command_output("load_demo")
+    assert not FlatPage.objects.filter(url="/accessibility/").exists()
+    kept = AccessibilityStatement.objects.get()
+    assert kept.reviewed_on and kept.limitations.count() == 2
+    text = page_text(client.get("/accessibility/"))
+    assert "This is a demonstration site" in text and "What you can do:" in text
+    privacy = page_text(client.get("/privacy/"))
+    assert "The one cookie readers may get is csrftoken" in privacy and "deleted when you close your browser" in privacy
+    # Run again, it keeps what a Site administrator changed.
+    AccessibilityStatement.objects.update(contact_phone="703-555-0142")
+    assert "1 accessibility statement (0 new, 1 kept)" in command_output("load_demo")
+    assert AccessibilityStatement.objects.get().contact_phone == "703-555-0142"
