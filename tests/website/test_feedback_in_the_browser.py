@@ -50,7 +50,8 @@ def test_a_reader_without_javascript_answers_no_reports_the_problem_and_an_edito
     # The mistakes, at the top (where focus is) and at each field.
     summary = page.locator("#error-summary")
     assert page.title().startswith("Error: ")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # The browser moves focus to the summary (autofocus) once it has drawn the page.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'", timeout=5000)
     assert "Tell us what went wrong." in summary.inner_text()
     assert "Enter an email address like name@example.com, or leave it empty." in summary.inner_text()
     problem = page.get_by_label("What went wrong? (required)")
