@@ -44,6 +44,7 @@ def test_the_editors_home_lists_new_messages_newest_first_and_the_stories_reader
     html = response.content.decode()
     assert f'href="/admin/feedback/feedbackmessage/{newest.pk}/change/"' in html
     assert f'href="/admin/feedback/feedbackmessage/{older.pk}/change/"' in html
+    assert '<a href="/admin/feedback/feedbackmessage/">All readers\' messages</a>' in html
     assert "Was this page helpful? Stories readers answered lately" in text
     assert "Guard Drill Ends Yes 0, no 1" in text and "Levee Holds Yes 2, no 1" in text
     assert f'href="/admin/stories/story/{levee.pk}/change/"' in html
@@ -62,8 +63,9 @@ def test_the_home_lists_cost_the_same_for_many_messages(client, editor, make_sto
         received(f"More problems {number}")
         story_answer_helpful(story_id=make_story().pk, helpful=True)
     with django_assert_max_num_queries(len(few.captured_queries) + 1):  # the new count needs one COUNT
-        text = page_text(editor_client.get("/admin/"), after='id="content"')
-    assert "(33 new)" in text and "All 33 new messages" in text
+        response = editor_client.get("/admin/")
+    assert "(33 new)" in page_text(response, after='id="content"')
+    assert '?status__exact=new">All 33 new messages</a>' in response.content.decode()
 
 
 def test_an_empty_home_says_so(editor_client):
