@@ -26,7 +26,6 @@ from django.http import HttpResponse
 from django.urls import get_script_prefix, reverse
 
 READ_ONLY_METHODS = ("GET", "HEAD")
-ALLOW = ", ".join(READ_ONLY_METHODS)
 # Control characters no address carries: any in the path; in a query string all but tab and line
 # breaks, which a search box's value may hold.
 _PATH_REFUSED = re.compile(r"[\x00-\x1f\x7f]")
