@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ninja",
     "newsroom.desk",
     "newsroom.editing",
+    "newsroom.feedback",
     # Failed sign-ins and lockouts (django-axes), under a name Site administrators recognize.
     "newsroom.accounts.apps.LockoutConfig",
     # Django's Tasks kept in the database: the queue the worker (manage.py db_worker) takes work from.
@@ -322,6 +323,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# The one cookie a reader can get (from the accessibility feedback form, newsroom/feedback/) lasts until
+# the browser closes, as staff sessions do: the privacy policy says so.
+CSRF_COOKIE_AGE = None
+# A reader's form sent without that cookie (a tab restored after the browser closed) gets a page saying
+# what to do, not Django's technical one.
+CSRF_FAILURE_VIEW = "newsroom.website.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 # Staff sessions (newsroom/accounts/sessions.py): they end after this many minutes without a request
 # the person made (a story form's heartbeat does not count; its autosave of typed text does), after
@@ -554,6 +561,10 @@ PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_MB", default=32) * 1024 * 102
 # The public API (/api/v1/): requests each client address (an IPv6 client's /64) may make a
 # minute, counted in the shared cache across every server; past it, 429 with Retry-After. 0 turns it off.
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=300)
+# Readers' accessibility feedback (newsroom/feedback/): how many messages, and how many answers to a
+# story's "Was this page helpful?", one client address may send in an hour before getting a 429.
+FEEDBACK_MESSAGES_PER_HOUR = env.int("FEEDBACK_MESSAGES_PER_HOUR", default=10)
+HELPFUL_ANSWERS_PER_HOUR = env.int("HELPFUL_ANSWERS_PER_HOUR", default=30)
 # How long a reviewer's preview link works.
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # The checks before publishing (newsroom/stories/checks.py): each check's id and "blocker" or

@@ -18,6 +18,8 @@ urlpatterns = [
     path("archive/", include("newsroom.archive.urls")),
     path("search/", include("newsroom.search.urls")),
     path("api/v1/", api.urls),  # the public read API, its OpenAPI description and docs (newsroom/api/)
+    # The accessibility statement, readers' feedback and the story page's "Was this page helpful?".
+    path("accessibility/", include("newsroom.feedback.urls")),
     path("admin/editing/", include("newsroom.editing.urls")),  # autosave and who is editing
     path("admin/security/", include("newsroom.accounts.urls")),  # security keys, recovery codes
     path("admin/", admin.site.urls),

@@ -20,6 +20,7 @@ LAYERS = {
     "desk": 3,  # notifications of workflow steps: the inbox, e-mail, each person's settings
     "editing": 3,  # working copies (autosave) and who is editing a story
     "notes": 3,  # notes between writer and editor on a story
+    "feedback": 3,  # the accessibility statement, readers' feedback and the story page's yes/no
     "search": 4,  # the search index and its upkeep
     "bundles": 5,  # moving content in and out: site bundles, legacy text stories
     "api": 5,  # the public read API at /api/v1/: what readers may see, as JSON

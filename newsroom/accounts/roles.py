@@ -31,9 +31,23 @@ WRITER_PERMISSIONS = {
 }
 # Editors have every permission of these apps; site administrators also manage accounts.
 EDITOR_APPS = ["stories", "photos", "archive", "notes", "flatpages", "redirects"]
+# Editors also read and handle readers' messages (deleting spam) and read the yes/no counts and the
+# accessibility statement, which Site administrators keep. Writers get none of it: a message may
+# carry a reader's email address, which only those who answer need.
+EDITOR_PERMISSIONS = {
+    "feedback": [
+        "view_feedbackmessage",
+        "change_feedbackmessage",
+        "delete_feedbackmessage",
+        "view_storyhelpfulness",
+        "view_accessibilitystatement",
+        "view_knownlimitation",
+    ],
+}
 # "accounts" holds the security log, which Site administrators read; "axes" the failed sign-ins,
-# whose locks they lift; "django_tasks_database" the background tasks, which they watch.
-ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts", "axes", "django_tasks_database"]
+# whose locks they lift; "django_tasks_database" the background tasks, which they watch;
+# "feedback" the accessibility statement, which they keep current.
+ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts", "axes", "django_tasks_database", "feedback"]
 
 
 def sync_roles(Group, Permission):
@@ -41,12 +55,15 @@ def sync_roles(Group, Permission):
     so a migration can use its historical models)."""
     from django.db.models import Q
 
-    writer_rule = Q(pk__in=[])
-    for app, codenames in WRITER_PERMISSIONS.items():
-        writer_rule |= Q(content_type__app_label=app, codename__in=codenames)
+    def named(permissions):
+        rule = Q(pk__in=[])
+        for app, codenames in permissions.items():
+            rule |= Q(content_type__app_label=app, codename__in=codenames)
+        return rule
+
     for role, rule in (
-        ("writer", writer_rule),
-        ("editor", Q(content_type__app_label__in=EDITOR_APPS)),
+        ("writer", named(WRITER_PERMISSIONS)),
+        ("editor", Q(content_type__app_label__in=EDITOR_APPS) | named(EDITOR_PERMISSIONS)),
         ("administrator", Q(content_type__app_label__in=ADMINISTRATOR_APPS)),
     ):
         group, _ = Group.objects.get_or_create(name=ROLES[role])

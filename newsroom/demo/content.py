@@ -129,12 +129,24 @@ class DemoPage:
 
 
 @dataclass(frozen=True)
+class DemoStatement:
+    commitment: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    reply_days: int
+    reviewed_on: datetime.date
+    limitations: tuple[tuple[str, str], ...]  # (what does not work, what readers can do)
+
+
+@dataclass(frozen=True)
 class DemoContent:
     tags: tuple[DemoTag, ...]
     photos: tuple[DemoPhoto, ...]
     stories: tuple[DemoStory, ...]
     collection: DemoCollection
     pages: tuple[DemoPage, ...] = field(default=())
+    statement: DemoStatement | None = None
 
 
 # --------------------------------------------------------------------------- tags
@@ -933,17 +945,6 @@ PAGES = (
         "be outdated.</p>",
     ),
     DemoPage(
-        "/accessibility/",
-        "Accessibility",
-        _DEMO_NOTE + "<p>Federal websites must be accessible to people with disabilities under Section 508 of "
-        "the Rehabilitation Act. A real Accessibility page states the standard the site meets and "
-        "how to report a problem.</p>"
-        "<h2>What such a page holds</h2>"
-        "<ul><li>The accessibility standard the site follows (WCAG 2.0 AA at least)</li>"
-        "<li>How to report content you cannot use, and who will respond</li>"
-        "<li>How to file a Section 508 complaint</li></ul>",
-    ),
-    DemoPage(
         "/foia/",
         "FOIA",
         _DEMO_NOTE + "<p>The Freedom of Information Act gives anyone the right to ask for federal agency "
@@ -971,8 +972,13 @@ PAGES = (
         "<h2>What such a page holds</h2>"
         "<ul><li>What is logged when you visit, and for how long it is kept</li>"
         "<li>Whether the site uses cookies, and which kind</li>"
-        "<li>How information you send, such as an email, is used and protected</li></ul>",
-        # It said so whatever DAP_AGENCY says; the page's Web analytics section now tells the truth.
+        "<li>How information you send, such as an email, is used and protected</li></ul>"
+        "<p>The one cookie this site itself sets for readers is <code>csrftoken</code>, set only by the form for "
+        "reporting an accessibility problem: it protects the form against forged submissions, holds nothing about "
+        "you and is deleted when you close your browser. A message sent with the form is read by the newsroom's "
+        "editors only; an email address, if you give one, is used only to reply to you.</p>",
+        # It said the site sets no tracking cookies whatever DAP_AGENCY says; the page's Web analytics
+        # section now tells the truth about analytics.
         replaces=(_PRIVACY_BEFORE_DAP,),
     ),
     DemoPage(
@@ -988,4 +994,28 @@ PAGES = (
     ),
 )
 
-DEMO = DemoContent(tags=TAGS, photos=PHOTOS, stories=STORIES, collection=COLLECTION, pages=PAGES)
+# --------------------------------------------------------------------------- accessibility statement
+
+# The statement at /accessibility/ is structured (newsroom/feedback/), not a flat page.
+STATEMENT = DemoStatement(
+    commitment="This is a demonstration site, and this statement shows what a real newsroom's says. We want "
+    "everyone who visits to be able to read the news and see the photos, whatever device or assistive "
+    "technology they use.",
+    contact_name="Section 508 Program Manager, Office of Public Affairs",
+    contact_email="section508@example.gov",
+    contact_phone="703-555-0100 (TTY 711)",
+    reply_days=5,
+    reviewed_on=datetime.date(2026, 11, 2),
+    limitations=(
+        (
+            "Videos play in their hosts' players (DVIDS, YouTube); a few older videos have no captions.",
+            "Ask for a transcript with the feedback form and we will send one.",
+        ),
+        (
+            "Some photos in the 2019-2021 historical collection have short descriptions.",
+            "Each photo's caption also says what it shows; tell us which photo you need described.",
+        ),
+    ),
+)
+
+DEMO = DemoContent(tags=TAGS, photos=PHOTOS, stories=STORIES, collection=COLLECTION, pages=PAGES, statement=STATEMENT)

@@ -16,6 +16,7 @@ class WebsiteConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
         from newsroom.archive.models import Collection
+        from newsroom.feedback.models import AccessibilityStatement, KnownLimitation
         from newsroom.photos.models import PhotoAsset
         from newsroom.stories.models import Correction, PhotoPlacement, Story, Tag
         from newsroom.website import caching, checks  # noqa: F401
@@ -25,7 +26,9 @@ class WebsiteConfig(AppConfig):
         pre_delete.connect(caching.story_will_change, sender=Story, dispatch_uid="pages-Story-before-delete")
         post_save.connect(caching.story_saved, sender=Story, dispatch_uid="pages-Story-save")
         post_delete.connect(caching.story_deleted, sender=Story, dispatch_uid="pages-Story-delete")
-        for model in (PhotoAsset, PhotoPlacement, Correction, Tag, Collection, FlatPage, Redirect):
+        # The statement's page says nothing of what it shows, so any change retires it, its own too.
+        statement = (AccessibilityStatement, KnownLimitation)
+        for model in (PhotoAsset, PhotoPlacement, Correction, Tag, Collection, FlatPage, Redirect, *statement):
             post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
             post_delete.connect(caching.content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-delete")
         m2m_changed.connect(caching.story_tags_changed, sender=Story.tags.through, dispatch_uid="pages-story-tags")

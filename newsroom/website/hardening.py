@@ -8,7 +8,9 @@ cache, so what it does holds for a cached page too:
   or redirects' fallback, or an admin filter handed one would fail with a 500;
 - readers' pages (everything outside the admin) answer GET and HEAD only: 405 with `Allow`
   otherwise, and OPTIONS says what is allowed. What takes a POST (the admin, its login, the
-  story form's autosave and presence) lives under the admin's address;
+  story form's autosave and presence) lives under the admin's address, but for the two readers'
+  forms named in READERS_FORMS (the accessibility feedback form and the story page's "Was this
+  page helpful?"), which take a POST at exactly their own addresses;
 - a HEAD is answered with the headers a GET would get and no body, a cache hit included,
   whatever the server in front would do.
 
@@ -24,16 +26,25 @@ from django.http import HttpResponse
 from django.urls import get_script_prefix, reverse
 
 READ_ONLY_METHODS = ("GET", "HEAD")
-ALLOW = ", ".join(READ_ONLY_METHODS)
 # Control characters no address carries: any in the path; in a query string all but tab and line
 # breaks, which a search box's value may hold.
 _PATH_REFUSED = re.compile(r"[\x00-\x1f\x7f]")
 _QUERY_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Readers' pages that take a POST, by URL name, with the methods each answers: each address
+# exactly, nothing under it. The story page's yes/no answers only a POST; its view says so to a GET.
+READERS_FORMS = {"feedback:feedback": (*READ_ONLY_METHODS, "POST"), "feedback:helpful": ("POST",)}
+
+
 @functools.cache
 def _admin_prefix(script_prefix: str) -> str:
     return reverse("admin:index")
+
+
+@functools.cache
+def _readers_forms(script_prefix: str) -> dict[str, tuple[str, ...]]:
+    return {reverse(name): methods for name, methods in READERS_FORMS.items()}
 
 
 def is_readers_page(request) -> bool:
@@ -61,11 +72,14 @@ class RequestGuardMiddleware:
         ):
             return _plain(400, "Bad Request: the address holds a control character, which no web address may hold.")
         if request.method not in READ_ONLY_METHODS and is_readers_page(request):
+            allowed = _readers_forms(get_script_prefix()).get(request.path, READ_ONLY_METHODS)
+            if request.method in allowed:
+                return None
             if request.method == "OPTIONS":
                 response = _plain(200, "")
             else:
-                response = _plain(405, f"Method Not Allowed: this page answers {ALLOW} only.")
-            response["Allow"] = ALLOW
+                response = _plain(405, f"Method Not Allowed: this page answers {', '.join(allowed)} only.")
+            response["Allow"] = ", ".join(allowed)
             return response
         return None
 

@@ -64,7 +64,7 @@ class NewsroomSitemap(Sitemap):
 
 class PageSitemap(NewsroomSitemap):
     def items(self):
-        return ["home", "stories:list"]
+        return ["home", "stories:list", "feedback:statement"]
 
     def location(self, name):
         return reverse(name)

@@ -5,11 +5,13 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.views import csrf
 
 from newsroom.core.cache import page_shows
 from newsroom.stories import shown
 from newsroom.stories.selectors import listed_stories
 from newsroom.website.context_processors import site
+from newsroom.website.hardening import is_readers_page
 
 HOME_STORIES = 10
 # What a request meets when PostgreSQL is restarting, unreachable or refusing connections.
@@ -49,6 +51,19 @@ def server_error(request):
         return service_unavailable()
     html = render_to_string("500.html", site())
     return HttpResponseServerError(html)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF cookie: on a reader's page (the accessibility feedback form) a
+    page that says what to do, since the cookie ends when the browser closes and a tab restored
+    afterwards sends the form without it. The admin keeps Django's own page."""
+    if not is_readers_page(request):
+        return csrf.csrf_failure(request, reason)
+    response = render(
+        request, "form_not_sent.html", status=403
+    )  # not 403_csrf.html: Django would use it for the admin too
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def service_unavailable():

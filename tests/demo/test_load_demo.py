@@ -22,7 +22,6 @@ from newsroom.stories.models import ArchiveStatus, Label, PhotoPlacement, Status
 NOW = eastern(2026, 11, 24, 12, 0)
 PAGE_URLS = {
     "/about/": "About",
-    "/accessibility/": "Accessibility",
     "/foia/": "FOIA",
     "/no-fear-act/": "No FEAR Act Data",
     "/privacy/": "Privacy Policy",

@@ -32,6 +32,10 @@ PAGE_TYPES = [
     "not-found",
     "corrections",
     "retracted",
+    "accessibility-statement",
+    "feedback-form",
+    "feedback-thanks",
+    "helpful-thanks",
 ]
 STATUS = {"not-found": 404, "retracted": 410}
 
@@ -91,6 +95,10 @@ def pages(site_url, make_story, make_photo, collection):
         "not-found": "/no-such-page/",
         "corrections": "/news/corrections/",
         "retracted": retracted.get_absolute_url(),
+        "accessibility-statement": "/accessibility/",
+        "feedback-form": "/accessibility/feedback/",
+        "feedback-thanks": "/accessibility/feedback/thanks/?reply=1",
+        "helpful-thanks": f"/accessibility/helpful/thanks/?story={story.pk}&answer=no",
     }
 
 

@@ -265,6 +265,7 @@ def test_the_sitemap_lists_every_public_page_and_nothing_else(client, make_story
         f"http://testserver/archive/{year}/{month}/",
         "http://testserver/about/",
         "http://testserver/vulnerability-disclosure-policy",
+        "http://testserver/accessibility/",  # the accessibility statement (newsroom/feedback/)
     }
     assert len(locations) == len(set(locations))
     for location in locations:

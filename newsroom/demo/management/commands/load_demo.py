@@ -24,6 +24,8 @@ from newsroom.bundles.restore import remove_files
 from newsroom.core.commandline import HelpFormatter, dry_run_or_commit, progress
 from newsroom.demo.content import DEMO, DRAFT, STORY_LINK, DemoContent, DemoStory, PhotoUse
 from newsroom.demo.images import make_demo_jpeg
+from newsroom.feedback.models import STATEMENT_ID, AccessibilityStatement, KnownLimitation
+from newsroom.feedback.services import statement_save
 from newsroom.photos.models import PhotoAsset, copies_storage
 from newsroom.photos.services import photo_save
 from newsroom.stories.models import ArchiveStatus, Story, Tag
@@ -33,8 +35,9 @@ from newsroom.stories.services import story_create, story_publish, story_update
 class Command(BaseCommand):
     help = """\
 Load the invented demo content: stories (published, archived, draft and scheduled), photos
-with VIRINs, tags, a historical collection and the information pages. Existing items are
-kept, so running it again changes nothing. The whole load is one transaction.
+with VIRINs, tags, a historical collection, the information pages and the accessibility
+statement. Existing items are kept, so running it again changes nothing. The whole load is
+one transaction.
 
 Examples:
   manage.py load_demo
@@ -90,6 +93,8 @@ Examples:
                 story_update(story=story, changes={"related_stories": related}, user=None, expected_version=None)
         for page in demo.pages:
             self.load_page(page)
+        if demo.statement:
+            self.load_statement(demo.statement)
 
     def load_tag(self, spec) -> Tag:
         tag, created = Tag.objects.get_or_create(slug=spec.slug, defaults={"name": spec.name})
@@ -190,6 +195,29 @@ Examples:
         self.note("page", True, spec.url)
         return page
 
+    def load_statement(self, spec) -> AccessibilityStatement:
+        statement = AccessibilityStatement.objects.filter(pk=STATEMENT_ID).first()
+        if statement is not None:
+            self.note("statement", False, "accessibility statement")
+            return statement
+        statement = statement_save(
+            statement=AccessibilityStatement(
+                commitment=spec.commitment,
+                contact_name=spec.contact_name,
+                contact_email=spec.contact_email,
+                contact_phone=spec.contact_phone,
+                reply_days=spec.reply_days,
+                reviewed_on=spec.reviewed_on,
+            ),
+            user=None,
+        )
+        KnownLimitation.objects.bulk_create(
+            KnownLimitation(statement=statement, description=what, workaround=meanwhile, order=order)
+            for order, (what, meanwhile) in enumerate(spec.limitations)
+        )
+        self.note("statement", True, "accessibility statement")
+        return statement
+
     # ------------------------------------------------------------------ reporting
 
     def note(self, kind: str, created: bool, label: str):
@@ -218,7 +246,8 @@ Examples:
         summary = (
             f"Demo content: {part('story', 'story', 'stories')}, {part('photo', 'photo', 'photos')}, "
             f"{part('tag', 'tag', 'tags')}, {part('collection', 'collection', 'collections')}, "
-            f"{part('page', 'page', 'pages')}. Created {created}, kept {kept}."
+            f"{part('page', 'page', 'pages')}, {part('statement', 'accessibility statement', 'accessibility statements')}. "
+            f"Created {created}, kept {kept}."
         )
         if dry_run:
             self.stdout.write(self.style.WARNING(f"Dry run, nothing saved. {summary}"))

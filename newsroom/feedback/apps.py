@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "newsroom.feedback"
+    verbose_name = "Accessibility and reader feedback"
