@@ -2,7 +2,8 @@
 
 Read-only. `audit_site` renders one page of each kind readers meet (the home page, a current and
 an archived story, the news, tag, label and byline listings, a photo page, the archive, a
-collection, search results, the corrections page and every information page) through Django's
+collection, search results, the corrections page, the accessibility statement and its feedback
+form, and every information page) through Django's
 test client, as a reader's browser would get it over HTTPS on the site's own host, and checks:
 
     title           a <title>, at most TITLE_MAX characters
@@ -422,6 +423,8 @@ def page_kinds() -> list[tuple[str, str]]:
     if tag is not None:
         pages.append(("tag listing", tag.get_absolute_url()))
     pages.append(("corrections", reverse("stories:corrections")))
+    pages.append(("accessibility statement", reverse("feedback:statement")))
+    pages.append(("feedback form", reverse("feedback:feedback")))
     for page in FlatPage.objects.filter(sites__id=settings.SITE_ID, registration_required=False).order_by("url"):
         pages.append((f"information page {page.url}", page.url))
     return pages

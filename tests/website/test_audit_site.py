@@ -56,6 +56,8 @@ def test_the_demo_site_passes_every_check_on_every_kind_of_page(demo_site):
         "collection",
         "search results",
         "corrections",
+        "accessibility statement",
+        "feedback form",
     } <= kinds
     assert {page["status"] for page in report["pages"]} == {200}
     assert "Audited" in run()[1] and "no problems" in run()[1]
