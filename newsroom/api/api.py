@@ -31,6 +31,7 @@ from newsroom.api import answers, cursors, schemas
 from newsroom.archive.models import Collection
 from newsroom.archive.selectors import collections_with_public_counts
 from newsroom.core.cache import keep_here_only, page_shows
+from newsroom.core.pagination import SMALL_SET, kept_count
 from newsroom.photos.models import PhotoAsset
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.search import selectors as search
@@ -215,6 +216,7 @@ def list_stories(
     )
     limit = _limit(limit)
     stories = listed_stories()
+    newest_first = ["-published_at", "-id"]
     # What the answer shows, so that a change to any story it lists, or one joining or leaving
     # what it lists, retires it (stories/shown.py; a story moving anywhere retires NEWS or ARCHIVE).
     shows = set()
@@ -233,12 +235,17 @@ def list_stories(
             raise BadRequest(f"No tag has the slug “{tag}”: /api/v1/tags lists them.") from None
         stories = stories.filter(tags=found)
         shows |= {shown.tag_key(found.pk), shown.tagged_key(found.pk)}
+        # A small tag's stories (a few thousand of a million), as its page finds them
+        # (core/pagination.py): through the tag's own index, then sorted, rather than by walking
+        # the date index until a page of them turns up (345 ms at the 95th percentile for a tag of
+        # 1,770 stories among a million). Its count is kept until the content changes.
+        if kept_count(f"api:tag:{found.pk}", listed_stories().filter(tags=found)) <= SMALL_SET:
+            newest_first = SORTED_AFTER_MATCHING
     if label is not None:
         if label not in Label.values:
             raise BadRequest(f"label must be one of {', '.join(Label.values)}.")
         stories = stories.filter(label=label)
         shows.add(shown.label_key(label))
-    newest_first = ["-published_at", "-id"]
     if byline is not None:
         stories = by_writer(stories, byline)
         if stories is None:
