@@ -39,10 +39,10 @@ from newsroom.stories import shown
 from newsroom.stories.embargo import in_published_stories
 from newsroom.stories.models import Label, Status, Story, Tag
 from newsroom.stories.selectors import (
+    StoryRetracted,
     by_writer,
     give_lead_photos,
     listed_stories,
-    retraction_for_reader,
     story_for_reader,
     tag_for_reader,
 )
@@ -297,11 +297,8 @@ def get_story(request, slug: str):
     _known_parameters(request)
     try:
         story = story_for_reader(slug)
-    except Http404:
-        retracted = retraction_for_reader(slug)
-        if retracted is None:
-            raise
-        return Answer(410, _retraction(request, *retracted))
+    except StoryRetracted as gone:
+        return Answer(410, _retraction(request, gone.story, gone.note))
     page_shows(request, shown.story_page_shows(story))
     return answers.story(request, story)
 

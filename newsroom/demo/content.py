@@ -920,15 +920,15 @@ _DEMO_NOTE = (
     "describes what a real newsroom would publish here.</p>"
 )
 
-_PRIVACY_BEFORE_DAP = (
+_PRIVACY_STARTER = (
     _DEMO_NOTE + "<p>A real Privacy Policy says what information the site collects from visitors and what "
     "it does with it.</p>"
     "<h2>What such a page holds</h2>"
     "<ul><li>What is logged when you visit, and for how long it is kept</li>"
     "<li>Whether the site uses cookies, and which kind</li>"
     "<li>How information you send, such as an email, is used and protected</li></ul>"
-    "<p>This demo sets no tracking cookies and uses no third-party analytics.</p>"
 )
+_PRIVACY_BEFORE_DAP = _PRIVACY_STARTER + "<p>This demo sets no tracking cookies and uses no third-party analytics.</p>"
 
 PAGES = (
     DemoPage(
@@ -967,13 +967,8 @@ PAGES = (
     DemoPage(
         "/privacy/",
         "Privacy Policy",
-        _DEMO_NOTE + "<p>A real Privacy Policy says what information the site collects from visitors and what "
-        "it does with it.</p>"
-        "<h2>What such a page holds</h2>"
-        "<ul><li>What is logged when you visit, and for how long it is kept</li>"
-        "<li>Whether the site uses cookies, and which kind</li>"
-        "<li>How information you send, such as an email, is used and protected</li></ul>"
-        "<p>The one cookie this site itself sets for readers is <code>csrftoken</code>, set only by the form for "
+        _PRIVACY_STARTER
+        + "<p>The one cookie this site itself sets for readers is <code>csrftoken</code>, set only by the form for "
         "reporting an accessibility problem: it protects the form against forged submissions, holds nothing about "
         "you and is deleted when you close your browser. A message sent with the form is read by the newsroom's "
         "editors only; an email address, if you give one, is used only to reply to you.</p>",

@@ -206,7 +206,8 @@ def _related_stories(stories):
 
 
 def story_for_reader(slug: str) -> Story:
-    """A published story with its photos, tags, corrections and published related stories, or 404.
+    """A published story with its photos, tags, corrections and published related stories, or 404
+    (StoryRetracted, a 404, when the address was a story's that is now retracted).
 
     The same rows as _with_everything_shown(Story.objects.published()), left on the story just as
     prefetch_related leaves them, so `story.tags.all()` and the rest make no query. The addresses
@@ -215,7 +216,8 @@ def story_for_reader(slug: str) -> Story:
     now = timezone.now()
     found = _PUBLISHED_STORY.objects(slug=slug, now=now)
     if not found:
-        raise Http404("No published story has that address.")
+        # Asked only once no published story answers: a retracted one's address still says so.
+        raise _retracted(slug) or Http404("No published story has that address.")
     story = found[0]
     story._prefetched_objects_cache = {}
     linked = linked_story_ids(story.body)
@@ -235,14 +237,21 @@ def story_for_reader(slug: str) -> Story:
     return story
 
 
-def retraction_for_reader(slug: str) -> tuple[Story, Correction] | None:
-    """The retracted story at this address with its retraction note, or None: what a reader gets
-    instead of the story (asked only once no published story answers)."""
+class StoryRetracted(Http404):
+    """No published story is at this address, but a retracted one was: its page and the API answer
+    410 with `story` and its retraction `note`; anything that only needs "not there" reads a 404."""
+
+    def __init__(self, story: Story, note: Correction | None):
+        super().__init__("That story was retracted.")
+        self.story, self.note = story, note
+
+
+def _retracted(slug: str) -> StoryRetracted | None:
     story = Story.objects.filter(slug=slug, status=Status.RETRACTED).first()
     if story is None:
         return None
     note = story.corrections.filter(kind=NoteKind.RETRACTION).order_by("-noted_on", "-id").first()
-    return story, note
+    return StoryRetracted(story, note)
 
 
 def next_scheduled_change(*, now: datetime.datetime) -> datetime.datetime | None:

@@ -20,10 +20,10 @@ from newsroom.stories import embargo, preview, shown
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import Label, Story
 from newsroom.stories.selectors import (
+    StoryRetracted,
     by_writer,
     current_news,
     public_corrections,
-    retraction_for_reader,
     story_for_preview,
     story_for_reader,
     story_links,
@@ -124,13 +124,9 @@ class CorrectionsView(ListView):
 def story_detail(request, slug):
     try:
         story = story_for_reader(slug)
-    except Http404:
-        retracted = retraction_for_reader(slug)
-        if retracted is None:
-            raise
+    except StoryRetracted as gone:
         # Gone, and saying why: the retraction stays on the public record at the story's address.
-        story, note = retracted
-        return render(request, "stories/retracted.html", {"story": story, "note": note}, status=410)
+        return render(request, "stories/retracted.html", {"story": gone.story, "note": gone.note}, status=410)
     page_shows(request, shown.story_page_shows(story))
     return _render_story(request, story)
 
