@@ -209,7 +209,10 @@ def test_the_demo_loads_a_structured_statement_and_no_flat_page_at_its_address(c
     text = page_text(client.get("/accessibility/"))
     assert "This is a demonstration site" in text and "What you can do:" in text
     privacy = page_text(client.get("/privacy/"))
-    assert "The one cookie this site itself sets for readers is csrftoken" in privacy and "deleted when you close your browser" in privacy
+    assert (
+        "The one cookie this site itself sets for readers is csrftoken" in privacy
+        and "deleted when you close your browser" in privacy
+    )
     # Run again, it keeps what a Site administrator changed.
     AccessibilityStatement.objects.update(contact_phone="703-555-0142")
     assert "1 accessibility statement (0 new, 1 kept)" in command_output("load_demo")
