@@ -18,6 +18,7 @@ NEWSROOM_COMMANDS = sorted(name for name, app in get_commands().items() if app.s
 # Commands that change nothing, so have nothing for --dry-run to undo.
 READ_ONLY = {
     "audit_photos",  # reports on the photo library
+    "audit_site",  # renders readers' pages in this process and reports; writes nothing
     "export_newsroom",  # reads the newsroom; writes only the bundle file it is asked for
 }
 
