@@ -1,0 +1,28 @@
+"""Content Credentials as this site is set up for them: who signs the public copies (settings
+C2PA_SIGNING_CERT with C2PA_SIGNING_KEY or C2PA_SIGNING_CALLBACK; config/settings.py checks them
+at start), and reading a public copy's credentials back for the audit and for readers."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from newsroom.photos.imaging import Signing
+
+
+def signing_configured() -> bool:
+    return bool(settings.C2PA_SIGNING_CERT)
+
+
+def copy_signing() -> Signing | None:
+    """Who signs the copies made now, or None when signing is not configured.
+
+    The files are read each time: a renewed certificate is used from the next copy on, with no
+    restart, and they are a few kilobytes next to the megabytes of a photo.
+    """
+    if not signing_configured():
+        return None
+    chain = Path(settings.C2PA_SIGNING_CERT).read_bytes()
+    if settings.C2PA_SIGNING_CALLBACK:
+        return Signing(chain, sign=import_string(settings.C2PA_SIGNING_CALLBACK))
+    return Signing(chain, private_key=Path(settings.C2PA_SIGNING_KEY).read_bytes())
