@@ -7,7 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from newsroom.photos.imaging import Signing
+from newsroom.photos.imaging import ContentCredentials, Signing, read_content_credentials
+from newsroom.photos.models import PhotoAsset, copies_storage
 
 
 def signing_configured() -> bool:
@@ -26,3 +27,17 @@ def copy_signing() -> Signing | None:
     if settings.C2PA_SIGNING_CALLBACK:
         return Signing(chain, sign=import_string(settings.C2PA_SIGNING_CALLBACK))
     return Signing(chain, private_key=Path(settings.C2PA_SIGNING_KEY).read_bytes())
+
+
+def copy_credentials(photo: PhotoAsset, key: str) -> ContentCredentials | None:
+    """One public copy's Content Credentials ("full", "thumb.jpg" ...), read from where the copies
+    are kept; None when it has none, or the copy is not there."""
+    entry = photo.renditions.get(key)
+    if not entry:
+        return None
+    try:
+        with copies_storage(photo.copies_public).open(entry["name"], "rb") as copy:
+            content = copy.read()
+    except FileNotFoundError:
+        return None
+    return read_content_credentials(content)

@@ -21,6 +21,7 @@ from django.core.management.base import CommandError
 
 from newsroom.photos.imaging import public_file_problems, read_content_credentials
 from newsroom.photos.imaging.jpeg import _walk_jpeg
+from tests.conftest import assert_in_order, page_text
 from tests.photos.conftest import SAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -260,3 +261,57 @@ def test_rebuild_renditions_signs_copies_made_before_signing_was_configured(sett
     for content in public_files(photo, media_root).values():
         assert read_content_credentials(content).original_sha256 == photo.file_hash
     assert audit("--check", "credentials")[0] == 0
+
+
+# --- Readers can check ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_photo_page_names_the_signer_and_links_to_our_own_verification_page(signing, client, make_photo, make_story):
+    photo = gps_photo(make_photo)
+    make_story(photos=[photo])
+    text = page_text(client.get(f"/photos/{photo.virin}/"))
+    assert "Content Credentials: signed by Newsroom Photo Desk. See what they say" in text
+    assert f'href="/photos/{photo.virin}/credentials/"' in client.get(f"/photos/{photo.virin}/").text
+
+    response = client.get(f"/photos/{photo.virin}/credentials/")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert_in_order(
+        text,
+        [
+            "Content Credentials of 210614-A-KX193-1002",
+            "Status Valid: the signature and the file's hashes check out",
+            "Signed by Newsroom Photo Desk",
+            "VIRIN 210614-A-KX193-1002",
+            "Photographer Spc. Dana Ruiz",
+            "Credit Army",
+            "Rights Public domain (U.S. government work)",
+            f"Made from the original with SHA-256 {photo.file_hash}",
+            "Opened the original",
+            "Metadata removed or rewritten (no picture change)",
+            "thumb.webp",
+        ],
+    )
+    assert "Does not validate" not in text
+
+
+@pytest.mark.django_db
+def test_verification_page_says_when_a_copy_was_changed_and_is_404_for_an_embargoed_photo(
+    signing, client, make_photo, make_story, media_root
+):
+    photo = make_photo(public=True)
+    assert client.get(f"/photos/{photo.virin}/credentials/").status_code == 404  # no published story uses it
+    make_story(photos=[photo])
+    changed = media_root / photo.renditions["w480.webp"]["name"]
+    changed.write_bytes(with_picture_byte_changed(changed.read_bytes()))
+    text = page_text(client.get(f"/photos/{photo.virin}/credentials/"))
+    assert "w480.webp Does not validate: the file was changed after it was signed" in text
+    assert text.count("Does not validate") == 1
+
+
+@pytest.mark.django_db
+def test_without_signing_the_photo_page_says_nothing_of_credentials(client, make_photo, make_story):
+    photo = make_photo(public=True)
+    make_story(photos=[photo])
+    assert "Content Credentials" not in page_text(client.get(f"/photos/{photo.virin}/"))

@@ -26,6 +26,23 @@ from newsroom.photos.imaging.specs import EXIF_COPYRIGHT
 ORIGINAL_SHA256 = "newsroom.original.sha256"
 PARENT = "original"  # the ingredient's label inside our own manifest, for the "opened" action
 
+# What each action a manifest records means, in a reader's words.
+ACTION_WORDS = {
+    "c2pa.opened": "Opened the original",
+    "c2pa.orientation": "Turned upright",
+    "c2pa.cropped": "Cropped",
+    "c2pa.resized": "Resized",
+    "c2pa.converted": "Converted to another file format",
+    "c2pa.edited.metadata": "Metadata removed or rewritten (no picture change)",
+    "c2pa.created": "Created",
+    "c2pa.color_adjustments": "Colour adjusted",
+    "c2pa.edited": "Edited",
+    "c2pa.filtered": "Filtered",
+    "c2pa.drawing": "Drawn on",
+    "c2pa.placed": "Another picture placed in it",
+    "c2pa.removed": "Something removed from it",
+}
+
 # The library's validation failure for a signer not on a trust list: reported, not an integrity error.
 _UNTRUSTED = "signingCredential.untrusted"
 
