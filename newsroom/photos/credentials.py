@@ -41,3 +41,27 @@ def copy_credentials(photo: PhotoAsset, key: str) -> ContentCredentials | None:
     except FileNotFoundError:
         return None
     return read_content_credentials(content)
+
+
+def original_credentials(photo: PhotoAsset) -> ContentCredentials | None:
+    """The Content Credentials the original carries (a camera's or an editing program's), validated;
+    None when it carries none or is not in storage."""
+    if not photo.original:
+        return None
+    try:
+        with photo.original.storage.open(photo.original.name, "rb") as original:
+            content = original.read()
+    except FileNotFoundError:
+        return None
+    return read_content_credentials(content)
+
+
+def disclosure_needed(found: ContentCredentials | None) -> str:
+    """What the editor must do about what the original's credentials record; "" when nothing."""
+    if found is None or not found.to_disclose:
+        return ""
+    return (
+        f"The original's Content Credentials record {', '.join(found.to_disclose)}: more than the standard "
+        "adjustments. DoDI 5040.02 requires the caption to say what was done, and a photo illustration to be "
+        "labelled as one."
+    )

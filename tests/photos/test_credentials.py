@@ -21,7 +21,7 @@ from django.core.management.base import CommandError
 
 from newsroom.photos.imaging import public_file_problems, read_content_credentials
 from newsroom.photos.imaging.jpeg import _walk_jpeg
-from tests.conftest import assert_in_order, page_text
+from tests.conftest import assert_in_order, copies_root, jpeg_upload, page_text
 from tests.photos.conftest import SAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -315,3 +315,80 @@ def test_without_signing_the_photo_page_says_nothing_of_credentials(client, make
     photo = make_photo(public=True)
     make_story(photos=[photo])
     assert "Content Credentials" not in page_text(client.get(f"/photos/{photo.virin}/"))
+
+
+# --- Camera signatures read on upload --------------------------------------------------------------
+
+
+def signed_original(folder, actions):
+    """A JPEG as a camera (or an editing program) that signs would give it: its own manifest."""
+    import c2pa
+
+    cert_path, key_path = make_chain(folder)
+    picture = jpeg_upload(size=(900, 600)).read()
+    manifest = {
+        "claim_generator_info": [{"name": "Test Camera"}],
+        "title": "DSC_0001.JPG",
+        "assertions": [{"label": "c2pa.actions.v2", "data": {"actions": actions}}],
+    }
+    info = c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, cert_path.read_bytes(), key_path.read_bytes(), None)
+    signed = io.BytesIO()
+    with c2pa.Signer.from_info(info) as signer, c2pa.Builder.from_json(manifest) as builder:
+        builder.sign(signer, "image/jpeg", io.BytesIO(picture), signed)
+    return signed.getvalue()
+
+
+CAPTURED = {
+    "action": "c2pa.created",
+    "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture",
+}
+
+
+def change_page(client, photo):
+    from django.urls import reverse
+
+    return page_text(client.get(reverse("admin:photos_photoasset_change", args=[photo.pk])), after="<main")
+
+
+@pytest.mark.django_db
+def test_admin_shows_who_signed_the_original_and_what_it_records(editor_client, make_photo, tmp_path):
+    original = signed_original(tmp_path / "camera", [CAPTURED, {"action": "c2pa.cropped"}])
+    photo = make_photo(original=SimpleUploadedFile("DSC_0001.JPG", original, content_type="image/jpeg"))
+    text = change_page(editor_client, photo)
+    assert_in_order(
+        text,
+        [
+            "Content Credentials of the original",
+            "Signed by Newsroom Photo Desk (Defense Media Activity)",
+            "Status Valid (the signature and the file's hashes check out",
+            "Actions recorded Created; Cropped",
+            "Source digitalCapture",
+        ],
+    )
+    assert "DoDI 5040.02" not in text  # a camera capture, cropped: standard adjustments only
+    # The camera's manifest stays with the private original: it may name where and with what serial.
+    for content in public_files(photo, copies_root(photo)).values():
+        assert read_content_credentials(content) is None
+
+
+@pytest.mark.django_db
+def test_an_original_recording_generative_or_editing_actions_is_flagged_for_the_caption(
+    editor_client, make_photo, tmp_path
+):
+    generated = {
+        "action": "c2pa.created",
+        "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
+    }
+    original = signed_original(tmp_path / "camera", [generated, {"action": "c2pa.filtered"}])
+    photo = make_photo(original=SimpleUploadedFile("generated.jpg", original, content_type="image/jpeg"))
+    text = change_page(editor_client, photo)
+    assert (
+        "The original's Content Credentials record c2pa.filtered, trainedAlgorithmicMedia: more than the standard "
+        "adjustments. DoDI 5040.02 requires the caption to say what was done" in text
+    )
+
+
+@pytest.mark.django_db
+def test_admin_says_an_original_without_credentials_carries_none(editor_client, make_photo):
+    text = change_page(editor_client, make_photo())
+    assert "None: the original carries no Content Credentials" in text

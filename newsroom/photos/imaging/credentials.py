@@ -43,6 +43,39 @@ ACTION_WORDS = {
     "c2pa.removed": "Something removed from it",
 }
 
+# What DoDI 5040.02 lets an official photo undergo without saying so: the standard adjustments
+# (cropping, turning, sizing, colour balance, brightness and contrast), re-saving, and metadata.
+# Any other action an original's manifest records must be disclosed in the caption.
+STANDARD_ACTIONS = frozenset(
+    {
+        "c2pa.opened",
+        "c2pa.created",
+        "c2pa.resized",
+        "c2pa.cropped",
+        "c2pa.orientation",
+        "c2pa.color_adjustments",
+        "c2pa.converted",
+        "c2pa.transcoded",
+        "c2pa.repackaged",
+        "c2pa.published",
+        "c2pa.edited.metadata",
+    }
+)
+# Digital source types (IPTC) of a picture a camera did not simply take: made or changed by a
+# generative model or an algorithm, or put together from several.
+MADE_NOT_TAKEN = frozenset(
+    {
+        "trainedAlgorithmicMedia",
+        "compositeWithTrainedAlgorithmicMedia",
+        "algorithmicMedia",
+        "algorithmicallyEnhanced",
+        "compositeSynthetic",
+        "composite",
+        "digitalCreation",
+        "dataDrivenMedia",
+    }
+)
+
 # The library's validation failure for a signer not on a trust list: reported, not an integrity error.
 _UNTRUSTED = "signingCredential.untrusted"
 
@@ -169,6 +202,7 @@ class ContentCredentials:
     signer: str  # the signing certificate's common name, or its organization
     issuer: str
     actions: tuple[str, ...]
+    sources: tuple[str, ...]  # the actions' digital source types (IPTC's last word: "digitalCapture" ...)
     original_sha256: str
     virin: str
     creator: str
@@ -178,6 +212,13 @@ class ContentCredentials:
     @property
     def validates(self) -> bool:
         return self.state in ("trusted", "valid")
+
+    @property
+    def to_disclose(self) -> tuple[str, ...]:
+        """The recorded actions and sources a caption must disclose (DoDI 5040.02); () when none."""
+        actions = [action for action in self.actions if action not in STANDARD_ACTIONS]
+        sources = [source for source in self.sources if source in MADE_NOT_TAKEN]
+        return tuple(dict.fromkeys(actions + sources))
 
 
 def file_format(content: bytes) -> str | None:
@@ -205,7 +246,7 @@ def read_content_credentials(content: bytes) -> ContentCredentials | None:
     except c2pa.C2paError.ManifestNotFound:
         return None
     except c2pa.C2paError as error:  # a manifest is there, but cannot be read: as bad as a wrong one
-        return ContentCredentials("invalid", (str(error),), "", "", (), "", "", "", "", "")
+        return ContentCredentials("invalid", (str(error),), "", "", (), (), "", "", "", "", "")
     failures = [entry.get("code", "") for entry in results.get("activeManifest", {}).get("failure", [])]
     for delta in results.get("ingredientDeltas", []):
         failures.extend(entry.get("code", "") for entry in delta.get("validationDeltas", {}).get("failure", []))
@@ -214,11 +255,14 @@ def read_content_credentials(content: bytes) -> ContentCredentials | None:
         state = "invalid"
     signature = store.get("signature_info") or {}
     parent = next((i for i in store.get("ingredients", []) if i.get("relationship") == "parentOf"), {})
-    actions = []
+    actions, sources = [], []
     work = {}
     for assertion in store.get("assertions", []):
         if assertion.get("label", "").startswith("c2pa.actions"):
-            actions.extend(action.get("action", "") for action in assertion.get("data", {}).get("actions", []))
+            for action in (assertion.get("data") or {}).get("actions", []):
+                actions.append(action.get("action", ""))
+                if action.get("digitalSourceType"):
+                    sources.append(str(action["digitalSourceType"]).rstrip("/").rsplit("/", 1)[-1])
         elif assertion.get("label") == "stds.schema-org.CreativeWork":
             work = assertion.get("data") or {}
     authors = work.get("author") or []
@@ -228,6 +272,7 @@ def read_content_credentials(content: bytes) -> ContentCredentials | None:
         signer=signature.get("common_name") or signature.get("issuer") or "",
         issuer=signature.get("issuer") or "",
         actions=tuple(actions),
+        sources=tuple(sources),
         original_sha256=(parent.get("metadata") or {}).get(ORIGINAL_SHA256, ""),
         virin=work.get("identifier", ""),
         creator=", ".join(author.get("name", "") for author in authors if isinstance(author, dict)),
