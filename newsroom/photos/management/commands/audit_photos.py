@@ -12,11 +12,14 @@ order, 1 when something was found, 2 on bad usage.
 JSON output is one object:
 
     {"photos_checked": 2, "checks": ["virin-invalid", ...], "problems": 1,
+     "content_credentials": "checked",
      "findings": [{"photo_id": 7, "virin": "210614-A-KX193-1002", "check": "gps",
                    "message": "...", "fix": "...", "file": "photos/21/...jpg",
                    "admin_url": "/admin/photos/photoasset/7/change/"}]}
 
-``file`` is null when the finding is about the record rather than a file.
+``file`` is null when the finding is about the record rather than a file. ``content_credentials``
+is "checked", "unsigned" (signing is not configured, so there was nothing to check) or "not
+checked" (the credentials check was left out).
 """
 
 import json
