@@ -8,6 +8,9 @@ a fresh Python process: times make_public_files over --runs runs after one warm-
 (median and best), and measures the peak memory of a process that makes one full set.
 Issue 18's targets: the orientation-1 photo in at most 0.25 s, the same photo tagged EXIF
 orientation 6 (decoded, turned and re-encoded at full size) in at most 0.6 s, each under 300 MB.
+Each case is measured twice: unsigned (the targets apply), and with every copy signed with
+Content Credentials (issue 20), by a certificate chain made for the run (ES256, no timestamp
+authority), so the cost of signing reads off the table.
 Prints a table and rewrites this benchmark's section of bench/RESULTS.md.
 """
 
@@ -97,15 +100,15 @@ def make_photo() -> None:
 # --- What the child processes run ----------------------------------------------------------------
 
 
-def child_time(path: str, runs: int) -> None:
+def child_time(path: str, runs: int, signed: bool) -> None:
     from newsroom.photos.imaging import make_public_files
 
-    metadata = _metadata()
-    files = make_public_files(path, metadata=metadata)  # warm-up: imports, thread start-up, caches
+    metadata, signing = _metadata(), _signing(signed)
+    files = make_public_files(path, metadata=metadata, signing=signing)  # warm-up: imports, threads, caches
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        make_public_files(path, metadata=metadata)
+        make_public_files(path, metadata=metadata, signing=signing)
         times.append(time.perf_counter() - start)
     print(
         json.dumps(
@@ -117,11 +120,12 @@ def child_time(path: str, runs: int) -> None:
     )
 
 
-def child_memory(path: str) -> None:
+def child_memory(path: str, signed: bool) -> None:
     from newsroom.photos.imaging import make_public_files
 
+    signing = _signing(signed)
     at_rest = peak_memory_kb()
-    make_public_files(path, metadata=_metadata())
+    make_public_files(path, metadata=_metadata(), signing=signing)
     print(json.dumps({"at_rest_kb": at_rest, "peak_kb": peak_memory_kb()}))
 
 
@@ -152,6 +156,47 @@ def _metadata():
         photographer="Petty Officer 1st Class Tomas Varga",
         credit="Navy",
     )
+
+
+def _signing(signed: bool):
+    """A signing certificate (not a CA, e-mail protection purpose, P-256) under a root made now."""
+    if not signed:
+        return None
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    from newsroom.photos.imaging import Signing
+
+    def certificate(subject, issuer, key, issuer_key, *, ca):
+        now = datetime.datetime.now(datetime.UTC)
+        usage = x509.KeyUsage(not ca, False, False, False, False, ca, ca, False, False)
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(usage, critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        )
+        if not ca:
+            builder = builder.add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+            ).add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+        return builder.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+    root_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    root = certificate("Bench Root", "Bench Root", root_key, root_key, ca=True)
+    signing = certificate("Bench Photo Desk", "Bench Root", key, root_key, ca=False)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return Signing(signing + root, private_key=private)
 
 
 def _run_child(*args: str) -> dict:
@@ -192,9 +237,9 @@ def main() -> None:
         if kind == "make":
             make_photo()
         elif kind == "time":
-            child_time(path, int(rest[0]))
+            child_time(path, int(rest[0]), rest[1] == "signed")
         else:
-            child_memory(path)
+            child_memory(path, rest[0] == "signed")
         return
 
     if not (photo_path(1).exists() and photo_path(6).exists()):
@@ -206,14 +251,15 @@ def main() -> None:
     size_mb = photo_path(1).stat().st_size / 1e6
     info = machine()
     rows = []
-    for orientation in (1, 6):
-        path = str(photo_path(orientation))
-        memory = _run_child("--child", "memory", path)
-        timing = _run_child("--child", "time", path, str(args.runs))
+    for orientation, signed in ((1, False), (1, True), (6, False), (6, True)):
+        path, signing = str(photo_path(orientation)), "signed" if signed else "unsigned"
+        memory = _run_child("--child", "memory", path, signing)
+        timing = _run_child("--child", "time", path, str(args.runs), signing)
         times = timing["times"]
         rows.append(
             {
                 "orientation": orientation,
+                "signed": signed,
                 "median": statistics.median(times),
                 "best": min(times),
                 "peak_mb": memory["peak_kb"] / 1024,
@@ -230,6 +276,7 @@ def main() -> None:
             row["median"] <= TARGET_SECONDS[row["orientation"]] and row["peak_mb"] < TARGET_MB,
         )
         for row in rows
+        if not row["signed"]
     ]
     print()
     print(f"Photo: {SIZE[0]}x{SIZE[1]} JPEG, quality {QUALITY}, {size_mb:.1f} MB; {args.runs} runs after a warm-up")
@@ -240,13 +287,14 @@ def main() -> None:
     print()
     print(f"{'case':<40} {'median':>9} {'best':>9} {'peak RSS':>10}")
     for row in rows:
-        label = _label(row["orientation"])
+        label = _label(row["orientation"], row["signed"])
         print(f"{label:<40} {row['median']:>8.3f}s {row['best']:>8.3f}s {row['peak_mb']:>7.0f} MB")
     print(f"(peak RSS is the whole process; Python + Pillow at rest take {main_row['rest_mb']:.0f} MB of it)")
     print()
     print(
         "Files made (orientation 1):", ", ".join(f"{n} {w}x{h} {b / 1000:.0f} kB" for n, w, h, b in main_row["files"])
     )
+    print("Signed:", ", ".join(f"{n} {b / 1000:.0f} kB" for n, w, h, b in rows[1]["files"]))
     print()
     for text, ok in verdicts:
         print(f"Target: {text}: {'MET' if ok else 'NOT MET'}")
@@ -255,10 +303,9 @@ def main() -> None:
         print(f"Recorded in {RESULTS.relative_to(ROOT)}")
 
 
-def _label(orientation: int) -> str:
-    if orientation == 1:
-        return "orientation 1"
-    return f"orientation {orientation} (turned: full copy re-encoded)"
+def _label(orientation: int, signed: bool = False) -> str:
+    label = "orientation 1" if orientation == 1 else f"orientation {orientation} (turned: full copy re-encoded)"
+    return f"{label}, signed (C2PA)" if signed else label
 
 
 def record(info: dict, rows: list, size_mb: float, runs: int, verdicts: list, load: float) -> None:
@@ -280,7 +327,7 @@ def record(info: dict, rows: list, size_mb: float, runs: int, verdicts: list, lo
     ]
     for row in rows:
         lines.append(
-            f"| {_label(row['orientation'])} | {row['median']:.3f} s | {row['best']:.3f} s | {row['peak_mb']:.0f} MB |"
+            f"| {_label(row['orientation'], row['signed'])} | {row['median']:.3f} s | {row['best']:.3f} s | {row['peak_mb']:.0f} MB |"
         )
     lines += [
         "",
@@ -290,6 +337,10 @@ def record(info: dict, rows: list, size_mb: float, runs: int, verdicts: list, lo
         "",
         "Files (orientation 1): "
         + ", ".join(f"`{n}` {w}x{h} {b / 1000:.0f} kB" for n, w, h, b in main_row["files"])
+        + ".",
+        "",
+        "Signed (a C2PA manifest in each, ES256, no timestamp authority): "
+        + ", ".join(f"`{n}` {b / 1000:.0f} kB" for n, w, h, b in rows[1]["files"])
         + ".",
     ]
     write_section(SECTION_START, SECTION_END, "\n".join(lines))

@@ -578,6 +578,38 @@ READING_GRADE_TARGET = env.float("READING_GRADE_TARGET", default=10)
 # it is still open this often (newsroom/editing/).
 EDITING_AUTOSAVE_SECONDS = 30
 EDITING_HEARTBEAT_SECONDS = 20
+# Content Credentials (C2PA, issue 20): with a certificate chain (PEM, the signing certificate
+# first) and its private key (PEM), or instead of the key a function that signs bytes with it (a
+# dotted path, for a key in an HSM or a KMS), every public copy of a photo carries a signed manifest
+# (newsroom/photos/imaging/credentials.py). Unset, copies are made unsigned, as before. The key
+# must be out of readers' reach: not under MEDIA_ROOT or STATIC_ROOT, and readable by its owner only.
+C2PA_SIGNING_CERT = env.str("C2PA_SIGNING_CERT", default="")
+C2PA_SIGNING_KEY = env.str("C2PA_SIGNING_KEY", default="")
+C2PA_SIGNING_CALLBACK = env.str("C2PA_SIGNING_CALLBACK", default="")
+if (C2PA_SIGNING_KEY or C2PA_SIGNING_CALLBACK) and not C2PA_SIGNING_CERT:
+    raise ImproperlyConfigured(
+        "C2PA_SIGNING_KEY or C2PA_SIGNING_CALLBACK is set but C2PA_SIGNING_CERT is not: set it to the "
+        "signing certificate chain (PEM), or remove both to make copies unsigned."
+    )
+if C2PA_SIGNING_CERT and bool(C2PA_SIGNING_KEY) == bool(C2PA_SIGNING_CALLBACK):
+    raise ImproperlyConfigured(
+        "C2PA_SIGNING_CERT is set: set C2PA_SIGNING_KEY to its private key (PEM) or C2PA_SIGNING_CALLBACK "
+        "to the dotted path of a function that signs with it, one of the two."
+    )
+for _name, _value in (("C2PA_SIGNING_CERT", C2PA_SIGNING_CERT), ("C2PA_SIGNING_KEY", C2PA_SIGNING_KEY)):
+    if not _value:
+        continue
+    _path = Path(_value).resolve()
+    if not _path.is_file():
+        raise ImproperlyConfigured(f"{_name} names {_value}, which is not a file.")
+    for _public in (MEDIA_ROOT, STATIC_ROOT):
+        if _path.is_relative_to(Path(_public).resolve()):
+            raise ImproperlyConfigured(
+                f"{_name} is {_value}, inside {_public}, which readers can download: keep it out of "
+                "MEDIA_ROOT and STATIC_ROOT."
+            )
+if C2PA_SIGNING_KEY and Path(C2PA_SIGNING_KEY).stat().st_mode & 0o077:
+    raise ImproperlyConfigured(f"C2PA_SIGNING_KEY {C2PA_SIGNING_KEY} can be read by other users: run chmod 600 on it.")
 # Uploads larger than these are refused; the pixel limit stops decompression bombs.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=80_000_000)

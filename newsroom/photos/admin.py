@@ -18,8 +18,9 @@ from newsroom.core.admin_widgets import DAYS_WITHOUT_ZONE
 from newsroom.core.files import DiskFull
 from newsroom.core.pagination import EstimatedCountPaginator
 from newsroom.photos.chooser import chooser_page, photo_item, upload_round
+from newsroom.photos.credentials import disclosure_needed, original_credentials
 from newsroom.photos.forms import PREVIEW_SIZE, PhotoAssetForm, virin_date_warning
-from newsroom.photos.imaging import UploadRefused, preview_jpeg
+from newsroom.photos.imaging import ACTION_WORDS, UploadRefused, preview_jpeg
 from newsroom.photos.models import WITHOUT_ALT_TEXT, WITHOUT_IMAGE, Copies, PhotoAsset, originals_storage
 from newsroom.photos.pending import pending_name
 from newsroom.photos.services import photo_save, photos_update_credit
@@ -222,6 +223,7 @@ class PhotoAssetAdmin(admin.ModelAdmin):
 
     readonly_fields = [
         "checks",
+        "camera_credentials",
         "what_the_virin_says",
         "width",
         "height",
@@ -243,7 +245,7 @@ class PhotoAssetAdmin(admin.ModelAdmin):
                 fieldsets.append(("About the file", {"fields": self.about, "classes": ["collapse"]}))
             return fieldsets
         # Checks read the saved photo: on a form with errors they would judge half-typed values.
-        checks = ["checks"] if request.method == "GET" else []
+        checks = ["checks", "camera_credentials"] if request.method == "GET" else []
         fieldsets = [(None, {"fields": [*self.describe, *checks]}), self.credit]
         if self.has_change_permission(request, obj):
             fieldsets.append(("Replace the image", {"fields": ["original", "pending_upload"]}))
@@ -415,10 +417,45 @@ class PhotoAssetAdmin(admin.ModelAdmin):
             )
         elif not photo.has_image:
             problems.append("No image file: readers see its alt text in place of the picture.")
+        problems.append(disclosure_needed(self._original_credentials(photo)))
         problems = [problem for problem in problems if problem]
         if not problems:
             return "No problems found."
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)))
+
+    def _original_credentials(self, photo):
+        # Read once a page: the checks and the field below both want them.
+        if not hasattr(photo, "_original_credentials"):
+            photo._original_credentials = original_credentials(photo)
+        return photo._original_credentials
+
+    @admin.display(description="Content Credentials of the original")
+    def camera_credentials(self, photo):
+        found = self._original_credentials(photo)
+        if found is None:
+            return "None: the original carries no Content Credentials (most cameras sign nothing)."
+        if found.state == "trusted":
+            state = "Valid, signer on the trust list"
+        elif found.state == "valid":
+            state = (
+                "Valid (the signature and the file's hashes check out; the signer is on no trust list this site knows)"
+            )
+        else:
+            state = f"Does not validate ({', '.join(found.problems)}): the file was changed after it was signed"
+        actions = [ACTION_WORDS.get(action, action) for action in found.actions] or ["none recorded"]
+        rows = [
+            (
+                "Signed by",
+                found.signer + (f" ({found.issuer})" if found.issuer and found.issuer != found.signer else ""),
+            ),
+            ("Status", state),
+            ("Actions recorded", "; ".join(actions)),
+        ]
+        if found.sources:
+            rows.append(("Source", ", ".join(found.sources)))
+        warning = disclosure_needed(found)
+        note = format_html('<p class="errornote">{}</p>', warning) if warning else ""
+        return format_html("<table>{}</table>{}", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows), note)
 
     @admin.display(description="What the VIRIN says")
     def what_the_virin_says(self, photo):

@@ -12,6 +12,9 @@ command streams the library through it. The checks, by code:
     file-missing    the private original or a public copy is not in storage
     gps             a public copy (the full-size download or a rendition) carries a GPS position
     hash-mismatch   the original's SHA-256 is no longer the one recorded at upload
+    credentials     a public copy's Content Credentials (C2PA) are missing, do not validate, or
+                    name another original; checked only when signing is configured
+                    (C2PA_SIGNING_CERT): without it the copies are unsigned, and the command says so
 
 A public copy is read with Pillow by ``public_file_problems``, the same audit
 ``rebuild_renditions`` uses and that every copy passes when it is made.
@@ -25,7 +28,8 @@ from django.urls import reverse
 
 from newsroom.core.apstyle import ap_date
 from newsroom.core.visible import has_visible
-from newsroom.photos.imaging import public_file_problems
+from newsroom.photos.credentials import signing_configured
+from newsroom.photos.imaging import ContentCredentials, public_file_problems, read_content_credentials
 from newsroom.photos.models import Copies, PhotoAsset, copies_storage
 from newsroom.photos.services import file_sha256
 from newsroom.photos.virin import VirinError, parse_virin
@@ -41,6 +45,7 @@ CHECKS = {
     "file-missing": "Files missing from storage",
     "gps": "GPS positions in public files",
     "hash-mismatch": "Originals changed since upload",
+    "credentials": "Public copies without valid Content Credentials",
 }
 
 # Every photo with a file has at least these public copies; a missing one means they are incomplete.
@@ -71,6 +76,7 @@ class PublicCopy:
     key: str  # "full", "w800.webp", "thumb.jpg" ...
     name: str  # storage name (under MEDIA_ROOT, or in private storage while the photo is embargoed)
     problems: list[str] | None  # what public_file_problems finds; None when the file is missing
+    credentials: ContentCredentials | None = None  # when asked for: None also when it carries none
 
 
 def copies_place(photo: PhotoAsset) -> str:
@@ -78,9 +84,10 @@ def copies_place(photo: PhotoAsset) -> str:
     return "MEDIA_ROOT" if photo.copies_public else "private storage, as the photo is embargoed"
 
 
-def public_copies(photo: PhotoAsset):
+def public_copies(photo: PhotoAsset, *, credentials=False):
     """Each public copy of the photo with what is wrong inside it, read from where the copies are
-    kept (public storage, or private storage while the photo is embargoed)."""
+    kept (public storage, or private storage while the photo is embargoed); with `credentials`,
+    its Content Credentials read and validated too."""
     storage = copies_storage(photo.copies_public)
     for key, entry in photo.renditions.items():
         try:
@@ -89,7 +96,8 @@ def public_copies(photo: PhotoAsset):
         except FileNotFoundError:
             yield PublicCopy(key, entry["name"], None)
             continue
-        yield PublicCopy(key, entry["name"], public_file_problems(content))
+        found = read_content_credentials(content) if credentials else None
+        yield PublicCopy(key, entry["name"], public_file_problems(content), found)
 
 
 def copy_problems(photo: PhotoAsset) -> list[str]:
@@ -102,11 +110,17 @@ def copy_problems(photo: PhotoAsset) -> list[str]:
         problems.insert(0, "copies not made yet (queued for the task worker)")
     elif photo.copies == Copies.FAILED:
         problems.insert(0, f"the task worker could not make the copies ({photo.copies_error})")
-    for copy in public_copies(photo):
+    signing = signing_configured()
+    for copy in public_copies(photo, credentials=signing):
         if copy.problems is None:
             problems.append(f"{copy.key}: file missing")
-        else:
-            problems.extend(f"{copy.key}: {problem}" for problem in copy.problems)
+            continue
+        problems.extend(f"{copy.key}: {problem}" for problem in copy.problems)
+        # With signing configured, a copy made before it (or changed since) is remade, signed.
+        if signing and copy.credentials is None:
+            problems.append(f"{copy.key}: no Content Credentials")
+        elif signing and not copy.credentials.validates:
+            problems.append(f"{copy.key}: Content Credentials do not validate")
     return problems
 
 
@@ -142,8 +156,8 @@ def audit_photo(photo: PhotoAsset, *, checks=tuple(CHECKS)) -> list[Finding]:
         return findings
     if {"file-missing", "hash-mismatch"} & set(checks):
         _check_original(photo, found, hashing="hash-mismatch" in checks)
-    if {"file-missing", "gps"} & set(checks):
-        _check_public_copies(photo, found)
+    if {"file-missing", "gps", "credentials"} & set(checks):
+        _check_public_copies(photo, found, credentials="credentials" in checks and signing_configured())
     return findings
 
 
@@ -195,12 +209,14 @@ def _check_original(photo, found, *, hashing):
         )
 
 
-def _check_public_copies(photo, found):
+def _check_public_copies(photo, found, *, credentials):
     remake = f"Remake the public copies: manage.py rebuild_renditions {photo.virin}"
     for key in REQUIRED_COPIES:
         if key not in photo.renditions:
             found("file-missing", f"There is no {key} public copy.", remake)
-    for copy in public_copies(photo):
+    for copy in public_copies(photo, credentials=credentials):
+        if credentials and copy.problems is not None:
+            _check_credentials(photo, copy, found, remake)
         label = "full-size" if copy.key == "full" else copy.key
         if copy.problems is None:
             found(
@@ -217,3 +233,26 @@ def _check_public_copies(photo, found):
                 remake,
                 copy.name,
             )
+
+
+def _check_credentials(photo, copy, found, remake):
+    label = "full-size" if copy.key == "full" else copy.key
+    signed = copy.credentials
+    if signed is None:
+        found("credentials", f"The {label} public copy {copy.name} carries no Content Credentials.", remake, copy.name)
+    elif not signed.validates:
+        found(
+            "credentials",
+            f"The {label} public copy {copy.name} has Content Credentials that do not validate "
+            f"({', '.join(signed.problems) or 'no valid signature'}): the file was changed after it was signed.",
+            remake,
+            copy.name,
+        )
+    elif signed.original_sha256 != photo.file_hash:
+        found(
+            "credentials",
+            f"The {label} public copy {copy.name} names another original in its Content Credentials "
+            f"(SHA-256 {signed.original_sha256[:12] or 'none'}…, this photo's is {photo.file_hash[:12]}…).",
+            remake,
+            copy.name,
+        )

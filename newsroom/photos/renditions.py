@@ -12,6 +12,7 @@ from pathlib import PurePath
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from newsroom.photos.credentials import copy_signing
 from newsroom.photos.imaging import PublicMetadata, make_public_files
 from newsroom.photos.models import Copies, PhotoAsset, copies_storage
 
@@ -40,7 +41,9 @@ def write_public_files(photo: PhotoAsset, source, written: list, *, overwrite=Fa
     """
     storage = copies_storage(photo.copies_public)
     manifest = {}
-    for copy in made if made is not None else make_public_files(source, metadata=public_record(photo)):
+    if made is None:
+        made = make_public_files(source, metadata=public_record(photo), signing=copy_signing())
+    for copy in made:
         stem, extension = PurePath(copy.name).stem, PurePath(copy.name).suffix
         name = f"{_folder(photo)}/{stem}.{hashlib.sha256(copy.content).hexdigest()[:10]}{extension}"
         if overwrite or not storage.exists(name):
@@ -65,7 +68,7 @@ def photo_make_copies(photo_id: int) -> str:
         return "nothing to make"
     record = public_record(photo)
     with photo.original.open("rb") as source:
-        made = make_public_files(source, metadata=record)
+        made = make_public_files(source, metadata=record, signing=copy_signing())
     written = []
     with transaction.atomic():
         stored = PhotoAsset.objects.select_for_update().filter(pk=photo_id).first()

@@ -10,6 +10,8 @@ from newsroom.stories import views
 app_name = "photos"
 urlpatterns = [
     path("<str:virin>/", views.photo_detail, name="detail"),
+    # What the copies' Content Credentials say, read and validated here (issue 20).
+    path("<str:virin>/credentials/", views.photo_credentials, name="credentials"),
     # An embargoed photo's copies, for staff and reviewers (views.photo_copy); public ones are in MEDIA_URL.
     path("<str:virin>/copies/<str:key>", views.photo_copy, name="copy"),
 ]

@@ -14,6 +14,8 @@ from django.views.generic import ListView
 from newsroom.accounts.second_factor import staff_with_second_factor
 from newsroom.core.cache import page_shows
 from newsroom.core.pagination import ListingView, kept_count
+from newsroom.photos.credentials import copy_credentials
+from newsroom.photos.imaging import ACTION_WORDS
 from newsroom.photos.models import PhotoAsset, embargoed_storage
 from newsroom.photos.virin import VirinError, parse_virin
 from newsroom.stories import embargo, preview, shown
@@ -247,8 +249,34 @@ def _render(request, photo, stories, preview=False):
         explained = parse_virin(photo.virin, lenient=True).explain()
     except VirinError:
         explained = []
-    context = {"photo": photo, "stories": stories, "explained": explained, "preview": preview}
+    context = {
+        "photo": photo,
+        "stories": stories,
+        "explained": explained,
+        "preview": preview,
+        # The listing thumbnail's: a few kilobytes to read, signed with the rest of the set.
+        "credentials": copy_credentials(photo, "thumb.jpg"),
+    }
     return render(request, "photos/photo_detail.html", context)
+
+
+def photo_credentials(request, virin):
+    """What the Content Credentials of a photo's public copies say, read from the files themselves
+    and validated by the C2PA library on the server: who signed them, whether they check out, the
+    original they name and what was done to it. Readers may see it when they may see the photo."""
+    if virin != virin.strip().upper():
+        return redirect("photos:credentials", virin.strip().upper(), permanent=True)
+    photo = get_object_or_404(PhotoAsset, virin=virin)
+    preview = not Story.objects.published().filter(placements__photo=photo).exists()
+    if preview and not staff_with_second_factor(request.user):
+        raise Http404("No published story uses this photo.")
+    copies = [(key, copy_credentials(photo, key)) for key in photo.renditions]
+    full = dict(copies).get("full")
+    context = {"photo": photo, "full": full, "copies": copies, "action_words": ACTION_WORDS, "preview": preview}
+    if preview:
+        return never_cache(render)(request, "photos/photo_credentials.html", context)
+    page_shows(request, {shown.photo_key(photo.pk)})
+    return render(request, "photos/photo_credentials.html", context)
 
 
 @never_cache

@@ -28,6 +28,12 @@ def audit(*args):
     return status, out.getvalue(), err.getvalue()
 
 
+# Signing is not configured in the tests (tests/photos/test_credentials.py configures it): said, not a problem.
+UNSIGNED = (
+    "Content Credentials: the public copies are unsigned (C2PA_SIGNING_CERT is not set), so they were not checked.\n"
+)
+
+
 def audit_json(*args):
     status, output, _ = audit("--format", "json", *args)
     return status, json.loads(output)
@@ -58,7 +64,7 @@ def test_a_clean_library_passes_with_exit_status_0(make_photo):
     status, output, errors = audit()
 
     assert (status, errors) == (0, "")
-    assert output == "Audited 2 photos: no problems.\n"
+    assert output == UNSIGNED + "Audited 2 photos: no problems.\n"
 
 
 def test_gps_left_in_a_public_copy_is_caught_and_named(make_photo, media_root):
@@ -97,7 +103,16 @@ def test_json_output_parses_and_names_each_check(make_photo, media_root):
 
 def test_json_of_a_clean_library(make_photo):
     make_photo()
-    assert audit_json() == (0, {"photos_checked": 1, "checks": list(CHECKS), "problems": 0, "findings": []})
+    assert audit_json() == (
+        0,
+        {
+            "photos_checked": 1,
+            "checks": list(CHECKS),
+            "problems": 0,
+            "content_credentials": "unsigned",
+            "findings": [],
+        },
+    )
 
 
 def test_invalid_and_legacy_virins(make_photo):
@@ -165,7 +180,7 @@ def test_one_photo_by_virin_and_checks_left_out(make_photo, media_root):
     make_photo(virin="260303-N-TV418-1107", alt_text="")
     fine = make_photo(virin="260303-N-TV418-1108")
 
-    assert audit("--virin", fine.virin.lower()) == (0, "Audited 1 photo: no problems.\n", "")
+    assert audit("--virin", fine.virin.lower()) == (0, UNSIGNED + "Audited 1 photo: no problems.\n", "")
     assert audit("--skip", "alt-text")[0] == 0
     assert audit("--check", "credit", "--check", "gps")[0] == 0
     assert audit("--check", "alt-text")[0] == 1

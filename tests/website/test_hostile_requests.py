@@ -87,6 +87,7 @@ def newsroom(make_story, make_photo, collection, settings):
         "stories:reviewer-preview-changes": preview.changes_reviewer_link(story),
         "stories:detail": story.get_absolute_url(),
         "photos:detail": photo.get_absolute_url(),
+        "photos:credentials": photo.get_absolute_url() + "credentials/",
         "photos:copy": embargoed.public_url(next(iter(embargoed.renditions))),
         "archive:index": "/archive/",
         "archive:year": "/archive/2020/",

@@ -12,11 +12,13 @@ Modules, one concern each:
 - ``pixels``: turning a picture into RGB, and planning the renditions' sizes
 - ``copies``: encoding, and ``make_public_files``
 - ``audit``: ``public_file_problems``, what a public copy must not carry
+- ``credentials``: Content Credentials (C2PA): signing a public copy, reading one's manifest
 - ``preview``: ``preview_jpeg``, a small picture of an upload for the editor, before it is saved
 """
 
 from newsroom.photos.imaging.audit import public_file_problems
 from newsroom.photos.imaging.copies import make_public_files
+from newsroom.photos.imaging.credentials import ACTION_WORDS, ContentCredentials, Signing, read_content_credentials
 from newsroom.photos.imaging.preview import preview_jpeg
 from newsroom.photos.imaging.record import exif_block, xmp_packet
 from newsroom.photos.imaging.specs import (
@@ -32,16 +34,20 @@ from newsroom.photos.imaging.uploads import inspect_upload
 
 __all__ = [
     "ACCEPTED_FORMATS",
+    "ACTION_WORDS",
+    "ContentCredentials",
     "RENDITION_SPECS",
     "ImageFacts",
     "PublicFile",
     "PublicMetadata",
     "RenditionSpec",
+    "Signing",
     "UploadRefused",
     "exif_block",
     "inspect_upload",
     "make_public_files",
     "preview_jpeg",
     "public_file_problems",
+    "read_content_credentials",
     "xmp_packet",
 ]

@@ -17,6 +17,7 @@ is decoded in full, turned, converted and re-encoded. ``bench/renditions.py`` me
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import os
@@ -27,6 +28,7 @@ from pathlib import Path
 from PIL import Image, PngImagePlugin
 
 from newsroom.photos.imaging.audit import public_file_problems
+from newsroom.photos.imaging.credentials import CopyHistory, Signing, sign_public_file, signing_context
 from newsroom.photos.imaging.jpeg import _lossless_full_jpeg
 from newsroom.photos.imaging.pixels import _centre_box, _flatten, _needed_scale, _plan, _Target, _to_rgb
 from newsroom.photos.imaging.record import exif_block, xmp_packet
@@ -38,6 +40,7 @@ from newsroom.photos.imaging.specs import (
     JPEG_QUALITY,
     MAX_WORKERS,
     REDUCING_GAP,
+    RENDITION_SPECS,
     RESAMPLE,
     WEBP_FULL_METHOD,
     WEBP_FULL_QUALITY,
@@ -144,13 +147,14 @@ def _webp_is_lossless(data: bytes) -> bool:
 # --- Making the public copies -------------------------------------------------------------------
 
 
-def make_public_files(source, *, metadata: PublicMetadata) -> list[PublicFile]:
+def make_public_files(source, *, metadata: PublicMetadata, signing: Signing | None = None) -> list[PublicFile]:
     """The full-size public copy and every rendition of an inspected original.
 
     `source` is a path or a binary file-like (read from its start; left at position 0).
     Returned in order: "full", then RENDITION_SPECS in their order and formats. Each file is
     checked with public_file_problems before it is returned; a file that fails is a bug and
-    raises RuntimeError rather than reach the public.
+    raises RuntimeError rather than reach the public. With `signing`, every file carries
+    Content Credentials (credentials.py) naming the original by its SHA-256.
     """
     if not (metadata.virin or "").strip():
         raise ValueError("A public copy must carry the photo's VIRIN.")
@@ -223,11 +227,44 @@ def make_public_files(source, *, metadata: PublicMetadata) -> list[PublicFile]:
                     done[(target.spec.name, image_format_out)],
                 )
             )
+    if signing is not None:
+        files = _signed(files, data, image_format, orientation, metadata, signing)
     for made in files:
         problems = public_file_problems(made.content)
         if problems:  # pragma: no cover - would be a bug in this module
             raise RuntimeError(f"Public copy {made.name} failed its own check: {', '.join(problems)}")
     return files
+
+
+def _signed(files, data, image_format, orientation, metadata, signing) -> list[PublicFile]:
+    original_format = image_format.lower()
+    original_sha256 = hashlib.sha256(data).hexdigest()
+    cropped = {spec.name for spec in RENDITION_SPECS if spec.height is not None}
+    signer, context = signing.signer(), signing_context()
+    signed = []
+    with signer, context:
+        for made in files:
+            rendition = made.spec != "full"
+            history = CopyHistory(
+                original_format=original_format,
+                original_sha256=original_sha256,
+                resized=rendition,
+                cropped=made.spec in cropped,
+                # The lossless full-size JPEG keeps the picture as stored, which is already upright.
+                turned=orientation in _TRANSPOSE,
+                converted=made.format != original_format,
+            )
+            content = sign_public_file(
+                made.content,
+                made.format,
+                name=made.name,
+                metadata=metadata,
+                history=history,
+                signer=signer,
+                context=context,
+            )
+            signed.append(PublicFile(made.name, made.spec, made.format, made.width, made.height, content))
+    return signed
 
 
 def _reduced(image: Image.Image, scale: float) -> Image.Image:

@@ -12,11 +12,14 @@ order, 1 when something was found, 2 on bad usage.
 JSON output is one object:
 
     {"photos_checked": 2, "checks": ["virin-invalid", ...], "problems": 1,
+     "content_credentials": "checked",
      "findings": [{"photo_id": 7, "virin": "210614-A-KX193-1002", "check": "gps",
                    "message": "...", "fix": "...", "file": "photos/21/...jpg",
                    "admin_url": "/admin/photos/photoasset/7/change/"}]}
 
-``file`` is null when the finding is about the record rather than a file.
+``file`` is null when the finding is about the record rather than a file. ``content_credentials``
+is "checked", "unsigned" (signing is not configured, so there was nothing to check) or "not
+checked" (the credentials check was left out).
 """
 
 import json
@@ -25,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, progress
 from newsroom.photos.audit import CHECKS, audit_photo
+from newsroom.photos.credentials import signing_configured
 from newsroom.photos.models import PhotoAsset
 
 
@@ -33,7 +37,8 @@ class Command(BaseCommand):
 Check every photo and report what to fix: invalid or legacy VIRINs, VIRIN dates that differ
 from the date taken, missing alt text or credit, records without an image, originals or
 public copies missing from storage, GPS positions left in a public copy, and originals whose
-SHA-256 changed since upload. Read-only: it changes nothing.
+SHA-256 changed since upload, and (with signing configured) public copies whose Content
+Credentials are missing or do not validate. Read-only: it changes nothing.
 
 Exit status: 0 no problems, 1 problems found, 2 bad usage; so it can gate a deployment.
 
@@ -45,6 +50,7 @@ Examples:
   manage.py audit_photos --virin 210614-A-KX193-1002
   manage.py audit_photos --check gps --check file-missing
   manage.py audit_photos --skip hash-mismatch      # skip reading every original in full
+  manage.py audit_photos --check credentials       # every public copy's C2PA manifest validates
   manage.py audit_photos || exit 1                 # in a deployment script
 """
 
@@ -98,6 +104,8 @@ Examples:
                     returncode=BAD_USAGE,
                 )
 
+        # Without a signing certificate the copies are unsigned by design: said, not counted as a problem.
+        unsigned = "credentials" in checks and not signing_configured()
         findings, checked = [], 0
         for photo in progress(
             photos.iterator(chunk_size=500), total=photos.count(), desc="Auditing photos", unit="photo"
@@ -112,6 +120,11 @@ Examples:
                         "photos_checked": checked,
                         "checks": checks,
                         "problems": len(findings),
+                        "content_credentials": "unsigned"
+                        if unsigned
+                        else "checked"
+                        if "credentials" in checks
+                        else "not checked",
                         "findings": [finding.as_json() for finding in findings],
                     },
                     indent=2,
@@ -120,6 +133,11 @@ Examples:
             )
         elif verbosity > 0:
             self.write_report(findings)
+            if unsigned:
+                self.stdout.write(
+                    "Content Credentials: the public copies are unsigned (C2PA_SIGNING_CERT is not set), "
+                    "so they were not checked."
+                )
 
         photos_word = "photo" if checked == 1 else "photos"
         if findings:
