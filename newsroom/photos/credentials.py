@@ -37,10 +37,9 @@ def copy_credentials(photo: PhotoAsset, key: str) -> ContentCredentials | None:
         return None
     try:
         with copies_storage(photo.copies_public).open(entry["name"], "rb") as copy:
-            content = copy.read()
+            return read_content_credentials(copy)
     except FileNotFoundError:
         return None
-    return read_content_credentials(content)
 
 
 def original_credentials(photo: PhotoAsset) -> ContentCredentials | None:
@@ -50,10 +49,9 @@ def original_credentials(photo: PhotoAsset) -> ContentCredentials | None:
         return None
     try:
         with photo.original.storage.open(photo.original.name, "rb") as original:
-            content = original.read()
+            return read_content_credentials(original)
     except FileNotFoundError:
         return None
-    return read_content_credentials(content)
 
 
 def disclosure_needed(found: ContentCredentials | None) -> str:

@@ -14,7 +14,7 @@ from django.views.generic import ListView
 from newsroom.accounts.second_factor import staff_with_second_factor
 from newsroom.core.cache import page_shows
 from newsroom.core.pagination import ListingView, kept_count
-from newsroom.photos.credentials import copy_credentials
+from newsroom.photos.credentials import copy_credentials, signing_configured
 from newsroom.photos.imaging import ACTION_WORDS
 from newsroom.photos.models import PhotoAsset, embargoed_storage
 from newsroom.photos.virin import VirinError, parse_virin
@@ -254,8 +254,9 @@ def _render(request, photo, stories, preview=False):
         "stories": stories,
         "explained": explained,
         "preview": preview,
-        # The listing thumbnail's: a few kilobytes to read, signed with the rest of the set.
-        "credentials": copy_credentials(photo, "thumb.jpg"),
+        # The listing thumbnail's: a few kilobytes to read, signed with the rest of the set. A site
+        # that does not sign reads nothing for it.
+        "credentials": copy_credentials(photo, "thumb.jpg") if signing_configured() else None,
     }
     return render(request, "photos/photo_detail.html", context)
 

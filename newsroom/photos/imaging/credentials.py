@@ -233,13 +233,17 @@ def file_format(content: bytes) -> str | None:
     return None
 
 
-def read_content_credentials(content: bytes) -> ContentCredentials | None:
-    """The file's Content Credentials, validated; None when it carries none."""
-    image_format = file_format(content)
+def read_content_credentials(content) -> ContentCredentials | None:
+    """The file's Content Credentials, validated; None when it carries none. `content` is the
+    file's bytes, or the file itself opened for reading (seekable): an original of 60 MB is then
+    read by the library as it needs, never held whole in memory."""
+    stream = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
+    image_format = file_format(stream.read(12))
+    stream.seek(0)
     if image_format is None:
         return None
     try:
-        with c2pa.Reader(_MIME[image_format], io.BytesIO(content), context=signing_context()) as reader:
+        with c2pa.Reader(_MIME[image_format], stream, context=signing_context()) as reader:
             store = reader.get_active_manifest() or {}
             state = (reader.get_validation_state() or "").lower()
             results = reader.get_validation_results() or {}
