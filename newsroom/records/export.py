@@ -92,8 +92,9 @@ class _Capture:
     def page(self, path: str) -> bytes:
         """Fetch one of the site's addresses and record it; returns the body readers got."""
         response = self.site.get(path)
+        # The client closes the response itself, keeping the database connection (and the server-side
+        # cursor the stories are read through) open: response.close() here would end it.
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        response.close()
         headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
         headers += [("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()]
         headers.append(("Content-Length", str(len(body))))
