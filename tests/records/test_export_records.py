@@ -73,6 +73,7 @@ def newsroom(make_story, make_photo, collection):
         make_story(published=False, slug="a-draft"),
         make_story(status=Status.WITHDRAWN, published_at=local(2026, 3, 3), slug="withdrawn-story"),
         make_story(status=Status.PUBLISHED, published_at=timezone.now() + datetime.timedelta(days=2), slug="scheduled"),
+        make_story(status=Status.RETRACTED, published_at=local(2026, 3, 4), slug="retracted-story"),
     ]
     return march, outside, [photo, other_photo], outside_photo
 
@@ -167,6 +168,22 @@ def test_a_collection_or_chosen_stories(newsroom, out):
             if kind == "response" and "/news/" in uri and "/feed/" not in uri
         }
         assert story_pages == {f"https://{host}{story.get_absolute_url()}" for story in stories}
+
+
+def test_a_missing_copy_is_listed_and_exits_1_with_the_rest_recorded(newsroom, out, settings):
+    _, _, photos, _ = newsroom
+    key = next(iter(photos[1].renditions))
+    (Path(settings.MEDIA_ROOT) / photos[1].renditions[key]["name"]).unlink()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("export_records", str(out / "bag"), "--from", "2026-03-01", "--to", "2026-03-31")
+
+    assert raised.value.returncode == 1
+    assert "1 addresses were not recorded as readers should get them" in str(raised.value)
+    bagit.Bag(str(out / "bag")).validate()
+    uris = {uri for kind, uri, _, _ in records_of(out / "bag") if kind == "response"}
+    assert not any(photos[1].public_url(key) in uri for uri in uris)
+    assert any(photos[0].public_url(key) in uri for uri in uris)
 
 
 def test_a_dry_run_writes_nothing(newsroom, out):

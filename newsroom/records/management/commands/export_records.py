@@ -33,12 +33,12 @@ and the sitemaps and news feeds that list them), and descriptive metadata per st
 dates, description, rights, identifiers (address, VIRINs), collection and records schedule
 (the RECORDS_SCHEDULES setting).
 
-Only public stories are recorded (published, their time come, not expired or withdrawn); archived
+Only public stories are recorded (published, their time come, not expired, withdrawn or retracted); archived
 stories are public and are recorded. Choose them by publication date (--from, --to), historical
 collection, or slug; with none of these, every public story.
 
 Exit status: 0 written; 1 written, but some addresses did not answer 200 or some photo copies were
-missing (listed); 2 bad usage, nothing written.
+missing (listed), or the disk filled up (nothing written); 2 bad usage, nothing written.
 
 Examples:
   manage.py export_records /records/2026-q1 --from 2026-01-01 --to 2026-03-31
