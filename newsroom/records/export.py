@@ -12,8 +12,8 @@ process through Django's test client, over HTTPS on the site's own host (as `aud
 the page cache may answer, and that is what readers get. Public photo copies are read from
 storage, with the headers the web server sends for them.
 
-Memory stays flat however many stories: stories and photos are read in chunks, and each record is
-written as it is made. The bag is made in a hidden folder beside its path and renamed into place
+Stories and photos are read in chunks, and each record is written as it is made (peak memory at
+growing counts: bench/records.py, bench/RESULTS.md). The bag is made in a hidden folder beside its path and renamed into place
 once complete, so a failed export leaves nothing behind.
 """
 
