@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "newsroom.desk",
     "newsroom.editing",
     "newsroom.feedback",
+    "newsroom.records",  # web records for the National Archives: manage.py export_records
     # Failed sign-ins and lockouts (django-axes), under a name Site administrators recognize.
     "newsroom.accounts.apps.LockoutConfig",
     # Django's Tasks kept in the database: the queue the worker (manage.py db_worker) takes work from.
@@ -487,6 +488,13 @@ SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 if SITE_URL and (not SITE_URL.startswith(("https://", "http://")) or SITE_URL.count("/") > 2):
     raise ImproperlyConfigured(
         f'SITE_URL must be the site\'s scheme and host with no path, for example https://www.example.gov, not "{SITE_URL}".'
+    )
+# Records schedules for export_records' metadata (newsroom/records/metadata.py), as JSON: a story
+# label or "collection:<slug>" -> the schedule, e.g. {"release": "Permanent, N1-330-10-1"}.
+RECORDS_SCHEDULES = env.json("RECORDS_SCHEDULES", default={})
+if not isinstance(RECORDS_SCHEDULES, dict):
+    raise ImproperlyConfigured(
+        'RECORDS_SCHEDULES must be a JSON object, for example {"release": "Permanent, N1-330-10-1"}.'
     )
 # "gov" or "mil": which official-site banner readers see (docs/DOMAIN.md section 4).
 BANNER_DOMAIN = env.str("BANNER_DOMAIN", default="gov")

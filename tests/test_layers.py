@@ -26,6 +26,7 @@ LAYERS = {
     "api": 5,  # the public read API at /api/v1/: what readers may see, as JSON
     "demo": 6,  # the demo content
     "website": 6,  # the site shell: home, sitemaps, health, well-known, Jinja, page cache, admin site
+    "records": 7,  # web records (WARC, BagIt) of the site's pages as readers get them
 }
 
 

@@ -1,0 +1,191 @@
+"""Write web records for the National Archives: a BagIt bag holding a WARC 1.0 file of every
+public address of the chosen stories as readers get them, with descriptive metadata per story.
+
+    manage.py export_records /records/2026-q1 --from 2026-01-01 --to 2026-03-31
+    manage.py export_records /records/iraq --collection 2003-2011-iraq
+    manage.py export_records /records/one --story hospital-ship-wraps-up
+
+The bag is made in a hidden folder beside PATH and renamed to PATH once complete: an export that
+fails or is interrupted leaves no half-written bag.
+"""
+
+import datetime
+import errno
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from newsroom.archive.models import Collection
+from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
+from newsroom.core.files import is_disk_full
+from newsroom.records.export import export_records, selected_photos
+from newsroom.stories.models import Story
+
+
+class Command(BaseCommand):
+    help = """\
+Write a BagIt bag (RFC 8493, SHA-256 manifests) of web records in the form the National Archives
+accepts: one WARC 1.0 file (data/warc/) with every public address of the chosen stories as readers
+get them (each story page, the page of each photo it shows and every public copy of that photo,
+and the sitemaps and news feeds that list them), and descriptive metadata per story
+(data/metadata/stories/<slug>.json and one CSV of all, data/metadata/stories.csv): title, creator,
+dates, description, rights, identifiers (address, VIRINs), collection and records schedule
+(the RECORDS_SCHEDULES setting).
+
+Only public stories are recorded (published, their time come, not expired, withdrawn or retracted); archived
+stories are public and are recorded. Choose them by publication date (--from, --to), historical
+collection, or slug; with none of these, every public story.
+
+Exit status: 0 written; 1 written, but some addresses did not answer 200 or some photo copies were
+missing (listed), or the disk filled up (nothing written); 2 bad usage, nothing written.
+
+Examples:
+  manage.py export_records /records/2026-q1 --from 2026-01-01 --to 2026-03-31
+  manage.py export_records /records/iraq --collection 2003-2011-iraq
+  manage.py export_records /records/two --story hospital-ship-wraps-up --story honor-cordon
+  manage.py export_records /records/2026-q1 --from 2026-01-01 --to 2026-03-31 --dry-run
+"""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path", metavar="PATH", type=Path, help="The bag to write: a folder that does not exist yet."
+        )
+        parser.add_argument(
+            "--from", dest="since", type=iso_date, metavar="DATE", help="First day of publication, YYYY-MM-DD."
+        )
+        parser.add_argument(
+            "--to", dest="until", type=iso_date, metavar="DATE", help="Last day of publication, YYYY-MM-DD."
+        )
+        parser.add_argument("--collection", metavar="SLUG", help="Only the stories of this historical collection.")
+        parser.add_argument(
+            "--story",
+            dest="slugs",
+            action="append",
+            default=[],
+            metavar="SLUG",
+            help="Only this story (give it again for more).",
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=int,
+            default=500,
+            metavar="N",
+            help="Stories read from the database at a time (default 500).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Say what would be recorded, and write nothing.")
+
+    def handle(self, *args, path, since, until, collection, slugs, chunk_size, dry_run, verbosity, **options):
+        path = path.absolute()
+        if chunk_size < 1:
+            raise CommandError(f"--chunk-size must be 1 or more, not {chunk_size}.", returncode=BAD_USAGE)
+        if path.exists():
+            raise CommandError(
+                f"{path} already exists; give the name of a new folder for the bag.", returncode=BAD_USAGE
+            )
+        if not path.parent.is_dir():
+            raise CommandError(f"There is no folder {path.parent} to write {path.name} in.", returncode=BAD_USAGE)
+        stories, description = self.selection(since=since, until=until, collection=collection, slugs=slugs)
+        count = stories.count()
+        if not count:
+            raise CommandError(
+                f"No public stories are in {description}, so there is nothing to record; nothing was written.",
+                returncode=BAD_USAGE,
+            )
+        if dry_run:
+            photos = selected_photos(stories).count()
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Would record {count} stories and {photos} photos of {description} in {path}. "
+                    "Dry run: nothing was written."
+                )
+            )
+            return
+        try:
+            report = export_records(
+                path,
+                stories=stories,
+                description=f"Web records of {description}.",
+                chunk_size=chunk_size,
+                progress=progress,
+            )
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise CommandError(
+                    f"Cannot write in {path.parent} ({error.strerror}): nothing was written. Choose a folder "
+                    "this account may write in.",
+                    returncode=BAD_USAGE,
+                ) from None
+            if not is_disk_full(error):
+                raise
+            raise CommandError(
+                f"The disk holding {path.parent} is full: the bag was not written, and no part of it is left "
+                "there. Free some space, or write to a folder on another disk, and run the export again.",
+                returncode=SOME_ITEMS_FAILED,
+            ) from None
+
+        summary = (
+            f"Recorded {report.stories} stories of {description} in {path}: {report.photos} photo pages, "
+            f"{report.copies} public copies, {report.listings} feeds and sitemaps; {report.records} WARC records "
+            f"in data/warc/{report.warc_name} ({report.warc_bytes / 1e6:.1f} MB), metadata in data/metadata/, "
+            "SHA-256 manifests."
+        )
+        problems = len(report.not_ok) + len(report.missing_copies)
+        if problems:
+            for address, status in report.not_ok:
+                self.stderr.write(self.style.WARNING(f"{address} answered {status}; it is recorded as it answered."))
+            for address in report.missing_copies:
+                self.stderr.write(self.style.WARNING(f"{address}: the file is missing, so it is not recorded."))
+            raise CommandError(
+                f"{summary} {problems} addresses were not recorded as readers should get them (listed above). "
+                "Run manage.py audit_site and manage.py rebuild_renditions to find and mend them, then export again.",
+                returncode=SOME_ITEMS_FAILED,
+            )
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(summary))
+
+    def selection(self, *, since, until, collection, slugs):
+        """The public stories asked for, and words for them that the bag's description uses."""
+        stories = Story.objects.published()
+        said = []
+        if since and until and since > until:
+            raise CommandError(
+                f"--from {since} is after --to {until}; give the earlier day first.", returncode=BAD_USAGE
+            )
+        if since:
+            stories = stories.filter(published_at__gte=_start_of(since))
+        if until:
+            stories = stories.filter(published_at__lt=_start_of(until + datetime.timedelta(days=1)))
+        if since or until:
+            said.append(f"stories published {since or 'up'} to {until or 'now'}")
+        if collection:
+            found = Collection.objects.filter(slug=collection).first()
+            if found is None:
+                known = ", ".join(Collection.objects.order_by("slug").values_list("slug", flat=True)[:20])
+                raise CommandError(
+                    f"There is no historical collection “{collection}”. Collections: {known or 'none yet'}.",
+                    returncode=BAD_USAGE,
+                )
+            stories = stories.filter(collection=found)
+            said.append(f"the historical collection {found.name}")
+        if slugs:
+            public = set(stories.filter(slug__in=slugs).values_list("slug", flat=True))
+            missing = [slug for slug in slugs if slug not in public]
+            if missing:
+                raise CommandError(
+                    f"No public story has the slug {', '.join(missing)}"
+                    f"{' in that selection' if since or until or collection else ''}: give the slug of a "
+                    "published story, as in its address /news/<slug>/.",
+                    returncode=BAD_USAGE,
+                )
+            stories = stories.filter(slug__in=slugs)
+            said.append(f"{len(public)} chosen stories")
+        return stories, " and ".join(said) or "every public story"
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight on the site's clock, as editors and readers see publication days."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
