@@ -5,7 +5,7 @@ call the API. A screenshot lands in test-artifacts/."""
 import pytest
 
 from newsroom.stories.models import Tag
-from tests.website.conftest import ARTIFACTS, browser, page, site_url  # noqa: F401 (fixtures)
+from tests.website.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ def test_the_docs_page_uses_no_cdn_and_keeps_the_sites_csp(client):
     assert "cdn" not in html.lower() and "https://" not in html
 
 
-def test_the_docs_render_in_a_browser_and_try_an_endpoint(page, site_url):  # noqa: F811
+def test_the_docs_render_in_a_browser_and_try_an_endpoint(page, site_url):
     Tag.objects.create(name="Flood Control", slug="flood-control")
     requests = []
     page.on("request", lambda request: requests.append(request.url))
