@@ -23,7 +23,7 @@ STORY_PAGE = "/news/navy-hospital-ship-wraps-up-mission/"
 
 
 @pytest.fixture
-def shared(request, tmp_path, settings):
+def shared_site(request, tmp_path, settings):
     """The environment both servers get: one database, one cache, one secret key."""
     cache = settings.CACHES["default"]
     if "redis" in cache["BACKEND"].lower():
@@ -44,6 +44,13 @@ def shared(request, tmp_path, settings):
     }
     if connection.vendor != "postgresql":
         manage("migrate", "--no-input", "--verbosity", "0", **env)
+    return env
+
+
+@pytest.fixture
+def shared(shared_site, tmp_path):
+    """The same, with an editor account to sign in with (its password in EDITOR_PASSWORD)."""
+    env = dict(shared_site)
     password_file = tmp_path / "editor-password"
     manage("create_editor", "web-editor", "--role", "editor", "--password-file", str(password_file), **env)
     env["EDITOR_PASSWORD"] = password_file.read_text().strip()
