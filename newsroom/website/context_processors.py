@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.conf import settings
 
 
@@ -10,15 +8,5 @@ def site(request=None):
         "banner_domain": settings.BANNER_DOMAIN,
         "inspector_general_url": settings.INSPECTOR_GENERAL_URL,
         "dap_agency": settings.DAP_AGENCY,
-        "dap_query": dap_query(),
+        "dap_subagency": settings.DAP_SUBAGENCY,
     }
-
-
-def dap_query() -> str:
-    """`agency=DOD&subagency=USAF`: the Digital Analytics Program's parameters, or "" without DAP."""
-    if not settings.DAP_AGENCY:
-        return ""
-    values = {"agency": settings.DAP_AGENCY}
-    if settings.DAP_SUBAGENCY:
-        values["subagency"] = settings.DAP_SUBAGENCY
-    return urlencode(values)
