@@ -236,6 +236,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "newsroom.core.files.MediaStorage"},  # a full disk leaves no partial file
     "originals": {"BACKEND": "newsroom.photos.storage.OriginalsStorage"},
+    # Pages kept before a public story was withdrawn, retracted, archived or moved (newsroom/records):
+    # private like the originals, under PRIVATE_MEDIA_ROOT/records.
+    "records": {"BACKEND": "newsroom.records.storage.RecordsStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Public copies of photos on S3-compatible object storage, so every app server shares them and a
@@ -275,6 +278,10 @@ if MEDIA_STORAGE == "s3":
         STORAGES["originals"] = {
             "BACKEND": "newsroom.photos.private_bucket.PrivateBucketStorage",
             "OPTIONS": {**_s3, "bucket_name": _originals_bucket, "default_acl": "private"},
+        }
+        STORAGES["records"] = {
+            "BACKEND": "newsroom.records.private_bucket.RecordsBucketStorage",
+            "OPTIONS": {**_s3, "bucket_name": _originals_bucket, "default_acl": "private", "location": "records"},
         }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 

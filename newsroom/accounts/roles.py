@@ -28,6 +28,9 @@ WRITER_PERMISSIONS = {
     "photos": ["add_photoasset", "change_photoasset", "view_photoasset"],
     "archive": ["view_collection"],
     "notes": ["add_note", "view_note"],
+    # The pages kept before a public story was withdrawn, archived or moved: copies of public pages,
+    # linked from the history of a story they may change.
+    "records": ["view_pagesnapshot"],
 }
 # Editors have every permission of these apps; site administrators also manage accounts.
 EDITOR_APPS = ["stories", "photos", "archive", "notes", "flatpages", "redirects"]
@@ -43,11 +46,13 @@ EDITOR_PERMISSIONS = {
         "view_accessibilitystatement",
         "view_knownlimitation",
     ],
+    "records": ["view_pagesnapshot"],
 }
 # "accounts" holds the security log, which Site administrators read; "axes" the failed sign-ins,
 # whose locks they lift; "django_tasks_database" the background tasks, which they watch;
-# "feedback" the accessibility statement, which they keep current.
-ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts", "axes", "django_tasks_database", "feedback"]
+# "feedback" the accessibility statement, which they keep current; "records" the kept pages, which
+# nobody may change or delete (records/admin.py).
+ADMINISTRATOR_APPS = EDITOR_APPS + ["auth", "sites", "accounts", "axes", "django_tasks_database", "feedback", "records"]
 
 
 def sync_roles(Group, Permission):

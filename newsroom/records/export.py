@@ -6,11 +6,7 @@
     <bag>/data/metadata/stories/<slug>.json        one descriptive record per story
 
 The WARC file opens with a `warcinfo` record naming the software and the export; then, for each
-address, a `request` record and the `response` record a reader's browser got (status line, headers
-and body), gzipped record by record so any record can be read alone. Pages are rendered in this
-process through Django's test client, over HTTPS on the site's own host (as `audit_site` does):
-the page cache may answer, and that is what readers get. Public photo copies are read from
-storage, with the headers the web server sends for them.
+address, the request and the response a reader's browser got (warc.py).
 
 Stories and photos are read in chunks, and each record is written as it is made (peak memory at
 growing counts: bench/records.py, bench/RESULTS.md). The bag is made in a hidden folder beside its path and renamed into place
@@ -21,28 +17,23 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import json
 import logging
-import mimetypes
 import shutil
 import tempfile
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import bagit
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from newsroom.photos.models import PhotoAsset
 from newsroom.records.metadata import CSV_FIELDS, csv_row, story_metadata
+from newsroom.records.warc import Capture
 from newsroom.stories.models import PhotoPlacement
 from newsroom.website.audit import Site
 
@@ -50,9 +41,6 @@ SOFTWARE = "Newsroom export_records"
 # bagit logs each file it hashes at INFO: a line per story on the operator's screen says nothing.
 logging.getLogger("bagit").setLevel(logging.WARNING)
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-# What the web server sends with a public copy (config/urls.py serves them the same way): names carry a
-# hash of their content, so they are kept for good.
-COPY_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 @dataclass
@@ -74,82 +62,11 @@ def selected_photos(stories):
     return PhotoAsset.objects.filter(pk__in=used)
 
 
-class _Capture:
-    """Writes one WARC file: each address fetched as a reader would, as a request/response pair."""
-
-    def __init__(self, stream, *, site: Site, report: Report):
-        self.writer = WARCWriter(stream, gzip=True, warc_version="WARC/1.0")
-        self.site = site
-        self.report = report
-
-    def absolute(self, path: str) -> str:
-        return path if urlsplit(path).scheme else f"https://{self.site.host}{path}"
-
-    def info(self, filename: str, fields: dict) -> None:
-        self.writer.write_record(self.writer.create_warcinfo_record(filename, fields))
-        self.report.records += 1
-
-    def page(self, path: str) -> bytes:
-        """Fetch one of the site's addresses and record it; returns the body readers got."""
-        response = self.site.get(path)
-        # The client closes the response itself, keeping the database connection (and the server-side
-        # cursor the stories are read through) open: response.close() here would end it.
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
-        headers += [("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()]
-        headers.append(("Content-Length", str(len(body))))
-        status = f"{response.status_code} {response.reason_phrase}"
-        if response.status_code != 200:
-            self.report.not_ok.append((self.absolute(path), response.status_code))
-        self._pair(path, status, headers, body)
-        return body
-
-    def copy(self, url: str, name: str) -> bool:
-        """Record a public photo copy as the web server sends it, read from public storage."""
-        try:
-            with default_storage.open(name) as file:
-                body = file.read()
-        except FileNotFoundError:
-            self.report.missing_copies.append(self.absolute(url))
-            return False
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        headers = [
-            ("Content-Type", content_type),
-            ("Cache-Control", COPY_CACHE_CONTROL),
-            ("Content-Length", str(len(body))),
-        ]
-        self._pair(url, "200 OK", headers, body)
-        return True
-
-    def _pair(self, path: str, status: str, headers: list, body: bytes) -> None:
-        uri = self.absolute(path)
-        parts = urlsplit(uri)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
-        request = self.writer.create_warc_record(
-            uri,
-            "request",
-            payload=io.BytesIO(b""),
-            http_headers=StatusAndHeaders(
-                f"GET {target} HTTP/1.1",
-                [("Host", parts.netloc), ("User-Agent", SOFTWARE)],
-                is_http_request=True,
-            ),
-        )
-        response = self.writer.create_warc_record(
-            uri,
-            "response",
-            payload=io.BytesIO(body),
-            http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"),
-        )
-        self.writer.write_request_response_pair(request, response)
-        self.report.records += 2
-
-
-def _listing_paths(capture: _Capture) -> list[str]:
+def _listing_paths(capture: Capture) -> list[str]:
     """The feeds and sitemaps that list the stories: each section's sitemap and its further pages
     (read from the index, as a crawler does), the Google News sitemap and the news feeds."""
     paths = [reverse("sitemap")]
-    body = capture.page(paths[0])
+    body = capture.page(paths[0]).body
     for loc in ElementTree.fromstring(body).iter(f"{SITEMAP_NS}loc"):
         local = capture.site.local_path(loc.text.strip())
         if local:
@@ -182,16 +99,13 @@ def export_records(
         (work / "metadata" / "stories").mkdir(parents=True)
         warc_path = work / "warc" / report.warc_name
         with warc_path.open("wb") as stream, (work / "metadata" / "stories.csv").open("w", newline="") as listing:
-            capture = _Capture(stream, site=site, report=report)
+            capture = Capture(stream, site=site)
             capture.info(
                 report.warc_name,
                 {
                     "software": SOFTWARE,
-                    "format": "WARC File Format 1.0",
-                    "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.0/",
                     "isPartOf": settings.SITE_NAME,
                     "description": description,
-                    "hostname": site.host,
                     "robots": "ignore (the site's own export of its public pages)",
                 },
             )
@@ -232,6 +146,7 @@ def export_records(
                 for key, entry in sorted(photo.renditions.items()):
                     if capture.copy(photo.public_url(key), entry["name"]):
                         report.copies += 1
+        report.records, report.not_ok, report.missing_copies = capture.records, capture.not_ok, capture.missing_copies
         report.warc_bytes = warc_path.stat().st_size
 
         bagit.make_bag(

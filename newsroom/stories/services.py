@@ -6,7 +6,9 @@ change, in one transaction, in `_change`:
 
 1. locks the story's row, and refuses an editor's save made from an older version;
 2. checks the user may make it (a user of None is a system job: an import, a command, the demo);
-3. keeps the story's first state as revision 1 if it has no history yet (rows loaded in bulk);
+3. keeps the story's first state as revision 1 if it has no history yet (rows loaded in bulk),
+   and before a change that ends a public story's page as readers got it (withdrawn, retracted,
+   archived, a new address) tells signals.story_leaving_readers, whose receiver keeps the page;
 4. validates and writes the fields that changed, the body in its canonical form (stories/body/)
    with its PhotoPlacement rows kept in step with its photo blocks, and the parts the caller writes
    alongside (corrections, tags, related stories);
@@ -66,7 +68,7 @@ from newsroom.stories.revisions import (
     what_changed,
 )
 from newsroom.stories.selectors import has_been_public
-from newsroom.stories.signals import announce_change
+from newsroom.stories.signals import announce_change, story_leaving_readers
 
 # What editors write: the fields story_update changes, and the parts it sets from a list of rows.
 # Status and the historical collection change only through workflow steps (story_step).
@@ -227,6 +229,9 @@ def _change(
         else set()
     )
     old_slug = current.slug
+    leaving = _leaves_readers(current, action, changes)
+    if leaving:
+        story_leaving_readers.send(sender=Story, story=current, change=leaving, user=user, reason=reason)
     parts = {name: changes.pop(name) for name in EDITED_PARTS & changes.keys()}
     fields = [Story._meta.get_field(name) for name in changes]
     before = {field.name: getattr(current, field.attname) for field in fields}
@@ -270,6 +275,22 @@ def _change(
         note_photos(photos_shown | _placed_photos(current))
     _bring_up_to_date(story, current)
     return story
+
+
+# Steps after which readers no longer get a public story's page as it was (withdrawn, retracted)
+# or get it changed in kind (archived, with the archive notice).
+LEAVING_STEPS = frozenset({Action.WITHDRAWN, Action.RETRACTED, Action.ARCHIVED})
+
+
+def _leaves_readers(current: Story, action: Action, changes: Mapping[str, Any]) -> str:
+    """What of a public story's page this change ends: its step, "slug" for a new address, or ""."""
+    if not current.is_public():
+        return ""
+    if action in LEAVING_STEPS:
+        return action
+    if "slug" in changes and changes["slug"] != current.slug:
+        return "slug"
+    return ""
 
 
 def _placed_photos(story: Story) -> set[int]:

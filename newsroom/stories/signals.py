@@ -42,3 +42,11 @@ def _send(changes: dict) -> None:
         for receiver, reply in replies:
             if isinstance(reply, Exception):
                 logger.error("%s failed on the change to story #%s", receiver, story_id, exc_info=reply)
+
+
+# Sent with sender=Story inside the write path, before a change that takes a public story's page
+# from readers or moves it: `story` (its locked row, still as readers see it), `change` (the
+# Action withdrawn, retracted or archived, or "slug" for a new address), `user` and `reason`.
+# Sent with send(), not send_robust(): a receiver that raises ValidationError refuses the change,
+# so that what the public saw is kept first (records/snapshots.py) or nothing changes.
+story_leaving_readers = Signal()

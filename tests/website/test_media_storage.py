@@ -33,6 +33,7 @@ def test_public_copies_stay_on_disk_unless_object_storage_is_asked_for():
     found = show()
     assert found["storages"]["default"]["BACKEND"] == "newsroom.core.files.MediaStorage"
     assert found["originals"] == "OriginalsStorage"
+    assert found["storages"]["records"]["BACKEND"] == "newsroom.records.storage.RecordsStorage"
 
 
 def test_media_storage_s3_puts_public_copies_in_the_bucket_behind_its_domain():
@@ -68,6 +69,11 @@ def test_originals_can_live_in_a_private_bucket_with_no_url():
         ORIGINALS_BUCKET_NAME="newsroom-originals",
     )
     assert "Photo originals are private and have no URL" in result.stderr
+    # The pages kept before a change (newsroom/records) go in the same private bucket, under records/.
+    records = found["storages"]["records"]
+    assert records["BACKEND"] == "newsroom.records.private_bucket.RecordsBucketStorage"
+    assert (records["OPTIONS"]["bucket_name"], records["OPTIONS"]["location"]) == ("newsroom-originals", "records")
+    assert records["OPTIONS"]["default_acl"] == "private"
 
 
 def test_s3_without_a_bucket_or_an_unknown_storage_stops_the_server_with_a_clear_message():

@@ -1,0 +1,138 @@
+"""Pages kept before a change, in the admin: read-only, for everyone who may read a story's history.
+
+Each can be opened as it was (the kept HTML, served sandboxed: no script runs and it cannot reach
+the admin) or downloaded as its WARC file, which replay tools such as ReplayWeb.page open.
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.csp import csp_override
+
+from newsroom.core.admin_lists import DateHierarchyAdmin
+from newsroom.records.models import PageSnapshot
+from newsroom.records.snapshots import kept_response, unchanged
+
+# The kept page under the site's policy, sandboxed: its scripts do not run and it is a stranger to
+# the admin's origin (no cookies, no forms sent), while its styles and images still load.
+KEPT_PAGE_POLICY = {**settings.SECURE_CSP, "sandbox": True}
+# Headers of the kept response that are about the original answer, not this one.
+NOT_REPLAYED = {
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+    "set-cookie",
+    "cache-control",
+    "etag",
+    "last-modified",
+    "vary",
+    "expires",
+}
+
+
+@admin.register(PageSnapshot)
+class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
+    list_display = ["headline", "change", "taken_at", "taken_by", "status_code", "opened"]
+    list_filter = ["change"]
+    search_fields = ["headline", "address", "reason"]
+    date_hierarchy = "taken_at"
+    list_select_related = ["taken_by"]
+    show_full_result_count = False
+    fields = [
+        "headline",
+        "address",
+        "change",
+        "reason",
+        "taken_at",
+        "taken_by",
+        "story_link",
+        "story_version",
+        "status_code",
+        "opened",
+        "size",
+        "sha256",
+        "integrity",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a public record: kept for good
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/page/", wrap(self.page_view), name="records_pagesnapshot_page"),
+            path("<int:pk>/warc/", wrap(self.warc_view), name="records_pagesnapshot_warc"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Open")
+    def opened(self, snapshot):
+        return format_html(
+            '<a href="{}">The page as it was<span class="visually-hidden"> ({})</span></a> · '
+            '<a href="{}" download>WARC file<span class="visually-hidden"> ({})</span></a>',
+            reverse("admin:records_pagesnapshot_page", args=[snapshot.pk]),
+            snapshot.headline,
+            reverse("admin:records_pagesnapshot_warc", args=[snapshot.pk]),
+            snapshot.headline,
+        )
+
+    @admin.display(description="Story")
+    def story_link(self, snapshot):
+        if snapshot.story_id is None:
+            return "Deleted since"
+        return format_html(
+            '<a href="{}">Revision {} onward in its history</a>',
+            reverse("admin:stories_story_revisions", args=[quote(snapshot.story_id)]),
+            snapshot.before_revision,
+        )
+
+    @admin.display(description="Unchanged since kept")
+    def integrity(self, snapshot):
+        try:
+            same = unchanged(snapshot)
+        except FileNotFoundError:
+            return "No: the file is missing from the records storage."
+        return (
+            "Yes: its SHA-256 is the one recorded." if same else "No: the file's SHA-256 differs from the one recorded."
+        )
+
+    def _snapshot(self, request, pk) -> PageSnapshot:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(PageSnapshot, pk=pk)
+
+    def page_view(self, request, pk):
+        snapshot = self._snapshot(request, pk)
+        try:
+            headers, body = kept_response(snapshot)
+        except FileNotFoundError:
+            raise Http404("The kept file is missing from the records storage.") from None
+        response = HttpResponse(body, status=int(headers.get_statuscode()))
+        for name, value in headers.headers:
+            if name.lower() not in NOT_REPLAYED and not name.lower().startswith("content-security-policy"):
+                response[name] = value
+        response["Cache-Control"] = "private, no-store"
+        return csp_override(KEPT_PAGE_POLICY)(lambda request: response)(request)
+
+    def warc_view(self, request, pk):
+        snapshot = self._snapshot(request, pk)
+        try:
+            stream = snapshot.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The kept file is missing from the records storage.") from None
+        name = snapshot.file.name.rsplit("/", 1)[-1]
+        response = FileResponse(stream, as_attachment=True, filename=name, content_type="application/warc")
+        response["Cache-Control"] = "private, no-store"
+        return response
