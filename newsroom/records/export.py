@@ -1,16 +1,19 @@
 """Web records: a BagIt bag of what readers get, in WARC 1.0, for the National Archives.
 
     <bag>/bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt
-    <bag>/data/warc/<host>-<time>.warc.gz         every public address as readers get it
-    <bag>/data/metadata/stories.csv                one row per story
-    <bag>/data/metadata/stories/<slug>.json        one descriptive record per story
+    <bag>/data/warc/<host>-<time>-00000.warc.gz    every public address as readers get it (a new
+                                                   file past 1 GB: -00001, -00002 ...)
+    <bag>/data/metadata/stories.jsonl              one descriptive record per story, a JSON line each
+    <bag>/data/metadata/stories.csv                the same, one row per story
 
-The WARC file opens with a `warcinfo` record naming the software and the export; then, for each
+Each WARC file opens with a `warcinfo` record naming the software and the export; then, for each
 address, the request and the response a reader's browser got (warc.py).
 
-Stories and photos are read in chunks, and each record is written as it is made (peak memory at
-growing counts: bench/records.py, bench/RESULTS.md). The bag is made in a hidden folder beside its path and renamed into place
-once complete, so a failed export leaves nothing behind.
+Memory stays flat however many stories are chosen (bench/records.py, bench/RESULTS.md): stories
+and photos are read in chunks, each record is written as it is made, the metadata is a few files
+rather than one per story (bagit keeps each payload file's manifest line in memory), and the page
+cache's memory of the pages seen is emptied every chunk. The bag is made in a hidden folder
+beside its path and renamed into place once complete, so a failed export leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -36,8 +39,11 @@ from newsroom.records.metadata import CSV_FIELDS, csv_row, story_metadata
 from newsroom.records.warc import Capture
 from newsroom.stories.models import PhotoPlacement
 from newsroom.website.audit import Site
+from newsroom.website.caching import local_pages
 
 SOFTWARE = "Newsroom export_records"
+# Where one WARC file ends and the next begins.
+WARC_BYTES = 1_000_000_000
 # bagit logs each file it hashes at INFO: a line per story on the operator's screen says nothing.
 logging.getLogger("bagit").setLevel(logging.WARNING)
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -50,8 +56,7 @@ class Report:
     copies: int = 0
     listings: int = 0
     records: int = 0
-    warc_name: str = ""
-    warc_bytes: int = 0
+    warc_files: list[tuple[str, int]] = field(default_factory=list)  # (name, bytes), in order
     not_ok: list[tuple[str, int]] = field(default_factory=list)  # addresses that did not answer 200
     missing_copies: list[str] = field(default_factory=list)
 
@@ -60,6 +65,56 @@ def selected_photos(stories):
     """The photos the selected stories show: each has a page at /photos/<VIRIN>/ and public copies."""
     used = PhotoPlacement.objects.filter(story__in=stories).values("photo")
     return PhotoAsset.objects.filter(pk__in=used)
+
+
+class _WarcFiles:
+    """The bag's WARC files, <host>-<time>-00000.warc.gz onward: a new one is begun once the current
+    one passes `limit` bytes, each opening with its own warcinfo record (1 GB, as Heritrix and most
+    web archives cut theirs, keeps each file easy to move, check and replay)."""
+
+    def __init__(self, folder: Path, *, site: Site, report: Report, now, description: str, limit: int):
+        self.folder, self.site, self.report, self.limit = folder, site, report, limit
+        self.prefix = f"{site.host}-{now:%Y%m%d%H%M%S}"
+        self.description = description
+        self.stream = self.capture = None
+
+    def __enter__(self):
+        self._begin()
+        return self
+
+    def __exit__(self, *exc):
+        self._end()
+
+    def roll_if_full(self) -> None:
+        if self.stream.tell() >= self.limit:
+            self._end()
+            self._begin()
+
+    def _begin(self) -> None:
+        name = f"{self.prefix}-{len(self.report.warc_files):05d}.warc.gz"
+        self.stream = (self.folder / name).open("wb")
+        self.capture = Capture(self.stream, site=self.site)
+        self.report.warc_files.append((name, 0))
+        self.capture.info(
+            name,
+            {
+                "software": SOFTWARE,
+                "isPartOf": settings.SITE_NAME,
+                "description": self.description,
+                "robots": "ignore (the site's own export of its public pages)",
+            },
+        )
+
+    def _end(self) -> None:
+        if self.stream is None:
+            return
+        name, _ = self.report.warc_files[-1]
+        self.report.warc_files[-1] = (name, self.stream.tell())
+        self.stream.close()
+        self.report.records += self.capture.records
+        self.report.not_ok += self.capture.not_ok
+        self.report.missing_copies += self.capture.missing_copies
+        self.stream = None
 
 
 def _listing_paths(capture: Capture) -> list[str]:
@@ -80,6 +135,7 @@ def export_records(
     stories,
     description: str,
     chunk_size: int = 500,
+    warc_bytes: int = WARC_BYTES,
     progress=None,
     now: datetime.datetime | None = None,
 ) -> Report:
@@ -90,31 +146,26 @@ def export_records(
     site = Site()
     site.client.raise_request_exception = False  # a page that fails is recorded as readers got it, and reported
     report = Report()
-    report.warc_name = f"{site.host}-{now:%Y%m%d%H%M%S}.warc.gz"
     progress = progress or (lambda iterable=None, **kwargs: iterable)
 
     work = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial"))
     try:
         (work / "warc").mkdir()
-        (work / "metadata" / "stories").mkdir(parents=True)
-        warc_path = work / "warc" / report.warc_name
-        with warc_path.open("wb") as stream, (work / "metadata" / "stories.csv").open("w", newline="") as listing:
-            capture = Capture(stream, site=site)
-            capture.info(
-                report.warc_name,
-                {
-                    "software": SOFTWARE,
-                    "isPartOf": settings.SITE_NAME,
-                    "description": description,
-                    "robots": "ignore (the site's own export of its public pages)",
-                },
-            )
+        (work / "metadata").mkdir()
+        metadata = work / "metadata"
+        with (
+            _WarcFiles(
+                work / "warc", site=site, report=report, now=now, description=description, limit=warc_bytes
+            ) as warcs,
+            (metadata / "stories.jsonl").open("w") as records,
+            (metadata / "stories.csv").open("w", newline="") as listing,
+        ):
             rows = csv.DictWriter(listing, fieldnames=CSV_FIELDS)
             rows.writeheader()
 
-            listings = _listing_paths(capture)  # the sitemap index, recorded as it was read
+            listings = _listing_paths(warcs.capture)  # the sitemap index, recorded as it was read
             for listing_path in progress(listings[1:], desc="Feeds and sitemaps", unit="page"):
-                capture.page(listing_path)
+                warcs.capture.page(listing_path)
             report.listings = len(listings)
 
             placements = PhotoPlacement.objects.select_related("photo").only("story_id", "order", "photo__virin")
@@ -127,27 +178,31 @@ def export_records(
                 chosen.iterator(chunk_size=chunk_size), total=stories.count(), desc="Stories", unit="story"
             ):
                 url = story.get_absolute_url()
-                capture.page(url)
+                warcs.capture.page(url)
                 virins = list(dict.fromkeys(placement.photo.virin for placement in story.placements.all()))
-                record = story_metadata(story, url=capture.absolute(url), virins=virins, captured=captured)
-                name = f"metadata/stories/{story.slug}.json"
-                (work / name).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-                rows.writerow(csv_row(record, metadata_file=f"data/{name}"))
+                record = story_metadata(story, url=warcs.capture.absolute(url), virins=virins, captured=captured)
+                records.write(json.dumps(record, ensure_ascii=False) + "\n")
+                rows.writerow(csv_row(record))
                 report.stories += 1
+                if report.stories % chunk_size == 0:
+                    # This process is not a web server: the pages it has seen will not be asked for
+                    # again, so the page cache's memory of them (up to 50,000 pages' keys) goes.
+                    local_pages.forget()
+                warcs.roll_if_full()
 
             photos = selected_photos(stories).only("virin", "renditions", "copies_public").order_by("pk")
             for photo in progress(
                 photos.iterator(chunk_size=chunk_size), total=photos.count(), desc="Photos", unit="photo"
             ):
-                capture.page(photo.get_absolute_url())
+                warcs.capture.page(photo.get_absolute_url())
                 report.photos += 1
-                if not photo.copies_public:
-                    continue  # an embargoed photo's copies are not public: its page shows none
-                for key, entry in sorted(photo.renditions.items()):
-                    if capture.copy(photo.public_url(key), entry["name"]):
-                        report.copies += 1
-        report.records, report.not_ok, report.missing_copies = capture.records, capture.not_ok, capture.missing_copies
-        report.warc_bytes = warc_path.stat().st_size
+                if photo.copies_public:  # an embargoed photo's copies are not public: its page shows none
+                    for key, entry in sorted(photo.renditions.items()):
+                        if warcs.capture.copy(photo.public_url(key), entry["name"]):
+                            report.copies += 1
+                if report.photos % chunk_size == 0:
+                    local_pages.forget()
+                warcs.roll_if_full()
 
         bagit.make_bag(
             str(work),

@@ -1,8 +1,8 @@
 """What a records officer files with each story: Dublin Core-like descriptive metadata.
 
-One JSON document per story (title, creator, dates, description, rights, identifiers: its address
-and the VIRINs of the photos it shows), and the same fields as one row of a CSV listing of the
-whole export, for a spreadsheet.
+One JSON document per story, a line of the bag's stories.jsonl (title, creator, dates,
+description, rights, identifiers: its address and the VIRINs of the photos it shows), and the same
+fields as one row of a CSV listing of the whole export, for a spreadsheet.
 
 Records schedules come from the RECORDS_SCHEDULES setting, not from a field on stories or
 collections: the agency's records officer sets them and NARA approves them, they change once in
@@ -29,7 +29,6 @@ CSV_FIELDS = (
     "records_schedule",
     "virins",
     "rights",
-    "metadata_file",
 )
 
 
@@ -65,9 +64,8 @@ def story_metadata(story, *, url: str, virins: list[str], captured: str) -> dict
     }
 
 
-def csv_row(record: dict, *, metadata_file: str) -> dict:
+def csv_row(record: dict) -> dict:
     row = {name: record.get(name, "") for name in CSV_FIELDS}
     row["subjects"] = "; ".join(record["subjects"])
     row["virins"] = "; ".join(record["virins"])
-    row["metadata_file"] = metadata_file
     return row

@@ -15,12 +15,15 @@ which the same change tried again writes over (the version has not moved).
 from __future__ import annotations
 
 import hashlib
-import io
+import html
 import logging
+import re
+import tempfile
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import storages
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
@@ -30,63 +33,108 @@ from newsroom.records.warc import SOFTWARE, Capture
 from newsroom.website.audit import Site
 
 logger = logging.getLogger(__name__)
+SPOOLED_BYTES = 8 * 1024 * 1024
 
 
 def keep_page(sender, *, story, change: str, user=None, reason: str = "", **kwargs) -> PageSnapshot:
     """Receiver of story_leaving_readers: keep the story's page as readers get it now."""
     now = timezone.now()
     change = PageChange(change)
-    site = Site()
-    site.client.raise_request_exception = False  # a page that fails is kept as readers got it
-    path = story.get_absolute_url()
     name = f"snapshots/{story.pk}/{story.pk}-v{story.version}-{change.value}.warc.gz"
-    buffer = io.BytesIO()  # one page: a story page is tens of kilobytes gzipped
-    capture = Capture(buffer, site=site)
     who = (user.get_full_name() or user.get_username()) if user is not None else "a system job"
-    capture.info(
-        name.rsplit("/", 1)[-1],
-        {
-            "software": f"{SOFTWARE} page snapshot",
-            "isPartOf": settings.SITE_NAME,
-            "description": (
-                f"The page of “{story.headline}” (version {story.version}) as readers got it at "
-                f"{now.isoformat(timespec='seconds')}, kept before it was {change.label.lower()} by {who}"
-                + (f": {reason}" if reason else ".")
-            ),
-        },
+    why = (
+        f"The page of “{story.headline}” (version {story.version}) as readers got it at "
+        f"{now.isoformat(timespec='seconds')}, kept before it was {change.label.lower()} by {who}"
+        + (f": {reason}" if reason else ".")
     )
-    fetched = capture.page(path)
-    data = buffer.getvalue()
-    storage = storages["records"]
-    try:
-        if storage.exists(name):  # left by the same change, rolled back: the same version's page
-            storage.delete(name)
-        stored = storage.save(name, ContentFile(data))
-    except OSError as error:
-        logger.exception("Could not keep the page of story #%s before it was %s", story.pk, change.label.lower())
-        raise ValidationError(
-            f"Nothing was changed: the page as readers see it must be kept first, and it could not be saved "
-            f"({error.strerror or error}). Ask a Site administrator to check the records storage, then try again.",
-            code="snapshot_failed",
-        ) from error
+    # One page and the copies of its photos: in memory up to a few megabytes, on disk past that.
+    with tempfile.SpooledTemporaryFile(max_size=SPOOLED_BYTES) as buffer:
+        address, status = _capture(buffer, story=story, filename=name.rsplit("/", 1)[-1], why=why)
+        size = buffer.tell()
+        digest = hashlib.sha256()
+        buffer.seek(0)
+        for chunk in iter(lambda: buffer.read(1 << 16), b""):
+            digest.update(chunk)
+        buffer.seek(0)
+        storage = storages["records"]
+        try:
+            if storage.exists(name):  # left by the same change, rolled back: the same version's page
+                storage.delete(name)
+            stored = storage.save(name, File(buffer))
+        except OSError as error:
+            logger.exception("Could not keep the page of story #%s before it was %s", story.pk, change.label.lower())
+            raise ValidationError(
+                f"Nothing was changed: the page as readers see it must be kept first, and it could not be saved "
+                f"({error.strerror or error}). Ask a Site administrator to check the records storage, then try "
+                "again.",
+                code="snapshot_failed",
+            ) from error
     return PageSnapshot.objects.create(
         story=story,
         story_version=story.version,
         headline=story.headline,
-        address=capture.absolute(path),
+        address=address,
         change=change,
         reason=reason,
         taken_at=now,
         taken_by=user,
-        status_code=fetched.status,
+        status_code=status,
         file=stored,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=size,
+        sha256=digest.hexdigest(),
     )
 
 
+def _capture(stream, *, story, filename: str, why: str) -> tuple[str, int]:
+    """Write the WARC records of the story's page and its photos' copies; (its address, its status)."""
+    site = Site()
+    site.client.raise_request_exception = False  # a page that fails is kept as readers got it
+    capture = Capture(stream, site=site)
+    capture.info(
+        filename, {"software": f"{SOFTWARE} page snapshot", "isPartOf": settings.SITE_NAME, "description": why}
+    )
+    path = story.get_absolute_url()
+    fetched = capture.page(path)
+    # The photos readers saw on it, as the web server sent them: once the story is withdrawn they
+    # may leave public storage (stories/embargo.py).
+    for copy_name, url in copies_shown(fetched.body, site).items():
+        capture.copy(url, copy_name)
+    return capture.absolute(path), fetched.status
+
+
+def media_prefixes(site: Site) -> list[str]:
+    """How pages name a public copy: MEDIA_URL, and on a site serving its own media the absolute
+    form too (og:image); the absolute one first, so that a pattern tries it first."""
+    prefix = settings.MEDIA_URL
+    return [prefix] if urlsplit(prefix).scheme else [f"https://{site.host}{prefix}", prefix]
+
+
+def media_pattern(site: Site) -> re.Pattern:
+    """A public copy's address in a page: a media prefix, then its storage name (group 1)."""
+    return re.compile("(?:" + "|".join(map(re.escape, media_prefixes(site))) + r")([^\s\"'<>,)?#]+)")
+
+
+def copies_shown(body: bytes, site: Site) -> dict[str, str]:
+    """{storage name: address as the page gives it} of every public copy the page refers to
+    (img src and srcset, the share image), each once."""
+    found: dict[str, str] = {}
+    for match in media_pattern(site).finditer(body.decode("utf-8", "replace")):
+        found.setdefault(html.unescape(match.group(1)), match.group(0))
+    return found
+
+
+def kept_copy(snapshot: PageSnapshot, name: str):
+    """(content type, bytes) of a public copy kept with the page, or None."""
+    with snapshot.file.open("rb") as stream:
+        for record in ArchiveIterator(stream, check_digests="raise"):
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            if record.rec_type == "response" and urlsplit(uri).path.endswith("/" + name):
+                return record.http_headers.get_header("Content-Type"), record.content_stream().read()
+    return None
+
+
 def kept_response(snapshot: PageSnapshot):
-    """The kept response record's HTTP headers and body, read from the stored WARC file."""
+    """The kept page's HTTP headers and body (its first response record), from the stored WARC file."""
     with snapshot.file.open("rb") as stream:
         for record in ArchiveIterator(stream, check_digests="raise"):
             if record.rec_type == "response":

@@ -1,5 +1,7 @@
 """Where the snapshots of public pages are kept: private, beside the photo originals, with no URL."""
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.functional import cached_property
@@ -14,7 +16,7 @@ class RecordsStorage(WholeFiles, FileSystemStorage):
 
     @cached_property
     def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT / "records"
+        return os.path.join(str(settings.PRIVATE_MEDIA_ROOT), "records")  # a str or django-environ's Path
 
     def _clear_cached_properties(self, setting, **kwargs):
         super()._clear_cached_properties(setting, **kwargs)

@@ -1,6 +1,7 @@
 """manage.py export_records: what a records officer checks before sending a bag to the National Archives."""
 
 import base64
+import csv
 import datetime
 import hashlib
 import json
@@ -16,7 +17,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
-from newsroom.stories.models import ArchiveStatus, Status
+from newsroom.records.export import export_records
+from newsroom.stories.models import ArchiveStatus, Status, Story
 from newsroom.website.audit import Site
 from tests.conftest import command_output, local
 
@@ -27,13 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def records_of(bag: Path):
     """Every WARC record of the bag, read back with warcio: (type, URI, headers, payload)."""
-    (warc,) = (bag / "data" / "warc").glob("*.warc.gz")
     found = []
-    with warc.open("rb") as stream:
-        # warcio checks each record's block and payload digests as it reads, and raises on one that differs.
-        for record in ArchiveIterator(stream, check_digests="raise"):
-            payload = record.raw_stream.read()
-            found.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record, payload))
+    for warc in sorted((bag / "data" / "warc").glob("*.warc.gz")):
+        with warc.open("rb") as stream:
+            # warcio checks each record's block and payload digests as it reads, and raises on one that differs.
+            for record in ArchiveIterator(stream, check_digests="raise"):
+                payload = record.raw_stream.read()
+                found.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record, payload))
     return found
 
 
@@ -138,21 +140,25 @@ def test_the_bag_validates_and_holds_every_public_address_of_the_range(newsroom,
     for path in ("/sitemap.xml", "/sitemap-stories.xml", "/sitemap-photos.xml", "/sitemap-news.xml", "/news/feed/"):
         assert f"https://{host}{path}" in responses
 
-    # One metadata file per story, and a CSV of them all.
-    release = json.loads((bag_path / "data" / "metadata" / "stories" / f"{march[0].slug}.json").read_text())
+    # One metadata record per story, a JSON line each, and a CSV of them all.
+    lines = (bag_path / "data" / "metadata" / "stories.jsonl").read_text().splitlines()
+    metadata = {record["identifier"]: record for record in map(json.loads, lines)}
+    assert len(lines) == len(metadata) == len(march)
+    release = metadata[f"https://{host}{march[0].get_absolute_url()}"]
     assert release["title"] == march[0].headline
     assert release["creator"] == "Jane Doe, DOD News"
-    assert release["identifier"] == f"https://{host}{march[0].get_absolute_url()}"
     assert release["virins"] == [photos[0].virin]
     assert release["records_schedule"] == "Permanent, N1-330-10-1"
     assert release["date_published"].startswith("2026-03-02")
     assert "17 U.S.C. 105" in release["rights"]
-    archived = json.loads((bag_path / "data" / "metadata" / "stories" / f"{march[2].slug}.json").read_text())
+    archived = metadata[f"https://{host}{march[2].get_absolute_url()}"]
     assert archived["collection"] == "2019-2021 Historical Collection"
     assert archived["records_schedule"] == "Temporary, GRS 6.4"
-    rows = (bag_path / "data" / "metadata" / "stories.csv").read_text().splitlines()
-    assert len(rows) == 1 + len(march)
-    assert {path.stem for path in (bag_path / "data" / "metadata" / "stories").iterdir()} == {s.slug for s in march}
+    with (bag_path / "data" / "metadata" / "stories.csv").open(newline="") as listing:
+        rows = list(csv.DictReader(listing))
+    assert {row["identifier"]: row["title"] for row in rows} == {
+        url: record["title"] for url, record in metadata.items()
+    }
 
 
 def test_a_collection_or_chosen_stories(newsroom, out):
@@ -262,3 +268,27 @@ def test_a_bad_date_exits_2_from_the_command_line(out):
     assert finished.returncode == 2
     assert "“2026-13-01” is not a date; write it as YYYY-MM-DD" in finished.stderr
     assert not any(out.iterdir())
+
+
+def test_past_the_size_limit_the_records_go_on_in_a_new_warc_file(newsroom, out):
+    """An export bigger than --warc-size is cut into files of about that size, each opening with its
+    own warcinfo record; together they hold what one file would."""
+    whole = export_records(out / "whole", stories=Story.objects.published(), description="All.")
+    cut = export_records(out / "cut", stories=Story.objects.published(), description="All.", warc_bytes=20_000)
+
+    names = sorted(path.name for path in (out / "cut" / "data" / "warc").iterdir())
+    assert len(whole.warc_files) == 1 and len(names) == len(cut.warc_files) >= 3
+    assert names == [name for name, _ in cut.warc_files]
+    assert names[0].endswith("-00000.warc.gz") and names[1].endswith("-00001.warc.gz")
+    for name, size in cut.warc_files:
+        path = out / "cut" / "data" / "warc" / name
+        assert path.stat().st_size == size
+        with path.open("rb") as stream:
+            assert next(iter(ArchiveIterator(stream))).rec_type == "warcinfo", name
+    bagit.Bag(str(out / "cut")).validate()
+
+    def responses(bag):
+        return sorted(uri for kind, uri, _, _ in records_of(bag) if kind == "response")
+
+    assert responses(out / "cut") == responses(out / "whole")
+    assert cut.records == whole.records + len(names) - 1  # one more warcinfo a file

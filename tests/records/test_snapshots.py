@@ -4,11 +4,13 @@ its page as readers got it, a WARC record in private storage, linked from the st
 import datetime
 import hashlib
 import io
+import re
 import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.test import Client
 from warcio.archiveiterator import ArchiveIterator
 
 from newsroom.archive.services import story_archive
@@ -59,8 +61,11 @@ def kept_records(snapshot):
     return data, found
 
 
-def test_withdrawing_from_the_admin_keeps_the_page_readers_had(editor_client, client, levee, private_root, committed):
+def test_withdrawing_from_the_admin_keeps_the_page_readers_had(
+    editor_client, client, levee, private_root, media_root, committed
+):
     readers_had = Site().get(levee.get_absolute_url()).content  # over HTTPS on the site's host, as readers
+    public_files = {path.relative_to(media_root).as_posix(): path.read_bytes() for path in media_root.rglob("*.*")}
 
     done = committed(editor_client.post, withdraw_url(levee), {"post": "yes", "reason": "The date was wrong."})
 
@@ -83,7 +88,8 @@ def test_withdrawing_from_the_admin_keeps_the_page_readers_had(editor_client, cl
 
     data, records = kept_records(snapshot)
     assert hashlib.sha256(data).hexdigest() == snapshot.sha256 and len(data) == snapshot.size
-    assert [kind for kind, *_ in records] == ["warcinfo", "response", "request"]  # warcio's order of a pair
+    # warcio writes a pair response first: the page, then the photo copies it shows.
+    assert [kind for kind, *_ in records[:3]] == ["warcinfo", "response", "request"]
     assert all(record.rec_headers.protocol == "WARC/1.0" for _, _, record, _ in records)
     info = records[0][3].decode()
     assert (
@@ -95,6 +101,17 @@ def test_withdrawing_from_the_admin_keeps_the_page_readers_had(editor_client, cl
     assert response.http_headers.get_statuscode() == "200"
     assert response.rec_headers.get_header("WARC-Payload-Digest").startswith("sha256:")
     assert payload == readers_had, "the page exactly as readers got it"
+
+    # Every public copy the page names (img src and srcset, the share image) is kept byte for byte:
+    # withdrawn, the story's photo may leave public storage.
+    named = set(re.findall(r"/media/([^\s\"',]+)", readers_had.decode()))
+    assert named and all(name.startswith("photos/") for name in named)
+    copies = {uri.split("/media/", 1)[1]: body for kind, uri, _, body in records[3:] if kind == "response"}
+    assert set(copies) == named
+    assert len(records) == 3 + 2 * len(named)
+    for name, body in copies.items():
+        assert body == public_files[name], name
+    assert not (media_root / next(iter(named))).exists(), "the copies left public storage with the story"
 
 
 def test_the_history_links_the_kept_page_and_its_warc_file(editor_client, levee, committed):
@@ -120,6 +137,21 @@ def test_the_history_links_the_kept_page_and_its_warc_file(editor_client, levee,
     policy = page["Content-Security-Policy"]
     assert "sandbox" in policy.split("; "), "its scripts do not run and it is a stranger to the admin"
     assert "no-store" in page["Cache-Control"] and "public" not in page["Cache-Control"]
+
+    # Its photos come from the copies kept with it, the story's own having left public storage: the
+    # sandboxed page asks without cookies, so each address carries a signed token instead.
+    html_kept = page.content.decode()
+    assert "/media/photos/" not in html_kept
+    sources = re.findall(r'src="(/admin/records/pagesnapshot/\d+/copies/[^"]+)"', html_kept)
+    assert sources
+    client = Client()  # no session
+    photo = client.get(sources[0])
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    assert photo.content[:3] == b"\xff\xd8\xff"
+    token = sources[0].split("/copies/")[1].split("/")[0]
+    assert client.get(sources[0].replace(token, token[:-2] + "xx")).status_code == 404
+    other = sources[0].replace(f"/pagesnapshot/{snapshot.pk}/", f"/pagesnapshot/{snapshot.pk + 1}/")
+    assert client.get(other).status_code == 404
 
     warc = editor_client.get(warc_link)
     assert warc.status_code == 200 and warc["Content-Type"] == "application/warc"
@@ -258,3 +290,14 @@ def test_a_change_rolled_back_then_made_again_keeps_one_file(levee, editor, priv
     assert [path.relative_to(private_root / "records").as_posix() for path in files] == [
         PageSnapshot.objects.get().file.name
     ]
+
+
+def test_the_records_folder_follows_private_media_root_as_the_environment_sets_it(settings, tmp_path):
+    """django-environ reads PRIVATE_MEDIA_ROOT as its own Path type, which `/` does not join."""
+    import environ
+
+    from newsroom.records.storage import RecordsStorage
+
+    settings.PRIVATE_MEDIA_ROOT = environ.Path(str(tmp_path / "private"))
+    stored = RecordsStorage().save("snapshots/1/page.warc.gz", io.BytesIO(b"kept"))
+    assert (tmp_path / "private" / "records" / stored).read_bytes() == b"kept"

@@ -19,19 +19,19 @@ from django.utils import timezone
 from newsroom.archive.models import Collection
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
 from newsroom.core.files import is_disk_full
-from newsroom.records.export import export_records, selected_photos
+from newsroom.records.export import WARC_BYTES, export_records, selected_photos
 from newsroom.stories.models import Story
 
 
 class Command(BaseCommand):
     help = """\
 Write a BagIt bag (RFC 8493, SHA-256 manifests) of web records in the form the National Archives
-accepts: one WARC 1.0 file (data/warc/) with every public address of the chosen stories as readers
+accepts: WARC 1.0 files (data/warc/) with every public address of the chosen stories as readers
 get them (each story page, the page of each photo it shows and every public copy of that photo,
-and the sitemaps and news feeds that list them), and descriptive metadata per story
-(data/metadata/stories/<slug>.json and one CSV of all, data/metadata/stories.csv): title, creator,
-dates, description, rights, identifiers (address, VIRINs), collection and records schedule
-(the RECORDS_SCHEDULES setting).
+and the sitemaps and news feeds that list them; a new file past --warc-size), and descriptive
+metadata per story (a JSON line each in data/metadata/stories.jsonl, and a CSV of the same,
+data/metadata/stories.csv): title, creator, dates, description, rights, identifiers (address,
+VIRINs), collection and records schedule (the RECORDS_SCHEDULES setting).
 
 Only public stories are recorded (published, their time come, not expired, withdrawn or retracted); archived
 stories are public and are recorded. Choose them by publication date (--from, --to), historical
@@ -76,12 +76,23 @@ Examples:
             metavar="N",
             help="Stories read from the database at a time (default 500).",
         )
+        parser.add_argument(
+            "--warc-size",
+            type=int,
+            default=WARC_BYTES // 1_000_000,
+            metavar="MB",
+            help=f"Begin a new WARC file once one passes this many megabytes (default {WARC_BYTES // 1_000_000}).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Say what would be recorded, and write nothing.")
 
-    def handle(self, *args, path, since, until, collection, slugs, chunk_size, dry_run, verbosity, **options):
+    def handle(
+        self, *args, path, since, until, collection, slugs, chunk_size, warc_size, dry_run, verbosity, **options
+    ):
         path = path.absolute()
         if chunk_size < 1:
             raise CommandError(f"--chunk-size must be 1 or more, not {chunk_size}.", returncode=BAD_USAGE)
+        if warc_size < 1:
+            raise CommandError(f"--warc-size must be 1 (megabyte) or more, not {warc_size}.", returncode=BAD_USAGE)
         if path.exists():
             raise CommandError(
                 f"{path} already exists; give the name of a new folder for the bag.", returncode=BAD_USAGE
@@ -110,6 +121,7 @@ Examples:
                 stories=stories,
                 description=f"Web records of {description}.",
                 chunk_size=chunk_size,
+                warc_bytes=warc_size * 1_000_000,
                 progress=progress,
             )
         except OSError as error:
@@ -130,7 +142,8 @@ Examples:
         summary = (
             f"Recorded {report.stories} stories of {description} in {path}: {report.photos} photo pages, "
             f"{report.copies} public copies, {report.listings} feeds and sitemaps; {report.records} WARC records "
-            f"in data/warc/{report.warc_name} ({report.warc_bytes / 1e6:.1f} MB), metadata in data/metadata/, "
+            f"in {_files(report.warc_files)} in data/warc/ ({sum(size for _, size in report.warc_files) / 1e6:.1f} MB), "
+            "metadata in data/metadata/, "
             "SHA-256 manifests."
         )
         problems = len(report.not_ok) + len(report.missing_copies)
@@ -189,3 +202,7 @@ Examples:
 def _start_of(day: datetime.date) -> datetime.datetime:
     """Midnight on the site's clock, as editors and readers see publication days."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _files(warc_files) -> str:
+    return "1 WARC file" if len(warc_files) == 1 else f"{len(warc_files)} WARC files"
