@@ -158,6 +158,18 @@ class ImageFileFilter(MissingFilter):
     lacking = WITHOUT_IMAGE
 
 
+class OriginalEditsFilter(admin.SimpleListFilter):
+    """Photos whose original's Content Credentials record edits a caption must disclose."""
+
+    title, parameter_name = "original's credentials", "original_edits"
+
+    def lookups(self, request, model_admin):
+        return [("disclose", "Edits to disclose")]
+
+    def queryset(self, request, queryset):
+        return queryset.exclude(original_edits=[]) if self.value() == "disclose" else queryset
+
+
 class CreditFilter(admin.SimpleListFilter):
     title = "credit"
     parameter_name = "credit"
@@ -209,7 +221,7 @@ class PhotoAssetAdmin(admin.ModelAdmin):
     list_display = ["preview", "virin", "title", "alt_text_column", "credit_line", "date_taken"]
     list_display_links = ["preview", "virin"]
     search_fields = ["virin", "title", "caption", "photographer", "keywords"]
-    list_filter = [AltTextFilter, ImageFileFilter, ServiceFilter, YearTakenFilter, CreditFilter]
+    list_filter = [AltTextFilter, ImageFileFilter, ServiceFilter, YearTakenFilter, CreditFilter, OriginalEditsFilter]
     list_per_page = 50
     # Millions of photo records: no exact count of the whole library on every page load.
     show_full_result_count = False

@@ -54,6 +54,24 @@ def original_credentials(photo: PhotoAsset) -> ContentCredentials | None:
         return None
 
 
+def edits_recorded(file) -> list[str]:
+    """What a file's own credentials record that its caption must disclose (stored as
+    PhotoAsset.original_edits when the copies are made); [] when it carries none."""
+    file.seek(0)
+    found = read_content_credentials(file)
+    file.seek(0)
+    return list(found.to_disclose) if found is not None else []
+
+
+def original_edits(photo: PhotoAsset) -> list[str]:
+    """edits_recorded() of the photo's stored original."""
+    try:
+        with photo.original.storage.open(photo.original.name, "rb") as original:
+            return edits_recorded(original)
+    except FileNotFoundError:
+        return []
+
+
 def disclosure_needed(found: ContentCredentials | None) -> str:
     """What the editor must do about what the original's credentials record; "" when nothing."""
     if found is None or not found.to_disclose:

@@ -150,6 +150,18 @@ class PhotoAsset(models.Model):
         editable=False,
         help_text="Which values came from the photo's own IPTC, XMP or EXIF record.",
     )
+    # What the original's own Content Credentials record beyond the standard adjustments (a camera's
+    # or an editing program's manifest: "c2pa.edited", a generative source ...), read when its copies
+    # are made, so that the library can be filtered by it and a story's checks can ask for the
+    # caption's disclosure (DoDI 5040.02) without reading the file again.
+    original_edits = models.JSONField(
+        "edits its credentials record",
+        default=list,
+        db_default=models.Value([], output_field=models.JSONField()),  # rows written by code that predates it
+        blank=True,
+        editable=False,
+        help_text="Edits the original's Content Credentials record that the caption must disclose.",
+    )
     # Embargo. A photo's public copies are written where readers can reach them (MEDIA_ROOT, served
     # by the web server) only once a published story uses it or an Editor releases it; until then
     # they are kept privately and only staff (and a story's reviewer link) see them, through a view.
@@ -208,6 +220,9 @@ class PhotoAsset(models.Model):
             # rows among millions, found without reading the others.
             models.Index(fields=["-created_at", "-id"], condition=WITHOUT_ALT_TEXT, name="photo_no_alt_text_idx"),
             models.Index(fields=["-created_at", "-id"], condition=WITHOUT_IMAGE, name="photo_no_image_idx"),
+            models.Index(
+                fields=["-created_at", "-id"], condition=~models.Q(original_edits=[]), name="photo_edits_shown_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from newsroom.photos.credentials import copy_signing
+from newsroom.photos.credentials import copy_signing, original_edits
 from newsroom.photos.imaging import PublicMetadata, make_public_files
 from newsroom.photos.models import Copies, PhotoAsset, copies_storage
 
@@ -69,6 +69,7 @@ def photo_make_copies(photo_id: int) -> str:
     record = public_record(photo)
     with photo.original.open("rb") as source:
         made = make_public_files(source, metadata=record, signing=copy_signing())
+    edits = original_edits(photo)
     written = []
     with transaction.atomic():
         stored = PhotoAsset.objects.select_for_update().filter(pk=photo_id).first()
@@ -81,9 +82,10 @@ def photo_make_copies(photo_id: int) -> str:
             renditions = write_public_files(stored, None, written, made=made)
             stale = copy_names(stored.renditions) - copy_names(renditions)
             stored.renditions, stored.copies, stored.copies_error = renditions, Copies.MADE, ""
+            stored.original_edits = edits
             # The photo's record did not change, so its updated time stays; the save still tells the
             # page cache and the search index (post_save) that pages now show its picture.
-            stored.save(update_fields=["renditions", "copies", "copies_error"])
+            stored.save(update_fields=["renditions", "copies", "copies_error", "original_edits"])
         except BaseException:
             for name in written:
                 storage.delete(name)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from newsroom.photos.credentials import edits_recorded
 from newsroom.photos.imaging import UploadRefused, inspect_upload
 from newsroom.photos.metadata import PhotoMetadata, read_photo_metadata
 from newsroom.photos.models import Copies, PhotoAsset, copies_storage
@@ -130,9 +131,11 @@ def photo_save(*, photo: PhotoAsset, user, facts=None, remake_copies=False, copi
         if remake and copies_now:
             if new_original:
                 photo.renditions = write_public_files(photo, photo.original.file, written)
+                photo.original_edits = edits_recorded(photo.original.file)
             else:
                 with photo.original.open("rb") as source:
                     photo.renditions = write_public_files(photo, source, written, overwrite=remake_copies)
+                    photo.original_edits = edits_recorded(source)
             photo.copies, photo.copies_error = Copies.MADE, ""
         elif remake:
             if new_original:

@@ -1,13 +1,12 @@
 """Pages kept before a change, in the admin: read-only, for everyone who may read a story's history.
 
-Each can be opened as it was (the kept HTML, served sandboxed: no script runs and it cannot reach
-the admin) or downloaded as its WARC file, which replay tools such as ReplayWeb.page open.
+Each can be opened as it was (the kept HTML with the photo copies kept with it, served sandboxed: no
+script runs and no form is sent) or downloaded as its WARC file, which replay tools such as ReplayWeb.page open.
 """
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import quote
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,12 +19,10 @@ from newsroom.records.models import PageSnapshot
 from newsroom.records.snapshots import kept_copy, kept_response, media_pattern, unchanged
 from newsroom.website.audit import Site
 
-# The kept page under the site's policy, sandboxed: its scripts do not run and it is a stranger to
-# the admin's origin (no cookies, no forms sent), while its styles and images still load.
-KEPT_PAGE_POLICY = {**settings.SECURE_CSP, "sandbox": True}
-# The kept page's links to the photo copies kept with it: signed, for this long.
-COPY_SIGNER = signing.TimestampSigner(salt="newsroom.records.kept-copy")
-COPY_LINK_SECONDS = 3600
+# The kept page under the site's policy, sandboxed: no script of it runs and no form of it is sent.
+# It keeps its origin (allow-same-origin, harmless without allow-scripts) so that its styles, fonts
+# and the photo copies kept with it load from this site as they did for readers.
+KEPT_PAGE_POLICY = {**settings.SECURE_CSP, "sandbox": ["allow-same-origin"]}
 # Headers of the kept response that are about the original answer, not this one.
 NOT_REPLAYED = {
     "content-length",
@@ -79,9 +76,7 @@ class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
         return [
             path("<int:pk>/page/", wrap(self.page_view), name="records_pagesnapshot_page"),
             path("<int:pk>/warc/", wrap(self.warc_view), name="records_pagesnapshot_warc"),
-            # Not behind the admin's sign-in: the sandboxed page asks for its photos without cookies.
-            # A signed, short-lived token in the address stands in for them (see page_view).
-            path("<int:pk>/copies/<str:token>/<path:name>", self.copy_view, name="records_pagesnapshot_copy"),
+            path("<int:pk>/copies/<path:name>", wrap(self.copy_view), name="records_pagesnapshot_copy"),
             *super().get_urls(),
         ]
 
@@ -129,8 +124,7 @@ class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
             raise Http404("The kept file is missing from the records storage.") from None
         if (headers.get_header("Content-Type") or "").startswith("text/html"):
             # Its photos from the copies kept with it, which may have left public storage since.
-            token = COPY_SIGNER.sign(str(snapshot.pk))
-            prefix = reverse("admin:records_pagesnapshot_copy", args=[snapshot.pk, token, "-"])[:-1]
+            prefix = reverse("admin:records_pagesnapshot_copy", args=[snapshot.pk, "-"])[:-1]
             page = media_pattern(Site()).sub(lambda match: prefix + match.group(1), body.decode("utf-8", "replace"))
             body = page.encode()
         response = HttpResponse(body, status=int(headers.get_statuscode()))
@@ -151,13 +145,8 @@ class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def copy_view(self, request, pk, token, name):
-        try:
-            if COPY_SIGNER.unsign(token, max_age=COPY_LINK_SECONDS) != str(pk):
-                raise signing.BadSignature
-        except signing.BadSignature:
-            raise Http404("This link to a kept photo has run out; open the kept page again.") from None
-        snapshot = get_object_or_404(PageSnapshot, pk=pk)
+    def copy_view(self, request, pk, name):
+        snapshot = self._snapshot(request, pk)
         try:
             found = kept_copy(snapshot, name)
         except FileNotFoundError:
@@ -166,5 +155,5 @@ class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
             raise Http404("No such photo copy was kept with this page.")
         content_type, body = found
         response = HttpResponse(body, content_type=content_type or "application/octet-stream")
-        response["Cache-Control"] = f"private, max-age={COPY_LINK_SECONDS}"
+        response["Cache-Control"] = "private, max-age=3600"
         return response

@@ -35,10 +35,10 @@ class PageSnapshot(models.Model):
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    status_code = models.PositiveSmallIntegerField(help_text="The HTTP status readers got.")
+    status_code = models.PositiveSmallIntegerField("HTTP status", help_text="What readers got.")
     file = models.FileField(storage=_records_storage, max_length=300)
-    size = models.PositiveIntegerField(help_text="Bytes of the WARC file.")
-    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the WARC file, to check it is unchanged.")
+    size = models.PositiveIntegerField("size in bytes", help_text="Of the WARC file.")
+    sha256 = models.CharField("SHA-256", max_length=64, help_text="Of the WARC file, to check it is unchanged.")
 
     class Meta:
         ordering = ["-taken_at", "-pk"]
@@ -47,7 +47,7 @@ class PageSnapshot(models.Model):
         verbose_name_plural = "pages kept before a change"
 
     def __str__(self):
-        return f"“{self.headline}”, kept {self.taken_at:%Y-%m-%d %H:%M} before: {self.get_change_display().lower()}"
+        return f"“{self.headline}”, kept before: {self.get_change_display().lower()}"
 
     @property
     def before_revision(self) -> int:

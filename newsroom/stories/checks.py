@@ -34,6 +34,7 @@ CHECKS = {
     "alt-image-of": ("Alt text does not start with “image of” or “photo of”", WARNING),
     "alt-repeats-caption": ("Alt text does not repeat the caption", WARNING),
     "alt-too-long": ("Alt text is at most 150 characters", WARNING),
+    "photo-disclosure": ("A photo whose original records edits says so in its caption (DoDI 5040.02)", WARNING),
     "table-header": ("Tables have a header row", BLOCKER),
     "summary-length": ("The summary fits a search result (at most 160 characters)", WARNING),
     "reading-grade": ("The body reads at or below the site's target grade (Flesch-Kincaid)", WARNING),
@@ -72,6 +73,13 @@ _FILE_NAME = re.compile(
     re.IGNORECASE,
 )
 _VIRIN = re.compile(r"\d{6}-[a-z]-[a-z0-9]{5}-\d{4}(-[a-z]{2})?(\.\w+)?", re.IGNORECASE)
+# Words a caption uses to say a photo was altered (DoDI 5040.02: "photo illustration", "digitally
+# altered to ...", "composite image", "generated with ...").
+_DISCLOSED = re.compile(
+    r"\b(photo[- ]illustration|illustration|digitally|altered|edited|enhanced|manipulated|composite|"
+    r"generated|ai-generated|artificial intelligence|retouched)\b",
+    re.IGNORECASE,
+)
 _IMAGE_OF = re.compile(r"(an? )?(image|photo|photograph|picture|pic|graphic) of\b", re.IGNORECASE)
 
 
@@ -93,6 +101,7 @@ class PhotoShown:
     virin: str
     alt_text: str
     caption: str  # the caption readers see: the story's own for it, or the photo's
+    edits: tuple[str, ...] = ()  # what the original's Content Credentials record beyond the standard adjustments
 
 
 def levels() -> dict[str, str]:
@@ -282,6 +291,20 @@ def _alt_text(photos: list[PhotoShown]) -> list[tuple[str, str, str]]:
     return found
 
 
+def _disclosure(photos: list[PhotoShown]) -> list[tuple[str, str, str]]:
+    return [
+        (
+            "photo-disclosure",
+            f"Photo {photo.virin}'s original records {', '.join(photo.edits)} in its Content Credentials, and its "
+            "caption does not say what was done. Say so (for example “Photo illustration by …” or “This image "
+            "was digitally altered to …”), or choose another photo.",
+            f"Photo {photo.virin}",
+        )
+        for photo in photos
+        if photo.edits and not _DISCLOSED.search(photo.caption)
+    ]
+
+
 def _summary(summary: str) -> list[tuple[str, str, str]]:
     length = len(" ".join(summary.split()))
     if length <= SUMMARY_LIMIT:
@@ -371,6 +394,7 @@ def run_checks(*, summary: str, body: str, photos: list[PhotoShown]) -> Result:
     blocks = stored_blocks(body or "")
     chosen = levels()
     found = [*_summary(summary or ""), *_headings(blocks), *_links(blocks), *_tables(blocks), *_alt_text(photos)]
+    found += _disclosure(photos)
     grade, too_hard = _grade(blocks)
     found += too_hard
     return Result([Finding(check, chosen[check], message, where) for check, message, where in found], grade)
@@ -380,7 +404,12 @@ def story_checks(story) -> Result:
     """The checks on a saved story, its photos as its placements show them."""
     placements = story.placements.select_related("photo").order_by("order", "pk")
     photos = [
-        PhotoShown(placement.photo.virin, placement.photo.alt_text, placement.caption or placement.photo.caption)
+        PhotoShown(
+            placement.photo.virin,
+            placement.photo.alt_text,
+            placement.caption or placement.photo.caption,
+            tuple(placement.photo.original_edits),
+        )
         for placement in placements
     ]
     return run_checks(summary=story.summary, body=story.body, photos=photos)
@@ -393,7 +422,10 @@ def draft_checks(*, summary: str, body: str) -> Result:
     found = PhotoAsset.objects.in_bulk([block.photo_id for block in blocks])
     photos = [
         PhotoShown(
-            found[block.photo_id].virin, found[block.photo_id].alt_text, block.caption or found[block.photo_id].caption
+            found[block.photo_id].virin,
+            found[block.photo_id].alt_text,
+            block.caption or found[block.photo_id].caption,
+            tuple(found[block.photo_id].original_edits),
         )
         for block in blocks
         if block.photo_id in found

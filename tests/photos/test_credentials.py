@@ -392,3 +392,52 @@ def test_an_original_recording_generative_or_editing_actions_is_flagged_for_the_
 def test_admin_says_an_original_without_credentials_carries_none(editor_client, make_photo):
     text = change_page(editor_client, make_photo())
     assert "None: the original carries no Content Credentials" in text
+
+
+GENERATED = {
+    "action": "c2pa.created",
+    "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
+}
+
+
+@pytest.mark.django_db
+def test_what_the_original_records_is_kept_for_the_library_filter_and_the_story_checks(
+    editor_client, make_photo, make_story, tmp_path, run_tasks, committed
+):
+    from newsroom.photos.models import PhotoAsset
+    from newsroom.photos.services import photo_save
+    from newsroom.stories.checks import story_checks
+    from tests.conftest import photo_record
+
+    original = signed_original(tmp_path / "camera", [GENERATED, {"action": "c2pa.filtered"}])
+    edited = make_photo(original=SimpleUploadedFile("generated.jpg", original, content_type="image/jpeg"))
+    plain = make_photo()
+    assert edited.original_edits == ["c2pa.filtered", "trainedAlgorithmicMedia"]
+    assert plain.original_edits == []
+    # Uploaded in the admin, its copies are made by the worker, which reads the credentials too.
+    uploaded = committed(
+        photo_save,
+        photo=PhotoAsset(
+            original=SimpleUploadedFile("generated-2.jpg", original, content_type="image/jpeg"), **photo_record()
+        ),
+        user=None,
+    )
+    assert run_tasks() == 1
+    uploaded.refresh_from_db()
+    assert uploaded.original_edits == ["c2pa.filtered", "trainedAlgorithmicMedia"]
+
+    # The photo library lists those a caption must disclose.
+    listed = page_text(editor_client.get("/admin/photos/photoasset/?original_edits=disclose"))
+    assert edited.virin in listed and uploaded.virin in listed and plain.virin not in listed
+
+    # A story placing it under a caption that says nothing of it is warned at Publish ...
+    story = make_story(photos=[edited, plain])
+    story.placements.filter(photo=edited).update(caption="Soldiers cross a river at dawn, March 3, 2026.")
+    found = [finding for finding in story_checks(story).findings if finding.check == "photo-disclosure"]
+    assert [(finding.level, finding.where) for finding in found] == [("warning", f"Photo {edited.virin}")]
+    assert "records c2pa.filtered, trainedAlgorithmicMedia in its Content Credentials" in found[0].message
+    # ... and not once the caption says what was done.
+    story.placements.filter(photo=edited).update(
+        caption="Photo illustration: soldiers cross a river at dawn, made with a generative tool."
+    )
+    assert not [finding for finding in story_checks(story).findings if finding.check == "photo-disclosure"]

@@ -191,7 +191,7 @@ def test_a_clean_publication_records_what_was_checked_and_nothing_past(create_st
     story_publish(story=story, user=editor)
     record = Revision.objects.get(story=story, number=story.version).publish_checks
     assert record["findings"] == [] and "published_past" not in record
-    assert len(record["checked"]) == 11
+    assert len(record["checked"]) == 12
 
 
 # In the admin
