@@ -425,6 +425,11 @@ def test_what_the_original_records_is_kept_for_the_library_filter_and_the_story_
     assert run_tasks() == 1
     uploaded.refresh_from_db()
     assert uploaded.original_edits == ["c2pa.filtered", "trainedAlgorithmicMedia"]
+    # A photo uploaded before its credentials were kept gets them when its copies are remade.
+    PhotoAsset.objects.filter(pk=uploaded.pk).update(original_edits=[])
+    call_command("rebuild_renditions", "--all", verbosity=0)
+    uploaded.refresh_from_db()
+    assert uploaded.original_edits == ["c2pa.filtered", "trainedAlgorithmicMedia"]
 
     # The photo library lists those a caption must disclose.
     listed = page_text(editor_client.get("/admin/photos/photoasset/?original_edits=disclose"))
