@@ -422,8 +422,10 @@ def test_what_the_original_records_is_kept_for_the_library_filter_and_the_story_
         ),
         user=None,
     )
-    assert run_tasks() == 1
+    assert uploaded.original_edits == []  # not read in the editor's request
+    run_tasks()
     uploaded.refresh_from_db()
+    assert uploaded.copies == "made"
     assert uploaded.original_edits == ["c2pa.filtered", "trainedAlgorithmicMedia"]
     # A photo uploaded before its credentials were kept gets them when its copies are remade.
     PhotoAsset.objects.filter(pk=uploaded.pk).update(original_edits=[])
