@@ -91,13 +91,16 @@ def public_copies(photo: PhotoAsset, *, credentials=False):
     storage = copies_storage(photo.copies_public)
     for key, entry in photo.renditions.items():
         try:
-            with storage.open(entry["name"], "rb") as public_file:
-                content = public_file.read()
+            public_file = storage.open(entry["name"], "rb")
         except FileNotFoundError:
             yield PublicCopy(key, entry["name"], None)
             continue
-        found = read_content_credentials(content) if credentials else None
-        yield PublicCopy(key, entry["name"], public_file_problems(content), found)
+        # Read from the file as each check needs, never whole: a full-size copy is tens of megabytes.
+        with public_file:
+            problems = public_file_problems(public_file)
+            public_file.seek(0)
+            found = read_content_credentials(public_file) if credentials else None
+        yield PublicCopy(key, entry["name"], problems, found)
 
 
 def copy_problems(photo: PhotoAsset) -> list[str]:

@@ -448,3 +448,33 @@ def test_what_the_original_records_is_kept_for_the_library_filter_and_the_story_
         caption="Photo illustration: soldiers cross a river at dawn, made with a generative tool."
     )
     assert not [finding for finding in story_checks(story).findings if finding.check == "photo-disclosure"]
+
+
+@pytest.mark.django_db
+def test_auditing_copies_reads_their_headers_not_the_whole_file(make_photo, signing):
+    """The audit (rebuild_renditions, audit_photos) opens each copy and reads only as far as its
+    metadata goes, so a full-size copy of tens of megabytes is never held in memory whole."""
+    import io
+    import tracemalloc
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from newsroom.photos.audit import public_copies
+
+    noise = io.BytesIO()
+    Image.effect_noise((3000, 2000), 80).convert("RGB").save(noise, "JPEG", quality=95)
+    photo = make_photo(original=SimpleUploadedFile("big.jpg", noise.getvalue(), content_type="image/jpeg"))
+    full = photo.renditions["full"]["size"] if "size" in photo.renditions["full"] else len(noise.getvalue())
+    assert full > 4_000_000
+
+    tracemalloc.start()
+    try:
+        copies = list(public_copies(photo, credentials=True))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert {copy.key for copy in copies} == set(photo.renditions)
+    assert all(copy.problems == [] and copy.credentials.validates for copy in copies)
+    # What is read at a time (the C2PA library asks for a megabyte or so), never the whole copy.
+    assert peak < full / 3, f"{peak:,} bytes traced while auditing a {full:,}-byte copy"

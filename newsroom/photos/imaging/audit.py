@@ -18,15 +18,17 @@ _SERIAL_TAGS_EXIF_IFD = (0xA431, 0xA435)  # BodySerialNumber, LensSerialNumber
 _SERIAL_TAGS_IFD0 = (0xC62F,)  # CameraSerialNumber (DNG)
 
 
-def public_file_problems(content: bytes) -> list[str]:
-    """What in a public file (JPEG, WebP or PNG) should not be there, or is missing; [] when clean.
+def public_file_problems(content) -> list[str]:
+    """What in a public file (JPEG, WebP or PNG; its bytes, or the file open for reading) should
+    not be there, or is missing; [] when clean.
 
     "GPS position", "camera serial number", "maker notes", "embedded thumbnail",
     "orientation not applied" (an Orientation tag other than 1), "VIRIN missing from
-    metadata" (no XMP dc:title). Reads headers and metadata only; the picture is not decoded.
+    metadata" (no XMP dc:title). Reads headers and metadata only (from a file, only as far as
+    they go); the picture is not decoded.
     """
     try:
-        im = Image.open(io.BytesIO(content))
+        im = Image.open(io.BytesIO(content) if isinstance(content, bytes | bytearray) else content)
     except Exception:  # anything unreadable is a problem in itself
         return ["not an image Newsroom can read"]
     found: set[str] = set()
