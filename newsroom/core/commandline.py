@@ -12,6 +12,8 @@ from django.core.management.base import DjangoHelpFormatter
 from django.db import transaction
 from tqdm import tqdm
 
+from newsroom.core.transactions import remove_rolled_back_files
+
 # Exit statuses every command shares: 0 done, 1 some items failed (the rest were done), 2 bad usage
 # (argparse already exits 2 on unknown options; CommandError(..., returncode=BAD_USAGE) for the rest).
 SOME_ITEMS_FAILED = 1
@@ -44,7 +46,8 @@ class _RolledBack(Exception):
 def dry_run_or_commit(dry_run: bool):
     """One transaction around the work; with --dry-run it runs, reports, and is rolled back.
 
-    Files a dry run wrote must be removed by the caller (storage is not transactional).
+    Files a dry run wrote must be removed by the caller (storage is not transactional), unless
+    they were named to core.transactions.file_kept_if_committed: those are removed here.
     """
     try:
         with transaction.atomic():
@@ -53,6 +56,8 @@ def dry_run_or_commit(dry_run: bool):
                 raise _RolledBack
     except _RolledBack:
         pass
+    finally:
+        remove_rolled_back_files()
 
 
 def write_summary(command, summary: str, *, dry_run: bool) -> None:

@@ -69,3 +69,52 @@ def _still_registered(connection, gathering: _Gathering) -> bool:
             return True
         gathering.places.pop()
     return False
+
+
+class _Written:
+    """A file written for rows of a transaction; `kept` once the transaction commits."""
+
+    def __init__(self, storage, name: str):
+        self.storage, self.name, self.kept = storage, name, False
+
+    def __call__(self):
+        self.kept = True
+
+
+# Per database connection: the files written for transactions not yet known to have committed.
+_written: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def file_kept_if_committed(storage, name: str) -> None:
+    """Say that the file `name` in `storage` was written for rows of the current transaction: if
+    that is rolled back instead of committed, remove_rolled_back_files() deletes it (storage is
+    not transactional). Outside a transaction the file is kept at once."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    written = _Written(storage, name)
+    transaction.on_commit(written)  # outside a transaction: runs now
+    if not written.kept:
+        _written.setdefault(connection, []).append(written)
+
+
+def remove_rolled_back_files() -> list[str]:
+    """Delete the files written for transactions (or savepoints) that were rolled back since,
+    keeping those still waiting for their commit; returns the names deleted. Called when a request
+    ends, and after a command's dry run."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    written = _written.get(connection, [])
+    waiting = {id(callback) for _, callback, _ in connection.run_on_commit}
+    deleted, still = [], []
+    for entry in written:
+        if entry.kept:
+            continue
+        if id(entry) in waiting:
+            still.append(entry)
+            continue
+        try:
+            entry.storage.delete(entry.name)
+        except FileNotFoundError:
+            pass
+        deleted.append(entry.name)
+    if connection in _written:
+        _written[connection] = still
+    return deleted

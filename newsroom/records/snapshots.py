@@ -7,9 +7,10 @@ story's row locked and still unchanged, so the page rendered here is the one rea
 page cache if it held it). A snapshot that cannot be kept refuses the change: nothing is changed
 and the editor is told why.
 
-The file is written before its row, under a name made of the story and the version readers saw:
-if the change is then rolled back, its row goes and the file stays, a true copy of that version,
-which the same change tried again writes over (the version has not moved).
+The file is written before its row, under a name made of the story and the version readers saw.
+If the change is then rolled back, its row goes, and its file when the request ends (or the
+command's dry run: core.transactions.file_kept_if_committed); a file left by a process that died
+meanwhile is a true copy of that version, which the same change made again writes over.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.core.files.storage import storages
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
+from newsroom.core.transactions import file_kept_if_committed, remove_rolled_back_files
 from newsroom.records.models import PageChange, PageSnapshot
 from newsroom.records.warc import SOFTWARE, Capture
 from newsroom.website.audit import Site
@@ -61,6 +63,7 @@ def keep_page(sender, *, story, change: str, user=None, reason: str = "", **kwar
             if storage.exists(name):  # left by the same change, rolled back: the same version's page
                 storage.delete(name)
             stored = storage.save(name, File(buffer))
+            file_kept_if_committed(storage, stored)
         except OSError as error:
             logger.exception("Could not keep the page of story #%s before it was %s", story.pk, change.label.lower())
             raise ValidationError(
@@ -121,6 +124,11 @@ def copies_shown(body: bytes, site: Site) -> dict[str, str]:
     for match in media_pattern(site).finditer(body.decode("utf-8", "replace")):
         found.setdefault(html.unescape(match.group(1)), match.group(0))
     return found
+
+
+def remove_files_rolled_back(sender=None, **kwargs) -> None:
+    """When a request ends: the files kept for changes that were then rolled back go."""
+    remove_rolled_back_files()
 
 
 def kept_copy(snapshot: PageSnapshot, name: str):

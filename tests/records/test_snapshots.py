@@ -9,6 +9,7 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.signals import request_finished
 from django.db import transaction
 from django.test import Client
 from warcio.archiveiterator import ArchiveIterator
@@ -24,7 +25,7 @@ from newsroom.stories.services import (
     story_withdraw,
 )
 from newsroom.website.audit import Site
-from tests.conftest import make_account, page_text
+from tests.conftest import command_output, make_account, page_text
 
 pytestmark = pytest.mark.django_db
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
@@ -274,18 +275,34 @@ def test_a_page_that_cannot_be_kept_refuses_the_change(editor_client, levee, set
     assert PageSnapshot.objects.count() == 1
 
 
-def test_a_change_rolled_back_then_made_again_keeps_one_file(levee, editor, private_root, committed):
+def test_a_change_rolled_back_leaves_no_file_once_the_request_ends(levee, editor, private_root, committed):
+    def kept_files():
+        return sorted(
+            path.relative_to(private_root / "records").as_posix()
+            for path in (private_root / "records").rglob("*")
+            if path.is_file()
+        )
+
     with pytest.raises(ValidationError), transaction.atomic():
         story_withdraw(story=levee, user=editor, reason="The date was wrong.")
         raise ValidationError("something later in the same request failed")
     assert Story.objects.get(pk=levee.pk).status == Status.PUBLISHED
     assert not PageSnapshot.objects.exists()
+    assert len(kept_files()) == 1  # until the request ends
+    request_finished.send(sender=None)
+    assert kept_files() == []
 
     committed(story_withdraw, story=levee, user=editor, reason="The date was wrong.")
-    files = [path for path in (private_root / "records").rglob("*") if path.is_file()]
-    assert [path.relative_to(private_root / "records").as_posix() for path in files] == [
-        PageSnapshot.objects.get().file.name
-    ]
+    request_finished.send(sender=None)
+    assert kept_files() == [PageSnapshot.objects.get().file.name]
+
+
+def test_a_dry_run_keeps_no_page(levee, collection, private_root):
+    out = command_output("archive_stories", "--collection", collection.slug, "--before", "2027-01-01", "--dry-run")
+    assert "Dry run" in out
+    assert Story.objects.get(pk=levee.pk).archive_status != "archived"
+    assert not PageSnapshot.objects.exists()
+    assert not [path for path in (private_root / "records").rglob("*") if path.is_file()]
 
 
 def test_the_records_folder_follows_private_media_root_as_the_environment_sets_it(settings, tmp_path):
