@@ -291,13 +291,35 @@ def _alt_text(photos: list[PhotoShown]) -> list[tuple[str, str, str]]:
     return found
 
 
+# What the codes a camera's or an editing program's manifest records mean, in an editor's words.
+EDITS_IN_WORDS = {
+    "c2pa.edited": "edited",
+    "c2pa.filtered": "filtered",
+    "c2pa.drawing": "drawn on",
+    "c2pa.placed": "had something placed in it",
+    "c2pa.removed": "had something removed",
+    "trainedAlgorithmicMedia": "made by a generative AI model",
+    "compositeWithTrainedAlgorithmicMedia": "combined with AI-generated content",
+    "algorithmicMedia": "made by an algorithm",
+    "algorithmicallyEnhanced": "enhanced by an algorithm",
+    "compositeSynthetic": "combined with synthetic content",
+    "composite": "a composite of several pictures",
+    "digitalCreation": "created digitally, not photographed",
+    "dataDrivenMedia": "made from data",
+}
+
+
+def _edits_in_words(edits) -> str:
+    return "; ".join(f"{EDITS_IN_WORDS[code]} ({code})" if code in EDITS_IN_WORDS else code for code in edits)
+
+
 def _disclosure(photos: list[PhotoShown]) -> list[tuple[str, str, str]]:
     return [
         (
             "photo-disclosure",
-            f"Photo {photo.virin}'s original records {', '.join(photo.edits)} in its Content Credentials, and its "
-            "caption does not say what was done. Say so (for example “Photo illustration by …” or “This image "
-            "was digitally altered to …”), or choose another photo.",
+            f"Photo {photo.virin}'s original says in its Content Credentials that it was {_edits_in_words(photo.edits)}, "
+            "and its caption does not say so. Say what was done (for example “Photo illustration by …” or “This "
+            "image was digitally altered to …”), or choose another photo.",
             f"Photo {photo.virin}",
         )
         for photo in photos

@@ -442,7 +442,10 @@ def test_what_the_original_records_is_kept_for_the_library_filter_and_the_story_
     story.placements.filter(photo=edited).update(caption="Soldiers cross a river at dawn, March 3, 2026.")
     found = [finding for finding in story_checks(story).findings if finding.check == "photo-disclosure"]
     assert [(finding.level, finding.where) for finding in found] == [("warning", f"Photo {edited.virin}")]
-    assert "records c2pa.filtered, trainedAlgorithmicMedia in its Content Credentials" in found[0].message
+    assert (
+        "says in its Content Credentials that it was filtered (c2pa.filtered); made by a generative AI model "
+        "(trainedAlgorithmicMedia), and its caption does not say so" in found[0].message
+    )
     # ... and not once the caption says what was done.
     story.placements.filter(photo=edited).update(
         caption="Photo illustration: soldiers cross a river at dawn, made with a generative tool."
