@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import json
 import logging
 import shutil
@@ -220,3 +221,96 @@ def export_records(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return report
+
+
+KEPT_FIELDS = (
+    "address",
+    "headline",
+    "change",
+    "reason",
+    "taken_at",
+    "taken_by",
+    "story_version",
+    "http_status",
+    "warc_file",
+    "sha256",
+)
+
+
+@dataclass
+class KeptReport:
+    pages: int = 0
+    bytes: int = 0
+    missing: list[str] = field(default_factory=list)  # kept files not in the records storage
+    changed: list[str] = field(default_factory=list)  # kept files whose SHA-256 is not the one recorded
+
+
+def export_kept_pages(path: Path, *, snapshots, description: str) -> KeptReport:
+    """Write a bag of the pages kept before a change (records.PageSnapshot, a queryset): each WARC
+    file as it was kept (data/warc/kept/), checked against its recorded SHA-256 as it is copied, and
+    a CSV saying what each is (data/metadata/kept-pages.csv). A file missing or changed is left out
+    and reported. `path` must not exist yet; the bag is made beside it and renamed into place."""
+    report = KeptReport()
+    work = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial"))
+    try:
+        kept = work / "warc" / "kept"
+        kept.mkdir(parents=True)
+        (work / "metadata").mkdir()
+        with (work / "metadata" / "kept-pages.csv").open("w", newline="") as listing:
+            rows = csv.DictWriter(listing, fieldnames=KEPT_FIELDS)
+            rows.writeheader()
+            for snapshot in snapshots.select_related("taken_by").order_by("taken_at", "pk").iterator(chunk_size=500):
+                name = snapshot.file.name.rsplit("/", 1)[-1]
+                if not _copy_checked(snapshot, kept / name, report):
+                    continue
+                rows.writerow(
+                    {
+                        "address": snapshot.address,
+                        "headline": snapshot.headline,
+                        "change": snapshot.get_change_display(),
+                        "reason": snapshot.reason,
+                        "taken_at": snapshot.taken_at.isoformat(),
+                        "taken_by": snapshot.taken_by.get_username() if snapshot.taken_by else "",
+                        "story_version": snapshot.story_version,
+                        "http_status": snapshot.status_code,
+                        "warc_file": f"data/warc/kept/{name}",
+                        "sha256": snapshot.sha256,
+                    }
+                )
+                report.pages += 1
+                report.bytes += snapshot.size
+        bagit.make_bag(
+            str(work),
+            {
+                "Source-Organization": settings.SITE_NAME,
+                "External-Identifier": path.name,
+                "External-Description": description,
+                "Bag-Software-Agent": SOFTWARE,
+            },
+            processes=1,
+            checksums=["sha256"],
+        )
+        work.rename(path)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return report
+
+
+def _copy_checked(snapshot, target: Path, report: KeptReport) -> bool:
+    """Copy a kept file into the bag if it is still the one kept; else leave it out and say why."""
+    digest = hashlib.sha256()
+    try:
+        with snapshot.file.open("rb") as source, target.open("wb") as copy:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                digest.update(chunk)
+                copy.write(chunk)
+    except FileNotFoundError:
+        target.unlink(missing_ok=True)
+        report.missing.append(snapshot.file.name)
+        return False
+    if digest.hexdigest() != snapshot.sha256:
+        target.unlink()
+        report.changed.append(snapshot.file.name)
+        return False
+    return True

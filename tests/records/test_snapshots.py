@@ -1,6 +1,7 @@
 """Snapshots before change: withdrawing, retracting, archiving or moving a public story first keeps
 its page as readers got it, a WARC record in private storage, linked from the story's history."""
 
+import csv
 import datetime
 import hashlib
 import io
@@ -9,9 +10,11 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.core.signals import request_finished
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
 from newsroom.archive.services import story_archive
@@ -314,3 +317,54 @@ def test_the_records_folder_follows_private_media_root_as_the_environment_sets_i
     settings.PRIVATE_MEDIA_ROOT = environ.Path(str(tmp_path / "private"))
     stored = RecordsStorage().save("snapshots/1/page.warc.gz", io.BytesIO(b"kept"))
     assert (tmp_path / "private" / "records" / stored).read_bytes() == b"kept"
+
+
+def test_the_kept_pages_of_a_period_go_to_the_records_officer_as_a_bag(
+    levee, make_story, editor, private_root, tmp_path, committed
+):
+    import bagit
+
+    other = make_story(headline="Bridge Reopens", slug="bridge-reopens")
+    committed(story_withdraw, story=levee, user=editor, reason="The date was wrong.")
+    committed(story_update, story=other, changes={"slug": "bridge-reopens-early"}, user=editor, expected_version=None)
+    today = timezone.localdate().isoformat()  # the site's day, as the command reads --from and --to
+
+    out = command_output("export_records", tmp_path / "kept", "--kept-pages", "--from", today, "--to", today)
+
+    assert "Recorded 2 pages kept before a change" in out
+    bag = tmp_path / "kept"
+    bagit.Bag(str(bag)).validate()
+    for snapshot in PageSnapshot.objects.all():
+        copied = bag / "data" / "warc" / "kept" / snapshot.file.name.rsplit("/", 1)[-1]
+        assert copied.read_bytes() == (private_root / "records" / snapshot.file.name).read_bytes()
+    with (bag / "data" / "metadata" / "kept-pages.csv").open(newline="") as listing:
+        rows = {row["headline"]: row for row in csv.DictReader(listing)}
+    assert (rows["Levee Holds After Record Crest"]["change"], rows["Levee Holds After Record Crest"]["reason"]) == (
+        "Withdrawn",
+        "The date was wrong.",
+    )
+    assert rows["Bridge Reopens"]["change"] == "Address changed"
+    assert rows["Bridge Reopens"]["address"].endswith("/news/bridge-reopens/")
+
+    # One story's pages; and nothing kept in a period is a clear refusal.
+    command_output("export_records", tmp_path / "one", "--kept-pages", "--story", "bridge-reopens-early")
+    assert len(list((tmp_path / "one" / "data" / "warc" / "kept").iterdir())) == 1
+    with pytest.raises(CommandError, match="There are no pages kept before a change kept 2020-01-01 to 2020-12-31"):
+        command_output(
+            "export_records", tmp_path / "none", "--kept-pages", "--from", "2020-01-01", "--to", "2020-12-31"
+        )
+    assert not (tmp_path / "none").exists()
+
+
+def test_a_kept_page_changed_since_is_left_out_of_the_bag_and_said(levee, editor, private_root, tmp_path, committed):
+    committed(story_withdraw, story=levee, user=editor, reason="The date was wrong.")
+    snapshot = PageSnapshot.objects.get()
+    path = private_root / "records" / snapshot.file.name
+    path.write_bytes(path.read_bytes()[:-10])
+
+    with pytest.raises(CommandError) as refused:
+        command_output("export_records", tmp_path / "kept", "--kept-pages")
+
+    assert refused.value.returncode == 1
+    assert "1 kept page was left out" in str(refused.value)
+    assert not list((tmp_path / "kept" / "data" / "warc" / "kept").iterdir())

@@ -19,7 +19,8 @@ from django.utils import timezone
 from newsroom.archive.models import Collection
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
 from newsroom.core.files import is_disk_full
-from newsroom.records.export import WARC_BYTES, export_records, selected_photos
+from newsroom.records.export import WARC_BYTES, export_kept_pages, export_records, selected_photos
+from newsroom.records.models import PageSnapshot
 from newsroom.stories.models import Story
 
 
@@ -45,6 +46,7 @@ Examples:
   manage.py export_records /records/iraq --collection 2003-2011-iraq
   manage.py export_records /records/two --story hospital-ship-wraps-up --story honor-cordon
   manage.py export_records /records/2026-q1 --from 2026-01-01 --to 2026-03-31 --dry-run
+  manage.py export_records /records/taken-down-2026-q1 --kept-pages --from 2026-01-01 --to 2026-03-31
 """
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -83,10 +85,28 @@ Examples:
             metavar="MB",
             help=f"Begin a new WARC file once one passes this many megabytes (default {WARC_BYTES // 1_000_000}).",
         )
+        parser.add_argument(
+            "--kept-pages",
+            action="store_true",
+            help="Instead of public stories, the pages kept before a story was withdrawn, retracted, archived or "
+            "moved: --from and --to choose them by the day they were kept, --story by their story.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Say what would be recorded, and write nothing.")
 
     def handle(
-        self, *args, path, since, until, collection, slugs, chunk_size, warc_size, dry_run, verbosity, **options
+        self,
+        *args,
+        path,
+        since,
+        until,
+        collection,
+        slugs,
+        chunk_size,
+        warc_size,
+        kept_pages,
+        dry_run,
+        verbosity,
+        **options,
     ):
         path = path.absolute()
         if chunk_size < 1:
@@ -99,6 +119,8 @@ Examples:
             )
         if not path.parent.is_dir():
             raise CommandError(f"There is no folder {path.parent} to write {path.name} in.", returncode=BAD_USAGE)
+        if kept_pages:
+            return self.export_kept(path, since=since, until=until, collection=collection, slugs=slugs, dry_run=dry_run)
         stories, description = self.selection(since=since, until=until, collection=collection, slugs=slugs)
         count = stories.count()
         if not count:
@@ -125,19 +147,7 @@ Examples:
                 progress=progress,
             )
         except OSError as error:
-            if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                raise CommandError(
-                    f"Cannot write in {path.parent} ({error.strerror}): nothing was written. Choose a folder "
-                    "this account may write in.",
-                    returncode=BAD_USAGE,
-                ) from None
-            if not is_disk_full(error):
-                raise
-            raise CommandError(
-                f"The disk holding {path.parent} is full: the bag was not written, and no part of it is left "
-                "there. Free some space, or write to a folder on another disk, and run the export again.",
-                returncode=SOME_ITEMS_FAILED,
-            ) from None
+            raise _not_written(error, path) from None
 
         summary = (
             f"Recorded {report.stories} stories of {description} in {path}: {report.photos} photo pages, "
@@ -159,6 +169,60 @@ Examples:
             )
         if verbosity:
             self.stdout.write(self.style.SUCCESS(summary))
+
+    def export_kept(self, path, *, since, until, collection, slugs, dry_run):
+        """The bag of the pages kept before a change, chosen by the day they were kept and their story."""
+        if collection:
+            raise CommandError(
+                "--kept-pages chooses pages by the day they were kept (--from, --to) and by story (--story), not by "
+                "collection: a page kept before archiving is kept whatever collection the story went to.",
+                returncode=BAD_USAGE,
+            )
+        if since and until and since > until:
+            raise CommandError(
+                f"--from {since} is after --to {until}; give the earlier day first.", returncode=BAD_USAGE
+            )
+        snapshots, said = PageSnapshot.objects.all(), []
+        if since:
+            snapshots = snapshots.filter(taken_at__gte=_start_of(since))
+        if until:
+            snapshots = snapshots.filter(taken_at__lt=_start_of(until + datetime.timedelta(days=1)))
+        if since or until:
+            said.append(f"kept {since or 'up'} to {until or 'now'}")
+        if slugs:
+            snapshots = snapshots.filter(story__slug__in=slugs)
+            said.append(f"of the stories {', '.join(slugs)}")
+        description = " ".join(["pages kept before a change", *said])
+        count = snapshots.count()
+        if not count:
+            raise CommandError(f"There are no {description}; nothing was written.", returncode=BAD_USAGE)
+        if dry_run:
+            self.stdout.write(
+                self.style.WARNING(f"Would record {count} {description} in {path}. Dry run: nothing was written.")
+            )
+            return
+        try:
+            report = export_kept_pages(path, snapshots=snapshots, description=f"Web records: {description}.")
+        except OSError as error:
+            raise _not_written(error, path) from None
+        summary = (
+            f"Recorded {report.pages} {description} in {path}: {report.pages} WARC files in data/warc/kept/ "
+            f"({report.bytes / 1e6:.1f} MB), what each is in data/metadata/kept-pages.csv, SHA-256 manifests."
+        )
+        if report.missing or report.changed:
+            for name in report.missing:
+                self.stderr.write(self.style.WARNING(f"{name} is missing from the records storage: left out."))
+            for name in report.changed:
+                self.stderr.write(
+                    self.style.WARNING(f"{name} is not the file that was kept (its SHA-256 differs): left out.")
+                )
+            raise CommandError(
+                f"{summary} {_count(len(report.missing) + len(report.changed), 'kept page was', 'kept pages were')} "
+                "left out (listed above): "
+                "restore them from a backup of the records storage, then export again.",
+                returncode=SOME_ITEMS_FAILED,
+            )
+        self.stdout.write(self.style.SUCCESS(summary))
 
     def selection(self, *, since, until, collection, slugs):
         """The public stories asked for, and words for them that the bag's description uses."""
@@ -206,3 +270,24 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 def _files(warc_files) -> str:
     return "1 WARC file" if len(warc_files) == 1 else f"{len(warc_files)} WARC files"
+
+
+def _not_written(error: OSError, path: Path) -> Exception:
+    """What to tell the operator when the bag could not be written (nothing of it is left)."""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return CommandError(
+            f"Cannot write in {path.parent} ({error.strerror}): nothing was written. Choose a folder "
+            "this account may write in.",
+            returncode=BAD_USAGE,
+        )
+    if not is_disk_full(error):
+        return error
+    return CommandError(
+        f"The disk holding {path.parent} is full: the bag was not written, and no part of it is left "
+        "there. Free some space, or write to a folder on another disk, and run the export again.",
+        returncode=SOME_ITEMS_FAILED,
+    )
+
+
+def _count(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
