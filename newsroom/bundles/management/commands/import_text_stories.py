@@ -28,6 +28,7 @@ from newsroom.archive.services import story_archive
 from newsroom.core.clock import start_of_day
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
 from newsroom.core.files import DiskFull, FileRefused, read_limited
+from newsroom.core.transactions import remove_rolled_back_files
 from newsroom.photos.models import PhotoAsset, copies_storage
 from newsroom.photos.services import photo_save
 from newsroom.stories.body import legacy_body
@@ -156,6 +157,8 @@ Examples:
             except BaseException:
                 self.remove(written)
                 raise
+            finally:
+                remove_rolled_back_files()  # what a rolled-back change kept (a page snapshot) goes too
             if dry_run:
                 self.remove(written)
             imported += 1
