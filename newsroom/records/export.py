@@ -167,6 +167,7 @@ def export_records(
             listings = _listing_paths(warcs.capture)  # the sitemap index, recorded as it was read
             for listing_path in progress(listings[1:], desc="Feeds and sitemaps", unit="page"):
                 warcs.capture.page(listing_path)
+                local_pages.forget()  # a sitemap page of 10,000 addresses is megabytes: not kept here
             report.listings = len(listings)
 
             placements = PhotoPlacement.objects.select_related("photo").only("story_id", "order", "photo__virin")
@@ -187,7 +188,8 @@ def export_records(
                 report.stories += 1
                 if report.stories % chunk_size == 0:
                     # This process is not a web server: the pages it has seen will not be asked for
-                    # again, so the page cache's memory of them (up to 50,000 pages' keys) goes.
+                    # again, so the page cache's memory of them (up to 32 MB of pages and 50,000
+                    # pages' keys) goes.
                     local_pages.forget()
                 warcs.roll_if_full()
 
