@@ -24,8 +24,9 @@ from newsroom.search.tasks import refresh_photo_search_documents, refresh_search
 from newsroom.stories.models import Story
 from newsroom.stories.signals import story_changed
 
-# A save of only these says where a photo's copies are or how their making went: nothing searched.
-COPY_FIELDS = frozenset({"renditions", "copies", "copies_error", "copies_public"})
+# A save of only these says where a photo's copies are, how their making went and what its original's
+# Content Credentials record (read as they are made): nothing searched.
+COPY_FIELDS = frozenset({"renditions", "copies", "copies_error", "copies_public", "original_edits"})
 
 
 def _schedule(refresh, object_id):
