@@ -26,6 +26,7 @@ import logging
 import shutil
 import tempfile
 import xml.etree.ElementTree as ElementTree
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,6 +131,30 @@ def _listing_paths(capture: Capture) -> list[str]:
     return [*paths, reverse("sitemap-news"), reverse("stories:feed"), reverse("stories:feed-atom")]
 
 
+@contextmanager
+def _bag(path: Path, description: str):
+    """A folder to fill with the bag's payload, beside `path`: made a BagIt bag (SHA-256
+    manifests) and renamed to `path` once the block ends, or removed whole if it fails."""
+    work = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial"))
+    try:
+        yield work
+        bagit.make_bag(
+            str(work),
+            {
+                "Source-Organization": settings.SITE_NAME,
+                "External-Identifier": path.name,
+                "External-Description": description,
+                "Bag-Software-Agent": SOFTWARE,
+            },
+            processes=1,
+            checksums=["sha256"],
+        )
+        work.rename(path)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
 def export_records(
     path: Path,
     *,
@@ -149,8 +174,7 @@ def export_records(
     report = Report()
     progress = progress or (lambda iterable=None, **kwargs: iterable)
 
-    work = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial"))
-    try:
+    with _bag(path, description) as work:
         (work / "warc").mkdir()
         (work / "metadata").mkdir()
         metadata = work / "metadata"
@@ -207,21 +231,6 @@ def export_records(
                     local_pages.forget()
                 warcs.roll_if_full()
 
-        bagit.make_bag(
-            str(work),
-            {
-                "Source-Organization": settings.SITE_NAME,
-                "External-Identifier": path.name,
-                "External-Description": description,
-                "Bag-Software-Agent": SOFTWARE,
-            },
-            processes=1,
-            checksums=["sha256"],
-        )
-        work.rename(path)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return report
 
 
@@ -253,8 +262,7 @@ def export_kept_pages(path: Path, *, snapshots, description: str) -> KeptReport:
     a CSV saying what each is (data/metadata/kept-pages.csv). A file missing or changed is left out
     and reported. `path` must not exist yet; the bag is made beside it and renamed into place."""
     report = KeptReport()
-    work = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial"))
-    try:
+    with _bag(path, description) as work:
         kept = work / "warc" / "kept"
         kept.mkdir(parents=True)
         (work / "metadata").mkdir()
@@ -281,21 +289,6 @@ def export_kept_pages(path: Path, *, snapshots, description: str) -> KeptReport:
                 )
                 report.pages += 1
                 report.bytes += snapshot.size
-        bagit.make_bag(
-            str(work),
-            {
-                "Source-Organization": settings.SITE_NAME,
-                "External-Identifier": path.name,
-                "External-Description": description,
-                "Bag-Software-Agent": SOFTWARE,
-            },
-            processes=1,
-            checksums=["sha256"],
-        )
-        work.rename(path)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return report
 
 
