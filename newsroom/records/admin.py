@@ -4,6 +4,8 @@ Each can be opened as it was (the kept HTML with the photo copies kept with it, 
 script runs and no form is sent) or downloaded as its WARC file, which replay tools such as ReplayWeb.page open.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import quote
@@ -11,10 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 
 from newsroom.core.admin_lists import DateHierarchyAdmin
+from newsroom.core.apstyle import ap_datetime
 from newsroom.records.models import PageSnapshot
 from newsroom.records.snapshots import kept_copy, kept_response, media_pattern, unchanged
 from newsroom.website.audit import Site
@@ -126,7 +130,7 @@ class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
             # Its photos from the copies kept with it, which may have left public storage since.
             prefix = reverse("admin:records_pagesnapshot_copy", args=[snapshot.pk, "-"])[:-1]
             page = media_pattern(Site()).sub(lambda match: prefix + match.group(1), body.decode("utf-8", "replace"))
-            body = page.encode()
+            body = _with_kept_notice(page, snapshot).encode()
         response = HttpResponse(body, status=int(headers.get_statuscode()))
         for name, value in headers.headers:
             if name.lower() not in NOT_REPLAYED and not name.lower().startswith("content-security-policy"):
@@ -157,3 +161,25 @@ class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
         response = HttpResponse(body, content_type=content_type or "application/octet-stream")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+
+_OPENS = [re.compile(r"<main\b[^>]*>", re.IGNORECASE), re.compile(r"<body\b[^>]*>", re.IGNORECASE)]
+
+
+def _with_kept_notice(page: str, snapshot: PageSnapshot) -> str:
+    """The kept page with a notice at the top of its main content saying what it is, so that nobody
+    takes it for the live site (only on this view: the WARC file is as readers got it)."""
+    taken = timezone.localtime(snapshot.taken_at)
+    notice = format_html(
+        '<div class="usa-alert usa-alert--warning newsroom-preview-notice" role="region" aria-label="Kept page">'
+        '<div class="usa-alert__body"><p class="usa-alert__text"><strong>Kept page.</strong> This is the page as '
+        "readers got it on {}, kept before it was {}. It is not the live site: its links lead to the site as it is "
+        "now.</p></div></div>",
+        ap_datetime(taken),
+        snapshot.get_change_display().lower(),
+    )
+    for opening in _OPENS:  # at the top of its main content, else of its body
+        found = opening.search(page)
+        if found:
+            return page[: found.end()] + notice + page[found.end() :]
+    return notice + page

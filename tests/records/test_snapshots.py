@@ -139,6 +139,10 @@ def test_the_history_links_the_kept_page_and_its_warc_file(editor_client, levee,
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     assert "Levee Holds After Record Crest" in page_text(page)
     assert "the levee held through the night" in page_text(page)
+    # Said at the top of its main content, so nobody takes it for the live site (the WARC is untouched).
+    main = page_text(page, after="<main")
+    assert main.startswith("Kept page. This is the page as readers got it on ")
+    assert "kept before it was withdrawn. It is not the live site" in main
     policy = page["Content-Security-Policy"]
     assert "sandbox allow-same-origin" in policy.split("; "), "no script of it runs, no form of it is sent"
     assert "no-store" in page["Cache-Control"] and "public" not in page["Cache-Control"]
