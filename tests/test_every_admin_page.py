@@ -129,7 +129,13 @@ def post_every_action(crawl: Crawl, model, model_admin, user):
 
 @pytest.fixture
 def demo(settings):
+    from newsroom.stories.models import Story
+    from newsroom.stories.services import story_withdraw
+
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    # A withdrawn story, whose page was kept before (records): its kept page and WARC file open too.
+    withdrawn = Story.objects.published().current().order_by("-published_at").first()
+    story_withdraw(story=withdrawn, user=None, reason="Withdrawn for the crawl.")
 
 
 def role_users():
@@ -168,6 +174,8 @@ def test_every_admin_page_opens_for_every_role(demo):
     ]
     assert len(photo_changes) >= 17 and all(editor_pages[url] == 200 for url in photo_changes)
     assert any("/revisions/compare/" in url for url in editor_pages)
+    kept = [url for url in editor_pages if re.fullmatch(r"/admin/records/pagesnapshot/\d+/(page|warc)/", url)]
+    assert len(kept) >= 2 and all(editor_pages[url] == 200 for url in kept), kept
     assert any("?status=" in url for url in editor_pages)
     # A Writer meets the same pages, and is refused (not failed) where the role stops.
     writer_pages = pages_seen["Writer"]
