@@ -15,6 +15,7 @@ full, for the caller to say what was not saved.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 import threading
@@ -92,6 +93,16 @@ def read_limited(path, *, max_bytes: int, limit_name: str) -> bytes:
 
 
 # --- A full disk ------------------------------------------------------------------------------
+
+
+def file_sha256(file) -> str:
+    """The SHA-256 of an open file, read a megabyte at a time from its start; left at its start."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
 
 
 def is_disk_full(error: BaseException) -> bool:

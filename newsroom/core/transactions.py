@@ -101,7 +101,9 @@ def remove_rolled_back_files() -> list[str]:
     keeping those still waiting for their commit; returns the names deleted. Called when a request
     ends, and after a command's dry run."""
     connection = connections[DEFAULT_DB_ALIAS]
-    written = _written.get(connection, [])
+    written = _written.get(connection)
+    if not written:
+        return []  # the usual case, at the end of every request
     waiting = {id(callback) for _, callback, _ in connection.run_on_commit}
     deleted, still = [], []
     for entry in written:
@@ -115,6 +117,5 @@ def remove_rolled_back_files() -> list[str]:
         except FileNotFoundError:
             pass
         deleted.append(entry.name)
-    if connection in _written:
-        _written[connection] = still
+    _written[connection] = still
     return deleted

@@ -27,11 +27,11 @@ from dataclasses import asdict, dataclass
 from django.urls import reverse
 
 from newsroom.core.apstyle import ap_date
+from newsroom.core.files import file_sha256
 from newsroom.core.visible import has_visible
 from newsroom.photos.credentials import signing_configured
 from newsroom.photos.imaging import ContentCredentials, public_file_problems, read_content_credentials
 from newsroom.photos.models import Copies, PhotoAsset, copies_storage
-from newsroom.photos.services import file_sha256
 from newsroom.photos.virin import VirinError, parse_virin
 
 # Code -> the heading its findings are listed under, in the order they are reported.

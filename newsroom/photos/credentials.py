@@ -63,15 +63,6 @@ def edits_recorded(file) -> list[str]:
     return list(found.to_disclose) if found is not None else []
 
 
-def original_edits(photo: PhotoAsset) -> list[str]:
-    """edits_recorded() of the photo's stored original."""
-    try:
-        with photo.original.storage.open(photo.original.name, "rb") as original:
-            return edits_recorded(original)
-    except FileNotFoundError:
-        return []
-
-
 def disclosure_needed(found: ContentCredentials | None) -> str:
     """What the editor must do about what the original's credentials record; "" when nothing."""
     if found is None or not found.to_disclose:

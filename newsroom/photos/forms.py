@@ -10,13 +10,12 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 
 from newsroom.core.apstyle import ap_date
-from newsroom.core.files import DiskFull
+from newsroom.core.files import DiskFull, file_sha256
 from newsroom.photos.metadata import read_photo_metadata
 from newsroom.photos.models import Copies, PhotoAsset, originals_storage
 from newsroom.photos.pending import keep_upload, pending_name, pending_token
 from newsroom.photos.services import (
     PUBLIC_FIELDS,
-    file_sha256,
     inspect_photo_upload,
     metadata_source,
     sources_kept,

@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from newsroom.photos.credentials import copy_signing, original_edits
+from newsroom.photos.credentials import copy_signing, edits_recorded
 from newsroom.photos.imaging import PublicMetadata, make_public_files
 from newsroom.photos.models import Copies, PhotoAsset, copies_storage
 
@@ -69,7 +69,7 @@ def photo_make_copies(photo_id: int) -> str:
     record = public_record(photo)
     with photo.original.open("rb") as source:
         made = make_public_files(source, metadata=record, signing=copy_signing())
-    edits = original_edits(photo)
+        edits = edits_recorded(source)  # read while it is open: one opening of the original
     written = []
     with transaction.atomic():
         stored = PhotoAsset.objects.select_for_update().filter(pk=photo_id).first()

@@ -12,13 +12,13 @@ which, stories/embargo.py): its copies are then kept in private storage, with no
 that changes, and takes them back out again.
 """
 
-import hashlib
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from newsroom.core.files import file_sha256
 from newsroom.photos.credentials import edits_recorded
 from newsroom.photos.imaging import UploadRefused, inspect_upload
 from newsroom.photos.metadata import PhotoMetadata, read_photo_metadata
@@ -30,15 +30,6 @@ from newsroom.photos.virin import VirinError, normalise_virin
 # What readers read of a photo: checked on every save that writes them (a caption of nothing but
 # zero-width spaces is refused), whichever way the save came, as the admin's form checks them.
 READ_FIELDS = ("title", "caption", "alt_text", "photographer", "credit")
-
-
-def file_sha256(file) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in iter(lambda: file.read(1024 * 1024), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
 
 
 def inspect_photo_upload(file):

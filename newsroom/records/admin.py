@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 
@@ -78,7 +77,9 @@ class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/page/", wrap(self.page_view), name="records_pagesnapshot_page"),
+            path(
+                "<int:pk>/page/", wrap(csp_override(KEPT_PAGE_POLICY)(self.page_view)), name="records_pagesnapshot_page"
+            ),
             path("<int:pk>/warc/", wrap(self.warc_view), name="records_pagesnapshot_warc"),
             path("<int:pk>/copies/<path:name>", wrap(self.copy_view), name="records_pagesnapshot_copy"),
             *super().get_urls(),
@@ -136,7 +137,7 @@ class PageSnapshotAdmin(DateHierarchyAdmin, admin.ModelAdmin):
             if name.lower() not in NOT_REPLAYED and not name.lower().startswith("content-security-policy"):
                 response[name] = value
         response["Cache-Control"] = "private, no-store"
-        return csp_override(KEPT_PAGE_POLICY)(lambda request: response)(request)
+        return response
 
     def warc_view(self, request, pk):
         snapshot = self._snapshot(request, pk)
@@ -169,13 +170,12 @@ _OPENS = [re.compile(r"<main\b[^>]*>", re.IGNORECASE), re.compile(r"<body\b[^>]*
 def _with_kept_notice(page: str, snapshot: PageSnapshot) -> str:
     """The kept page with a notice at the top of its main content saying what it is, so that nobody
     takes it for the live site (only on this view: the WARC file is as readers got it)."""
-    taken = timezone.localtime(snapshot.taken_at)
     notice = format_html(
         '<div class="usa-alert usa-alert--warning newsroom-preview-notice" role="region" aria-label="Kept page">'
         '<div class="usa-alert__body"><p class="usa-alert__text"><strong>Kept page.</strong> This is the page as '
         "readers got it on {}, kept before it was {}. It is not the live site: its links lead to the site as it is "
         "now.</p></div></div>",
-        ap_datetime(taken),
+        ap_datetime(snapshot.taken_at),
         snapshot.get_change_display().lower(),
     )
     for opening in _OPENS:  # at the top of its main content, else of its body

@@ -15,7 +15,6 @@ meanwhile is a true copy of that version, which the same change made again write
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import re
@@ -29,6 +28,7 @@ from django.core.files.storage import storages
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
+from newsroom.core.files import file_sha256
 from newsroom.core.transactions import file_kept_if_committed, remove_rolled_back_files
 from newsroom.records.models import PageChange, PageSnapshot
 from newsroom.records.warc import SOFTWARE, Capture
@@ -53,11 +53,7 @@ def keep_page(sender, *, story, change: str, user=None, reason: str = "", **kwar
     with tempfile.SpooledTemporaryFile(max_size=SPOOLED_BYTES) as buffer:
         address, status = _capture(buffer, story=story, filename=name.rsplit("/", 1)[-1], why=why)
         size = buffer.tell()
-        digest = hashlib.sha256()
-        buffer.seek(0)
-        for chunk in iter(lambda: buffer.read(1 << 16), b""):
-            digest.update(chunk)
-        buffer.seek(0)
+        sha256 = file_sha256(buffer)
         storage = storages["records"]
         try:
             if storage.exists(name):  # left by the same change, rolled back: the same version's page
@@ -84,7 +80,7 @@ def keep_page(sender, *, story, change: str, user=None, reason: str = "", **kwar
         status_code=status,
         file=stored,
         size=size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
     )
 
 
@@ -131,29 +127,31 @@ def remove_files_rolled_back(sender=None, **kwargs) -> None:
     remove_rolled_back_files()
 
 
-def kept_copy(snapshot: PageSnapshot, name: str):
-    """(content type, bytes) of a public copy kept with the page, or None."""
+def _kept_response(snapshot: PageSnapshot, wanted=lambda uri: True):
+    """(HTTP headers, body) of the first response record in the kept WARC file whose address
+    `wanted` accepts, digests checked as it is read; None when there is none."""
     with snapshot.file.open("rb") as stream:
         for record in ArchiveIterator(stream, check_digests="raise"):
-            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-            if record.rec_type == "response" and urlsplit(uri).path.endswith("/" + name):
-                return record.http_headers.get_header("Content-Type"), record.content_stream().read()
+            if record.rec_type == "response" and wanted(record.rec_headers.get_header("WARC-Target-URI") or ""):
+                return record.http_headers, record.content_stream().read()
     return None
+
+
+def kept_copy(snapshot: PageSnapshot, name: str):
+    """(content type, bytes) of a public copy kept with the page, or None."""
+    found = _kept_response(snapshot, lambda uri: urlsplit(uri).path.endswith("/" + name))
+    return None if found is None else (found[0].get_header("Content-Type"), found[1])
 
 
 def kept_response(snapshot: PageSnapshot):
     """The kept page's HTTP headers and body (its first response record), from the stored WARC file."""
-    with snapshot.file.open("rb") as stream:
-        for record in ArchiveIterator(stream, check_digests="raise"):
-            if record.rec_type == "response":
-                return record.http_headers, record.content_stream().read()
-    raise ValueError(f"{snapshot.file.name} holds no response record.")
+    found = _kept_response(snapshot)
+    if found is None:
+        raise ValueError(f"{snapshot.file.name} holds no response record.")
+    return found
 
 
 def unchanged(snapshot: PageSnapshot) -> bool:
     """Whether the stored file is still the one kept (its SHA-256)."""
-    digest = hashlib.sha256()
     with snapshot.file.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest() == snapshot.sha256
+        return file_sha256(stream) == snapshot.sha256

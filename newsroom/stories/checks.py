@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.photos.imaging import DISCLOSED_WORDS
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import clean_body, photo_blocks
 from newsroom.stories.body.clean import HEADINGS, Element, stored_blocks, walk
@@ -291,26 +292,8 @@ def _alt_text(photos: list[PhotoShown]) -> list[tuple[str, str, str]]:
     return found
 
 
-# What the codes a camera's or an editing program's manifest records mean, in an editor's words.
-EDITS_IN_WORDS = {
-    "c2pa.edited": "edited",
-    "c2pa.filtered": "filtered",
-    "c2pa.drawing": "drawn on",
-    "c2pa.placed": "had something placed in it",
-    "c2pa.removed": "had something removed",
-    "trainedAlgorithmicMedia": "made by a generative AI model",
-    "compositeWithTrainedAlgorithmicMedia": "combined with AI-generated content",
-    "algorithmicMedia": "made by an algorithm",
-    "algorithmicallyEnhanced": "enhanced by an algorithm",
-    "compositeSynthetic": "combined with synthetic content",
-    "composite": "a composite of several pictures",
-    "digitalCreation": "created digitally, not photographed",
-    "dataDrivenMedia": "made from data",
-}
-
-
 def _edits_in_words(edits) -> str:
-    return "; ".join(f"{EDITS_IN_WORDS[code]} ({code})" if code in EDITS_IN_WORDS else code for code in edits)
+    return "; ".join(f"{DISCLOSED_WORDS[code]} ({code})" if code in DISCLOSED_WORDS else code for code in edits)
 
 
 def _disclosure(photos: list[PhotoShown]) -> list[tuple[str, str, str]]:

@@ -18,7 +18,13 @@ Modules, one concern each:
 
 from newsroom.photos.imaging.audit import public_file_problems
 from newsroom.photos.imaging.copies import make_public_files
-from newsroom.photos.imaging.credentials import ACTION_WORDS, ContentCredentials, Signing, read_content_credentials
+from newsroom.photos.imaging.credentials import (
+    ACTION_WORDS,
+    DISCLOSED_WORDS,
+    ContentCredentials,
+    Signing,
+    read_content_credentials,
+)
 from newsroom.photos.imaging.preview import preview_jpeg
 from newsroom.photos.imaging.record import exif_block, xmp_packet
 from newsroom.photos.imaging.specs import (
@@ -35,6 +41,7 @@ from newsroom.photos.imaging.uploads import inspect_upload
 __all__ = [
     "ACCEPTED_FORMATS",
     "ACTION_WORDS",
+    "DISCLOSED_WORDS",
     "ContentCredentials",
     "RENDITION_SPECS",
     "ImageFacts",

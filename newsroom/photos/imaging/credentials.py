@@ -75,6 +75,23 @@ MADE_NOT_TAKEN = frozenset(
         "dataDrivenMedia",
     }
 )
+# What each of those, and the actions beyond the standard ones, means in an editor's words, as in
+# "its Content Credentials say that it was …" (the checks before publishing, stories/checks.py).
+DISCLOSED_WORDS = {
+    "c2pa.edited": "edited",
+    "c2pa.filtered": "filtered",
+    "c2pa.drawing": "drawn on",
+    "c2pa.placed": "had something placed in it",
+    "c2pa.removed": "had something removed",
+    "trainedAlgorithmicMedia": "made by a generative AI model",
+    "compositeWithTrainedAlgorithmicMedia": "combined with AI-generated content",
+    "algorithmicMedia": "made by an algorithm",
+    "algorithmicallyEnhanced": "enhanced by an algorithm",
+    "compositeSynthetic": "combined with synthetic content",
+    "composite": "a composite of several pictures",
+    "digitalCreation": "created digitally, not photographed",
+    "dataDrivenMedia": "made from data",
+}
 
 # The library's validation failure for a signer not on a trust list: reported, not an integrity error.
 _UNTRUSTED = "signingCredential.untrusted"

@@ -14,9 +14,9 @@ import errno
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from newsroom.archive.models import Collection
+from newsroom.core.clock import start_of_day
 from newsroom.core.commandline import BAD_USAGE, SOME_ITEMS_FAILED, HelpFormatter, iso_date, progress
 from newsroom.core.files import is_disk_full
 from newsroom.records.export import WARC_BYTES, export_kept_pages, export_records, selected_photos
@@ -178,15 +178,7 @@ Examples:
                 "collection: a page kept before archiving is kept whatever collection the story went to.",
                 returncode=BAD_USAGE,
             )
-        if since and until and since > until:
-            raise CommandError(
-                f"--from {since} is after --to {until}; give the earlier day first.", returncode=BAD_USAGE
-            )
-        snapshots, said = PageSnapshot.objects.all(), []
-        if since:
-            snapshots = snapshots.filter(taken_at__gte=_start_of(since))
-        if until:
-            snapshots = snapshots.filter(taken_at__lt=_start_of(until + datetime.timedelta(days=1)))
+        snapshots, said = _within_days(PageSnapshot.objects.all(), "taken_at", since, until), []
         if since or until:
             said.append(f"kept {since or 'up'} to {until or 'now'}")
         if slugs:
@@ -226,16 +218,7 @@ Examples:
 
     def selection(self, *, since, until, collection, slugs):
         """The public stories asked for, and words for them that the bag's description uses."""
-        stories = Story.objects.published()
-        said = []
-        if since and until and since > until:
-            raise CommandError(
-                f"--from {since} is after --to {until}; give the earlier day first.", returncode=BAD_USAGE
-            )
-        if since:
-            stories = stories.filter(published_at__gte=_start_of(since))
-        if until:
-            stories = stories.filter(published_at__lt=_start_of(until + datetime.timedelta(days=1)))
+        stories, said = _within_days(Story.objects.published(), "published_at", since, until), []
         if since or until:
             said.append(f"stories published {since or 'up'} to {until or 'now'}")
         if collection:
@@ -263,9 +246,15 @@ Examples:
         return stories, " and ".join(said) or "every public story"
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    """Midnight on the site's clock, as editors and readers see publication days."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+def _within_days(queryset, field: str, since, until):
+    """`queryset` with `field` on the days --from and --to name, on the site's clock, either end open."""
+    if since and until and since > until:
+        raise CommandError(f"--from {since} is after --to {until}; give the earlier day first.", returncode=BAD_USAGE)
+    if since:
+        queryset = queryset.filter(**{f"{field}__gte": start_of_day(since)})
+    if until:
+        queryset = queryset.filter(**{f"{field}__lt": start_of_day(until + datetime.timedelta(days=1))})
+    return queryset
 
 
 def _files(warc_files) -> str:
