@@ -84,10 +84,9 @@ def _encode(
             buffer,
             "JPEG",
             quality=JPEG_FULL_QUALITY if full else JPEG_QUALITY,
-            # A full-size copy is a download, not shown in a page: baseline, which needs a
-            # fraction of the time and memory to encode and decode (progressive keeps every
-            # coefficient of a 24 MP picture in memory, ~70 MB, at both ends).
-            progressive=not full,
+            # Baseline, not progressive: readers' browsers are sent the WebP copies, and for a
+            # rendition progressive takes twice the time to encode for a file 2 % smaller
+            # (a full-size copy would also hold every coefficient in memory, ~70 MB at 24 MP).
             # Huffman tables fitted to the picture: for a full-size copy (24 MP) that costs three
             # times the encode itself (0.24 s against 0.08 s) for a file 5 % smaller; renditions
             # are small enough for it to cost little.
@@ -114,6 +113,12 @@ def _encode(
     else:  # pragma: no cover - programming error
         raise ValueError(image_format)
     return buffer.getvalue()
+
+
+def _encode_all(im: Image.Image, image_formats: tuple[str, ...], record: _Record) -> list[bytes]:
+    """One rendition in each of its formats, one after the other: save() sets attributes on the
+    Image object, so two encoders must not share one, and this way none needs a copy of the pixels."""
+    return [_encode(im, image_format, record) for image_format in image_formats]
 
 
 def _read_source(source) -> bytes:
@@ -173,41 +178,49 @@ def make_public_files(source, *, metadata: PublicMetadata, signing: Signing | No
         targets = _plan(width, height)
         full_format = {"JPEG": "jpeg", "TIFF": "jpeg", "PNG": "png", "WEBP": "webp"}[image_format]
 
-        full_bytes = None
-        if image_format == "JPEG" and orientation == 1 and im.mode in ("RGB", "L"):
-            full_bytes = _lossless_full_jpeg(data, exif, xmp)
-
         futures = {}
         with ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="renditions") as pool:
-            if full_bytes is not None:
-                # The full-size copy is done; decode only as large as the largest rendition.
+            full_bytes = None
+            if image_format == "JPEG" and orientation == 1 and im.mode in ("RGB", "L"):
+                # The full-size copy is rewritten while the picture decodes (the decoder lets go
+                # of the GIL), and the picture decodes only as large as the largest rendition needs.
+                lossless_full = pool.submit(_lossless_full_jpeg, data, exif, xmp)
                 scale = _needed_scale(width, height, targets)
                 im.draft(im.mode, (max(1, math.ceil(stored_w * scale)), max(1, math.ceil(stored_h * scale))))
                 im.load()
+                full_bytes = lossless_full.result()
+                if full_bytes is None:  # a JPEG it cannot keep as it is: decoded again, in full
+                    im = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
+            if full_bytes is not None:
                 base, icc = _to_rgb(im, icc)
                 record = _Record(exif, xmp, icc)
             else:
                 im.load()
                 base, icc = _to_rgb(im, icc)
-                if orientation in _TRANSPOSE:
-                    base = base.transpose(_TRANSPOSE[orientation])
-                    base.info = {}
                 if base is not im:
                     im.close()  # frees the decoded pixels: only `base` is needed now
                 record = _Record(exif, xmp, icc)
                 lossless = image_format == "WEBP" and _webp_is_lossless(data)
-                futures["full"] = pool.submit(_encode, base, full_format, record, full=True, lossless=lossless)
                 # Renditions start from a box-filtered 1/2, 1/4 or 1/8 of the picture, as
                 # large as they need: what a JPEG draft decode gives the path above.
-                base = _reduced(base, _needed_scale(width, height, targets))
-            # The full-size encode may be reading `base` (possibly `im` itself) in a worker:
-            # renditions only ever read it (resize), and get copies of their own to encode.
+                scale = _needed_scale(width, height, targets)
+                if orientation in _TRANSPOSE:
+                    # Turned in a worker while the renditions' smaller picture is reduced and
+                    # turned here; the picture as stored is let go before the full-size encode.
+                    turning = pool.submit(base.transpose, _TRANSPOSE[orientation])
+                    reduced = _reduced(base, scale).transpose(_TRANSPOSE[orientation])
+                    base = turning.result()
+                    im.close()
+                else:
+                    reduced = _reduced(base, scale)
+                futures["full"] = pool.submit(_encode, base, full_format, record, full=True, lossless=lossless)
+                base = reduced
+            # The full-size encode may be saving `base` (possibly `im` itself) in a worker, so a
+            # rendition the size of the picture gets a copy; the others are new images, which
+            # the resizes here go on reading while their encoder saves them.
             for target, image in _renditions(base, targets, pool):
-                for image_format_out in target.spec.formats:
-                    # Each encoder gets its own Image object: Pillow's save() sets attributes on it.
-                    futures[(target.spec.name, image_format_out)] = pool.submit(
-                        _encode, image.copy(), image_format_out, record
-                    )
+                image = image.copy() if image is base else image
+                futures[target.spec.name] = pool.submit(_encode_all, image, target.spec.formats, record)
             done = {key: future.result() for key, future in futures.items()}
 
     files = []
@@ -216,7 +229,7 @@ def make_public_files(source, *, metadata: PublicMetadata, signing: Signing | No
     else:
         files.append(PublicFile(f"full.{_EXTENSIONS[full_format]}", "full", full_format, width, height, done["full"]))
     for target in targets:
-        for image_format_out in target.spec.formats:
+        for image_format_out, content in zip(target.spec.formats, done[target.spec.name], strict=True):
             files.append(
                 PublicFile(
                     f"{target.spec.name}.{_EXTENSIONS[image_format_out]}",
@@ -224,7 +237,7 @@ def make_public_files(source, *, metadata: PublicMetadata, signing: Signing | No
                     image_format_out,
                     target.size[0],
                     target.size[1],
-                    done[(target.spec.name, image_format_out)],
+                    content,
                 )
             )
     if signing is not None:
