@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from newsroom.core.addresses import address
-from newsroom.core.compiled_queries import CompiledQuery
+from newsroom.core.compiled_queries import CompiledQuery, WithParts
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import linked_story_ids, photo_blocks
 from newsroom.stories.models import Correction, NoteKind, PendingChanges, PhotoPlacement, Status, Story, Tag
@@ -198,6 +198,8 @@ _STORY_PAGE_PARTS = {
     # A note waiting with a live story's unpublished changes is not the readers' yet.
     "corrections": CompiledQuery(lambda story: Correction.objects.filter(story=story, pending=False), story=_STORY_ID),
 }
+# On PostgreSQL the story and all four parts in one query.
+_STORY_PAGE = WithParts(_PUBLISHED_STORY, **{name: (query, "story") for name, query in _STORY_PAGE_PARTS.items()})
 
 
 def _related_stories(stories):
@@ -210,28 +212,28 @@ def story_for_reader(slug: str) -> Story:
     (StoryRetracted, a 404, when the address was a story's that is now retracted).
 
     The same rows as _with_everything_shown(Story.objects.published()), left on the story just as
-    prefetch_related leaves them, so `story.tags.all()` and the rest make no query. The addresses
-    of the stories its body links to come with the related stories, in the same query.
+    prefetch_related leaves them, so `story.tags.all()` and the rest make no query. On PostgreSQL
+    the story and its parts are one query (WithParts). The addresses of the stories its body links
+    to come with the related stories, in a query of their own.
     """
     now = timezone.now()
-    found = _PUBLISHED_STORY.objects(slug=slug, now=now)
+    found = _STORY_PAGE.objects(
+        slug=slug, now=now, unwanted=lambda story, part: part == "related_stories" and linked_story_ids(story.body)
+    )
     if not found:
         # Asked only once no published story answers: a retracted one's address still says so.
         raise _retracted(slug) or Http404("No published story has that address.")
-    story = found[0]
+    story, parts = found[0]
     story._prefetched_objects_cache = {}
     linked = linked_story_ids(story.body)
     story.linked_story_urls = {}
-    for relation, query in _STORY_PAGE_PARTS.items():
-        values = {"story": story.pk, "now": now} if relation == "related_stories" else {"story": story.pk}
-        if relation == "related_stories" and linked:
-            rows = _related_and_linked(story, linked, now)
-        else:
-            rows = query.objects(**values)
+    if linked:
+        parts["related_stories"] = _related_and_linked(story, linked, now)
+    for relation, rows in parts.items():
         if relation in ("placements", "corrections"):
             for row in rows:
                 row.story = story
-        prefetched = query.model._base_manager.all()
+        prefetched = _STORY_PAGE_PARTS[relation].model._base_manager.all()
         prefetched._result_cache, prefetched._prefetch_done = rows, True
         story._prefetched_objects_cache[relation] = prefetched
     return story

@@ -1,17 +1,20 @@
 """The story page's compiled queries ask exactly what its querysets ask, and follow the clock."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import DecimalField, Value
 from django.utils import timezone
 
 from newsroom.archive.services import story_archive
-from newsroom.core.compiled_queries import CompiledQuery
+from newsroom.core.compiled_queries import CompiledQuery, WithParts
 from newsroom.photos.models import PhotoAsset
-from newsroom.stories.models import Correction, PhotoPlacement, Status, Story, Tag
+from newsroom.stories.models import Correction, Label, PhotoPlacement, Status, Story, Tag
 from newsroom.stories.selectors import lead_photo, story_for_preview, story_for_reader
+from tests.stories.test_public_pages import story_page_queries
 from tests.website.test_cache import relied_on
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +34,22 @@ def test_the_story_page_gets_what_prefetching_gets_and_asks_nothing_more(
     story_archive(story=story, collection=collection, user=None)
 
     expected = story_for_preview(story.pk)  # the plain querysets, through prefetch_related
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(story_page_queries()):
         found = story_for_reader(story.slug)
     with django_assert_num_queries(0):
         assert found.headline == "Levee Repairs Finish Early" and found.collection == collection
         for relation in ("placements", "tags", "related_stories", "corrections"):
             assert list(getattr(found, relation).all()) == list(getattr(expected, relation).all()), relation
+            # Every field as the queryset reads it, types and time zones too (the JSON's are read back).
+            for got, wanted in zip(getattr(found, relation).all(), getattr(expected, relation).all(), strict=True):
+                assert got.__dict__.keys() >= {"id"}, relation
+                for name, value in got.__dict__.items():
+                    if not name.startswith("_") and name in wanted.__dict__:
+                        assert (value, type(value)) == (wanted.__dict__[name], type(wanted.__dict__[name])), name
+        for got, wanted in zip(found.placements.all(), expected.placements.all(), strict=True):
+            assert {name: value for name, value in got.photo.__dict__.items() if not name.startswith("_")} == {
+                name: value for name, value in wanted.photo.__dict__.items() if not name.startswith("_")
+            }
         assert [placement.photo.virin for placement in found.placements.all()] == [
             placement.photo.virin for placement in expected.placements.all()
         ]
@@ -122,7 +135,7 @@ def test_the_stories_a_body_links_to_come_with_the_related_stories_in_the_same_q
     story = make_story(body=f"<p>{links}</p>")
     story.related_stories.add(related, linked_and_related)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(story_page_queries(links=True)):
         found = story_for_reader(story.slug)
 
     expected = story_for_preview(story.pk)
@@ -130,3 +143,52 @@ def test_the_stories_a_body_links_to_come_with_the_related_stories_in_the_same_q
     assert len(found.related_stories.all()) == 2, "a story linked to is not related for that"
     # Drafts are never linked: their address would give their headline away.
     assert found.linked_story_urls == {s.pk: s.get_absolute_url() for s in (linked_and_related, only_linked)}
+
+
+def test_parts_come_with_each_of_many_objects_in_their_own_order(make_story, django_assert_num_queries):
+    """WithParts in general: every object found gets its own parts, ordered as their queryset orders them."""
+    stories = [make_story(headline=f"Story {number}", label=Label.FEATURE) for number in range(3)]
+    make_story(headline="Not a feature")
+    for number, story in enumerate(stories):
+        story.tags.add(
+            *[Tag.objects.get_or_create(name=f"Tag {letter}", slug=f"tag-{letter}")[0] for letter in "cab"[number:]]
+        )
+    features = WithParts(
+        CompiledQuery(
+            lambda label: Story.objects.filter(label=label).order_by("headline"),
+            label=(Story._meta.get_field("label"), "a", "b"),
+        ),
+        tags=(CompiledQuery(lambda story: Tag.objects.filter(stories=story), story=(Story._meta.pk, 1, 2)), "story"),
+    )
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
+        found = features.objects(label=Label.FEATURE)
+    assert [(story.headline, [tag.name for tag in parts["tags"]]) for story, parts in found] == [
+        ("Story 0", ["Tag a", "Tag b", "Tag c"]),
+        ("Story 1", ["Tag a", "Tag b"]),
+        ("Story 2", ["Tag b"]),
+    ]
+    assert [(story.headline, parts) for story, parts in features.objects(label=Label.NEWS)] == [
+        ("Not a feature", {"tags": []})
+    ]
+    assert features.objects(label=Label.RELEASE) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL reads parts back from JSON")
+def test_a_part_whose_values_json_cannot_carry_is_refused(make_story):
+    make_story()
+    shares = WithParts(
+        CompiledQuery(
+            lambda label: Story.objects.filter(label=label), label=(Story._meta.get_field("label"), "a", "b")
+        ),
+        tags=(
+            CompiledQuery(
+                lambda story: Tag.objects.filter(stories=story).annotate(
+                    share=Value(Decimal("0.5"), output_field=DecimalField())
+                ),
+                story=(Story._meta.pk, 1, 2),
+            ),
+            "story",
+        ),
+    )
+    with pytest.raises(ValueError, match="cannot read a DecimalField back from JSON"):
+        shares.objects(label=Label.NEWS)
