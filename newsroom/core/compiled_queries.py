@@ -152,7 +152,7 @@ class WithParts:
             objects = {}
             for column, (name, part_shape, readers) in enumerate(parts, start=len(compiler.select)):
                 objects[name] = [
-                    _instance(DEFAULT_DB_ALIAS, part_shape, [read(value) for read, value in zip(readers, part_row)])
+                    _instance(DEFAULT_DB_ALIAS, part_shape, _read(readers, part_row) if readers else part_row)
                     for part_row in row[column]
                 ]
             found.append((obj, objects))
@@ -189,7 +189,8 @@ class WithParts:
                 f"(SELECT coalesce(json_agg(json_build_array({columns})), '[]'::json) "
                 f"FROM ({''.join(pieces)}) AS part({aliases}))"
             )
-            parts.append((name, part_shape, readers))
+            # Most parts (tags, related stories) hold nothing JSON changes: their rows are used as they come.
+            parts.append((name, part_shape, None if all(read is _same for read in readers) else readers))
         offset = len(all_params)
         all_slots += [(name, field, offset + position) for name, field, positions in slots for position in positions]
         aliases = ", ".join(f"c{index}" for index in range(width))
@@ -235,3 +236,7 @@ def _json_reader(column, query):
 
 def _same(value):
     return value
+
+
+def _read(readers, row):
+    return [read(value) for read, value in zip(readers, row, strict=True)]
