@@ -102,8 +102,8 @@ class RankedMatches:
         ids = self.ranked_ids[page]
         if not ids:
             return []
-        # The snippet stands for the body here, which is not read (it is most of a story's row).
-        found = listed_stories().filter(pk__in=ids).defer("body").annotate(marked_snippet=self._snippet())
+        # The snippet stands for the body here, which is not read (as in every listing).
+        found = listed_stories().filter(pk__in=ids).annotate(marked_snippet=self._snippet())
         by_id = {story.pk: story for story in found}
         return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -154,7 +154,8 @@ def _plain(query: str):
     terms = query_terms(query)
     if not terms:
         return Story.objects.none()
-    stories = listed_stories(every_photo=True)  # snippets may quote any photo's caption
+    # Snippets quote the body (which listings leave unread) and may quote any photo's caption.
+    stories = listed_stories(every_photo=True).defer(None)
     rank = Value(0)
     for term in terms:
         found = (

@@ -76,7 +76,9 @@ def listed_stories(*, every_photo=False, now=None):
     """Published stories with what a listing shows: label, date, headline, summary, lead photo;
     with `every_photo`, all their placed photos (the home page's strip, search's captions)."""
     photos = _placements() if every_photo else _lead_placements()
-    return Story.objects.published(now=now).select_related("collection").prefetch_related(photos)
+    # A listing shows no body: left in the database, it was most of each row's bytes.
+    stories = Story.objects.published(now=now).defer("body")
+    return stories.select_related("collection").prefetch_related(photos)
 
 
 def give_lead_photos(stories: list[Story]) -> None:

@@ -118,3 +118,24 @@ def test_a_tag_page_opens_by_its_address_and_an_unknown_tag_is_not_found(client,
     assert "News Stories: Flood Control" in text and "Levee Story" in text
     assert client.get("/news/tag/flood-controls/").status_code == 404
     assert client.get("/news/tag/FLOOD-CONTROL/").status_code == 404, "addresses are lower case, as Django's slugs"
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/news/", "/news/tag/disaster-response/", "/news/label/news/", "/news/by/jane-doe/", "/news/feed/"]
+)
+def test_listings_leave_the_bodies_in_the_database(client, make_story, make_photo, url):
+    """A listing shows no body; read, twenty bodies were most of its bytes (bench/RESULTS.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsroom.stories.models import Tag
+
+    tag = Tag.objects.create(name="Disaster Response", slug="disaster-response")
+    story = make_story(headline="Levee Repairs Finish Early", byline="Jane Doe, Army", photos=[make_photo()])
+    story.tags.add(tag)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Levee Repairs Finish Early" in response.content.decode()
+    read = [query["sql"] for query in queries if '"stories_story"."body"' in query["sql"]]
+    assert read == []
