@@ -32,6 +32,16 @@ def address(name: str, value) -> str:
     return before + value + after
 
 
+@functools.cache
+def _fixed(name, urlconf, script_prefix):
+    return reverse(name, urlconf=urlconf)
+
+
+def fixed_address(name: str) -> str:
+    """reverse(name), for a pattern without arguments: reversed once per URLconf and script prefix."""
+    return _fixed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
 def on_site(address: str) -> str:
     """A page's address for a link out of the admin: on SITE_URL when set, else on the host the
     browser is already using (a relative address). Absolute addresses are left as they are."""

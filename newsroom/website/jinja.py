@@ -17,6 +17,7 @@ from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup
 
+from newsroom.core.addresses import fixed_address
 from newsroom.core.apstyle import ap_date
 from newsroom.photos import pictures
 from newsroom.stories import structured_data
@@ -61,6 +62,8 @@ def environment(**options) -> Environment:
 
 
 def url(name, *args, **kwargs) -> str:
+    if not args and not kwargs:  # the home page's, the news listing's: the same on every request
+        return fixed_address(name)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

@@ -20,7 +20,9 @@ from newsroom.stories import structured_data
 
 # What django.utils.html.json_script escapes, so the JSON cannot close the <script> element.
 # json_script itself always writes type="application/json", which search engines do not read.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Replaced one by one: str.translate takes a millisecond over a story with one curly quote in it
+# (it walks a non-ASCII string character by character), each replace a few microseconds.
+_JSON_SCRIPT_ESCAPES = ((">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026"))
 
 
 def _absolute(context, path):
@@ -85,7 +87,9 @@ def news_article_json_ld(context, story):
     needs no nonce.
     """
     article = structured_data.news_article(story, absolute_url=lambda path: _absolute(context, path))
-    data = json.dumps(article, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    data = json.dumps(article, ensure_ascii=False)
+    for character, escaped in _JSON_SCRIPT_ESCAPES:
+        data = data.replace(character, escaped)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))
 
 

@@ -224,6 +224,11 @@ def test_a_story_link_follows_the_story_and_one_to_a_story_readers_cannot_open_i
     assert '<a href="/news/guard-holds-levee-overnight/">Levee</a> and soon.' in html
     assert "embargoed-announcement" not in html, "a draft's address would give its headline away"
 
+    # The body's blocks are worked out once per body, but its links are made afresh for each page.
+    Story.objects.filter(pk=draft.pk).update(status="published", published_at=levee.published_at)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '<a href="/news/embargoed-announcement/">soon</a>.' in html
+
 
 def test_text_editors_type_is_shown_as_text_never_as_markup(client, make_story, make_photo):
     # Everything but the body is plain text: a headline that looks like markup is shown as typed.

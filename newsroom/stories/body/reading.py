@@ -1,6 +1,7 @@
 """What the rest of Newsroom reads from a stored body: its photos, links, prose and readers' blocks."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -60,6 +61,7 @@ def _prose(blocks) -> list[str]:
     return texts
 
 
+@lru_cache(maxsize=256)  # each story page's JSON-LD: the same few hundred bodies, read again and again
 def body_text(body: str) -> str:
     """The body's prose as plain text: each paragraph, subheading, list item, quote and table
     cell, separated by blank lines. Photos and videos are not prose."""
@@ -139,20 +141,40 @@ def reader_blocks(body: str, placements, story_urls) -> list[Block]:
     ids of linked stories readers may open to their addresses (links to any other become text)."""
     placed = {placement.photo_id: placement for placement in placements}
     blocks, shown = [], set()
-    for block in stored_blocks(body):
-        if "data-photo" in block.attrs:
-            placement = placed.get(int(block.attrs["data-photo"]))
-            if placement is not None and placement.photo_id not in shown:  # a photo deleted since: not shown
-                shown.add(placement.photo_id)
+    for kind, value, title in _reading_order(body):
+        if kind == "photo":
+            placement = placed.get(value)
+            if placement is not None and value not in shown:  # a photo deleted since: not shown
+                shown.add(value)
                 blocks.append(Block(placement=placement))
-        elif "data-video" in block.attrs:
-            video = parse_video(block.attrs["data-video"])
-            blocks.append(Block(video=video, title=block.attrs.get("data-title") or f"Video from {video.host}"))
-        else:
-            blocks.append(Block(html=mark_safe(_reader_html(block, story_urls))))
+        elif kind == "video":
+            blocks.append(Block(video=value, title=title))
+        elif kind == "html":
+            blocks.append(Block(html=value))
+        else:  # a block that links stories: its links depend on which of them readers may open now
+            blocks.append(Block(html=mark_safe(_reader_html(value, story_urls))))
     # Rows out of step with the body (a bulk load's) are never hidden: they come last, as they always did.
     blocks.extend(Block(placement=p) for p in placed.values() if p.photo_id not in shown)
     return blocks
+
+
+@lru_cache(maxsize=256)
+def _reading_order(body: str) -> tuple[tuple, ...]:
+    """What of a body's blocks is the same on every request, worked out once per body (as
+    stored_blocks is): ("photo", photo id, ""), ("video", Video, title), ("html", the block's
+    readers' HTML, ""), or ("linked", the block, "") for a block whose story links are made per page."""
+    order = []
+    for block in stored_blocks(body):
+        if "data-photo" in block.attrs:
+            order.append(("photo", int(block.attrs["data-photo"]), ""))
+        elif "data-video" in block.attrs:
+            video = parse_video(block.attrs["data-video"])
+            order.append(("video", video, block.attrs.get("data-title") or f"Video from {video.host}"))
+        elif any("data-story" in node.attrs for node in (block, *walk(block))):
+            order.append(("linked", block, ""))
+        else:
+            order.append(("html", mark_safe(_reader_html(block, {})), ""))
+    return tuple(order)
 
 
 _READER_CLASSES = {"ul": "usa-list", "ol": "usa-list", "table": "usa-table"}
