@@ -8,6 +8,7 @@ preview card and a search result never disagree about a story.
 
 import datetime
 import re
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -40,6 +41,11 @@ def story_modified(story):
     if story.published_at and story.published_at > story.updated_at:
         return story.published_at
     return story.updated_at
+
+
+@lru_cache(maxsize=256)  # body_text gives the same string for the same body, its hash already known
+def _word_count(text: str) -> int:
+    return len(text.split())
 
 
 def share_image(photo) -> dict | None:
@@ -89,7 +95,7 @@ def news_article(story, *, absolute_url) -> dict:
     if text:
         # The prose readers read, without the photos' and videos' blocks (docs/STORY_BODY.md).
         article["articleBody"] = text
-        article["wordCount"] = len(text.split())
+        article["wordCount"] = _word_count(text)
     authors = byline_authors(story.byline)
     if authors:
         article["author"] = authors
