@@ -157,7 +157,12 @@ const csrfToken = () => document.querySelector("input[name=csrfmiddlewaretoken]"
 async function readJSON(response) {
   if (response.status === 401) {
     const said = await response.json().catch(() => ({}))
-    throw new Error(`${said.error ?? "You are signed out."} Sign in again to go on: what you typed on this page is kept.`)
+    // A request that crossed the one ending the session cannot say why (its session was already
+    // gone, and its answer took the browser's cookie with it); the page's own notice
+    // (working-together.js) already says why, so the dialog says the same.
+    const shown = said.why ? null : document.querySelector(".working-together-signed-out strong")?.textContent
+    const why = shown || said.error || "You are signed out."
+    throw new Error(`${why} Sign in again to go on: what you typed on this page is kept.`)
   }
   const type = response.headers.get("Content-Type") || ""
   if (!type.includes("application/json")) {
