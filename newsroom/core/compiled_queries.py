@@ -165,7 +165,7 @@ class WithParts:
         subqueries, all_params, all_slots, parts = [], [], [], []
         for name, (query, key) in self.parts.items():
             part_sql, part_params, part_slots, part_compiler, _, part_shape = query._compile(connection)
-            readers = [_json_reader(column, query) for column, _, _ in part_compiler.select]
+            readers = [_json_reader(column) for column, _, _ in part_compiler.select]
             at = {position: value_name for value_name, _, positions in part_slots for position in positions}
             fields = {value_name: field for value_name, field, _ in part_slots}
             pieces, number = [], 0
@@ -222,7 +222,7 @@ _AS_IS = frozenset(
 )
 
 
-def _json_reader(column, query):
+def _json_reader(column):
     field = column.output_field
     kind, reads = field.get_internal_type(), getattr(type(field), "from_db_value", None)
     if kind == "DateTimeField":

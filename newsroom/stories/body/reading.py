@@ -141,39 +141,37 @@ def reader_blocks(body: str, placements, story_urls) -> list[Block]:
     ids of linked stories readers may open to their addresses (links to any other become text)."""
     placed = {placement.photo_id: placement for placement in placements}
     blocks, shown = [], set()
-    for kind, value, title in _reading_order(body):
-        if kind == "photo":
-            placement = placed.get(value)
-            if placement is not None and value not in shown:  # a photo deleted since: not shown
-                shown.add(value)
+    for item in _reading_order(body):
+        if isinstance(item, Block):
+            blocks.append(item)
+        elif isinstance(item, int):  # a photo's id
+            placement = placed.get(item)
+            if placement is not None and item not in shown:  # a photo deleted since: not shown
+                shown.add(item)
                 blocks.append(Block(placement=placement))
-        elif kind == "video":
-            blocks.append(Block(video=value, title=title))
-        elif kind == "html":
-            blocks.append(Block(html=value))
         else:  # a block that links stories: its links depend on which of them readers may open now
-            blocks.append(Block(html=mark_safe(_reader_html(value, story_urls))))
+            blocks.append(Block(html=mark_safe(_reader_html(item, story_urls))))
     # Rows out of step with the body (a bulk load's) are never hidden: they come last, as they always did.
     blocks.extend(Block(placement=p) for p in placed.values() if p.photo_id not in shown)
     return blocks
 
 
 @lru_cache(maxsize=256)
-def _reading_order(body: str) -> tuple[tuple, ...]:
+def _reading_order(body: str) -> tuple[Block | int | Element, ...]:
     """What of a body's blocks is the same on every request, worked out once per body (as
-    stored_blocks is): ("photo", photo id, ""), ("video", Video, title), ("html", the block's
-    readers' HTML, ""), or ("linked", the block, "") for a block whose story links are made per page."""
+    stored_blocks is): a text block's or a video's Block, a photo's id, or the element of a block
+    whose story links are made per page."""
     order = []
     for block in stored_blocks(body):
         if "data-photo" in block.attrs:
-            order.append(("photo", int(block.attrs["data-photo"]), ""))
+            order.append(int(block.attrs["data-photo"]))
         elif "data-video" in block.attrs:
             video = parse_video(block.attrs["data-video"])
-            order.append(("video", video, block.attrs.get("data-title") or f"Video from {video.host}"))
+            order.append(Block(video=video, title=block.attrs.get("data-title") or f"Video from {video.host}"))
         elif any("data-story" in node.attrs for node in (block, *walk(block))):
-            order.append(("linked", block, ""))
+            order.append(block)
         else:
-            order.append(("html", mark_safe(_reader_html(block, {})), ""))
+            order.append(Block(html=mark_safe(_reader_html(block, {}))))
     return tuple(order)
 
 
