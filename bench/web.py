@@ -7,7 +7,8 @@
     .venv/bin/python bench/web.py --against 874adb3 --against-database newsroom_bench_before
     .venv/bin/python bench/web.py --without compiled-queries  # against itself without a device
 
-Builds its own PostgreSQL database (newsroom_bench) with `manage.py generate_content`, collects
+Builds its own PostgreSQL database (newsroom_bench) with `manage.py generate_content --photo-copies`
+(photos recorded with their public copies, so pages carry pictures and srcsets as real ones do), collects
 static files, and serves the site with gunicorn (2 workers, production settings, Redis db 6 as
 the cache) on 127.0.0.1 only. wrk then measures each page for a few seconds: a story page with
 the page cache warm, a rotation over 1,000 story pages, the news listing, a tag page, search,
@@ -172,7 +173,10 @@ def build_data(stories: int, photos: int, rebuild: bool, database: str = "", roo
     CACHE.mkdir(exist_ok=True)
     (CACHE / ".gitignore").write_text("*\n")
     marker = CACHE / ("web-data.json" if database == DATABASE else f"web-data-{database}.json")
-    wanted = {"database": database, "stories": stories, "photos": photos, "code": str(root)}
+    # Photos with their copies recorded, so pages carry pictures as real ones do; a tree from
+    # before generate_content could record them makes photos without (pages then say "Image not available").
+    copies = "--photo-copies" in (root / "newsroom/demo/management/commands/generate_content.py").read_text()
+    wanted = {"database": database, "stories": stories, "photos": photos, "code": str(root), "photo_copies": copies}
     media = media_for(database)
     env = {"DATABASE_URL": f"{POSTGRES}/{database}", "MEDIA_ROOT": str(media[0]), "PRIVATE_MEDIA_ROOT": str(media[1])}
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == "1"
@@ -191,7 +195,16 @@ def build_data(stories: int, photos: int, rebuild: bool, database: str = "", roo
     print(f"Making the data set in {database}: {stories} stories, {photos} photos ...", flush=True)
     started = time.monotonic()
     manage("migrate", "--no-input", "--verbosity", "0", root=root, **env)
-    manage("generate_content", "--stories", str(stories), "--photos", str(photos), root=root, **env)
+    manage(
+        "generate_content",
+        "--stories",
+        str(stories),
+        "--photos",
+        str(photos),
+        *(["--photo-copies"] if copies else []),
+        root=root,
+        **env,
+    )
     print(f"  done in {time.monotonic() - started:.0f} s")
     marker.write_text(json.dumps(wanted))
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import array
 import datetime
+import hashlib
 import html
 import json
 import random
@@ -60,6 +61,7 @@ from newsroom.demo.words import (
     slug_words,
     tag_names,
 )
+from newsroom.photos.imaging import RENDITION_SPECS
 from newsroom.photos.models import PhotoAsset
 from newsroom.search.indexing import CONFIG, WEIGHTS, index_in_use
 from newsroom.search.models import StorySearchDocument
@@ -99,6 +101,8 @@ class Plan:
     photos: int
     seed: int = 1
     until: datetime.date = field(default_factory=timezone.localdate)
+    # Each photo recorded with the full set of public copies a made photo has (the files are not written).
+    photo_copies: bool = False
 
     def rng(self, stream: str) -> random.Random:
         """One random stream per table, so each table is written independently of the others."""
@@ -330,6 +334,31 @@ def unpublished_states(plan: Plan) -> dict[int, str]:
 # --------------------------------------------------------------------------- rows
 
 
+# A photo recorded with copies (Plan.photo_copies) is a 24-megapixel camera's 6000x4000 JPEG.
+COPIED_WIDTH, COPIED_HEIGHT = 6000, 4000
+# Bytes a pixel of each copy takes, about what bench/renditions.py's photo-like picture gives.
+_BYTES_PER_PIXEL = {"jpeg": 0.11, "webp": 0.045}
+
+
+def copy_records(virin: str, full_size: int) -> dict:
+    """The renditions record the worker leaves for a 6000x4000 photo (photos/renditions.py): each
+    copy's storage name with a content hash, its size in pixels and in bytes. No file is written."""
+    folder = f"photos/{virin[:2]}/{virin.lower()}"
+
+    def entry(stem, extension, width, height, size):
+        digest = hashlib.sha256(f"{virin}/{stem}.{extension}".encode()).hexdigest()[:10]
+        return {"name": f"{folder}/{stem}.{digest}.{extension}", "width": width, "height": height, "bytes": size}
+
+    records = {"full": entry("full", "jpg", COPIED_WIDTH, COPIED_HEIGHT, full_size)}
+    for spec in RENDITION_SPECS:
+        width, height = spec.width, spec.height or round(COPIED_HEIGHT * spec.width / COPIED_WIDTH)
+        for image_format in spec.formats:
+            extension = "jpg" if image_format == "jpeg" else image_format
+            size = round(width * height * _BYTES_PER_PIXEL[image_format])
+            records[f"{spec.name}.{extension}"] = entry(spec.name, extension, width, height, size)
+    return records
+
+
 class Rows:
     """The rows of every table, as tuples in the column order of `*_FIELDS`, produced lazily."""
 
@@ -371,6 +400,8 @@ class Rows:
         "place",
         "keywords",
         "metadata_sources",
+        "copies_public",
+        "released_at",
         "uploaded_by_id",
         "created_at",
         "updated_at",
@@ -506,14 +537,20 @@ class Rows:
                     3,
                 )
             )
+            original, width, height, size, digest, copies = "", 0, 0, 0, "", {}
+            if self.plan.photo_copies:
+                original = f"originals/{virin[:2]}/{virin.lower()}.jpg"
+                width, height, size = COPIED_WIDTH, COPIED_HEIGHT, rng.randint(6_000_000, 9_000_000)
+                digest = hashlib.sha256(virin.encode()).hexdigest()
+                copies = copy_records(virin, size)
             yield (
                 self.first_photo_id + index,
-                "",
-                0,
-                0,
-                0,
-                "",
-                {},
+                original,
+                width,
+                height,
+                size,
+                digest,
+                copies,
                 virin,
                 "",
                 rng.choice(PHOTO_TITLES),
@@ -525,6 +562,8 @@ class Rows:
                 f"{city}, {state}, United States",
                 keywords,
                 {},
+                self.plan.photo_copies,
+                taken_at if self.plan.photo_copies else None,
                 None,
                 taken_at,
                 taken_at,

@@ -192,3 +192,40 @@ def test_search_documents_are_what_the_index_would_make(generated, client):
         response.content.decode(),
         flags=re.I,
     )
+
+
+def test_photo_copies_give_pages_their_pictures_without_writing_files(db, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    out = StringIO()
+    call_command("generate_content", "--stories", "20", "--until", UNTIL.isoformat(), "--photo-copies", stdout=out)
+    assert "40 photo records (with copies recorded, no image files)" in out.getvalue()
+    assert not any(tmp_path.iterdir()), "records only: no file written"
+
+    photo = PhotoAsset.objects.filter(placements__story__in=Story.objects.published()).first()
+    assert photo.has_image and photo.copies_public and (photo.width, photo.height) == (6000, 4000)
+    assert photo.original.name == f"originals/{photo.virin[:2]}/{photo.virin.lower()}.jpg"
+    assert set(photo.renditions) == {
+        "full",
+        "thumb.webp",
+        "thumb.jpg",
+        "share.jpg",
+        *(f"w{width}.{extension}" for width in (480, 800, 1200, 1600) for extension in ("webp", "jpg")),
+    }
+    assert photo.renditions["w800.jpg"]["width"] == 800 and photo.renditions["w800.jpg"]["height"] == 533
+    assert re.fullmatch(
+        rf"photos/{photo.virin[:2]}/{photo.virin.lower()}/w800\.[0-9a-f]{{10}}\.jpg",
+        photo.renditions["w800.jpg"]["name"],
+    )
+
+    # A reader's story page shows each photo as a made photo is shown: its picture in both
+    # formats at every width, and its full-size download with its size.
+    story = photo.placements.first().story
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Image not available" not in page
+    for placement in story.placements.all():
+        placed = placement.photo
+        assert f'srcset="{settings.MEDIA_URL}{placed.renditions["w480.webp"]["name"]} 480w' in page
+        assert f'{settings.MEDIA_URL}{placed.renditions["w1600.jpg"]["name"]} 1600w"' in page
+        assert f'download="{placed.virin}.jpg">Full Size ({placed.renditions["full"]["bytes"] / 1e6:.2f} MB)' in page
+    listing = client.get("/news/").content.decode()
+    assert listing.count('class="newsroom-listing__photo"') == listing.count('class="newsroom-listing__item"') > 0

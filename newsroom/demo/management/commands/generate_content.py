@@ -4,6 +4,7 @@ For benchmarks and load tests: a million stories take minutes on PostgreSQL. The
 how it is written live in newsroom/demo/generate.py.
 """
 
+import dataclasses
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,8 +30,11 @@ from before the last two four-year terms are in historical collections; a few ar
 review, withdrawn or scheduled after --until.
 
 Photos are records only: VIRIN, title, caption, alt text, photographer, credit, date and place,
-with NO image file, so pages show "Image not available" where a picture would be. Use
-load_demo for photos with real files.
+with NO image file, so pages show "Image not available" where a picture would be. With
+--photo-copies each photo is also recorded as a released 6000x4000 original with its full set of
+public copies, so pages carry pictures, srcsets and download links as real ones do (what
+benchmarks of the pages need); the files are still not written, so the pictures themselves do
+not load. Use load_demo for photos with real files.
 
 The same --seed, counts and --until give the same content. The database must have no stories
 and no photos yet (generated content is not mixed with real content); start from a new
@@ -41,6 +45,7 @@ Examples:
   python manage.py generate_content --stories 1000
   python manage.py generate_content --stories 1000000 --photos 2000000 --seed 7
   python manage.py generate_content --stories 500 --photos 0 --until 2024-12-31
+  python manage.py generate_content --stories 5000 --photos 2000 --photo-copies
   python manage.py generate_content --stories 100 --dry-run
 """
 
@@ -68,15 +73,23 @@ Examples:
             help="The newest publication date (default today); stories go back 15 years from it.",
         )
         parser.add_argument(
+            "--photo-copies",
+            action="store_true",
+            help="Record each photo as released, with an original and the full set of public copies "
+            "(names and sizes only: no file is written).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Generate everything in one transaction, report, then roll it back; nothing is saved.",
         )
 
-    def handle(self, *args, stories, photos, seed, until, dry_run=False, verbosity=1, **options):
-        plan = Plan(stories=stories, photos=2 * stories if photos is None else photos, seed=seed)
+    def handle(self, *args, stories, photos, seed, until, photo_copies=False, dry_run=False, verbosity=1, **options):
+        plan = Plan(
+            stories=stories, photos=2 * stories if photos is None else photos, seed=seed, photo_copies=photo_copies
+        )
         if until is not None:
-            plan = Plan(stories=plan.stories, photos=plan.photos, seed=seed, until=until)
+            plan = dataclasses.replace(plan, until=until)
         if plan.stories and plan.photos == 1:
             raise CommandError(
                 "Ask for no photos or at least two: each story places two different photos.", returncode=BAD_USAGE
@@ -101,7 +114,8 @@ Examples:
             style, verb = (self.style.WARNING, "Would generate") if dry_run else (self.style.SUCCESS, "Generated")
             self.stdout.write(
                 style(
-                    f"{verb} {done.stories:,} stories, {done.photos:,} photo records (no image files), "
+                    f"{verb} {done.stories:,} stories, {done.photos:,} photo records "
+                    f"({'with copies recorded, ' if photo_copies else ''}no image files), "
                     f"{done.placements:,} placed photos, {done.story_tags:,} story tags from {done.tags} tags, "
                     f"{done.related:,} related-story links, {done.collections} historical collections and "
                     f"{done.search_documents:,} search documents in {time.monotonic() - started:.0f} s (seed {plan.seed}, "
