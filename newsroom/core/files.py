@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 import threading
 
@@ -155,5 +156,19 @@ class WholeFiles:
             self._saving.name = None
 
 
+# A name of plain segments (letters, digits, "-", "_" and inner dots, none starting with a dot) is
+# its own URL path: nothing to quote, no "." or ".." for urljoin to resolve.
+_PLAIN_NAME = re.compile(r"(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\Z")
+
+
 class MediaStorage(WholeFiles, FileSystemStorage):
     """MEDIA_ROOT: the public copies of photos."""
+
+    def url(self, name):
+        # Readers' pages ask for dozens (a listing's thumbnails, every figure's srcset): a copy's
+        # name, which Newsroom makes plain, is joined to MEDIA_URL as Django's url() would join
+        # it, without quoting and urljoin's parsing (about 10 µs a name).
+        base = self.base_url
+        if base is not None and _PLAIN_NAME.match(name):
+            return base + name
+        return super().url(name)

@@ -32,6 +32,9 @@ class Label(models.TextChoices):
     SPEECH = "speech", "Speech"
 
 
+LABEL_NAMES = dict(Label.choices)
+
+
 class Status(models.TextChoices):
     """Where a story is in the editorial workflow.
 
@@ -289,6 +292,10 @@ class Story(models.Model):
     def byline_outlet(self):
         """What follows the name, as written: ", DOD News"."""
         return self.byline.strip()[len(self.byline_name) :]
+
+    def get_label_display(self):
+        # Django's own makes a dictionary of the choices at every call; a listing asks twenty times.
+        return LABEL_NAMES.get(self.label, self.label)
 
     @property
     def label_url(self):

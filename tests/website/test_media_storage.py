@@ -81,3 +81,30 @@ def test_s3_without_a_bucket_or_an_unknown_storage_stops_the_server_with_a_clear
     unknown = manage("check", MEDIA_STORAGE="bucket")
     assert missing.returncode != 0 and "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME" in missing.stderr
     assert unknown.returncode != 0 and 'MEDIA_STORAGE must be "filesystem" or "s3", not "bucket"' in unknown.stderr
+
+
+def test_a_copy_address_is_what_django_would_make_of_its_name():
+    """MediaStorage joins plain names to MEDIA_URL itself; anything else goes through Django."""
+    from django.core.files.storage import FileSystemStorage
+
+    from newsroom.core.files import MediaStorage
+
+    names = [
+        "photos/26/260303-n-tv418-1107/w800.ab12cd34ef.jpg",  # a copy, as Newsroom names them
+        "photos/26/260303-n-tv418-1107/thumb.ab12cd34ef.webp",
+        "a_b-c.d/e",
+        "photos/two words.jpg",  # quoted
+        "photos/caf\u00e9.jpg",
+        "photos/../secret.jpg",  # resolved by urljoin
+        "./photos/x.jpg",
+        "/photos/x.jpg",  # a leading slash is dropped
+        "photos//x.jpg",
+        "photos/x.jpg?y=1",
+        "photos/.hidden.jpg",
+        "photos/x#y.jpg",
+        "",
+    ]
+    for base in ("/media/", "https://media.example.gov/media/", "https://media.example.gov/", "/media"):
+        ours, django = MediaStorage(base_url=base), FileSystemStorage(base_url=base)
+        for name in names:
+            assert ours.url(name) == django.url(name), (base, name)
