@@ -11,8 +11,8 @@ import re
 from functools import lru_cache
 
 from django.conf import settings
-from django.utils import timezone
 
+from newsroom.core.apstyle import site_time
 from newsroom.stories.body import body_text
 from newsroom.stories.models import NoteKind
 from newsroom.stories.selectors import lead_photo
@@ -27,7 +27,7 @@ LARGE_IMAGE = "w1200.jpg"
 def iso_8601(value) -> str:
     """A moment in the site's time zone to the second (`2020-09-22T10:30:00-04:00`), or a date."""
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
+        return site_time(value).isoformat(timespec="seconds")
     return value.isoformat() if value else ""
 
 

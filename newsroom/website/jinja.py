@@ -8,6 +8,8 @@ What the templates call is here: Django's `static` and `url`, the site's own fil
 page helpers in newsroom/website/seo.py and newsroom/photos/pictures.py.
 """
 
+import datetime
+
 from django.core.signals import setting_changed
 from django.template import defaultfilters
 from django.template.loader import get_template
@@ -18,7 +20,7 @@ from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup
 
 from newsroom.core.addresses import fixed_address
-from newsroom.core.apstyle import ap_date
+from newsroom.core.apstyle import ap_date, site_time
 from newsroom.photos import pictures
 from newsroom.stories import structured_data
 from newsroom.stories.selectors import lead_photo
@@ -78,7 +80,9 @@ def date(value, format_string) -> str:
 def iso(value) -> str:
     """A moment in the site's time zone as ISO 8601, for a `<time datetime>`: what `date('c')`
     gives, without Django's format machinery, which costs a listing of twenty a millisecond or two."""
-    return template_localtime(value).isoformat()
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = site_time(value)
+    return value.isoformat()
 
 
 def download_size(size_in_bytes) -> str:
