@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from newsroom.core.addresses import address
 from newsroom.core.indexes import TrigramIndex
+from newsroom.core.planning import Moment, Word
 from newsroom.core.visible import VisibleSlugField, VisibleText
 from newsroom.stories.body import validate_body
 
@@ -78,8 +79,8 @@ class Tag(models.Model):
 class StoryQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """The one definition of what readers may see: published, its time come, not yet expired."""
-        now = now or timezone.now()
-        return self.filter(status=Status.PUBLISHED, published_at__lte=now).filter(
+        now = Moment(now or timezone.now())  # core/planning.py: one plan per listing, not one per request
+        return self.filter(status=Word(Status.PUBLISHED), published_at__lte=now).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
         )
 
@@ -88,10 +89,10 @@ class StoryQuerySet(models.QuerySet):
 
     def current(self):
         """Not in a historical collection: what current news listings show."""
-        return self.exclude(archive_status=ArchiveStatus.ARCHIVED)
+        return self.exclude(archive_status=Word(ArchiveStatus.ARCHIVED))
 
     def archived(self):
-        return self.filter(archive_status=ArchiveStatus.ARCHIVED)
+        return self.filter(archive_status=Word(ArchiveStatus.ARCHIVED))
 
 
 # Addresses under /news/ that are the site's own pages, not stories' (stories/urls.py lists them first).

@@ -33,3 +33,37 @@ def test_an_operator_can_turn_prepared_statements_off():
     assert on.returncode == 0 and off.returncode == 0, on.stderr + off.stderr
     assert "('prepare_threshold', 5)" in on.stdout
     assert "prepare_threshold" not in off.stdout
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_listings_keep_one_plan_rather_than_planning_each_request(client, make_story):
+    """core/planning.py: a listing's words are in its SQL and its moment is hidden from the planner,
+    so after its first runs PostgreSQL serves it from one generic plan instead of planning anew."""
+    for number in range(12):
+        make_story(headline=f"Harbor Patrol Report {number}", label="speech" if number % 2 else "news")
+    pages = ("/news/", "/news/label/speech/")
+    # psycopg prepares a statement at its sixth run; PostgreSQL plans its first five runs as
+    # prepared afresh, then weighs keeping a generic plan.
+    for visit in range(14):
+        for address in pages:
+            page = client.get(f"{address}?visit={visit}")
+            assert "Harbor Patrol Report" in page.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+            'WHERE statement LIKE \'%%FROM "stories_story"%%ORDER BY "stories_story"."published_at" DESC%%\''
+        )
+        listings = [row for row in cursor.fetchall() if row[1] + row[2] > 5]  # the pages' own, run 14 times
+    assert len(listings) >= len(pages), prepared_statements()
+    for statement, generic_plans, custom_plans in listings:
+        assert "\"status\" = 'published'" in statement and "(SELECT $" in statement, statement
+        assert generic_plans > 0 and custom_plans <= 5, (statement, generic_plans, custom_plans)
+
+
+def test_a_planned_word_is_only_ever_a_word():
+    from newsroom.core.planning import Word
+
+    assert Word("published").value == "published"
+    for unsafe in ("published'; DROP TABLE stories_story; --", "Published", "", "two words"):
+        with pytest.raises(ValueError, match="lower-case letters"):
+            Word(unsafe)
