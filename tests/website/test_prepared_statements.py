@@ -37,11 +37,16 @@ def test_an_operator_can_turn_prepared_statements_off():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
 def test_listings_keep_one_plan_rather_than_planning_each_request(client, make_story):
-    """core/planning.py: a listing's words are in its SQL and its moment is hidden from the planner,
-    so after its first runs PostgreSQL serves it from one generic plan instead of planning anew."""
+    """core/planning.py: a listing's words (and a tag page's tag) are in its SQL and its moment is
+    hidden from the planner, so after its first runs PostgreSQL serves it from one generic plan
+    instead of planning anew."""
+    from newsroom.stories.models import Tag
+
+    tag = Tag.objects.create(name="Harbor Patrol", slug="harbor-patrol")
     for number in range(12):
-        make_story(headline=f"Harbor Patrol Report {number}", label="speech" if number % 2 else "news")
-    pages = ("/news/", "/news/label/speech/")
+        story = make_story(headline=f"Harbor Patrol Report {number}", label="speech" if number % 2 else "news")
+        story.tags.add(tag)
+    pages = ("/news/", "/news/label/speech/", "/news/tag/harbor-patrol/")
     # psycopg prepares a statement at its sixth run; PostgreSQL plans its first five runs as
     # prepared afresh, then weighs keeping a generic plan.
     for visit in range(14):
@@ -57,6 +62,7 @@ def test_listings_keep_one_plan_rather_than_planning_each_request(client, make_s
     assert len(listings) >= len(pages), prepared_statements()
     for statement, generic_plans, custom_plans in listings:
         assert "\"status\" = 'published'" in statement and "(SELECT $" in statement, statement
+        assert '"tag_id" = $' not in statement, "a tag page's statement is its tag's own"
         assert generic_plans > 0 and custom_plans <= 5, (statement, generic_plans, custom_plans)
 
 
