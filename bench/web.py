@@ -712,7 +712,8 @@ def report(info, args, pages, cached_rows, uncached_rows, queries, memory, memor
         f"PostgreSQL {info['postgresql']}, Redis {info['redis']}, wrk {info['wrk']}; "
         f"load average {info['load']:.2f} when it started.",
         "",
-        f"Data: {args.stories:,} stories, {args.photos:,} photos (`generate_content`). gunicorn "
+        f"Data: {args.stories:,} stories, {args.photos:,} photos (`generate_content --photo-copies`: each photo "
+        "recorded with its public copies, so pages carry pictures as real ones do). gunicorn "
         f"(`config/gunicorn.conf.py`, 2 workers, production settings, PostgreSQL, Redis cache) and wrk "
         f"({args.threads} thread(s), {args.connections} connections, {args.seconds} s a page after a 1 s "
         "warm-up) share the machine's cores. Static file: "
