@@ -12,8 +12,7 @@ stories):
   the SQL (`Word`), both plans can;
 - the request's moment (`published_at <= now`): given its value, the custom plan of the same index
   scan looks cheaper by its row estimate alone; as `(SELECT $1)` (`Moment`), which the planner
-  does not look into, the generic plan looks as cheap, and is kept.
-
+  does not look into, the generic plan looks as cheap, and is kept;
 - a tag on its page: PostgreSQL's best plan differs between a tag of twenty stories and one of
   thousands, so a generic plan for all tags reads a big tag's stories whole (5 ms against 0.1);
   its id written into the SQL (`Number`) gives each tag a statement, and a plan, of its own.
