@@ -39,6 +39,7 @@ from newsroom.stories import shown
 from newsroom.stories.embargo import in_published_stories
 from newsroom.stories.models import Label, Status, Story, Tag
 from newsroom.stories.selectors import (
+    SORTED_AFTER_MATCHING,
     StoryRetracted,
     by_writer,
     give_lead_photos,
@@ -46,7 +47,6 @@ from newsroom.stories.selectors import (
     story_for_reader,
     tag_for_reader,
 )
-from newsroom.stories.views import SORTED_AFTER_MATCHING
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -13,6 +13,7 @@ from newsroom.archive.selectors import (
 from newsroom.core.cache import page_shows
 from newsroom.core.pagination import ListingView
 from newsroom.stories import shown
+from newsroom.stories.selectors import first_listing_page
 
 
 class ArchiveView(ListingView):
@@ -44,6 +45,8 @@ class ArchiveView(ListingView):
             if self.period.month is not None and self.period.month not in {entry.month for entry in self.months}:
                 raise Http404("No archived stories were published that month.")
         self.count_key = f"archive:{self.period.year}-{self.period.month}" if self.period else "archive"
+        if self.period is None:  # the whole archive's first page from a query compiled once
+            self.first_page = lambda top, _: first_listing_page(top, archived=True)
         return archived_stories(period=self.period)
 
     def get_context_data(self, **kwargs):

@@ -47,12 +47,25 @@ class ListingPaginator(Paginator):
     content generation. Without one, the count is made on every request.
     """
 
-    def __init__(self, object_list, per_page, *, count_key=None, small_set_ordering=None, whole_count=None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        count_key=None,
+        small_set_ordering=None,
+        whole_count=None,
+        first_page=None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
         self.small_set_ordering = small_set_ordering
         # How many stories the listing this one is part of holds (all current news for a tag's).
         self.whole_count = whole_count
+        # first_page(top, sorted_after_matching): the listing's first `top` stories, the same as
+        # object_list[:top] in that order, from a query compiled once (the most read page of each).
+        self.first_page = first_page
 
     @cached_property
     def count(self):
@@ -64,10 +77,13 @@ class ListingPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if self.small_set_ordering and self._sorting_pays(bottom + self.per_page):
+        sorted_after_matching = bool(self.small_set_ordering) and self._sorting_pays(bottom + self.per_page)
+        if sorted_after_matching:
             # A few thousand stories among a million (a small tag's): found through their own
             # index and sorted, rather than by walking the date index until twenty turn up.
             self.object_list = self.object_list.order_by(*self.small_set_ordering)
+        if bottom == 0 and self.first_page is not None:
+            return self._get_page(self.first_page(top, sorted_after_matching), number, self)
         if bottom <= SHALLOW_OFFSET or not hasattr(self.object_list, "values_list"):
             return self._get_page(self.object_list[bottom:top], number, self)
         return self._get_page(self._deep_page(bottom, top), number, self)
@@ -187,6 +203,7 @@ class ListingView(ListView):
     count_key = None
     small_set_ordering = None
     whole_count = None  # a callable: the count of the listing this one is part of, kept like its own
+    first_page = None  # a callable: see ListingPaginator
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return ListingPaginator(
@@ -197,5 +214,6 @@ class ListingView(ListView):
             count_key=self.count_key,
             small_set_ordering=self.small_set_ordering,
             whole_count=self.whole_count,
+            first_page=self.first_page,
             **kwargs,
         )

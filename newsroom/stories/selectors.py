@@ -4,9 +4,10 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from newsroom.core.addresses import address
 from newsroom.core.compiled_queries import CompiledQuery, WithParts
+from newsroom.core.planning import Number
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories.body import linked_story_ids, photo_blocks
 from newsroom.stories.models import Correction, NoteKind, PendingChanges, PhotoPlacement, Status, Story, Tag
@@ -166,6 +168,42 @@ def newest_current_news(count: int, *, tag_id: int | None = None) -> list[Story]
     stories = _NEWEST_CURRENT[(count, tagged)].objects(**values)
     prefetch_related_objects(stories, _lead_placements())
     return stories
+
+
+# Newest first, written so that no index provides the order: for a few thousand stories among
+# a million (a small tag's, one writer's) PostgreSQL then starts from those stories and sorts
+# them. Published stories all have a date, so where nulls would go changes nothing.
+SORTED_AFTER_MATCHING = [F("published_at").desc(nulls_last=True), F("id").desc()]
+
+
+def first_listing_page(
+    top: int, *, archived=False, label: str | None = None, tag_id: int | None = None, sorted_after_matching=False
+) -> list[Story]:
+    """The first `top` stories of the news listing, a label's or a tag's (or of the whole archive),
+    as the listing's queryset would give them, with their lead photos. Compiled once per process
+    for each shape (and each tag: its id is in the SQL, core/planning.py): Django built and compiled
+    a listing's query on every request, 1.2-1.3 ms of the 10-12 ms of CPU a listing took."""
+    if top <= 0:
+        return []
+    query = _first_page_query(top, archived, label is not None, tag_id, sorted_after_matching)
+    stories = query.objects(now=timezone.now(), **({"label": label} if label is not None else {}))
+    prefetch_related_objects(stories, _lead_placements())
+    return stories
+
+
+@lru_cache(maxsize=256)  # bounded: a query for each tag whose page is read, each kind and length
+def _first_page_query(top, archived, labelled, tag_id, sorted_after_matching) -> CompiledQuery:
+    def make(now, label=None):  # the SQL only: the lead photos come as listings get them
+        stories = listed_stories(now=now)
+        stories = stories.archived() if archived else stories.current()
+        if labelled:
+            stories = stories.filter(label=label)
+        if tag_id is not None:
+            stories = stories.filter(tags=Number(tag_id))
+        return stories.order_by(*(SORTED_AFTER_MATCHING if sorted_after_matching else ["-published_at", "-id"]))[:top]
+
+    values = {"now": _NOW, **({"label": (Story._meta.get_field("label"), "news", "feature")} if labelled else {})}
+    return CompiledQuery(make, **values)
 
 
 def _with_everything_shown(stories):

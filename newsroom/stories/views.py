@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import user_passes_test
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -23,9 +22,11 @@ from newsroom.stories import embargo, preview, shown
 from newsroom.stories.body import reader_blocks
 from newsroom.stories.models import Label, Story
 from newsroom.stories.selectors import (
+    SORTED_AFTER_MATCHING,
     StoryRetracted,
     by_writer,
     current_news,
+    first_listing_page,
     public_corrections,
     story_for_preview,
     story_for_reader,
@@ -33,11 +34,6 @@ from newsroom.stories.selectors import (
     story_with_changes,
     tag_for_reader,
 )
-
-# Newest first, written so that no index provides the order: for a few thousand stories among
-# a million (a small tag's, one writer's) PostgreSQL then starts from those stories and sorts
-# them. Published stories all have a date, so where nulls would go changes nothing.
-SORTED_AFTER_MATCHING = [F("published_at").desc(nulls_last=True), F("id").desc()]
 
 # Staff previews, like the admin, open only once the session has passed the second factor too;
 # anyone else goes to the admin's login (which sends a signed-in editor on to their key).
@@ -64,6 +60,7 @@ class NewsListView(ListingView):
         self.shows = {shown.NEWS}
         self.heading = "News Stories"
         self.description = f"The latest news stories from {settings.SITE_NAME}, newest first."
+        self.first_page = lambda top, _: first_listing_page(top)
         if "slug" in self.kwargs:
             self.tag = tag_for_reader(self.kwargs["slug"])
             self.heading = f"News Stories: {self.tag.name}"
@@ -72,6 +69,8 @@ class NewsListView(ListingView):
             self.count_key = f"news:tag:{self.tag.pk}"
             self.shows = {shown.tag_key(self.tag.pk), shown.tagged_key(self.tag.pk)}
             self.small_set_ordering = SORTED_AFTER_MATCHING
+            tag_id = self.tag.pk
+            self.first_page = lambda top, ordered: first_listing_page(top, tag_id=tag_id, sorted_after_matching=ordered)
         elif "label" in self.kwargs:
             if self.kwargs["label"] not in Label.values:
                 raise Http404("No such kind of story.")
@@ -81,9 +80,11 @@ class NewsListView(ListingView):
                 f"{label.label} stories from {settings.SITE_NAME}, newest first, each with its summary and photo."
             )
             stories = stories.filter(label=label)
+            self.first_page = lambda top, _: first_listing_page(top, label=label.value)
             self.count_key = f"news:label:{label}"
             self.shows = {shown.label_key(label)}
         elif "byline" in self.kwargs:
+            self.first_page = None  # a writer's stories are found by a pattern: asked as built
             stories = by_writer(stories, self.kwargs["byline"])
             if stories is None:
                 raise Http404("No published story has that byline.")

@@ -139,3 +139,53 @@ def test_listings_leave_the_bodies_in_the_database(client, make_story, make_phot
     assert "Levee Repairs Finish Early" in response.content.decode()
     read = [query["sql"] for query in queries if '"stories_story"."body"' in query["sql"]]
     assert read == []
+
+
+def test_a_listings_first_page_from_its_compiled_query_is_what_its_queryset_gives(make_story, make_photo):
+    """The first pages of the news listing, a label's, a tag's (either order) and the archive come
+    from queries compiled once per process: the same stories, in the same order, with the same
+    lead photos, as the listing's own queryset gives."""
+    import datetime
+
+    from django.utils import timezone
+
+    from newsroom.archive.models import Collection
+    from newsroom.archive.selectors import archived_stories
+    from newsroom.stories.models import ArchiveStatus, Story
+    from newsroom.stories.selectors import SORTED_AFTER_MATCHING, current_news, first_listing_page, lead_photo
+
+    tag = Tag.objects.create(name="Flood Control", slug="flood-control")
+    photos = [make_photo(public=True) for _ in range(2)]
+    now = timezone.now()
+    for number in range(9):
+        story = make_story(
+            headline=f"Levee Report {number}",
+            label="feature" if number % 3 == 0 else "news",
+            published_at=now - datetime.timedelta(hours=number // 2),  # ties broken by id
+            photos=photos[: number % 3],
+        )
+        if number % 2:
+            story.tags.add(tag)
+    collection = Collection.objects.create(name="2017-2021", slug="2017-2021", notice="Archived content.")
+    Story.objects.filter(headline__in=["Levee Report 7", "Levee Report 8"]).update(
+        archive_status=ArchiveStatus.ARCHIVED, collection=collection, archived_at=now
+    )
+
+    def shown(stories):
+        return [(story.headline, getattr(lead_photo(story), "virin", None), story.collection_id) for story in stories]
+
+    news = current_news()
+    cases = [
+        (first_listing_page(5), news[:5]),
+        (first_listing_page(20), news[:20]),
+        (first_listing_page(3, label="feature"), news.filter(label="feature")[:3]),
+        (first_listing_page(4, tag_id=tag.pk), news.filter(tags=tag)[:4]),
+        (
+            first_listing_page(4, tag_id=tag.pk, sorted_after_matching=True),
+            news.filter(tags=tag).order_by(*SORTED_AFTER_MATCHING)[:4],
+        ),
+        (first_listing_page(20, archived=True), archived_stories()[:20]),
+    ]
+    for compiled, queryset in cases:
+        assert shown(compiled) == shown(queryset) and compiled
+    assert first_listing_page(0) == []
