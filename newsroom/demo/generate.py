@@ -62,7 +62,8 @@ from newsroom.demo.words import (
     tag_names,
 )
 from newsroom.photos.imaging import RENDITION_SPECS
-from newsroom.photos.models import PhotoAsset
+from newsroom.photos.models import PhotoAsset, original_name
+from newsroom.photos.renditions import copies_folder
 from newsroom.search.indexing import CONFIG, WEIGHTS, index_in_use
 from newsroom.search.models import StorySearchDocument
 from newsroom.stories.models import ArchiveStatus, Label, PhotoPlacement, Status, Story, Tag
@@ -343,7 +344,7 @@ _BYTES_PER_PIXEL = {"jpeg": 0.11, "webp": 0.045}
 def copy_records(virin: str, full_size: int) -> dict:
     """The renditions record the worker leaves for a 6000x4000 photo (photos/renditions.py): each
     copy's storage name with a content hash, its size in pixels and in bytes. No file is written."""
-    folder = f"photos/{virin[:2]}/{virin.lower()}"
+    folder = copies_folder(virin)
 
     def entry(stem, extension, width, height, size):
         digest = hashlib.sha256(f"{virin}/{stem}.{extension}".encode()).hexdigest()[:10]
@@ -539,7 +540,7 @@ class Rows:
             )
             original, width, height, size, digest, copies = "", 0, 0, 0, "", {}
             if self.plan.photo_copies:
-                original = f"originals/{virin[:2]}/{virin.lower()}.jpg"
+                original = original_name(virin, ".jpg")
                 width, height, size = COPIED_WIDTH, COPIED_HEIGHT, rng.randint(6_000_000, 9_000_000)
                 digest = hashlib.sha256(virin.encode()).hexdigest()
                 copies = copy_records(virin, size)

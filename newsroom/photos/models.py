@@ -33,8 +33,11 @@ def copies_storage(public: bool):
 
 def original_upload_to(photo, filename):
     """Originals are filed by year and VIRIN, the name a DoD photo already carries."""
-    extension = PurePath(filename).suffix.lower()
-    return f"originals/{photo.virin[:2] or 'xx'}/{photo.virin.lower()}{extension}"
+    return original_name(photo.virin, PurePath(filename).suffix.lower())
+
+
+def original_name(virin: str, extension: str) -> str:
+    return f"originals/{virin[:2] or 'xx'}/{virin.lower()}{extension}"
 
 
 class Copies(models.TextChoices):

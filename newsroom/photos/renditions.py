@@ -20,8 +20,9 @@ from newsroom.photos.models import Copies, PhotoAsset, copies_storage
 PUBLIC_FIELDS = ("virin", "title", "caption", "photographer", "credit")
 
 
-def _folder(photo: PhotoAsset) -> str:
-    return f"photos/{photo.virin[:2]}/{photo.virin.lower()}"
+def copies_folder(virin: str) -> str:
+    """Where a photo's public copies are stored, by year and VIRIN."""
+    return f"photos/{virin[:2]}/{virin.lower()}"
 
 
 def copy_names(renditions: dict) -> set:
@@ -45,7 +46,7 @@ def write_public_files(photo: PhotoAsset, source, written: list, *, overwrite=Fa
         made = make_public_files(source, metadata=public_record(photo), signing=copy_signing())
     for copy in made:
         stem, extension = PurePath(copy.name).stem, PurePath(copy.name).suffix
-        name = f"{_folder(photo)}/{stem}.{hashlib.sha256(copy.content).hexdigest()[:10]}{extension}"
+        name = f"{copies_folder(photo.virin)}/{stem}.{hashlib.sha256(copy.content).hexdigest()[:10]}{extension}"
         if overwrite or not storage.exists(name):
             storage.delete(name)
             name = storage.save(name, ContentFile(copy.content))

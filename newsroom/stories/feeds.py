@@ -31,7 +31,7 @@ from newsroom.core.cache import page_shows
 from newsroom.photos.models import PhotoAsset
 from newsroom.stories import shown
 from newsroom.stories.models import NoteKind, Story, Tag
-from newsroom.stories.selectors import lead_placement, newest_current_news, public_corrections, tag_for_reader
+from newsroom.stories.selectors import first_listing_page, lead_placement, public_corrections, tag_for_reader
 
 FEED_LENGTH = 20
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
@@ -215,7 +215,7 @@ class LatestNewsFeed(Feed):
         # The same "current and published" as the listings: scheduled, expired, withdrawn,
         # drafts and archived stay out. Placements and photos come prefetched: two queries
         # for a feed of any length.
-        stories = newest_current_news(FEED_LENGTH, tag_id=scope.tag.pk if scope.tag else None)
+        stories = first_listing_page(FEED_LENGTH, tag_id=scope.tag.pk if scope.tag else None)
         listing = {shown.tag_key(scope.tag.pk), shown.tagged_key(scope.tag.pk)} if scope.tag else {shown.NEWS}
         page_shows(scope.request, listing | shown.listed(stories))
         return [

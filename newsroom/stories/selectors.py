@@ -149,27 +149,6 @@ def tag_for_reader(slug: str) -> Tag:
     return found[0]
 
 
-# The newest current stories (all, or one tag's), as feeds list them: compiled once per process
-# for each length, as the story page's queries are; the lead placements come as listings get them.
-_NEWEST_CURRENT = {}
-
-
-def newest_current_news(count: int, *, tag_id: int | None = None) -> list[Story]:
-    tagged = tag_id is not None
-    if (count, tagged) not in _NEWEST_CURRENT:
-
-        def make(now, tag=None):  # the SQL only: the lead photos come below
-            stories = listed_stories(now=now).current()
-            return (stories.filter(tags=tag) if tagged else stories).order_by("-published_at", "-id")[:count]
-
-        values = {"now": _NOW, **({"tag": (Tag._meta.pk, 1, 2)} if tagged else {})}
-        _NEWEST_CURRENT[(count, tagged)] = CompiledQuery(make, **values)
-    values = {"now": timezone.now(), **({"tag": tag_id} if tagged else {})}
-    stories = _NEWEST_CURRENT[(count, tagged)].objects(**values)
-    prefetch_related_objects(stories, _lead_placements())
-    return stories
-
-
 # Newest first, written so that no index provides the order: for a few thousand stories among
 # a million (a small tag's, one writer's) PostgreSQL then starts from those stories and sorts
 # them. Published stories all have a date, so where nulls would go changes nothing.
@@ -180,7 +159,7 @@ def first_listing_page(
     top: int, *, archived=False, label: str | None = None, tag_id: int | None = None, sorted_after_matching=False
 ) -> list[Story]:
     """The first `top` stories of the news listing, a label's or a tag's (or of the whole archive),
-    as the listing's queryset would give them, with their lead photos. Compiled once per process
+    as the listing's queryset would give them, with their lead photos: a listing's first page, a feed. Compiled once per process
     for each shape (and each tag: its id is in the SQL, core/planning.py): Django built and compiled
     a listing's query on every request, 1.2-1.3 ms of the 10-12 ms of CPU a listing took."""
     if top <= 0:

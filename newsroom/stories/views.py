@@ -60,7 +60,6 @@ class NewsListView(ListingView):
         self.shows = {shown.NEWS}
         self.heading = "News Stories"
         self.description = f"The latest news stories from {settings.SITE_NAME}, newest first."
-        self.first_page = lambda top, _: first_listing_page(top)
         if "slug" in self.kwargs:
             self.tag = tag_for_reader(self.kwargs["slug"])
             self.heading = f"News Stories: {self.tag.name}"
@@ -84,13 +83,14 @@ class NewsListView(ListingView):
             self.count_key = f"news:label:{label}"
             self.shows = {shown.label_key(label)}
         elif "byline" in self.kwargs:
-            self.first_page = None  # a writer's stories are found by a pattern: asked as built
             stories = by_writer(stories, self.kwargs["byline"])
             if stories is None:
                 raise Http404("No published story has that byline.")
             self.count_key = f"news:byline:{self.kwargs['byline']}"
             self.shows = {shown.BYLINES}
-            self.small_set_ordering = SORTED_AFTER_MATCHING
+            self.small_set_ordering = SORTED_AFTER_MATCHING  # a writer's page is built on each request
+        else:
+            self.first_page = lambda top, _: first_listing_page(top)
         return stories
 
     def get_context_data(self, **kwargs):
