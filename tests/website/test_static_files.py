@@ -1,24 +1,20 @@
 """USWDS comes from the npm package, collected into hashed, compressed files whitenoise serves."""
 
 import re
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from newsroom.website.context_processors import site
+from tests.website.servers import collected_static
 
 
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    static_root = tmp_path_factory.mktemp("static")
-    from django.conf import settings
-    from django.test import override_settings
-
-    manifest_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
-    with override_settings(STATIC_ROOT=static_root, STORAGES={**settings.STORAGES, "staticfiles": manifest_storage}):
-        call_command("collectstatic", interactive=False, verbosity=0)
-        yield static_root
+@pytest.fixture(scope="session")
+def collected():
+    """STATIC_ROOT as `manage.py collectstatic` fills it with production settings: the same
+    collection the suite's real app servers use, made once a run (about 25 s, mostly compressing)."""
+    return Path(collected_static())
 
 
 def test_uswds_assets_are_collected_hashed_and_compressed(collected):
