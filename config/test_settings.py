@@ -22,3 +22,6 @@ PAGE_CACHE_SECONDS = 0
 # Most tests sign in with force_login or a password; tests/accounts/test_second_factor.py and the
 # security key's browser test turn the second factor on (the `settings` fixture), as production has it.
 REQUIRE_SECOND_FACTOR = False
+# Transactional tests empty PostgreSQL's tables with DELETE rather than TRUNCATE (tests/postgresql).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405
