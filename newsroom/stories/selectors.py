@@ -116,10 +116,19 @@ def by_writer(stories, byline: str):
     byline's trigram index holds, so PostgreSQL finds the writer's stories through it rather than
     testing every story's byline.
     """
+    pattern = byline_pattern(byline)
+    return None if pattern is None else _matching_byline(stories, pattern)
+
+
+def byline_pattern(byline: str) -> str | None:
+    """The regular expression by_writer matches UPPER(byline) with; None when `byline` holds no word."""
     words = [word for word in byline.split("-") if word]
     if not words:
         return None
-    pattern = r"^" + r"[^A-Z0-9]+".join(_upper_case_pattern(word) for word in words) + r"([^A-Z0-9]|$)"
+    return r"^" + r"[^A-Z0-9]+".join(_upper_case_pattern(word) for word in words) + r"([^A-Z0-9]|$)"
+
+
+def _matching_byline(stories, pattern: str):
     matching = Story.objects.alias(byline_upper=Upper("byline")).filter(byline_upper__regex=pattern)
     return stories.filter(pk__in=matching.values("pk"))
 
@@ -156,33 +165,53 @@ SORTED_AFTER_MATCHING = [F("published_at").desc(nulls_last=True), F("id").desc()
 
 
 def first_listing_page(
-    top: int, *, archived=False, label: str | None = None, tag_id: int | None = None, sorted_after_matching=False
+    top: int,
+    *,
+    archived=False,
+    label: str | None = None,
+    tag_id: int | None = None,
+    byline: str | None = None,
+    sorted_after_matching=False,
 ) -> list[Story]:
-    """The first `top` stories of the news listing, a label's or a tag's (or of the whole archive),
-    as the listing's queryset would give them, with their lead photos: a listing's first page, a feed. Compiled once per process
-    for each shape (and each tag: its id is in the SQL, core/planning.py): Django built and compiled
-    a listing's query on every request, 1.2-1.3 ms of the 10-12 ms of CPU a listing took."""
+    """The first `top` stories of the news listing, a label's, a tag's or a writer's (`byline`, a
+    byline's address), or of the whole archive, as the listing's queryset would give them, with
+    their lead photos: a listing's first page, a feed. Compiled once per process for each shape
+    (and each tag: its id is in the SQL, core/planning.py): Django built and compiled a listing's
+    query on every request, 1.2-1.3 ms of the 10-12 ms of CPU a listing took."""
     if top <= 0:
         return []
-    query = _first_page_query(top, archived, label is not None, tag_id, sorted_after_matching)
-    stories = query.objects(now=timezone.now(), **({"label": label} if label is not None else {}))
+    values = {"now": timezone.now()}
+    if label is not None:
+        values["label"] = label
+    if byline is not None:
+        values["pattern"] = byline_pattern(byline)
+        if values["pattern"] is None:
+            return []
+    query = _first_page_query(top, archived, label is not None, tag_id, byline is not None, sorted_after_matching)
+    stories = query.objects(**values)
     prefetch_related_objects(stories, _lead_placements())
     return stories
 
 
 # Bounded: a query for each tag whose page is read, each kind and length, about 31 KB each (tracemalloc).
 @lru_cache(maxsize=128)
-def _first_page_query(top, archived, labelled, tag_id, sorted_after_matching) -> CompiledQuery:
-    def make(now, label=None):  # the SQL only: the lead photos come as listings get them
+def _first_page_query(top, archived, labelled, tag_id, by_byline, sorted_after_matching) -> CompiledQuery:
+    def make(now, label=None, pattern=None):  # the SQL only: the lead photos come as listings get them
         stories = listed_stories(now=now)
         stories = stories.archived() if archived else stories.current()
         if labelled:
             stories = stories.filter(label=label)
         if tag_id is not None:
             stories = stories.filter(tags=Number(tag_id))
+        if by_byline:
+            stories = _matching_byline(stories, pattern)
         return stories.order_by(*(SORTED_AFTER_MATCHING if sorted_after_matching else ["-published_at", "-id"]))[:top]
 
-    values = {"now": _NOW, **({"label": (Story._meta.get_field("label"), "news", "feature")} if labelled else {})}
+    values = {"now": _NOW}
+    if labelled:
+        values["label"] = (Story._meta.get_field("label"), "news", "feature")
+    if by_byline:  # two patterns as byline_pattern writes them
+        values["pattern"] = (Story._meta.get_field("byline"), "^A([^A-Z0-9]|$)", "^B([^A-Z0-9]|$)")
     return CompiledQuery(make, **values)
 
 

@@ -88,7 +88,9 @@ class NewsListView(ListingView):
                 raise Http404("No published story has that byline.")
             self.count_key = f"news:byline:{self.kwargs['byline']}"
             self.shows = {shown.BYLINES}
-            self.small_set_ordering = SORTED_AFTER_MATCHING  # a writer's page is built on each request
+            self.small_set_ordering = SORTED_AFTER_MATCHING
+            byline = self.kwargs["byline"]
+            self.first_page = lambda top, ordered: first_listing_page(top, byline=byline, sorted_after_matching=ordered)
         else:
             self.first_page = lambda top, _: first_listing_page(top)
         return stories

@@ -142,8 +142,8 @@ def test_listings_leave_the_bodies_in_the_database(client, make_story, make_phot
 
 
 def test_a_listings_first_page_from_its_compiled_query_is_what_its_queryset_gives(make_story, make_photo):
-    """The first pages of the news listing, a label's, a tag's (either order) and the archive come
-    from queries compiled once per process: the same stories, in the same order, with the same
+    """The first pages of the news listing, a label's, a tag's (either order), a writer's (either
+    order) and the archive come from queries compiled once per process: the same stories, in the same order, with the same
     lead photos, as the listing's own queryset gives."""
     import datetime
 
@@ -152,7 +152,13 @@ def test_a_listings_first_page_from_its_compiled_query_is_what_its_queryset_give
     from newsroom.archive.models import Collection
     from newsroom.archive.selectors import archived_stories
     from newsroom.stories.models import ArchiveStatus, Story
-    from newsroom.stories.selectors import SORTED_AFTER_MATCHING, current_news, first_listing_page, lead_photo
+    from newsroom.stories.selectors import (
+        SORTED_AFTER_MATCHING,
+        by_writer,
+        current_news,
+        first_listing_page,
+        lead_photo,
+    )
 
     tag = Tag.objects.create(name="Flood Control", slug="flood-control")
     photos = [make_photo(public=True) for _ in range(2)]
@@ -161,6 +167,7 @@ def test_a_listings_first_page_from_its_compiled_query_is_what_its_queryset_give
         story = make_story(
             headline=f"Levee Report {number}",
             label="feature" if number % 3 == 0 else "news",
+            byline=["Staff Sgt. José Núñez, Army", "Jim Garamone, DOD News", "José Núñez, Navy"][number % 3],
             published_at=now - datetime.timedelta(hours=number // 2),  # ties broken by id
             photos=photos[: number % 3],
         )
@@ -184,8 +191,16 @@ def test_a_listings_first_page_from_its_compiled_query_is_what_its_queryset_give
             first_listing_page(4, tag_id=tag.pk, sorted_after_matching=True),
             news.filter(tags=tag).order_by(*SORTED_AFTER_MATCHING)[:4],
         ),
+        (first_listing_page(20, byline="josé-núñez"), by_writer(news, "josé-núñez")[:20]),
+        (
+            first_listing_page(2, byline="jim-garamone", sorted_after_matching=True),
+            by_writer(news, "jim-garamone").order_by(*SORTED_AFTER_MATCHING)[:2],
+        ),
         (first_listing_page(20, archived=True), archived_stories()[:20]),
     ]
     for compiled, queryset in cases:
         assert shown(compiled) == shown(queryset) and compiled
     assert first_listing_page(0) == []
+    assert first_listing_page(20, byline="nobody-here") == [] and first_listing_page(20, byline="--") == []
+    # A writer's address matches from the byline's first word.
+    assert {story.byline for story in first_listing_page(20, byline="josé-núñez")} == {"José Núñez, Navy"}
