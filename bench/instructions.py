@@ -35,6 +35,7 @@ CASES = {
     "cached": ("story page, cached, from the process's memory", "story", {}),
     "redis": ("story page, cached, from Redis", "story", {"PAGE_CACHE_LOCAL_MB": "0"}),
     "uncached": ("story page, made afresh", "story", {"PAGE_CACHE_SECONDS": "0"}),
+    "home": ("home page, made afresh", "home", {"PAGE_CACHE_SECONDS": "0"}),
     "listing": ("news listing, made afresh", "listing", {"PAGE_CACHE_SECONDS": "0"}),
     "tag": ("tag page, made afresh", "tag", {"PAGE_CACHE_SECONDS": "0"}),
     "feed": ("RSS feed, made afresh", "feed", {"PAGE_CACHE_SECONDS": "0"}),

@@ -250,6 +250,7 @@ def pick_pages(database: str = "") -> dict:
     rotation.write_text("".join(f"/news/{slug}/\n" for slug in found["slugs"]))
     return {
         "story": f"/news/{found['slugs'][0]}/",
+        "home": "/",
         "rotation": rotation,
         "rotation_size": len(found["slugs"]),
         "listing": "/news/",

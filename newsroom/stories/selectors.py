@@ -41,13 +41,28 @@ _LEADS = PhotoPlacement.objects.filter(
 # The lead placements of up to LEAD_SLOTS stories a query, compiled once per process: built afresh,
 # this anti-join cost a listing more of Django's time than any other of its queries.
 LEAD_SLOTS = 20
-_LEADS_OF = CompiledQuery(
-    lambda **stories: _LEADS.filter(story_id__in=list(stories.values())),
-    **{
-        f"story{slot}": (PhotoPlacement._meta.get_field("story"), slot + 1, slot + 1 + LEAD_SLOTS)
-        for slot in range(LEAD_SLOTS)
-    },
+_STORY_SLOTS = {
+    f"story{slot}": (PhotoPlacement._meta.get_field("story"), slot + 1, slot + 1 + LEAD_SLOTS)
+    for slot in range(LEAD_SLOTS)
+}
+_LEADS_OF = CompiledQuery(lambda **stories: _LEADS.filter(story_id__in=list(stories.values())), **_STORY_SLOTS)
+# Every placement of up to LEAD_SLOTS stories, with its photo, in the stories' own order: the home page's.
+_PLACEMENTS_OF = CompiledQuery(
+    lambda **stories: PhotoPlacement.objects.select_related("photo").filter(story_id__in=list(stories.values())),
+    **_STORY_SLOTS,
 )
+
+
+def _placements_of(query: CompiledQuery, stories: dict[int, Story]) -> list[PhotoPlacement]:
+    """`query`'s placements of `stories` (by id), LEAD_SLOTS stories a query, each with its story set."""
+    ids, rows = list(stories), []
+    for start in range(0, len(ids), LEAD_SLOTS):
+        chunk = ids[start : start + LEAD_SLOTS]
+        chunk += chunk[-1:] * (LEAD_SLOTS - len(chunk))  # the SQL has LEAD_SLOTS places to fill
+        rows += query.objects(**{f"story{slot}": pk for slot, pk in enumerate(chunk)})
+    for row in rows:
+        row.story = stories[row.story_id]
+    return rows
 
 
 class _LeadPlacementRows:
@@ -56,14 +71,7 @@ class _LeadPlacementRows:
     Each story gets a list of its one lead placement, or none, with the photo and the story set."""
 
     def get_prefetch_querysets(self, instances, querysets=None):
-        stories = {story.pk: story for story in instances}
-        ids, rows = list(stories), []
-        for start in range(0, len(ids), LEAD_SLOTS):
-            chunk = ids[start : start + LEAD_SLOTS]
-            chunk += chunk[-1:] * (LEAD_SLOTS - len(chunk))  # the SQL has LEAD_SLOTS places to fill
-            rows += _LEADS_OF.objects(**{f"story{slot}": pk for slot, pk in enumerate(chunk)})
-        for row in rows:
-            row.story = stories[row.story_id]
+        rows = _placements_of(_LEADS_OF, {story.pk: story for story in instances})
         return rows, attrgetter("story_id"), attrgetter("pk"), False, "lead_placements", False
 
 
@@ -191,6 +199,21 @@ def first_listing_page(
     stories = query.objects(**values)
     prefetch_related_objects(stories, _lead_placements())
     return stories
+
+
+def home_page(top: int) -> tuple[list[Story], list[PhotoAsset]]:
+    """The newest `top` current stories, each with its lead photo, and the photos placed in them
+    that have public copies (newest story first, then in each story's order), for the home page:
+    two queries compiled once per process. Built as querysets, the home page cost more of
+    Django's time in compiling them than in anything else it did."""
+    stories = _first_page_query(top, False, False, None, False, False).objects(now=timezone.now())
+    placed = {story.pk: [] for story in stories}
+    for placement in _placements_of(_PLACEMENTS_OF, {story.pk: story for story in stories}):
+        placed[placement.story_id].append(placement)
+    for story in stories:  # a story's lead is its first placement, as _LEADS has it
+        story.lead_placements = placed[story.pk][:1]
+    photos = {p.photo_id: p.photo for story in stories for p in placed[story.pk] if p.photo.renditions}
+    return stories, list(photos.values())
 
 
 # Bounded: a query for each tag whose page is read, each kind and length, about 31 KB each (tracemalloc).

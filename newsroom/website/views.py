@@ -9,7 +9,7 @@ from django.views import csrf
 
 from newsroom.core.cache import page_shows
 from newsroom.stories import shown
-from newsroom.stories.selectors import listed_stories
+from newsroom.stories.selectors import home_page
 from newsroom.website.context_processors import site
 from newsroom.website.hardening import is_readers_page
 
@@ -25,12 +25,8 @@ RECENT_PHOTOS = 6
 
 def home(request):
     """The lead story, the latest current news, and the photos those stories carry."""
-    stories = list(listed_stories(every_photo=True).current()[:HOME_STORIES])
-    # From the placements already fetched with the stories: no further query. A photo with no
-    # public copy (a legacy import with no file) has no place in a strip of pictures.
-    photos = list(
-        {p.photo_id: p.photo for story in stories for p in story.placements.all() if p.photo.renditions}.values()
-    )
+    # A photo with no public copy (a legacy import with no file) has no place in a strip of pictures.
+    stories, photos = home_page(HOME_STORIES)
     page_shows(request, {shown.NEWS, *shown.listed(stories), *(shown.photo_key(photo.pk) for photo in photos)})
     context = {"lead": stories[0] if stories else None, "latest": stories[1:], "photos": photos[:RECENT_PHOTOS]}
     return render(request, "website/home.html", context)

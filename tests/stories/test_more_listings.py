@@ -53,6 +53,48 @@ def test_home_shows_recent_photos_without_extra_queries(client, make_story, make
         client.get("/")
 
 
+def test_the_home_pages_compiled_queries_give_what_its_querysets_give(make_story, make_photo):
+    """home_page reads the newest current stories and every photo placed in them from queries
+    compiled once: the same stories, leads and strip of photos (newest story first, each story's
+    photos in its order, a photo once, none without public copies) as the querysets give."""
+    import datetime
+
+    from django.utils import timezone
+
+    from newsroom.photos.models import PhotoAsset
+    from newsroom.stories.models import PhotoPlacement
+    from newsroom.stories.selectors import home_page, lead_photo, listed_stories
+
+    photos = [make_photo(title=f"Levee {number}") for number in range(5)]
+    PhotoAsset.objects.filter(pk=photos[4].pk).update(renditions={})  # a legacy import with no file
+    now = timezone.now()
+    make_story(headline="Oldest", photos=[photos[0]], published_at=now - datetime.timedelta(hours=4))
+    make_story(headline="Middle", photos=[], published_at=now - datetime.timedelta(hours=3))
+    newest = make_story(headline="Newest", photos=[photos[1], photos[4], photos[2]], published_at=now)
+    make_story(headline="Older", photos=[photos[3], photos[1]], published_at=now - datetime.timedelta(hours=1))
+    # Reordered after placing: the lead is the lowest order, not the first placed.
+    PhotoPlacement.objects.filter(story=newest, photo=photos[1]).update(order=7)
+    for story in range(12):
+        make_story(headline=f"Draft {story}", published=False, photos=[photos[0]])
+
+    def expected(top):
+        stories = list(listed_stories(every_photo=True).current()[:top])
+        strip = {p.photo_id: p.photo for story in stories for p in story.placements.all() if p.photo.renditions}
+        return [(story.headline, getattr(lead_photo(story), "title", None)) for story in stories], [
+            photo.title for photo in strip.values()
+        ]
+
+    for top in (10, 2):
+        stories, strip = home_page(top)
+        assert ([(story.headline, getattr(lead_photo(story), "title", None)) for story in stories], [
+            photo.title for photo in strip
+        ]) == expected(top)
+    stories, strip = home_page(10)
+    assert [story.headline for story in stories][:2] == ["Newest", "Older"]
+    assert lead_photo(stories[0]).title == "Levee 4" and "Levee 4" not in [photo.title for photo in strip]
+    assert [photo.title for photo in strip] == ["Levee 2", "Levee 1", "Levee 3", "Levee 0"]
+
+
 @pytest.mark.parametrize("kind", ["tag", "label", "byline"])
 def test_filtered_listings_cost_the_same_queries_for_any_number_of_stories(
     client, make_story, make_photo, django_assert_max_num_queries, kind
