@@ -86,9 +86,10 @@ def test_the_home_pages_compiled_queries_give_what_its_querysets_give(make_story
 
     for top in (10, 2):
         stories, strip = home_page(top)
-        assert ([(story.headline, getattr(lead_photo(story), "title", None)) for story in stories], [
-            photo.title for photo in strip
-        ]) == expected(top)
+        assert (
+            [(story.headline, getattr(lead_photo(story), "title", None)) for story in stories],
+            [photo.title for photo in strip],
+        ) == expected(top)
     stories, strip = home_page(10)
     assert [story.headline for story in stories][:2] == ["Newest", "Older"]
     assert lead_photo(stories[0]).title == "Levee 4" and "Levee 4" not in [photo.title for photo in strip]
