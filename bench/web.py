@@ -765,7 +765,7 @@ def use(*, database: str, cache_url: str, port: int) -> None:
     DATABASE, REDIS, FIRST_PORT = database, cache_url, port
 
 
-PAGES = ["story", "rotation", "listing", "tag", "search", "feed", "label", "byline", "archive"]  # --pages
+PAGES = ["story", "home", "rotation", "listing", "tag", "search", "feed", "label", "byline", "archive"]  # --pages
 
 
 def compare(other: Site, args, cases, other_cases=None) -> None:
@@ -865,6 +865,7 @@ def main() -> None:
     labels = [
         "static file",
         "story page",
+        "home page",
         f"rotation over {pages['rotation_size']:,} story pages",
         "news listing",
         "tag page",
@@ -874,7 +875,7 @@ def main() -> None:
         "byline page",
         "archive",
     ]
-    keys = ["static", "story", "rotation", "listing", "tag", "search", "feed", "label", "byline", "archive"]
+    keys = ["static", "story", "home", "rotation", "listing", "tag", "search", "feed", "label", "byline", "archive"]
     cases = [(label, pages[key]) for label, key in zip(labels, keys, strict=True)]
     if args.churn_only:  # with --against, that revision's too
         run_churn(info, args)
@@ -908,7 +909,8 @@ def main() -> None:
     flush_cache_db()
     with serving("cache-on") as server:
         cached_rows = [measure(server, label, path, args) for label, path in cases]
-        results["static"], results["story"], results["rotation"] = cached_rows[:3]
+        by_key = dict(zip(keys, cached_rows, strict=True))
+        results["static"], results["story"], results["rotation"] = by_key["static"], by_key["story"], by_key["rotation"]
         top_up_to(server, MEMORY_REQUESTS, pages["rotation"], args)
         memory, memory_requests = server.worker_rss_mb(), server.requests
     print("Page cache off:")
