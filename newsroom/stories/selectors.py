@@ -195,7 +195,14 @@ def first_listing_page(
         values["pattern"] = byline_pattern(byline)
         if values["pattern"] is None:
             return []
-    query = _first_page_query(top, archived, label is not None, tag_id, byline is not None, sorted_after_matching)
+    query = _first_page_query(
+        top,
+        archived=archived,
+        labelled=label is not None,
+        tag_id=tag_id,
+        by_byline=byline is not None,
+        sorted_after_matching=sorted_after_matching,
+    )
     stories = query.objects(**values)
     prefetch_related_objects(stories, _lead_placements())
     return stories
@@ -206,7 +213,11 @@ def home_page(top: int) -> tuple[list[Story], list[PhotoAsset]]:
     that have public copies (newest story first, then in each story's order), for the home page:
     two queries compiled once per process. Built as querysets, the home page cost more of
     Django's time in compiling them than in anything else it did."""
-    stories = _first_page_query(top, False, False, None, False, False).objects(now=timezone.now())
+    # The news listing's first-page query (first_listing_page(top)'s), without its lead photos' query.
+    news = _first_page_query(
+        top, archived=False, labelled=False, tag_id=None, by_byline=False, sorted_after_matching=False
+    )
+    stories = news.objects(now=timezone.now())
     placed = {story.pk: [] for story in stories}
     for placement in _placements_of(_PLACEMENTS_OF, {story.pk: story for story in stories}):
         placed[placement.story_id].append(placement)
