@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -46,7 +48,7 @@ class ArchiveView(ListingView):
                 raise Http404("No archived stories were published that month.")
         self.count_key = f"archive:{self.period.year}-{self.period.month}" if self.period else "archive"
         if self.period is None:  # the whole archive's first page from a query compiled once
-            self.first_page = lambda top, _: first_listing_page(top, archived=True)
+            self.first_page = partial(first_listing_page, archived=True)
         return archived_stories(period=self.period)
 
     def get_context_data(self, **kwargs):

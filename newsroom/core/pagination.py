@@ -63,7 +63,7 @@ class ListingPaginator(Paginator):
         self.small_set_ordering = small_set_ordering
         # How many stories the listing this one is part of holds (all current news for a tag's).
         self.whole_count = whole_count
-        # first_page(top, sorted_after_matching): the listing's first `top` stories, the same as
+        # first_page(top, sorted_after_matching=...): the listing's first `top` stories, the same as
         # object_list[:top] in that order, from a query compiled once (the most read page of each).
         self.first_page = first_page
 
@@ -83,7 +83,7 @@ class ListingPaginator(Paginator):
             # index and sorted, rather than by walking the date index until twenty turn up.
             self.object_list = self.object_list.order_by(*self.small_set_ordering)
         if bottom == 0 and self.first_page is not None:
-            return self._get_page(self.first_page(top, sorted_after_matching), number, self)
+            return self._get_page(self.first_page(top, sorted_after_matching=sorted_after_matching), number, self)
         if bottom <= SHALLOW_OFFSET or not hasattr(self.object_list, "values_list"):
             return self._get_page(self.object_list[bottom:top], number, self)
         return self._get_page(self._deep_page(bottom, top), number, self)

@@ -1,4 +1,5 @@
 import mimetypes
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
@@ -68,8 +69,7 @@ class NewsListView(ListingView):
             self.count_key = f"news:tag:{self.tag.pk}"
             self.shows = {shown.tag_key(self.tag.pk), shown.tagged_key(self.tag.pk)}
             self.small_set_ordering = SORTED_AFTER_MATCHING
-            tag_id = self.tag.pk
-            self.first_page = lambda top, ordered: first_listing_page(top, tag_id=tag_id, sorted_after_matching=ordered)
+            self.first_page = partial(first_listing_page, tag_id=self.tag.pk)
         elif "label" in self.kwargs:
             if self.kwargs["label"] not in Label.values:
                 raise Http404("No such kind of story.")
@@ -79,7 +79,7 @@ class NewsListView(ListingView):
                 f"{label.label} stories from {settings.SITE_NAME}, newest first, each with its summary and photo."
             )
             stories = stories.filter(label=label)
-            self.first_page = lambda top, _: first_listing_page(top, label=label.value)
+            self.first_page = partial(first_listing_page, label=label.value)
             self.count_key = f"news:label:{label}"
             self.shows = {shown.label_key(label)}
         elif "byline" in self.kwargs:
@@ -89,10 +89,9 @@ class NewsListView(ListingView):
             self.count_key = f"news:byline:{self.kwargs['byline']}"
             self.shows = {shown.BYLINES}
             self.small_set_ordering = SORTED_AFTER_MATCHING
-            byline = self.kwargs["byline"]
-            self.first_page = lambda top, ordered: first_listing_page(top, byline=byline, sorted_after_matching=ordered)
+            self.first_page = partial(first_listing_page, byline=self.kwargs["byline"])
         else:
-            self.first_page = lambda top, _: first_listing_page(top)
+            self.first_page = first_listing_page
         return stories
 
     def get_context_data(self, **kwargs):
